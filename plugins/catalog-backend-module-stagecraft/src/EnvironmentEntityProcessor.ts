@@ -1,0 +1,88 @@
+import {
+  Entity,
+  getCompoundEntityRef,
+  parseEntityRef,
+  RELATION_HAS_PART,
+  RELATION_OWNED_BY,
+  RELATION_OWNER_OF,
+  RELATION_PART_OF,
+} from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  CatalogProcessor,
+  CatalogProcessorEmit,
+  processingResult,
+} from '@backstage/plugin-catalog-node';
+import { LocationSpec } from '@backstage/plugin-catalog-common';
+import {
+  EnvironmentEntity,
+  isEnvironmentEntity,
+  RELATIONS,
+  validateEnvironmentEntity,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+
+/**
+ * Validates `kind: Environment` (apiVersion `stagecraft.io/v1alpha1`) entities
+ * and emits their relations: ownedBy/ownerOf, partOf/hasPart for the system and
+ * promotesTo/promotedFrom along the pipeline.
+ *
+ * An invalid Environment is refused with an InputError whose message names
+ * every bad field; the catalog records it as the entity's processing error.
+ *
+ * @public
+ */
+export class EnvironmentEntityProcessor implements CatalogProcessor {
+  getProcessorName(): string {
+    return 'StagecraftEnvironmentEntityProcessor';
+  }
+
+  async validateEntityKind(entity: Entity): Promise<boolean> {
+    if (!isEnvironmentEntity(entity)) {
+      return false;
+    }
+    const errors = validateEnvironmentEntity(entity);
+    if (errors.length) {
+      throw new InputError(
+        `Invalid Environment "${entity.metadata?.name}": ${errors
+          .map(e => e.message)
+          .join('; ')}`,
+      );
+    }
+    return true;
+  }
+
+  async postProcessEntity(
+    entity: Entity,
+    _location: LocationSpec,
+    emit: CatalogProcessorEmit,
+  ): Promise<Entity> {
+    if (!isEnvironmentEntity(entity)) {
+      return entity;
+    }
+    const env = entity as unknown as EnvironmentEntity;
+    const self = getCompoundEntityRef(entity);
+    const link = (
+      target: string | undefined,
+      defaultKind: string,
+      outgoing: string,
+      incoming: string,
+    ) => {
+      if (!target) return;
+      const ref = parseEntityRef(target, {
+        defaultKind,
+        defaultNamespace: self.namespace,
+      });
+      emit(processingResult.relation({ source: self, type: outgoing, target: ref }));
+      emit(processingResult.relation({ source: ref, type: incoming, target: self }));
+    };
+    link(env.spec.owner, 'Group', RELATION_OWNED_BY, RELATION_OWNER_OF);
+    link(env.spec.system, 'System', RELATION_PART_OF, RELATION_HAS_PART);
+    link(
+      env.spec.promotesTo,
+      'Environment',
+      RELATIONS.promotesTo,
+      RELATIONS.promotedFrom,
+    );
+    return entity;
+  }
+}
