@@ -1,0 +1,27 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { stagecraftClientServiceRef } from '@stagecraft/backstage-plugin-stagecraft-node';
+import { createClusterCheckAction } from './actions/clusterCheck';
+
+/**
+ * Registers the Stagecraft scaffolder actions. Each calls the Stagecraft
+ * backend with the initiating user's credentials, so permissions and audit
+ * are the backend's.
+ *
+ * @public
+ */
+export const scaffolderModule = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'stagecraft',
+  register({ registerInit }) {
+    registerInit({
+      deps: {
+        scaffolderActions: scaffolderActionsExtensionPoint,
+        client: stagecraftClientServiceRef,
+      },
+      async init({ scaffolderActions, client }) {
+        scaffolderActions.addActions(createClusterCheckAction({ client }));
+      },
+    });
+  },
+});

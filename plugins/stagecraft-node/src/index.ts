@@ -1,0 +1,9 @@
+/**
+ * Backend library for Stagecraft: the client other plugins use to call the
+ * Stagecraft backend, and the service refs and extension points it offers.
+ *
+ * @packageDocumentation
+ */
+export { StagecraftClient } from './StagecraftClient';
+export type { StagecraftRequestOptions } from './StagecraftClient';
+export { stagecraftClientServiceRef } from './services';
