@@ -69,4 +69,13 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// Stagecraft: environments and deployments on your own clusters
+backend.add(import('@stagecraft/backstage-plugin-stagecraft-backend'));
+backend.add(
+  import('@stagecraft/backstage-plugin-catalog-backend-module-stagecraft'),
+);
+backend.add(
+  import('@stagecraft/backstage-plugin-scaffolder-backend-module-stagecraft'),
+);
+
 backend.start();

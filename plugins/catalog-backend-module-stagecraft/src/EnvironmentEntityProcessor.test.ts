@@ -35,7 +35,9 @@ describe('EnvironmentEntityProcessor', () => {
   it('refuses Prod_Env and a missing tier with messages naming the fields', async () => {
     await expect(
       processor.validateEntityKind(env({}, 'Prod_Env')),
-    ).rejects.toThrow(/metadata\.name "Prod_Env" is not a valid DNS-1123 label/);
+    ).rejects.toThrow(
+      /metadata\.name "Prod_Env" is not a valid DNS-1123 label/,
+    );
     await expect(
       processor.validateEntityKind(env({ tier: undefined })),
     ).rejects.toThrow(/spec\.tier is required/);
@@ -44,7 +46,11 @@ describe('EnvironmentEntityProcessor', () => {
   it('emits ownedBy, partOf and promotesTo relations in both directions', async () => {
     const emit = jest.fn();
     await processor.postProcessEntity(
-      env({ system: 'payments', promotesTo: 'payments-production', owner: 'payments' }),
+      env({
+        system: 'payments',
+        promotesTo: 'payments-production',
+        owner: 'payments',
+      }),
       location,
       emit,
     );
@@ -58,8 +64,16 @@ describe('EnvironmentEntityProcessor', () => {
       ['Group:payments', 'ownerOf', 'Environment:payments-staging'],
       ['Environment:payments-staging', 'partOf', 'System:payments'],
       ['System:payments', 'hasPart', 'Environment:payments-staging'],
-      ['Environment:payments-staging', 'promotesTo', 'Environment:payments-production'],
-      ['Environment:payments-production', 'promotedFrom', 'Environment:payments-staging'],
+      [
+        'Environment:payments-staging',
+        'promotesTo',
+        'Environment:payments-production',
+      ],
+      [
+        'Environment:payments-production',
+        'promotedFrom',
+        'Environment:payments-staging',
+      ],
     ]);
   });
 });

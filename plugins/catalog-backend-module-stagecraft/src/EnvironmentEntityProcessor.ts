@@ -72,8 +72,20 @@ export class EnvironmentEntityProcessor implements CatalogProcessor {
         defaultKind,
         defaultNamespace: self.namespace,
       });
-      emit(processingResult.relation({ source: self, type: outgoing, target: ref }));
-      emit(processingResult.relation({ source: ref, type: incoming, target: self }));
+      emit(
+        processingResult.relation({
+          source: self,
+          type: outgoing,
+          target: ref,
+        }),
+      );
+      emit(
+        processingResult.relation({
+          source: ref,
+          type: incoming,
+          target: self,
+        }),
+      );
     };
     link(env.spec.owner, 'Group', RELATION_OWNED_BY, RELATION_OWNER_OF);
     link(env.spec.system, 'System', RELATION_PART_OF, RELATION_HAS_PART);

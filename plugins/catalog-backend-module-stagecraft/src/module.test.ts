@@ -84,7 +84,10 @@ describe('catalogModuleStagecraft in a real catalog', () => {
     expect(env.spec).toMatchObject({ tier: 'staging', cluster: 'local' });
     expect(
       env.relations.map((r: any) => `${r.type} ${r.targetRef}`).sort(),
-    ).toEqual(['ownedBy group:default/payments', 'partOf system:default/payments']);
+    ).toEqual([
+      'ownedBy group:default/payments',
+      'partOf system:default/payments',
+    ]);
   });
 
   it('refuses metadata.name Prod_Env with a message naming the field', async () => {

@@ -15,7 +15,9 @@ export interface EnvironmentType {
 
 /** Reads `stagecraft.environmentTypes`, defaulting to one type per tier. */
 export function readEnvironmentTypes(config: Config): EnvironmentType[] {
-  const configured = config.getOptionalConfigArray('stagecraft.environmentTypes');
+  const configured = config.getOptionalConfigArray(
+    'stagecraft.environmentTypes',
+  );
   if (!configured) {
     return ENVIRONMENT_TIERS.map(tier => ({ name: tier, tier }));
   }
@@ -27,13 +29,16 @@ export function readEnvironmentTypes(config: Config): EnvironmentType[] {
     const tier = c.getString('tier') as EnvironmentTier;
     if (!ENVIRONMENT_TIERS.includes(tier)) {
       throw new InputError(
-        `${where}.tier must be one of ${ENVIRONMENT_TIERS.join(', ')}, got "${tier}"`,
+        `${where}.tier must be one of ${ENVIRONMENT_TIERS.join(
+          ', ',
+        )}, got "${tier}"`,
       );
     }
     return { name, tier, description: c.getOptionalString('description') };
   });
   const names = types.map(t => t.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new InputError(`environment type "${dup}" is configured twice`);
+  if (dup)
+    throw new InputError(`environment type "${dup}" is configured twice`);
   return types;
 }

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import request from 'supertest';
+import type { JsonObject } from '@backstage/types';
 import { stagecraftPlugin } from './plugin';
 import { clusterGatewayServiceRef } from './cluster/clusterGatewayService';
 import type { ClusterGateway } from './domain/ports';
@@ -18,7 +19,7 @@ const fakeGateway: ClusterGateway = {
       : { reachable: false, error: 'ECONNREFUSED', latencyMs: 1 },
 };
 
-async function start(config: Record<string, unknown> = {}) {
+async function start(config: JsonObject = {}) {
   const { server } = await startTestBackend({
     features: [
       stagecraftPlugin,
@@ -44,7 +45,12 @@ describe('stagecraft backend plugin', () => {
       status: 'degraded',
       clusters: [
         { name: 'local', reachable: true, version: 'v1.34.1', latencyMs: 3 },
-        { name: 'eu-west', reachable: false, error: 'ECONNREFUSED', latencyMs: 1 },
+        {
+          name: 'eu-west',
+          reachable: false,
+          error: 'ECONNREFUSED',
+          latencyMs: 1,
+        },
       ],
     });
   });
@@ -59,7 +65,9 @@ describe('stagecraft backend plugin', () => {
 
   it('GET /environment-types lists configured types, defaulting to one per tier', async () => {
     const defaults = await start();
-    const res = await request(defaults).get('/api/stagecraft/environment-types');
+    const res = await request(defaults).get(
+      '/api/stagecraft/environment-types',
+    );
     expect(res.status).toBe(200);
     expect(res.body.items.map((t: any) => t.name)).toEqual([
       'preview',
@@ -70,7 +78,9 @@ describe('stagecraft backend plugin', () => {
 
     const configured = await start({
       stagecraft: {
-        environmentTypes: [{ name: 'staging-eu', tier: 'staging', description: 'EU' }],
+        environmentTypes: [
+          { name: 'staging-eu', tier: 'staging', description: 'EU' },
+        ],
       },
     });
     const res2 = await request(configured)

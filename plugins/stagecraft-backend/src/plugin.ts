@@ -25,7 +25,9 @@ export const stagecraftPlugin = createBackendPlugin({
       async init({ config, logger, httpAuth, httpRouter, gateway }) {
         const environmentTypes = readEnvironmentTypes(config);
         logger.info(
-          `Stagecraft: ${gateway.listClusters().length} cluster(s), environment types ${environmentTypes
+          `Stagecraft: ${
+            gateway.listClusters().length
+          } cluster(s), environment types ${environmentTypes
             .map(t => t.name)
             .join(', ')}`,
         );

@@ -54,7 +54,9 @@ describe('validateEnvironmentEntity', () => {
     e.spec.owner = 'group:default/pay ments';
     e.spec.expiresAt = 'tomorrow';
     e.spec.tiers = 'staging';
-    const fields = validateEnvironmentEntity(e).map(x => x.field).sort();
+    const fields = validateEnvironmentEntity(e)
+      .map(x => x.field)
+      .sort();
     expect(fields).toEqual([
       'spec.expiresAt',
       'spec.namespace',
@@ -66,10 +68,16 @@ describe('validateEnvironmentEntity', () => {
   it('recognises the kind by apiVersion and kind, case-insensitively', () => {
     expect(isEnvironmentEntity(valid())).toBe(true);
     expect(
-      isEnvironmentEntity({ apiVersion: 'stagecraft.io/v1alpha1', kind: 'environment' }),
+      isEnvironmentEntity({
+        apiVersion: 'stagecraft.io/v1alpha1',
+        kind: 'environment',
+      }),
     ).toBe(true);
     expect(
-      isEnvironmentEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Environment' }),
+      isEnvironmentEntity({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Environment',
+      }),
     ).toBe(false);
   });
 });

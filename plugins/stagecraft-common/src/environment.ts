@@ -106,7 +106,9 @@ function toFieldError(e: ErrorObject): FieldError {
       ).allowedValues.join(', ')}`;
       break;
     case 'const':
-      message = `${field} must be "${(e.params as { allowedValue: string }).allowedValue}"`;
+      message = `${field} must be "${
+        (e.params as { allowedValue: string }).allowedValue
+      }"`;
       break;
     case 'additionalProperties':
       message = `${field} is not a known field of an Environment`;

@@ -24,9 +24,11 @@ function labelProblem(value: string): string | undefined {
   if (bad >= 0) {
     const c = value[bad];
     const hint = /[A-Z]/.test(c) ? ' (upper case is not allowed)' : '';
-    return `contains '${c}' at position ${bad + 1}${hint}; only lower case letters, digits and '-' are allowed`;
+    return `contains '${c}' at position ${
+      bad + 1
+    }${hint}; only lower case letters, digits and '-' are allowed`;
   }
-  return "must start and end with a lower case letter or digit";
+  return 'must start and end with a lower case letter or digit';
 }
 
 /**
@@ -65,7 +67,10 @@ export function validateDnsSubdomain(
   if (value.length > DNS1123_SUBDOMAIN_MAX) {
     return {
       field,
-      message: `${field} "${value.slice(0, 20)}…" is not a valid DNS-1123 subdomain: must be no more than ${DNS1123_SUBDOMAIN_MAX} characters`,
+      message: `${field} "${value.slice(
+        0,
+        20,
+      )}…" is not a valid DNS-1123 subdomain: must be no more than ${DNS1123_SUBDOMAIN_MAX} characters`,
     };
   }
   for (const part of value.split('.')) {

@@ -15,18 +15,27 @@ describe('StagecraftClient', () => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(
         status === 200
-          ? JSON.stringify({ status: 'ok', clusters: [{ name: 'local', reachable: true }] })
-          : JSON.stringify({ error: { name: 'NotAllowedError', message: 'denied' } }),
+          ? JSON.stringify({
+              status: 'ok',
+              clusters: [{ name: 'local', reachable: true }],
+            })
+          : JSON.stringify({
+              error: { name: 'NotAllowedError', message: 'denied' },
+            }),
       );
     });
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/stagecraft`;
+    baseUrl = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/stagecraft`;
   });
   afterAll(() => new Promise(r => server.close(r)));
 
   const client = () =>
     new StagecraftClient({
-      discovery: mockServices.discovery.mock({ getBaseUrl: async () => baseUrl }),
+      discovery: mockServices.discovery.mock({
+        getBaseUrl: async () => baseUrl,
+      }),
       auth: mockServices.auth(),
     });
 

@@ -49,9 +49,12 @@ export class StagecraftClient {
       method,
       headers: {
         Authorization: `Bearer ${token}`,
-        ...(options.body !== undefined && { 'Content-Type': 'application/json' }),
+        ...(options.body !== undefined && {
+          'Content-Type': 'application/json',
+        }),
       },
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      body:
+        options.body !== undefined ? JSON.stringify(options.body) : undefined,
     });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

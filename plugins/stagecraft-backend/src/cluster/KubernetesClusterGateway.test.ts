@@ -38,7 +38,10 @@ describe('KubernetesClusterGateway', () => {
         { name: 'slow', url: `https://127.0.0.1:${port}`, skipTLSVerify: true },
       ]);
       const probe = await gateway.probe('slow', { timeoutMs: 300 });
-      expect(probe).toMatchObject({ reachable: false, error: 'no answer within 300 ms' });
+      expect(probe).toMatchObject({
+        reachable: false,
+        error: 'no answer within 300 ms',
+      });
       expect(probe.latencyMs).toBeGreaterThanOrEqual(290);
     } finally {
       sockets.forEach(s => s.destroy());

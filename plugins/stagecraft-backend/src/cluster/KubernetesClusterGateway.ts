@@ -24,17 +24,26 @@ export function toKubeConfig(c: ClusterConnection): KubeConfig {
 
 /** Never let a URL with credentials or a token echo back in an error. */
 function describeError(e: unknown): string {
-  const err = e as { code?: number | string; message?: string; cause?: { code?: string } };
+  const err = e as {
+    code?: number | string;
+    message?: string;
+    cause?: { code?: string };
+  };
   const code = err.cause?.code ?? err.code;
   const message = String(err.message ?? e)
     .replace(/Bearer\s+\S+/gi, 'Bearer ***')
     .split('\n')[0];
-  return code && !message.includes(String(code)) ? `${code}: ${message}` : message;
+  return code && !message.includes(String(code))
+    ? `${code}: ${message}`
+    : message;
 }
 
 /** The ClusterGateway backed by the real API servers, through @kubernetes/client-node. */
 export class KubernetesClusterGateway implements ClusterGateway {
-  private readonly clusters: Map<string, { connection: ClusterConnection; kc: KubeConfig }>;
+  private readonly clusters: Map<
+    string,
+    { connection: ClusterConnection; kc: KubeConfig }
+  >;
 
   constructor(connections: ClusterConnection[]) {
     this.clusters = new Map(
@@ -46,11 +55,18 @@ export class KubernetesClusterGateway implements ClusterGateway {
     return [...this.clusters.keys()].map(name => ({ name }));
   }
 
-  async probe(cluster: string, { timeoutMs }: { timeoutMs: number }): Promise<ClusterProbe> {
+  async probe(
+    cluster: string,
+    { timeoutMs }: { timeoutMs: number },
+  ): Promise<ClusterProbe> {
     const entry = this.clusters.get(cluster);
     const started = Date.now();
     if (!entry) {
-      return { reachable: false, error: `unknown cluster "${cluster}"`, latencyMs: 0 };
+      return {
+        reachable: false,
+        error: `unknown cluster "${cluster}"`,
+        latencyMs: 0,
+      };
     }
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -63,9 +79,17 @@ export class KubernetesClusterGateway implements ClusterGateway {
           );
         }),
       ]);
-      return { reachable: true, version: version.gitVersion, latencyMs: Date.now() - started };
+      return {
+        reachable: true,
+        version: version.gitVersion,
+        latencyMs: Date.now() - started,
+      };
     } catch (e) {
-      return { reachable: false, error: describeError(e), latencyMs: Date.now() - started };
+      return {
+        reachable: false,
+        error: describeError(e),
+        latencyMs: Date.now() - started,
+      };
     } finally {
       clearTimeout(timer);
     }

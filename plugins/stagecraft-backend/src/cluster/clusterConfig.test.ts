@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { readClusterConnections } from './clusterConfig';
 
 describe('readClusterConnections', () => {
@@ -43,11 +44,13 @@ describe('readClusterConnections', () => {
         ],
       },
     });
-    expect(readClusterConnections(config).map(c => c.name)).toEqual(['prod-eu']);
+    expect(readClusterConnections(config).map(c => c.name)).toEqual([
+      'prod-eu',
+    ]);
   });
 
   it('refuses invalid names, non-http URLs and duplicates, naming the key', () => {
-    const bad = (clusters: unknown[]) => () =>
+    const bad = (clusters: JsonObject[]) => () =>
       readClusterConnections(new ConfigReader({ stagecraft: { clusters } }));
     expect(bad([{ name: 'Prod_EU', url: 'https://a' }])).toThrow(
       /stagecraft\.clusters\[0\]\.name "Prod_EU" is not a valid DNS-1123 label/,

@@ -44,7 +44,10 @@ export function readClusterConnections(config: Config): ClusterConnection[] {
         .filter(({ m }) => m.getString('type') === 'config')
         .flatMap(({ m, i }) =>
           (m.getOptionalConfigArray('clusters') ?? []).map((c, j) =>
-            readCluster(c, `kubernetes.clusterLocatorMethods[${i}].clusters[${j}]`),
+            readCluster(
+              c,
+              `kubernetes.clusterLocatorMethods[${i}].clusters[${j}]`,
+            ),
           ),
         );
   const seen = new Set<string>();

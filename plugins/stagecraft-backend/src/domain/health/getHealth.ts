@@ -14,8 +14,18 @@ export async function getHealth(
     deps.gateway.listClusters().map(async ({ name }) => {
       const probe = await deps.gateway.probe(name, options);
       return probe.reachable
-        ? { name, reachable: true, version: probe.version, latencyMs: probe.latencyMs }
-        : { name, reachable: false, error: probe.error, latencyMs: probe.latencyMs };
+        ? {
+            name,
+            reachable: true,
+            version: probe.version,
+            latencyMs: probe.latencyMs,
+          }
+        : {
+            name,
+            reachable: false,
+            error: probe.error,
+            latencyMs: probe.latencyMs,
+          };
     }),
   );
   return {

@@ -1,6 +1,12 @@
 import { screen } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/frontend-test-utils';
-import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/frontend-test-utils';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import type { Entity } from '@backstage/catalog-model';
 import { stagecraftApiRef, StagecraftApi } from '../../api/StagecraftApi';
 import { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
@@ -8,7 +14,10 @@ import { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
 const entity: Entity = {
   apiVersion: 'stagecraft.io/v1alpha1',
   kind: 'Environment',
-  metadata: { name: 'payments-preview', annotations: { 'stagecraft.io/managed': 'true' } },
+  metadata: {
+    name: 'payments-preview',
+    annotations: { 'stagecraft.io/managed': 'true' },
+  },
   spec: {
     tier: 'preview',
     owner: 'group:default/payments',
@@ -35,7 +44,9 @@ describe('EnvironmentOverviewCard', () => {
     await renderCard({
       getHealth: async () => ({
         status: 'ok',
-        clusters: [{ name: 'local', reachable: true, version: 'v1.34.1', latencyMs: 2 }],
+        clusters: [
+          { name: 'local', reachable: true, version: 'v1.34.1', latencyMs: 2 },
+        ],
       }),
     });
     expect(await screen.findByText('reachable · v1.34.1')).toBeInTheDocument();
@@ -43,7 +54,10 @@ describe('EnvironmentOverviewCard', () => {
     expect(screen.getByText('payments-pr-42')).toBeInTheDocument();
     expect(
       screen.getAllByRole('link').map(a => a.getAttribute('href')),
-    ).toEqual(['/catalog/default/group/payments', '/catalog/default/system/payments']);
+    ).toEqual([
+      '/catalog/default/group/payments',
+      '/catalog/default/system/payments',
+    ]);
     expect(screen.getByText(/\(in 3 days\)/)).toBeInTheDocument();
     expect(screen.getByText('managed by Stagecraft')).toBeInTheDocument();
   });
@@ -52,14 +66,27 @@ describe('EnvironmentOverviewCard', () => {
     await renderCard({
       getHealth: async () => ({
         status: 'degraded',
-        clusters: [{ name: 'local', reachable: false, error: 'ECONNREFUSED', latencyMs: 1 }],
+        clusters: [
+          {
+            name: 'local',
+            reachable: false,
+            error: 'ECONNREFUSED',
+            latencyMs: 1,
+          },
+        ],
       }),
     });
-    expect(await screen.findByText('local: unreachable (ECONNREFUSED)')).toBeInTheDocument();
+    expect(
+      await screen.findByText('local: unreachable (ECONNREFUSED)'),
+    ).toBeInTheDocument();
   });
 
   it('tells the user what to do when the cluster is not configured', async () => {
-    await renderCard({ getHealth: async () => ({ status: 'ok', clusters: [] }) });
-    expect(await screen.findByText(/local: not configured in Stagecraft/)).toBeInTheDocument();
+    await renderCard({
+      getHealth: async () => ({ status: 'ok', clusters: [] }),
+    });
+    expect(
+      await screen.findByText(/local: not configured in Stagecraft/),
+    ).toBeInTheDocument();
   });
 });

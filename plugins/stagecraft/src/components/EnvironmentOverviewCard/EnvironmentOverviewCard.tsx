@@ -50,7 +50,9 @@ function expiry(expiresAt: string, now: number) {
   const ms = Date.parse(expiresAt) - now;
   const hours = Math.round(Math.abs(ms) / 36e5);
   const span = hours >= 48 ? `${Math.round(hours / 24)} days` : `${hours} h`;
-  return ms >= 0 ? `${expiresAt} (in ${span})` : `${expiresAt} (expired ${span} ago)`;
+  return ms >= 0
+    ? `${expiresAt} (in ${span})`
+    : `${expiresAt} (expired ${span} ago)`;
 }
 
 /** Overview of an Environment entity: tier, where it lives, who owns it. @public */
@@ -69,7 +71,13 @@ export function EnvironmentOverviewCard() {
   );
   const managed = env.metadata.annotations?.[ANNOTATIONS.managed] === 'true';
   const metadata: Record<string, unknown> = {
-    tier: <Chip size="small" label={spec.tier} color={spec.tier === 'production' ? 'secondary' : 'default'} />,
+    tier: (
+      <Chip
+        size="small"
+        label={spec.tier}
+        color={spec.tier === 'production' ? 'secondary' : 'default'}
+      />
+    ),
     type: spec.type ?? spec.tier,
     cluster: <ClusterStatus cluster={spec.cluster} />,
     namespace: spec.namespace,
