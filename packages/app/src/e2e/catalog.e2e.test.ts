@@ -1,0 +1,99 @@
+/**
+ * @jest-environment node
+ */
+// Browser test: Debian's Chromium, driven by playwright-core, against the
+// running app (scripts/test.sh starts it with `yarn start` and stops it by PID).
+import { chromium, Browser, Page } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const appUrl = process.env.STAGECRAFT_APP_URL ?? 'http://localhost:3000';
+const shots = path.resolve(__dirname, '../../../../.artifacts/screenshots');
+
+jest.setTimeout(180_000);
+
+describe('Stagecraft in the browser', () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    fs.mkdirSync(shots, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(appUrl);
+    // the guest sign-in page
+    await page.getByRole('button', { name: 'Enter' }).click();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('lists the three example environments in the catalog', async () => {
+    // the catalog is the landing page; pick the Environment kind
+    await page.goto(`${appUrl}/?filters%5Bkind%5D=environment`);
+    // the table shows each entity's metadata.title
+    const titles = [
+      'Payments development',
+      'Payments staging',
+      'Payments production',
+    ];
+    for (const name of titles) {
+      await page
+        .getByRole('link', { name, exact: true })
+        .waitFor({ timeout: 60_000 });
+    }
+    await page.getByText('All Environments (3)').waitFor();
+    await page.screenshot({
+      path: path.join(shots, 'catalog-environments.png'),
+    });
+    const hrefs = await Promise.all(
+      titles.map(name =>
+        page.getByRole('link', { name, exact: true }).getAttribute('href'),
+      ),
+    );
+    expect(hrefs).toEqual([
+      '/catalog/default/environment/payments-dev',
+      '/catalog/default/environment/payments-staging',
+      '/catalog/default/environment/payments-prod',
+    ]);
+  });
+
+  it('shows the Stagecraft overview card on an Environment page', async () => {
+    await page
+      .getByRole('link', { name: 'Payments staging', exact: true })
+      .click();
+    const card = page
+      .locator('article, .MuiCard-root', { hasText: 'promotes to' })
+      .first();
+    await card.waitFor({ timeout: 60_000 });
+    // the cluster row settles to reachable or to a message saying why not
+    await card
+      .getByText(/reachable|not configured/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.screenshot({
+      path: path.join(shots, 'environment-payments-staging.png'),
+      fullPage: true,
+    });
+    await expect(
+      card.getByText('payments-staging', { exact: true }).count(),
+    ).resolves.toBe(1);
+    // promotesTo links to the next environment of the pipeline
+    await expect(
+      card
+        .locator('a[href="/catalog/default/environment/payments-prod"]')
+        .count(),
+    ).resolves.toBe(1);
+  });
+});
