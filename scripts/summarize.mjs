@@ -1,0 +1,26 @@
+// usage: node scripts/summarize.mjs CHECKS_FILE JEST_JSON...
+// Prints one line "N passed, N failed" from the real results: each line of
+// CHECKS_FILE is "pass <name>" or "fail <name>" (type check, lint, a stage that
+// could not run), and each Jest --json report adds its tests. A test suite that
+// failed to run at all counts as one failure.
+import fs from 'node:fs';
+
+const [checksFile, ...reports] = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+for (const line of fs.readFileSync(checksFile, 'utf8').split('\n').filter(Boolean)) {
+  if (line.startsWith('pass ')) passed++;
+  else failed++;
+}
+for (const report of reports) {
+  if (!fs.existsSync(report)) {
+    console.error(`missing Jest report ${report}`);
+    failed++;
+    continue;
+  }
+  const r = JSON.parse(fs.readFileSync(report, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

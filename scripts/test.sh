@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# README's test command (`make test`): type check, lint, unit tests, the
+# integration suite against the local Kubernetes control plane, and the browser
+# test against a running Backstage. Everything it starts it stops by PID.
+# Ends with one line "N passed, N failed" computed from the real results.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+source scripts/toolchain.sh
+source scripts/lib.sh
+export CI=true # Jest: no watch mode
+
+out=$root/.artifacts/test
+rm -rf "$out"
+mkdir -p "$out"
+checks=$out/checks.txt
+: >"$checks"
+
+step() { printf '\n=== %s\n' "$*"; }
+check() { # name command...: a check that passes or fails as a whole
+  local name=$1
+  shift
+  if "$@" >"$out/$name.log" 2>&1; then
+    echo "pass $name" >>"$checks"
+    echo "ok: $name"
+  else
+    echo "fail $name" >>"$checks"
+    echo "FAILED: $name (last lines of $out/$name.log)"
+    tail -40 "$out/$name.log"
+  fi
+}
+jest_run() { # name pattern-args...: a Jest run whose tests are counted one by one
+  local name=$1
+  shift
+  yarn backstage-cli repo test --json --outputFile="$out/$name.json" "$@" 2>&1 |
+    tee "$out/$name.log" | grep -E '^(PASS|FAIL)|✕|●.*›' || true
+}
+
+cleanup() {
+  stop_group "$out/backstage.pid"
+  if [ "${started_cluster:-0}" = 1 ]; then bash dev/cluster/cluster.sh down >/dev/null 2>&1; fi
+}
+trap cleanup EXIT
+
+step "install"
+if ! yarn install --immutable >"$out/install.log" 2>&1; then
+  tail -40 "$out/install.log"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+step "type check and lint"
+check typecheck yarn tsc
+check lint yarn backstage-cli repo lint
+
+step "unit tests"
+jest_run unit --testPathIgnorePatterns '\.(integration|e2e)\.test\.'
+
+step "local Kubernetes control plane"
+started_cluster=0
+cluster_started_at=$SECONDS
+if bash dev/cluster/cluster.sh status >/dev/null 2>&1; then
+  echo "reusing the running control plane"
+elif bash dev/cluster/cluster.sh up >"$out/cluster-up.log" 2>&1; then
+  started_cluster=1
+  echo "control plane up in $((SECONDS - cluster_started_at)) s"
+else
+  echo "fail control-plane-up" >>"$checks"
+  tail -40 "$out/cluster-up.log"
+fi
+
+step "integration tests (real control plane)"
+if bash dev/cluster/cluster.sh status >/dev/null 2>&1; then
+  STAGECRAFT_CLUSTER_STATE=$root/dev/cluster/state jest_run integration --testPathPatterns '\.integration\.test\.'
+else
+  echo "fail integration-tests-not-run" >>"$checks"
+fi
+
+step "browser test (Chromium against the running app)"
+if ensure_chromium; then
+  cluster_env >/dev/null
+  setsid yarn start >"$out/backstage.log" 2>&1 &
+  echo $! >"$out/backstage.pid"
+  if wait_http http://localhost:7007/api/stagecraft/health 300 && wait_http http://localhost:3000 300; then
+    jest_run e2e --testPathPatterns '\.e2e\.test\.'
+  else
+    echo "fail backstage-start" >>"$checks"
+    tail -40 "$out/backstage.log"
+  fi
+  stop_group "$out/backstage.pid"
+else
+  echo "fail chromium-install" >>"$checks"
+fi
+
+cleanup
+trap - EXIT
+step "summary"
+reports=("$out/unit.json")
+[ -f "$out/integration.json" ] && reports+=("$out/integration.json")
+[ -f "$out/e2e.json" ] && reports+=("$out/e2e.json")
+node scripts/summarize.mjs "$checks" "${reports[@]}"
