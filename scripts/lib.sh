@@ -68,3 +68,22 @@ cluster_env() {
   STAGECRAFT_CLUSTER_TOKEN=$(awk -F, '$2 == "stagecraft" { print $1; exit }' dev/cluster/state/pki/tokens.csv)
   export STAGECRAFT_CLUSTER_TOKEN
 }
+
+# wait_catalog_environments SECONDS: waits until the catalog has ingested the
+# example Environments (a guest token; the catalog API needs one).
+wait_catalog_environments() {
+  local deadline=$((SECONDS + $1)) token count
+  while ((SECONDS < deadline)); do
+    token=$(curl -sf -H 'X-Requested-With: XMLHttpRequest' \
+      'http://localhost:7007/api/auth/guest/refresh?env=development' |
+      node -e 'try{console.log(JSON.parse(require("fs").readFileSync(0)).backstageIdentity.token)}catch{}')
+    if [ -n "$token" ]; then
+      count=$(curl -sf -H "Authorization: Bearer $token" \
+        'http://localhost:7007/api/catalog/entities?filter=kind=environment&fields=metadata.name' |
+        node -e 'try{console.log(JSON.parse(require("fs").readFileSync(0)).length)}catch{console.log(0)}')
+      [ "${count:-0}" -ge 3 ] && return 0
+    fi
+    sleep 2
+  done
+  return 1
+}

@@ -81,7 +81,8 @@ if ensure_chromium; then
   cluster_env >/dev/null
   setsid yarn start >"$out/backstage.log" 2>&1 &
   echo $! >"$out/backstage.pid"
-  if wait_http http://localhost:7007/api/stagecraft/health 300 && wait_http http://localhost:3000 300; then
+  if wait_http http://localhost:7007/api/stagecraft/health 300 && wait_http http://localhost:3000 300 &&
+    wait_catalog_environments 300; then
     jest_run e2e --testPathPatterns '\.e2e\.test\.'
   else
     echo "fail backstage-start" >>"$checks"

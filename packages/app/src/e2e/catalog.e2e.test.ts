@@ -32,10 +32,19 @@ describe('Stagecraft in the browser', () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(appUrl);
     // the guest sign-in page
-    await page.getByRole('button', { name: 'Enter' }).click();
+    const enter = page.getByRole('button', { name: 'Enter' });
+    await enter.click();
+    // signed in once the sign-in page is gone; only then does a reload keep the session
+    await enter.waitFor({ state: 'detached', timeout: 120_000 });
+    await page.getByRole('link', { name: 'Catalog' }).first().waitFor();
   });
 
   afterAll(async () => {
+    // what the browser showed last, for diagnosing a failure
+    await page?.screenshot({
+      path: path.join(shots, 'last.png'),
+      fullPage: true,
+    });
     await browser?.close();
   });
 
