@@ -1,10 +1,12 @@
 /**
- * Isomorphic Stagecraft types: the Environment kind and its schema, label and
- * annotation constants, and Kubernetes name validation.
+ * Isomorphic Stagecraft types: the Environment kind and its schema, the API
+ * types, permissions, label and annotation constants, name validation.
  *
  * @packageDocumentation
  */
 export * from './constants';
 export * from './names';
 export * from './environment';
+export * from './environments';
 export * from './health';
+export * from './permissions';

@@ -4,7 +4,13 @@ import type {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { HealthResponse } from '@stagecraft/backstage-plugin-stagecraft-common';
+import type {
+  CreateEnvironmentRequest,
+  DeleteEnvironmentRequest,
+  Environment,
+  HealthResponse,
+  UpdateEnvironmentRequest,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
 
 /** Options of every StagecraftClient call. @public */
 export interface StagecraftRequestOptions {
@@ -35,6 +41,71 @@ export class StagecraftClient {
     return this.request<HealthResponse>('GET', '/health', options);
   }
 
+  /** Environments the caller may read. */
+  async listEnvironments(
+    options: StagecraftRequestOptions,
+  ): Promise<Environment[]> {
+    const body = await this.request<{ items: Environment[] }>(
+      'GET',
+      '/environments',
+      options,
+    );
+    return body.items;
+  }
+
+  async getEnvironment(
+    name: string,
+    options: StagecraftRequestOptions,
+  ): Promise<Environment> {
+    return this.request<Environment>(
+      'GET',
+      `/environments/${encodeURIComponent(name)}`,
+      options,
+    );
+  }
+
+  /** Creates (or, with the same spec, confirms) an environment. */
+  async createEnvironment(
+    request: CreateEnvironmentRequest,
+    options: StagecraftRequestOptions,
+  ): Promise<Environment> {
+    return this.request<Environment>('POST', '/environments', {
+      ...options,
+      body: request,
+    });
+  }
+
+  async updateEnvironment(
+    name: string,
+    request: UpdateEnvironmentRequest,
+    options: StagecraftRequestOptions,
+  ): Promise<Environment> {
+    return this.request<Environment>(
+      'PATCH',
+      `/environments/${encodeURIComponent(name)}`,
+      {
+        ...options,
+        body: request,
+      },
+    );
+  }
+
+  /** Deletes an environment; production needs `confirm` equal to its name. */
+  async deleteEnvironment(
+    name: string,
+    request: DeleteEnvironmentRequest,
+    options: StagecraftRequestOptions,
+  ): Promise<void> {
+    await this.request<unknown>(
+      'DELETE',
+      `/environments/${encodeURIComponent(name)}`,
+      {
+        ...options,
+        body: request,
+      },
+    );
+  }
+
   private async request<T>(
     method: string,
     path: string,
@@ -58,6 +129,9 @@ export class StagecraftClient {
     });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
+    }
+    if (response.status === 204) {
+      return undefined as T;
     }
     return (await response.json()) as T;
   }

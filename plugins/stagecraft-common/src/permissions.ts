@@ -1,0 +1,52 @@
+import {
+  createPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+
+/** Resource type of Stagecraft environments in the permission framework. @public */
+export const STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE = 'stagecraft-environment';
+
+/**
+ * Create an environment. A basic permission: there is no resource before it
+ * exists (policies decide on the user; ownership rules come with the request).
+ * @public
+ */
+export const environmentCreatePermission = createPermission({
+  name: 'stagecraft.environment.create',
+  attributes: { action: 'create' },
+});
+
+/** Read an environment (resource permission; resourceRef = environment name). @public */
+export const environmentReadPermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.environment.read',
+  attributes: { action: 'read' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/** Change an environment's owner, quota or TTL. @public */
+export const environmentUpdatePermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.environment.update',
+  attributes: { action: 'update' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/** Delete an environment and its namespace. @public */
+export const environmentDeletePermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.environment.delete',
+  attributes: { action: 'delete' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/** Every Stagecraft permission, for registration and policy tooling. @public */
+export const stagecraftPermissions = [
+  environmentCreatePermission,
+  environmentReadPermission,
+  environmentUpdatePermission,
+  environmentDeletePermission,
+];
