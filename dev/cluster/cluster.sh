@@ -469,8 +469,9 @@ subjects:
   kind: User
   name: viewer
 ---
-# Stagecraft's own identity: read-only for now (health, the Kubernetes tab);
-# rights to write are added with the features that need them, never more.
+# Stagecraft's own identity: read-only everywhere (health, the Kubernetes tab)
+# plus exactly what provisioning environments needs. No escalate, no "*", and
+# bind only on the ClusterRole it hands to environment owners (edit).
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata:
@@ -479,6 +480,41 @@ roleRef:
   apiGroup: rbac.authorization.k8s.io
   kind: ClusterRole
   name: view
+subjects:
+- apiGroup: rbac.authorization.k8s.io
+  kind: User
+  name: stagecraft
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: stagecraft-environments
+rules:
+- apiGroups: [""]
+  resources: [namespaces]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [""]
+  resources: [resourcequotas, limitranges]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [networking.k8s.io]
+  resources: [networkpolicies]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [rolebindings]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [clusterroles]
+  resourceNames: [edit]
+  verbs: [bind]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: stagecraft-environments
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: stagecraft-environments
 subjects:
 - apiGroup: rbac.authorization.k8s.io
   kind: User

@@ -14,7 +14,32 @@ export interface Config {
       tier: 'preview' | 'development' | 'staging' | 'production';
       /** Human-readable description. @visibility frontend */
       description?: string;
+      /** ResourceQuota of the namespace (defaults per tier). */
+      quota?: { cpu?: string; memory?: string; pods?: number };
+      /** LimitRange container defaults. */
+      limits?: {
+        defaultRequest?: { cpu?: string; memory?: string };
+        default?: { cpu?: string; memory?: string };
+      };
+      /** Pod Security admission; level defaults to restricted, version is pinned (e.g. v1.33). */
+      podSecurity?: {
+        level?: 'privileged' | 'baseline' | 'restricted';
+        version?: string;
+      };
+      /** default-deny (deny all, allow same namespace and DNS) or none. */
+      networkPolicy?: 'default-deny' | 'none';
+      /** TTL of new environments of this type, e.g. "72h" (previews default to 72h). @visibility frontend */
+      defaultTtl?: string;
+      /** Position in the promotion pipeline (defaults by tier). @visibility frontend */
+      order?: number;
     }>;
+    /** The preview reaper, a scheduled task that deletes expired environments. */
+    reaper?: {
+      /** How often it runs, in seconds (default 60). */
+      frequencySeconds?: number;
+    };
+    /** How long deleting an environment waits for its namespace to go, in seconds (default 180). */
+    deleteTimeoutSeconds?: number;
     /**
      * Clusters Stagecraft may write to. When absent, the clusters of
      * `kubernetes.clusterLocatorMethods` (type `config`) are used, so one cluster

@@ -5,21 +5,24 @@ import {
   EnvironmentTier,
   validateDnsLabel,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
+import {
+  EnvironmentTypeSpec,
+  PodSecurityLevel,
+  tierDefaults,
+} from './domain/environments/types';
 
-/** An environment type offered to developers. */
-export interface EnvironmentType {
-  name: string;
-  tier: EnvironmentTier;
-  description?: string;
-}
+const LEVELS: PodSecurityLevel[] = ['privileged', 'baseline', 'restricted'];
 
-/** Reads `stagecraft.environmentTypes`, defaulting to one type per tier. */
-export function readEnvironmentTypes(config: Config): EnvironmentType[] {
+/**
+ * Reads `stagecraft.environmentTypes`, filling every per-type default from the
+ * tier; defaults to one type per tier. Bad config fails start-up naming the key.
+ */
+export function readEnvironmentTypes(config: Config): EnvironmentTypeSpec[] {
   const configured = config.getOptionalConfigArray(
     'stagecraft.environmentTypes',
   );
   if (!configured) {
-    return ENVIRONMENT_TIERS.map(tier => ({ name: tier, tier }));
+    return ENVIRONMENT_TIERS.map(tier => tierDefaults(tier, tier));
   }
   const types = configured.map((c, i) => {
     const where = `stagecraft.environmentTypes[${i}]`;
@@ -34,11 +37,80 @@ export function readEnvironmentTypes(config: Config): EnvironmentType[] {
         )}, got "${tier}"`,
       );
     }
-    return { name, tier, description: c.getOptionalString('description') };
+    const spec = tierDefaults(name, tier);
+    const description = c.getOptionalString('description');
+    if (description) spec.description = description;
+    const quota = c.getOptionalConfig('quota');
+    if (quota) {
+      spec.quota = {
+        cpu: quota.getOptionalString('cpu') ?? spec.quota.cpu,
+        memory: quota.getOptionalString('memory') ?? spec.quota.memory,
+        pods: quota.getOptionalNumber('pods') ?? spec.quota.pods,
+      };
+    }
+    const limits = c.getOptionalConfig('limits');
+    if (limits) {
+      spec.limits = {
+        defaultRequest: {
+          cpu:
+            limits.getOptionalString('defaultRequest.cpu') ??
+            spec.limits.defaultRequest.cpu,
+          memory:
+            limits.getOptionalString('defaultRequest.memory') ??
+            spec.limits.defaultRequest.memory,
+        },
+        default: {
+          cpu:
+            limits.getOptionalString('default.cpu') ?? spec.limits.default.cpu,
+          memory:
+            limits.getOptionalString('default.memory') ??
+            spec.limits.default.memory,
+        },
+      };
+    }
+    const level = c.getOptionalString('podSecurity.level') as
+      | PodSecurityLevel
+      | undefined;
+    if (level && !LEVELS.includes(level)) {
+      throw new InputError(
+        `${where}.podSecurity.level must be one of ${LEVELS.join(', ')}`,
+      );
+    }
+    const version = c.getOptionalString('podSecurity.version');
+    if (version && !/^v1\.\d+$/.test(version)) {
+      throw new InputError(
+        `${where}.podSecurity.version must be pinned, e.g. "v1.33"`,
+      );
+    }
+    spec.podSecurity = {
+      level: level ?? spec.podSecurity.level,
+      version: version ?? spec.podSecurity.version,
+    };
+    const networkPolicy = c.getOptionalString('networkPolicy');
+    if (
+      networkPolicy &&
+      networkPolicy !== 'default-deny' &&
+      networkPolicy !== 'none'
+    ) {
+      throw new InputError(
+        `${where}.networkPolicy must be "default-deny" or "none"`,
+      );
+    }
+    if (networkPolicy)
+      spec.networkPolicy = networkPolicy as 'default-deny' | 'none';
+    const ttl = c.getOptionalString('defaultTtl');
+    if (ttl && !/^\d+(s|m|h|d)$/.test(ttl)) {
+      throw new InputError(
+        `${where}.defaultTtl must be a duration such as "72h"`,
+      );
+    }
+    if (ttl) spec.defaultTtl = ttl;
+    spec.order = c.getOptionalNumber('order') ?? spec.order;
+    return spec;
   });
   const names = types.map(t => t.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup)
     throw new InputError(`environment type "${dup}" is configured twice`);
-  return types;
+  return types.sort((a, b) => a.order - b.order);
 }

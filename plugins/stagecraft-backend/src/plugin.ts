@@ -2,9 +2,33 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { createPermissionResourceRef } from '@backstage/plugin-permission-node';
+import {
+  ENVIRONMENT_EVENTS_TOPIC,
+  STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+  stagecraftPermissions,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
 import { clusterGatewayServiceRef } from './cluster/clusterGatewayService';
+import { KubernetesClusterGateway } from './cluster/KubernetesClusterGateway';
+import { NamespaceWatcher } from './cluster/NamespaceWatcher';
+import { EnvironmentService } from './domain/environments/EnvironmentService';
+import { EnvironmentFeed } from './domain/environments/feed';
+import { EnvironmentRecord, systemClock } from './domain/ports';
 import { readEnvironmentTypes } from './environmentTypes';
 import { createRouter } from './router';
+import { PermissionsAuthorizer } from './services/PermissionsAuthorizer';
+import { StoreAuditor } from './services/StoreAuditor';
+import { DatabaseStore } from './store/DatabaseStore';
+
+/** Environments as a permission resource type (rules come with the policy work). */
+export const environmentResourceRef = createPermissionResourceRef<
+  EnvironmentRecord,
+  never
+>().with({
+  pluginId: 'stagecraft',
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
 
 /**
  * The Stagecraft backend plugin: wires the domain to Backstage's services.
@@ -20,10 +44,40 @@ export const stagecraftPlugin = createBackendPlugin({
         logger: coreServices.logger,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        database: coreServices.database,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        events: eventsServiceRef,
         gateway: clusterGatewayServiceRef,
       },
-      async init({ config, logger, httpAuth, httpRouter, gateway }) {
+      async init(deps) {
+        const { config, logger, httpRouter, gateway } = deps;
         const environmentTypes = readEnvironmentTypes(config);
+        const store = await DatabaseStore.create({
+          knex: await deps.database.getClient(),
+          skipMigrations: deps.database.migrations?.skip,
+        });
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: environmentResourceRef,
+          permissions: stagecraftPermissions,
+          rules: [],
+          getResources: names =>
+            Promise.all(names.map(name => store.getEnvironment(name))),
+        });
+        const environments = new EnvironmentService({
+          gateway,
+          store,
+          authorizer: new PermissionsAuthorizer(deps.permissions),
+          auditor: new StoreAuditor(store, deps.auditor, systemClock),
+          clock: systemClock,
+          types: environmentTypes,
+          deleteTimeoutMs:
+            (config.getOptionalNumber('stagecraft.deleteTimeoutSeconds') ??
+              180) * 1000,
+        });
         logger.info(
           `Stagecraft: ${
             gateway.listClusters().length
@@ -31,11 +85,58 @@ export const stagecraftPlugin = createBackendPlugin({
             .map(t => t.name)
             .join(', ')}`,
         );
+
+        // previews past their TTL are deleted by one backend replica at a time
+        await deps.scheduler.scheduleTask({
+          id: 'stagecraft-environment-reaper',
+          scope: 'global',
+          frequency: {
+            seconds:
+              config.getOptionalNumber('stagecraft.reaper.frequencySeconds') ??
+              60,
+          },
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: 1 },
+          fn: async () => {
+            const reaped = await environments.reapExpired(msg =>
+              logger.info(`reaper: ${msg}`),
+            );
+            if (reaped.length)
+              logger.info(`reaper: deleted ${reaped.join(', ')}`);
+          },
+        });
+
+        // the watch cache feeds the catalog and live views through events
+        if (gateway instanceof KubernetesClusterGateway) {
+          const feed = new EnvironmentFeed({
+            store,
+            publish: async eventPayload => {
+              await deps.events.publish({
+                topic: ENVIRONMENT_EVENTS_TOPIC,
+                eventPayload,
+              });
+            },
+          });
+          const watcher = new NamespaceWatcher({
+            clusters: gateway.listClusters().map(c => ({
+              name: c.name,
+              kc: gateway.kubeConfig(c.name),
+            })),
+            listener: feed,
+            logger,
+          });
+          deps.lifecycle.addStartupHook(() => watcher.start());
+          deps.lifecycle.addShutdownHook(() => watcher.stop());
+        }
+
         httpRouter.use(
           await createRouter({
-            httpAuth,
+            httpAuth: deps.httpAuth,
+            logger,
             gateway,
             environmentTypes,
+            environments,
+            store,
             healthTimeoutMs:
               config.getOptionalNumber('stagecraft.healthTimeoutMs') ?? 3000,
           }),

@@ -1,31 +1,135 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import type { ClusterGateway } from './domain/ports';
+import type {
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import type { ClusterGateway, Actor } from './domain/ports';
 import { getHealth } from './domain/health/getHealth';
-import type { EnvironmentType } from './environmentTypes';
+import type { EnvironmentService } from './domain/environments/EnvironmentService';
+import type { EnvironmentTypeSpec } from './domain/environments/types';
+import type { DatabaseStore } from './store/DatabaseStore';
 
 /**
- * Translates HTTP to use cases; no logic of its own. Authentication is the
- * http router's (only /health is open, see plugin.ts).
+ * Translates HTTP to use cases and nothing else: validation, permissions,
+ * cluster writes and audit are the domain's. Routes are described in
+ * openapi.yaml. Only /health is open (see plugin.ts).
  */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
+  logger: LoggerService;
   gateway: ClusterGateway;
-  environmentTypes: EnvironmentType[];
+  environmentTypes: EnvironmentTypeSpec[];
+  environments: EnvironmentService;
+  store: DatabaseStore;
   healthTimeoutMs: number;
 }): Promise<express.Router> {
-  const { httpAuth, gateway, environmentTypes, healthTimeoutMs } = options;
+  const { httpAuth, logger, gateway, environmentTypes, environments, store } =
+    options;
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '64kb' }));
+
+  const actor = async (req: express.Request): Promise<Actor> => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const principal = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+      subject?: string;
+    };
+    return {
+      ref:
+        principal.type === 'user'
+          ? principal.userEntityRef!
+          : `service:${principal.subject}`,
+      credentials,
+    };
+  };
 
   router.get('/health', async (_req, res) => {
-    res.json(await getHealth({ gateway }, { timeoutMs: healthTimeoutMs }));
+    res.json(
+      await getHealth({ gateway }, { timeoutMs: options.healthTimeoutMs }),
+    );
   });
 
   router.get('/environment-types', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json({ items: environmentTypes });
+    await actor(req);
+    res.json({
+      items: environmentTypes.map(t => ({
+        name: t.name,
+        tier: t.tier,
+        ...(t.description && { description: t.description }),
+        quota: t.quota,
+        ...(t.defaultTtl && { defaultTtl: t.defaultTtl }),
+        order: t.order,
+      })),
+    });
+  });
+
+  router.get('/environments', async (req, res) => {
+    res.json({ items: await environments.list(await actor(req)) });
+  });
+
+  router.post('/environments', async (req, res) => {
+    const { environment, created } = await environments.create(
+      await actor(req),
+      req.body,
+      msg => logger.info(`environment ${req.body?.name}: ${msg}`),
+    );
+    res.status(created ? 201 : 200).json(environment);
+  });
+
+  router.get('/environments/:name', async (req, res) => {
+    res.json(await environments.get(await actor(req), req.params.name));
+  });
+
+  router.patch('/environments/:name', async (req, res) => {
+    res.json(
+      await environments.update(await actor(req), req.params.name, req.body),
+    );
+  });
+
+  router.post('/environments/:name/extend', async (req, res) => {
+    res.json(
+      await environments.extend(await actor(req), req.params.name, req.body),
+    );
+  });
+
+  router.delete('/environments/:name', async (req, res) => {
+    const who = await actor(req);
+    const progress = (msg: string) =>
+      logger.info(`environment ${req.params.name}: ${msg}`);
+    if (req.query.wait === 'false') {
+      // the checks (name, permission, confirmation) answer before the 202
+      const outcome = environments
+        .delete(who, req.params.name, req.body, progress)
+        .then(
+          () => 'done' as const,
+          (e: Error) => e,
+        );
+      const early = await Promise.race([
+        outcome,
+        new Promise<'running'>(r => setTimeout(() => r('running'), 200)),
+      ]);
+      if (early instanceof Error) throw early;
+      if (early === 'running') {
+        outcome.then(r => {
+          if (r instanceof Error)
+            logger.warn(`delete ${req.params.name}: ${r}`);
+        });
+        res.status(202).json({ name: req.params.name, phase: 'Deleting' });
+        return;
+      }
+    } else {
+      await environments.delete(who, req.params.name, req.body, progress);
+    }
+    res.status(204).end();
+  });
+
+  router.get('/environments/:name/audit', async (req, res) => {
+    const env = await environments.get(await actor(req), req.params.name);
+    res.json({ items: await store.listAudit({ target: env.name }) });
   });
 
   return router;

@@ -1,5 +1,24 @@
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
-import type { ClusterGateway, ClusterProbe, ClusterRef } from '../domain/ports';
+import {
+  ApiException,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+  VersionApi,
+} from '@kubernetes/client-node';
+import { FIELD_MANAGER } from '@stagecraft/backstage-plugin-stagecraft-common';
+import {
+  ClusterUnavailableError,
+  ConflictError,
+  NotAllowedError,
+} from '../domain/errors';
+import type {
+  ClusterGateway,
+  ClusterProbe,
+  ClusterRef,
+  KubeObject,
+  KubeObjectRef,
+} from '../domain/ports';
 import type { ClusterConnection } from './clusterConfig';
 
 /** Builds a client-node KubeConfig for one configured cluster. */
@@ -38,17 +57,122 @@ function describeError(e: unknown): string {
     : message;
 }
 
+/** The API server's own message of a failed call (its Status body), if any. */
+function statusMessage(e: ApiException<unknown>): string {
+  try {
+    const body = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
+    if (body && typeof body === 'object' && 'message' in body) {
+      return String((body as { message: unknown }).message);
+    }
+  } catch {
+    // not JSON
+  }
+  return describeError(e);
+}
+
+/**
+ * Maps client errors to domain errors: 409 → ConflictError (with the managers
+ * the API server names), 403 → NotAllowedError, 400/422 → InputError, anything
+ * else (no HTTP answer, 5xx) → ClusterUnavailableError naming the cluster.
+ */
+function toDomainError(cluster: string, e: unknown): Error {
+  if (e instanceof ApiException) {
+    const message = `cluster ${cluster}: ${statusMessage(e)}`;
+    if (e.code === 409) return new ConflictError(message);
+    if (e.code === 403) return new NotAllowedError(message);
+    if (e.code === 422 || e.code === 400) {
+      const err = new Error(message);
+      err.name = 'InputError';
+      return err;
+    }
+    return new ClusterUnavailableError(message);
+  }
+  return new ClusterUnavailableError(
+    `cluster ${cluster} unavailable: ${describeError(e)}`,
+  );
+}
+
+const header = (ref: KubeObjectRef) => ({
+  apiVersion: ref.apiVersion,
+  kind: ref.kind,
+  metadata: {
+    name: ref.name,
+    ...(ref.namespace && { namespace: ref.namespace }),
+  },
+});
+
 /** The ClusterGateway backed by the real API servers, through @kubernetes/client-node. */
 export class KubernetesClusterGateway implements ClusterGateway {
   private readonly clusters: Map<
     string,
-    { connection: ClusterConnection; kc: KubeConfig }
+    { kc: KubeConfig; objects: KubernetesObjectApi }
   >;
 
   constructor(connections: ClusterConnection[]) {
     this.clusters = new Map(
-      connections.map(c => [c.name, { connection: c, kc: toKubeConfig(c) }]),
+      connections.map(c => {
+        const kc = toKubeConfig(c);
+        return [c.name, { kc, objects: KubernetesObjectApi.makeApiClient(kc) }];
+      }),
     );
+  }
+
+  /** The client-node config of a cluster (for the watch cache). */
+  kubeConfig(cluster: string): KubeConfig {
+    return this.entry(cluster).kc;
+  }
+
+  async apply(cluster: string, objects: KubeObject[]): Promise<KubeObject[]> {
+    const api = this.entry(cluster).objects;
+    const applied: KubeObject[] = [];
+    for (const o of objects) {
+      try {
+        applied.push(
+          (await api.patch(
+            o as KubernetesObject,
+            undefined,
+            undefined,
+            FIELD_MANAGER,
+            false,
+            PatchStrategy.ServerSideApply,
+          )) as KubeObject,
+        );
+      } catch (e) {
+        throw toDomainError(cluster, e);
+      }
+    }
+    return applied;
+  }
+
+  async get(
+    cluster: string,
+    ref: KubeObjectRef,
+  ): Promise<KubeObject | undefined> {
+    try {
+      return (await this.entry(cluster).objects.read(
+        header(ref),
+      )) as KubeObject;
+    } catch (e) {
+      if (e instanceof ApiException && e.code === 404) return undefined;
+      throw toDomainError(cluster, e);
+    }
+  }
+
+  async delete(cluster: string, ref: KubeObjectRef): Promise<void> {
+    try {
+      await this.entry(cluster).objects.delete(header(ref));
+    } catch (e) {
+      if (e instanceof ApiException && e.code === 404) return;
+      throw toDomainError(cluster, e);
+    }
+  }
+
+  private entry(cluster: string) {
+    const entry = this.clusters.get(cluster);
+    if (!entry) {
+      throw new ClusterUnavailableError(`unknown cluster "${cluster}"`);
+    }
+    return entry;
   }
 
   listClusters(): ClusterRef[] {

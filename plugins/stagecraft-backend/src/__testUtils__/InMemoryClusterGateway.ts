@@ -1,0 +1,104 @@
+import type {
+  ClusterGateway,
+  ClusterProbe,
+  KubeObject,
+  KubeObjectRef,
+} from '../domain/ports';
+
+const keyOf = (cluster: string, r: KubeObjectRef) =>
+  `${cluster}|${r.apiVersion}|${r.kind}|${r.namespace ?? ''}|${r.name}`;
+
+/**
+ * A fake of the ClusterGateway port for unit tests (never of the domain): an
+ * in-memory object store whose resourceVersion changes only when an apply
+ * changes an object, like server-side apply. Deleting a Namespace removes
+ * everything in it.
+ */
+export class InMemoryClusterGateway implements ClusterGateway {
+  readonly objects = new Map<string, KubeObject>();
+  readonly calls: string[] = [];
+  private version = 1;
+
+  constructor(
+    private readonly clusters: string[] = ['local'],
+    private readonly down: Set<string> = new Set(),
+  ) {}
+
+  listClusters() {
+    return this.clusters.map(name => ({ name }));
+  }
+
+  async probe(cluster: string): Promise<ClusterProbe> {
+    return this.down.has(cluster)
+      ? { reachable: false, error: 'ECONNREFUSED', latencyMs: 1 }
+      : { reachable: true, version: 'v1.37.2', latencyMs: 1 };
+  }
+
+  private check(cluster: string) {
+    if (this.down.has(cluster)) {
+      const e = new Error(`cluster ${cluster} unavailable: ECONNREFUSED`);
+      e.name = 'ServiceUnavailableError';
+      throw e;
+    }
+  }
+
+  /** Puts an object as if someone else had created it (no Stagecraft labels). */
+  seed(cluster: string, o: KubeObject) {
+    this.objects.set(keyOf(cluster, this.ref(o)), {
+      ...o,
+      metadata: { ...o.metadata, resourceVersion: String(this.version++) },
+    });
+  }
+
+  async apply(cluster: string, objects: KubeObject[]): Promise<KubeObject[]> {
+    this.check(cluster);
+    return objects.map(o => {
+      this.calls.push(`apply ${o.kind}/${o.metadata.name}`);
+      const key = keyOf(cluster, this.ref(o));
+      const existing = this.objects.get(key);
+      const strip = (x?: KubeObject) =>
+        x &&
+        JSON.stringify({
+          ...x,
+          metadata: { ...x.metadata, resourceVersion: undefined },
+        });
+      if (existing && strip(existing) === strip(o)) return existing;
+      const next = {
+        ...o,
+        metadata: { ...o.metadata, resourceVersion: String(this.version++) },
+      };
+      this.objects.set(key, next);
+      return next;
+    });
+  }
+
+  async get(cluster: string, ref: KubeObjectRef) {
+    this.check(cluster);
+    return this.objects.get(keyOf(cluster, ref));
+  }
+
+  async delete(cluster: string, ref: KubeObjectRef) {
+    this.check(cluster);
+    this.calls.push(`delete ${ref.kind}/${ref.name}`);
+    this.objects.delete(keyOf(cluster, ref));
+    if (ref.kind === 'Namespace') {
+      for (const [key, o] of this.objects) {
+        if (
+          key.startsWith(`${cluster}|`) &&
+          o.metadata.namespace === ref.name
+        ) {
+          this.objects.delete(key);
+        }
+      }
+    }
+  }
+
+  private ref(o: KubeObject): KubeObjectRef {
+    return {
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      name: o.metadata.name,
+      namespace: o.metadata.namespace,
+    };
+  }
+}

@@ -1,0 +1,326 @@
+import knexFactory, { Knex } from 'knex';
+import { InMemoryClusterGateway } from '../../__testUtils__/InMemoryClusterGateway';
+import { DatabaseStore } from '../../store/DatabaseStore';
+import type { Actor, Auditor, AuditEvent, Authorizer, Clock } from '../ports';
+import { EnvironmentService } from './EnvironmentService';
+import { tierDefaults } from './types';
+
+const alice: Actor = { ref: 'user:default/alice', credentials: {} };
+
+function setup(
+  options: { allow?: (action: string, resource?: string) => boolean } = {},
+) {
+  const knex: Knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  let now = new Date('2026-11-24T10:00:00Z');
+  const clock: Clock = {
+    now: () => now,
+    sleep: async () => {},
+  };
+  const gateway = new InMemoryClusterGateway(['local', 'eu']);
+  const audits: AuditEvent[] = [];
+  const auditor: Auditor = { record: async e => void audits.push(e) };
+  const authorizer: Authorizer = {
+    authorize: async (_actor, action, resources) =>
+      (resources ?? [undefined]).map(r => options.allow?.(action, r) ?? true),
+  };
+  return {
+    knex,
+    gateway,
+    audits,
+    advance: (ms: number) => {
+      now = new Date(now.getTime() + ms);
+    },
+    async service() {
+      const store = await DatabaseStore.create({ knex });
+      return {
+        store,
+        service: new EnvironmentService({
+          gateway,
+          store,
+          authorizer,
+          auditor,
+          clock,
+          types: [
+            tierDefaults('preview', 'preview'),
+            tierDefaults('development', 'development'),
+            tierDefaults('production', 'production'),
+          ],
+        }),
+      };
+    },
+  };
+}
+
+const body = (extra: Record<string, unknown> = {}) => ({
+  name: 'team-a-dev',
+  type: 'development',
+  owner: 'group:default/team-a',
+  cluster: 'local',
+  ...extra,
+});
+
+describe('EnvironmentService', () => {
+  it('creates the namespace, quota, limits, network policies and owner binding', async () => {
+    const t = setup();
+    const { service } = await t.service();
+    const { environment, created } = await service.create(alice, body());
+    expect(created).toBe(true);
+    expect(environment).toMatchObject({
+      name: 'team-a-dev',
+      namespace: 'team-a-dev',
+      tier: 'development',
+      phase: 'Ready',
+      owner: 'group:default/team-a',
+      quota: { cpu: '4', memory: '8Gi', pods: 40 },
+      createdBy: 'user:default/alice',
+    });
+    expect(environment.objects?.every(o => o.present)).toBe(true);
+    expect(t.gateway.calls).toEqual([
+      'apply Namespace/team-a-dev',
+      'apply ResourceQuota/stagecraft-quota',
+      'apply LimitRange/stagecraft-limits',
+      'apply NetworkPolicy/stagecraft-default-deny',
+      'apply NetworkPolicy/stagecraft-allow-same-namespace',
+      'apply NetworkPolicy/stagecraft-allow-dns',
+      'apply RoleBinding/stagecraft-owner-edit',
+    ]);
+    const ns = await t.gateway.get('local', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: 'team-a-dev',
+    });
+    expect(ns?.metadata.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'stagecraft',
+      'stagecraft.io/environment': 'team-a-dev',
+      'stagecraft.io/tier': 'development',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.33',
+    });
+    const binding = await t.gateway.get('local', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      name: 'stagecraft-owner-edit',
+      namespace: 'team-a-dev',
+    });
+    expect(binding).toMatchObject({
+      roleRef: { kind: 'ClusterRole', name: 'edit' },
+      subjects: [{ kind: 'Group', name: 'team-a' }],
+    });
+    expect(t.audits).toEqual([
+      expect.objectContaining({
+        action: 'environment.create',
+        target: 'team-a-dev',
+        outcome: 'succeeded',
+      }),
+    ]);
+  });
+
+  it('is idempotent: the same create again changes nothing and succeeds', async () => {
+    const t = setup();
+    const { service } = await t.service();
+    await service.create(alice, body());
+    const versions = [...t.gateway.objects.values()].map(
+      o => o.metadata.resourceVersion,
+    );
+    const again = await service.create(alice, body());
+    expect(again.created).toBe(false);
+    expect(
+      [...t.gateway.objects.values()].map(o => o.metadata.resourceVersion),
+    ).toEqual(versions);
+    expect(t.audits[1].details).toMatchObject({ changed: [] });
+  });
+
+  it('refuses (409) a namespace Stagecraft does not manage and touches nothing', async () => {
+    const t = setup();
+    t.gateway.seed('local', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'team-a-dev' },
+    });
+    const { service, store } = await t.service();
+    await expect(service.create(alice, body())).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining('not managed by Stagecraft'),
+    });
+    expect(t.gateway.calls).toEqual([]);
+    expect(await store.getEnvironment('team-a-dev')).toBeUndefined();
+  });
+
+  it('refuses (409) a second create with a different spec', async () => {
+    const t = setup();
+    const { service } = await t.service();
+    await service.create(alice, body());
+    await expect(
+      service.create(alice, body({ owner: 'group:default/team-b' })),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining('different owner'),
+    });
+  });
+
+  it.each([
+    ['Team_A', /name "Team_A" is not a valid DNS-1123 label/],
+    ['kube-system', /name "kube-system" is reserved by Kubernetes/],
+    ['default', /name "default" is reserved by Kubernetes/],
+    ['a'.repeat(64), /no more than 63 characters/],
+    ['équipe-a', /not a valid DNS-1123 label/],
+  ])(
+    'refuses the name %s with a 400 naming the field and creates nothing',
+    async (name, message) => {
+      const t = setup();
+      const { service, store } = await t.service();
+      const error = await service.create(alice, body({ name })).catch(e => e);
+      expect(error).toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(message),
+      });
+      expect(error.errors[0].field).toBe('name');
+      expect(t.gateway.calls).toEqual([]);
+      expect(await store.listEnvironments()).toEqual([]);
+    },
+  );
+
+  it('names every bad field at once: unknown type, cluster, ttl, quota, extra fields', async () => {
+    const t = setup();
+    const { service } = await t.service();
+    const error = await service
+      .create(
+        alice,
+        body({ ttl: 'soon', quota: { cpu: 'lots', pods: -1 }, colour: 'red' }),
+      )
+      .catch(e => e);
+    expect(error.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'colour',
+      'quota.cpu',
+      'quota.pods',
+      'ttl',
+    ]);
+    await expect(service.create(alice, body({ type: 'qa' }))).rejects.toThrow(
+      'type "qa" is not one of the configured environment types: preview, development, production',
+    );
+    await expect(
+      service.create(alice, body({ cluster: 'mars' })),
+    ).rejects.toThrow(
+      'cluster "mars" is not configured; configured clusters: local, eu',
+    );
+  });
+
+  it('refuses a denied create with 403, writes nothing and audits the refusal', async () => {
+    const t = setup({ allow: () => false });
+    const { service, store } = await t.service();
+    await expect(service.create(alice, body())).rejects.toMatchObject({
+      name: 'NotAllowedError',
+    });
+    expect(t.gateway.calls).toEqual([]);
+    expect(await store.listEnvironments()).toEqual([]);
+    expect(t.audits).toEqual([
+      expect.objectContaining({
+        action: 'environment.create',
+        outcome: 'failed',
+        actor: 'user:default/alice',
+      }),
+    ]);
+  });
+
+  it('lists only the environments the actor may read', async () => {
+    const t = setup({
+      allow: (action, resource) =>
+        action !== 'environment.read' || resource === 'b-dev',
+    });
+    const { service } = await t.service();
+    await service.create(alice, body({ name: 'a-dev' }));
+    await service.create(alice, body({ name: 'b-dev' }));
+    expect((await service.list(alice)).map(e => e.name)).toEqual(['b-dev']);
+  });
+
+  it('reaps a preview after its TTL, deleting the namespace and auditing it', async () => {
+    const t = setup();
+    const { service, store } = await t.service();
+    const { environment } = await service.create(
+      alice,
+      body({ name: 'pr-42', type: 'preview', ttl: '2s' }),
+    );
+    expect(environment.expiresAt).toBe('2026-11-24T10:00:02.000Z');
+    expect(await service.reapExpired()).toEqual([]);
+    t.advance(3000);
+    const progress: string[] = [];
+    expect(await service.reapExpired(m => progress.push(m))).toEqual(['pr-42']);
+    expect(t.gateway.objects.size).toBe(0);
+    expect(await store.getEnvironment('pr-42')).toBeUndefined();
+    expect(progress).toEqual([
+      'deleting namespace pr-42 on local',
+      'environment pr-42 deleted',
+    ]);
+    expect(t.audits.map(a => `${a.action} ${a.actor} ${a.outcome}`)).toEqual([
+      'environment.create user:default/alice succeeded',
+      'environment.reap system:stagecraft-reaper succeeded',
+    ]);
+  });
+
+  it('previews get the type default TTL; extend pushes the expiry out', async () => {
+    const t = setup();
+    const { service } = await t.service();
+    const { environment } = await service.create(
+      alice,
+      body({ name: 'pr-7', type: 'preview' }),
+    );
+    expect(environment.expiresAt).toBe('2026-11-27T10:00:00.000Z'); // 72h
+    const extended = await service.extend(alice, 'pr-7', { ttl: '24h' });
+    expect(extended.expiresAt).toBe('2026-11-28T10:00:00.000Z');
+    const ns = await t.gateway.get('local', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: 'pr-7',
+    });
+    expect(ns?.metadata.annotations?.['stagecraft.io/expires-at']).toBe(
+      '2026-11-28T10:00:00.000Z',
+    );
+  });
+
+  it('needs confirm to delete production, then removes everything', async () => {
+    const t = setup();
+    const { service } = await t.service();
+    await service.create(
+      alice,
+      body({ name: 'shop-prod', type: 'production' }),
+    );
+    await expect(service.delete(alice, 'shop-prod', {})).rejects.toThrow(
+      'confirm must equal "shop-prod" to delete a production environment',
+    );
+    expect(t.gateway.objects.size).toBe(7);
+    await service.delete(alice, 'shop-prod', { confirm: 'shop-prod' });
+    expect(t.gateway.objects.size).toBe(0);
+    await expect(service.get(alice, 'shop-prod')).rejects.toMatchObject({
+      name: 'NotFoundError',
+    });
+  });
+
+  it('reports missing objects on get and updates quota and owner in place', async () => {
+    const t = setup();
+    const { service } = await t.service();
+    await service.create(alice, body());
+    await t.gateway.delete('local', {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      name: 'stagecraft-quota',
+      namespace: 'team-a-dev',
+    });
+    expect(await service.get(alice, 'team-a-dev')).toMatchObject({
+      phase: 'Failed',
+      message: 'missing in the cluster: ResourceQuota/stagecraft-quota',
+    });
+    const updated = await service.update(alice, 'team-a-dev', {
+      quota: { pods: 10 },
+      owner: 'team-b',
+    });
+    expect(updated).toMatchObject({
+      phase: 'Ready',
+      owner: 'group:default/team-b',
+      quota: { pods: 10 },
+    });
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * Domain errors. Their names match @backstage/errors so the backend's error
+ * middleware maps them to 400/403/404/409 without the domain importing it.
+ */
+export { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
+
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export class NotAllowedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotAllowedError';
+  }
+}
+
+/** A cluster could not be reached or refused a call (maps to 503). */
+export class ClusterUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServiceUnavailableError';
+  }
+}

@@ -1,0 +1,106 @@
+import type { Knex } from 'knex';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import type {
+  AuditEvent,
+  EnvironmentRecord,
+  EnvironmentStore,
+} from '../domain/ports';
+
+const migrationsDir = resolvePackagePath(
+  '@stagecraft/backstage-plugin-stagecraft-backend',
+  'migrations',
+);
+
+/** A stored audit row. */
+export interface AuditRow extends AuditEvent {
+  id: number;
+  at: string;
+}
+
+/** Environments and the audit trail in the plugin's database (SQLite or PostgreSQL). */
+export class DatabaseStore implements EnvironmentStore {
+  static async create(options: {
+    knex: Knex;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseStore> {
+    if (!options.skipMigrations) {
+      await options.knex.migrate.latest({
+        directory: migrationsDir,
+        tableName: 'stagecraft_knex_migrations',
+      });
+    }
+    return new DatabaseStore(options.knex);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async getEnvironment(name: string): Promise<EnvironmentRecord | undefined> {
+    const row = await this.db('stagecraft_environments')
+      .where({ name })
+      .first();
+    return row ? JSON.parse(row.record) : undefined;
+  }
+
+  async listEnvironments(): Promise<EnvironmentRecord[]> {
+    const rows = await this.db('stagecraft_environments').orderBy('name');
+    return rows.map(r => JSON.parse(r.record));
+  }
+
+  async putEnvironment(record: EnvironmentRecord): Promise<void> {
+    await this.db('stagecraft_environments')
+      .insert({
+        name: record.name,
+        cluster: record.cluster,
+        namespace: record.namespace,
+        type: record.type,
+        tier: record.tier,
+        owner: record.owner,
+        phase: record.phase,
+        expires_at: record.expiresAt ?? null,
+        record: JSON.stringify(record),
+      })
+      .onConflict('name')
+      .merge();
+  }
+
+  async deleteEnvironment(name: string): Promise<void> {
+    await this.db('stagecraft_environments').where({ name }).delete();
+  }
+
+  async listExpired(now: Date): Promise<EnvironmentRecord[]> {
+    const rows = await this.db('stagecraft_environments')
+      .whereNotNull('expires_at')
+      .andWhere('expires_at', '<=', now.toISOString());
+    return rows.map(r => JSON.parse(r.record));
+  }
+
+  async appendAudit(event: AuditEvent, at: Date): Promise<void> {
+    await this.db('stagecraft_audit_events').insert({
+      at: at.toISOString(),
+      actor: event.actor,
+      action: event.action,
+      target_kind: event.targetKind,
+      target: event.target,
+      outcome: event.outcome,
+      details: event.details ? JSON.stringify(event.details) : null,
+      error: event.error ?? null,
+    });
+  }
+
+  async listAudit(filter: { target?: string } = {}): Promise<AuditRow[]> {
+    const query = this.db('stagecraft_audit_events').orderBy('id');
+    if (filter.target) query.where({ target: filter.target });
+    const rows = await query;
+    return rows.map(r => ({
+      id: Number(r.id),
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      targetKind: r.target_kind,
+      target: r.target,
+      outcome: r.outcome,
+      ...(r.details && { details: JSON.parse(r.details) }),
+      ...(r.error && { error: r.error }),
+    }));
+  }
+}
