@@ -136,7 +136,6 @@ export const stagecraftPlugin = createBackendPlugin({
             gateway,
             environmentTypes,
             environments,
-            store,
             healthTimeoutMs:
               config.getOptionalNumber('stagecraft.healthTimeoutMs') ?? 3000,
           }),

@@ -8,7 +8,6 @@ import type { ClusterGateway, Actor } from './domain/ports';
 import { getHealth } from './domain/health/getHealth';
 import type { EnvironmentService } from './domain/environments/EnvironmentService';
 import type { EnvironmentTypeSpec } from './domain/environments/types';
-import type { DatabaseStore } from './store/DatabaseStore';
 
 /**
  * Translates HTTP to use cases and nothing else: validation, permissions,
@@ -21,11 +20,9 @@ export async function createRouter(options: {
   gateway: ClusterGateway;
   environmentTypes: EnvironmentTypeSpec[];
   environments: EnvironmentService;
-  store: DatabaseStore;
   healthTimeoutMs: number;
 }): Promise<express.Router> {
-  const { httpAuth, logger, gateway, environmentTypes, environments, store } =
-    options;
+  const { httpAuth, logger, gateway, environmentTypes, environments } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -128,8 +125,9 @@ export async function createRouter(options: {
   });
 
   router.get('/environments/:name/audit', async (req, res) => {
-    const env = await environments.get(await actor(req), req.params.name);
-    res.json({ items: await store.listAudit({ target: env.name }) });
+    res.json({
+      items: await environments.auditTrail(await actor(req), req.params.name),
+    });
   });
 
   return router;

@@ -114,6 +114,8 @@ export interface EnvironmentStore {
   putEnvironment(record: EnvironmentRecord): Promise<void>;
   deleteEnvironment(name: string): Promise<void>;
   listExpired(now: Date): Promise<EnvironmentRecord[]>;
+  /** The audit trail of one environment, oldest first (kept after deletion). */
+  listAudit(target: string): Promise<Array<AuditEvent & { at: string }>>;
 }
 
 /** Time, injectable for tests. */

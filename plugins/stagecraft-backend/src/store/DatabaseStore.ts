@@ -87,10 +87,10 @@ export class DatabaseStore implements EnvironmentStore {
     });
   }
 
-  async listAudit(filter: { target?: string } = {}): Promise<AuditRow[]> {
-    const query = this.db('stagecraft_audit_events').orderBy('id');
-    if (filter.target) query.where({ target: filter.target });
-    const rows = await query;
+  async listAudit(target: string): Promise<AuditRow[]> {
+    const rows = await this.db('stagecraft_audit_events')
+      .where({ target })
+      .orderBy('id');
     return rows.map(r => ({
       id: Number(r.id),
       at: r.at,

@@ -197,6 +197,13 @@ export class EnvironmentService {
     return { ...record, objects };
   }
 
+  /** What happened to an environment, oldest first; kept after it is deleted. */
+  async auditTrail(actor: Actor, name: unknown) {
+    const envName = assertEnvironmentName(name);
+    await this.authorize(actor, 'environment.read', envName);
+    return this.deps.store.listAudit(envName);
+  }
+
   /** The environments the actor may read. */
   async list(actor: Actor): Promise<Environment[]> {
     const records = await this.deps.store.listEnvironments();
