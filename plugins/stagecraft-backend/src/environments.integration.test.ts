@@ -286,14 +286,12 @@ describe('environments on the real control plane', () => {
   });
 
   it('reaps a preview with a 2-second TTL and audits create and reap', async () => {
-    const res = await api()
-      .post('/api/stagecraft/environments')
-      .send({
-        name: 'pr-reaped',
-        type: 'preview',
-        owner: 'group:default/team-a',
-        ttl: '2s',
-      });
+    const res = await api().post('/api/stagecraft/environments').send({
+      name: 'pr-reaped',
+      type: 'preview',
+      owner: 'group:default/team-a',
+      ttl: '2s',
+    });
     expect(res.status).toBe(201);
     await eventually(
       'the reaper to delete pr-reaped',

@@ -20,7 +20,10 @@ function setup(
     now: () => now,
     sleep: async () => {},
   };
-  const gateway = new InMemoryClusterGateway(['local', 'eu']);
+  const gateway = new InMemoryClusterGateway(
+    ['local', 'eu'],
+    new Set(options.down),
+  );
   const audits: AuditEvent[] = [];
   const auditor: Auditor = { record: async e => void audits.push(e) };
   const authorizer: Authorizer = {
@@ -322,5 +325,37 @@ describe('EnvironmentService', () => {
       owner: 'group:default/team-b',
       quota: { pods: 10 },
     });
+  });
+
+  it('keeps working on one cluster while another is down', async () => {
+    const t = setup({ down: ['eu'] });
+    const { service, store } = await t.service();
+    await expect(
+      service.create(alice, body({ name: 'eu-dev', cluster: 'eu' })),
+    ).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringContaining('cluster eu unavailable'),
+    });
+    expect(await store.getEnvironment('eu-dev')).toBeUndefined();
+    const { environment } = await service.create(
+      alice,
+      body({ name: 'local-dev' }),
+    );
+    expect(environment.phase).toBe('Ready');
+    // a record on the dead cluster still reads, saying why its status is unknown
+    await store.putEnvironment({
+      ...environment,
+      name: 'eu-old',
+      cluster: 'eu',
+      namespace: 'eu-old',
+    });
+    expect(await service.get(alice, 'eu-old')).toMatchObject({
+      name: 'eu-old',
+      message: expect.stringContaining('cluster "eu" unavailable'),
+    });
+    expect((await service.list(alice)).map(e => e.name)).toEqual([
+      'eu-old',
+      'local-dev',
+    ]);
   });
 });
