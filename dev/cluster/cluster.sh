@@ -506,6 +506,17 @@ rules:
   resources: [clusterroles]
   resourceNames: [edit]
   verbs: [bind]
+# workloads Stagecraft deploys into environments (issue 10 narrows this to
+# environment namespaces only)
+- apiGroups: [apps]
+  resources: [deployments]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [""]
+  resources: [services, configmaps]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [networking.k8s.io]
+  resources: [ingresses]
+  verbs: [get, list, watch, create, patch, update, delete]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding

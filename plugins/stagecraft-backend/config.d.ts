@@ -38,6 +38,11 @@ export interface Config {
       /** How often it runs, in seconds (default 60). */
       frequencySeconds?: number;
     };
+    /** Promotion along the pipeline. */
+    promotion?: {
+      /** Allow promoting across more than one tier, e.g. development → production (default false). */
+      allowTierSkip?: boolean;
+    };
     /** How long deleting an environment waits for its namespace to go, in seconds (default 180). */
     deleteTimeoutSeconds?: number;
     /**

@@ -1,126 +1,42 @@
 // Environment management against the real local control plane (dev/cluster),
 // through the real plugin, REST routes, catalog and entity provider.
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import { eventsServiceFactory } from '@backstage/plugin-events-node';
-import catalogModuleStagecraft from '@stagecraft/backstage-plugin-catalog-backend-module-stagecraft';
-import {
   AuthorizationV1Api,
   CoreV1Api,
-  KubeConfig,
   KubernetesObjectApi,
 } from '@kubernetes/client-node';
-import path from 'node:path';
 import request from 'supertest';
-import { stagecraftPlugin } from './plugin';
+import {
+  AuditorEventRecord,
+  deleteNamespace,
+  eventually,
+  kubeconfig,
+  startIntegrationBackend,
+} from './__testUtils__/integration';
 
-const state =
-  process.env.STAGECRAFT_CLUSTER_STATE ??
-  path.resolve(__dirname, '../../../dev/cluster/state');
-const kubeconfig = (user: string) => {
-  const kc = new KubeConfig();
-  kc.loadFromFile(path.join(state, `${user}.kubeconfig`));
-  return kc;
-};
 const admin = kubeconfig('admin');
 const core = admin.makeApiClient(CoreV1Api);
 const objects = KubernetesObjectApi.makeApiClient(admin);
-const statusCode = (e: unknown) => (e as { code?: number }).code;
 
 jest.setTimeout(180_000);
 
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise(r => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const auditorEvents: AuditorEventRecord[] = [];
 
-async function deleteNamespace(name: string) {
-  await core.deleteNamespace({ name }).catch(() => undefined);
-  await eventually(`namespace ${name} gone`, async () =>
-    core.readNamespace({ name }).then(
-      () => undefined,
-      e => (statusCode(e) === 404 ? true : undefined),
-    ),
-  );
-}
-
-const auditorEvents: Array<{ eventId: string; outcome: string; meta: any }> =
-  [];
-
-async function startBackend() {
-  // Backstage talks to the cluster as the least-privileged `stagecraft` user
-  const sc = kubeconfig('stagecraft');
-  const { server } = await startTestBackend({
-    features: [
-      stagecraftPlugin,
-      catalogPlugin,
-      catalogModuleStagecraft,
-      eventsServiceFactory,
-      // the real scheduler, so the reaper runs on its schedule
-      schedulerServiceFactory,
-      createServiceFactory({
-        service: coreServices.auditor,
-        deps: {},
-        factory: () => ({
-          createEvent: async (opts: { eventId: string; meta?: unknown }) => ({
-            success: async () =>
-              void auditorEvents.push({
-                eventId: opts.eventId,
-                outcome: 'succeeded',
-                meta: opts.meta,
-              }),
-            fail: async () =>
-              void auditorEvents.push({
-                eventId: opts.eventId,
-                outcome: 'failed',
-                meta: opts.meta,
-              }),
-          }),
-        }),
-      }),
-      mockServices.rootConfig.factory({
-        data: {
-          events: { useEventBus: 'never' },
-          catalog: { rules: [{ allow: ['Environment', 'Location'] }] },
-          stagecraft: {
-            clusters: [
-              {
-                name: 'local',
-                url: sc.getCurrentCluster()!.server,
-                serviceAccountToken: sc.getCurrentUser()!.token!,
-                caData: sc.getCurrentCluster()!.caData!,
-              },
-            ],
-            reaper: { frequencySeconds: 1 },
-            environmentTypes: [
-              { name: 'preview', tier: 'preview' },
-              {
-                name: 'development',
-                tier: 'development',
-                quota: { cpu: '2', memory: '4Gi', pods: 25 },
-              },
-            ],
-          },
+const startBackend = () =>
+  startIntegrationBackend({
+    auditorEvents,
+    stagecraft: {
+      reaper: { frequencySeconds: 1 },
+      environmentTypes: [
+        { name: 'preview', tier: 'preview' },
+        {
+          name: 'development',
+          tier: 'development',
+          quota: { cpu: '2', memory: '4Gi', pods: 25 },
         },
-      }),
-    ],
+      ],
+    },
   });
-  return server;
-}
 
 describe('environments on the real control plane', () => {
   let server: Awaited<ReturnType<typeof startBackend>>;

@@ -26,6 +26,7 @@ describe('openapi.yaml', () => {
       gateway: new InMemoryClusterGateway(),
       environmentTypes: [],
       environments: {} as never,
+      deployments: {} as never,
       healthTimeoutMs: 1000,
     });
     const served = (router as unknown as { stack: any[] }).stack

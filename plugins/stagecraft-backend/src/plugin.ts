@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { createPermissionResourceRef } from '@backstage/plugin-permission-node';
 import {
@@ -12,7 +13,10 @@ import {
 import { clusterGatewayServiceRef } from './cluster/clusterGatewayService';
 import { KubernetesClusterGateway } from './cluster/KubernetesClusterGateway';
 import { NamespaceWatcher } from './cluster/NamespaceWatcher';
+import { WorkloadCache } from './cluster/WorkloadCache';
 import { EnvironmentService } from './domain/environments/EnvironmentService';
+import { DeploymentService } from './domain/deployments/DeploymentService';
+import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
 import { EnvironmentRecord, systemClock } from './domain/ports';
 import { readEnvironmentTypes } from './environmentTypes';
@@ -51,6 +55,9 @@ export const stagecraftPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
         events: eventsServiceRef,
+        catalog: catalogServiceRef,
+        urlReader: coreServices.urlReader,
+        auth: coreServices.auth,
         gateway: clusterGatewayServiceRef,
       },
       async init(deps) {
@@ -67,16 +74,46 @@ export const stagecraftPlugin = createBackendPlugin({
           getResources: names =>
             Promise.all(names.map(name => store.getEnvironment(name))),
         });
+        const authorizer = new PermissionsAuthorizer(deps.permissions);
+        const auditor = new StoreAuditor(store, deps.auditor, systemClock);
         const environments = new EnvironmentService({
           gateway,
           store,
-          authorizer: new PermissionsAuthorizer(deps.permissions),
-          auditor: new StoreAuditor(store, deps.auditor, systemClock),
+          authorizer,
+          auditor,
           clock: systemClock,
           types: environmentTypes,
           deleteTimeoutMs:
             (config.getOptionalNumber('stagecraft.deleteTimeoutSeconds') ??
               180) * 1000,
+        });
+        const clusterConfigs =
+          gateway instanceof KubernetesClusterGateway
+            ? gateway.listClusters().map(c => ({
+                name: c.name,
+                kc: gateway.kubeConfig(c.name),
+              }))
+            : [];
+        // the watch cache every status read is served from
+        const cache = new WorkloadCache({ clusters: clusterConfigs, logger });
+        deps.lifecycle.addStartupHook(() => cache.start());
+        deps.lifecycle.addShutdownHook(() => cache.stop());
+        const deployments = new DeploymentService({
+          gateway,
+          environments: store,
+          deployments: store,
+          workloads: new CatalogWorkloadSource({
+            catalog: deps.catalog,
+            urlReader: deps.urlReader,
+            auth: deps.auth,
+          }),
+          observer: cache,
+          authorizer,
+          auditor,
+          clock: systemClock,
+          allowTierSkip:
+            config.getOptionalBoolean('stagecraft.promotion.allowTierSkip') ??
+            false,
         });
         logger.info(
           `Stagecraft: ${
@@ -118,10 +155,7 @@ export const stagecraftPlugin = createBackendPlugin({
             },
           });
           const watcher = new NamespaceWatcher({
-            clusters: gateway.listClusters().map(c => ({
-              name: c.name,
-              kc: gateway.kubeConfig(c.name),
-            })),
+            clusters: clusterConfigs,
             listener: feed,
             logger,
           });
@@ -136,6 +170,7 @@ export const stagecraftPlugin = createBackendPlugin({
             gateway,
             environmentTypes,
             environments,
+            deployments,
             healthTimeoutMs:
               config.getOptionalNumber('stagecraft.healthTimeoutMs') ?? 3000,
           }),

@@ -7,6 +7,7 @@ import type {
 import type { ClusterGateway, Actor } from './domain/ports';
 import { getHealth } from './domain/health/getHealth';
 import type { EnvironmentService } from './domain/environments/EnvironmentService';
+import type { DeploymentService } from './domain/deployments/DeploymentService';
 import type { EnvironmentTypeSpec } from './domain/environments/types';
 
 /**
@@ -20,9 +21,17 @@ export async function createRouter(options: {
   gateway: ClusterGateway;
   environmentTypes: EnvironmentTypeSpec[];
   environments: EnvironmentService;
+  deployments: DeploymentService;
   healthTimeoutMs: number;
 }): Promise<express.Router> {
-  const { httpAuth, logger, gateway, environmentTypes, environments } = options;
+  const {
+    httpAuth,
+    logger,
+    gateway,
+    environmentTypes,
+    environments,
+    deployments,
+  } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -129,6 +138,58 @@ export async function createRouter(options: {
       items: await environments.auditTrail(await actor(req), req.params.name),
     });
   });
+
+  // deployments of a component (ref URL-encoded: component%3Adefault%2Fcheckout)
+  router.get('/components/:ref/deployments', async (req, res) => {
+    res.json({
+      items: await deployments.deployments(await actor(req), req.params.ref),
+    });
+  });
+
+  // live status as server-sent events: the current state, then every change
+  router.get('/components/:ref/events', async (req, res) => {
+    const who = await actor(req);
+    const initial = await deployments.deployments(who, req.params.ref);
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    const send = (d: unknown) => {
+      res.write(`event: status\ndata: ${JSON.stringify(d)}\n\n`);
+      (res as unknown as { flush?: () => void }).flush?.();
+    };
+    initial.forEach(send);
+    const unsubscribe = deployments.watch(who, req.params.ref, send);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    req.on('close', () => {
+      unsubscribe();
+      clearInterval(heartbeat);
+    });
+  });
+
+  router.get('/components/:ref/history', async (req, res) => {
+    res.json({
+      items: await deployments.history(
+        await actor(req),
+        req.params.ref,
+        req.query.environment,
+      ),
+    });
+  });
+
+  for (const action of ['deploy', 'promote', 'rollback'] as const) {
+    router.post(`/components/:ref/${action}`, async (req, res) => {
+      const result = await deployments[action](
+        await actor(req),
+        req.params.ref,
+        req.body,
+        msg => logger.info(`${req.params.ref}: ${msg}`),
+      );
+      res.status(result.dryRun ? 200 : 201).json(result);
+    });
+  }
 
   return router;
 }

@@ -8,5 +8,6 @@ export * from './constants';
 export * from './names';
 export * from './environment';
 export * from './environments';
+export * from './deployments';
 export * from './health';
 export * from './permissions';

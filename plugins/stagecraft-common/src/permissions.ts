@@ -43,10 +43,55 @@ export const environmentDeletePermission: ResourcePermission<
   resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
 });
 
+/**
+ * Deploy a release of a component to an environment. Deployment permissions
+ * are resource permissions on the target environment (resourceRef = its
+ * name), so policies can decide by tier, cluster and ownership.
+ * @public
+ */
+export const deploymentCreatePermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.deployment.create',
+  attributes: { action: 'create' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/** Promote the release running in one environment to the next. @public */
+export const deploymentPromotePermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.deployment.promote',
+  attributes: { action: 'update' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/** Redeploy an earlier release. @public */
+export const deploymentRollbackPermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.deployment.rollback',
+  attributes: { action: 'update' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/** See deployments, status and history in an environment. @public */
+export const deploymentReadPermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.deployment.read',
+  attributes: { action: 'read' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
 /** Every Stagecraft permission, for registration and policy tooling. @public */
 export const stagecraftPermissions = [
   environmentCreatePermission,
   environmentReadPermission,
   environmentUpdatePermission,
   environmentDeletePermission,
+  deploymentCreatePermission,
+  deploymentPromotePermission,
+  deploymentRollbackPermission,
+  deploymentReadPermission,
 ];

@@ -50,9 +50,20 @@ export class InMemoryClusterGateway implements ClusterGateway {
     });
   }
 
-  async apply(cluster: string, objects: KubeObject[]): Promise<KubeObject[]> {
+  async apply(
+    cluster: string,
+    objects: KubeObject[],
+    options: { dryRun?: boolean } = {},
+  ): Promise<KubeObject[]> {
     this.check(cluster);
     return objects.map(o => {
+      if (options.dryRun) {
+        this.calls.push(`dry-run ${o.kind}/${o.metadata.name}`);
+        return {
+          ...o,
+          metadata: { ...o.metadata, resourceVersion: 'dry-run' },
+        };
+      }
       this.calls.push(`apply ${o.kind}/${o.metadata.name}`);
       const key = keyOf(cluster, this.ref(o));
       const existing = this.objects.get(key);

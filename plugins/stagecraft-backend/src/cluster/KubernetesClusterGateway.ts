@@ -1,3 +1,4 @@
+import fetch, { Headers } from 'node-fetch';
 import {
   ApiException,
   KubeConfig,
@@ -92,6 +93,13 @@ function toDomainError(cluster: string, e: unknown): Error {
   );
 }
 
+const refOfObject = (o: KubeObject): KubeObjectRef => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
+  name: o.metadata.name,
+  ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
+});
+
 const header = (ref: KubeObjectRef) => ({
   apiVersion: ref.apiVersion,
   kind: ref.kind,
@@ -101,18 +109,34 @@ const header = (ref: KubeObjectRef) => ({
   },
 });
 
+/**
+ * client-node's KubernetesObjectApi, used only for what it does well: finding
+ * the REST path of any kind through API discovery (cached). Its typed
+ * (de)serializer is bypassed on purpose: it maps JSON through the generated
+ * models and silently drops fields whose model name differs from the JSON
+ * name (LimitRange `default` becomes `_default` and is lost on the way out).
+ */
+class ResourcePaths extends KubernetesObjectApi {
+  pathOf(ref: KubeObjectRef): Promise<string> {
+    return this.specUriPath(header(ref) as KubernetesObject, 'read');
+  }
+}
+
+/** Per-request timeout of cluster calls. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /** The ClusterGateway backed by the real API servers, through @kubernetes/client-node. */
 export class KubernetesClusterGateway implements ClusterGateway {
   private readonly clusters: Map<
     string,
-    { kc: KubeConfig; objects: KubernetesObjectApi }
+    { kc: KubeConfig; paths: ResourcePaths }
   >;
 
   constructor(connections: ClusterConnection[]) {
     this.clusters = new Map(
       connections.map(c => {
         const kc = toKubeConfig(c);
-        return [c.name, { kc, objects: KubernetesObjectApi.makeApiClient(kc) }];
+        return [c.name, { kc, paths: kc.makeApiClient(ResourcePaths) }];
       }),
     );
   }
@@ -122,24 +146,24 @@ export class KubernetesClusterGateway implements ClusterGateway {
     return this.entry(cluster).kc;
   }
 
-  async apply(cluster: string, objects: KubeObject[]): Promise<KubeObject[]> {
-    const api = this.entry(cluster).objects;
+  async apply(
+    cluster: string,
+    objects: KubeObject[],
+    options: { dryRun?: boolean } = {},
+  ): Promise<KubeObject[]> {
     const applied: KubeObject[] = [];
     for (const o of objects) {
-      try {
-        applied.push(
-          (await api.patch(
-            o as KubernetesObject,
-            undefined,
-            undefined,
-            FIELD_MANAGER,
-            false,
-            PatchStrategy.ServerSideApply,
-          )) as KubeObject,
-        );
-      } catch (e) {
-        throw toDomainError(cluster, e);
-      }
+      applied.push(
+        (await this.request(cluster, 'PATCH', refOfObject(o), {
+          query: {
+            fieldManager: FIELD_MANAGER,
+            force: 'false',
+            ...(options.dryRun && { dryRun: 'All' }),
+          },
+          body: JSON.stringify(o),
+          contentType: PatchStrategy.ServerSideApply,
+        })) as KubeObject,
+      );
     }
     return applied;
   }
@@ -149,22 +173,72 @@ export class KubernetesClusterGateway implements ClusterGateway {
     ref: KubeObjectRef,
   ): Promise<KubeObject | undefined> {
     try {
-      return (await this.entry(cluster).objects.read(
-        header(ref),
-      )) as KubeObject;
+      return (await this.request(cluster, 'GET', ref)) as KubeObject;
     } catch (e) {
-      if (e instanceof ApiException && e.code === 404) return undefined;
-      throw toDomainError(cluster, e);
+      if ((e as { name?: string }).name === 'NotFoundError') return undefined;
+      throw e;
     }
   }
 
   async delete(cluster: string, ref: KubeObjectRef): Promise<void> {
     try {
-      await this.entry(cluster).objects.delete(header(ref));
+      await this.request(cluster, 'DELETE', ref);
     } catch (e) {
-      if (e instanceof ApiException && e.code === 404) return;
+      if ((e as { name?: string }).name === 'NotFoundError') return;
+      throw e;
+    }
+  }
+
+  /**
+   * One call to an API server with the cluster's credentials and CA (applied
+   * by client-node), the body and answer as plain JSON.
+   */
+  private async request(
+    cluster: string,
+    method: 'GET' | 'PATCH' | 'DELETE',
+    ref: KubeObjectRef,
+    options: {
+      query?: Record<string, string>;
+      body?: string;
+      contentType?: string;
+    } = {},
+  ): Promise<unknown> {
+    const { kc, paths } = this.entry(cluster);
+    let response;
+    try {
+      const url = new URL(
+        `${kc.getCurrentCluster()!.server}${await paths.pathOf(ref)}`,
+      );
+      for (const [k, v] of Object.entries(options.query ?? {}))
+        url.searchParams.set(k, v);
+      // client-node puts the token (and TLS agent) into these options
+      const init = await kc.applyToFetchOptions({});
+      const headers = init.headers as unknown as Headers;
+      headers.set('Accept', 'application/json');
+      if (options.contentType) headers.set('Content-Type', options.contentType);
+      response = await fetch(url.toString(), {
+        ...init,
+        method,
+        headers,
+        body: options.body,
+        timeout: REQUEST_TIMEOUT_MS,
+      });
+    } catch (e) {
       throw toDomainError(cluster, e);
     }
+    const text = await response.text();
+    if (!response.ok) {
+      if (response.status === 404) {
+        const err = new Error(`${ref.kind}/${ref.name} not found`);
+        err.name = 'NotFoundError';
+        throw err;
+      }
+      throw toDomainError(
+        cluster,
+        new ApiException(response.status, `HTTP ${response.status}`, text, {}),
+      );
+    }
+    return text ? JSON.parse(text) : undefined;
   }
 
   private entry(cluster: string) {

@@ -3,7 +3,11 @@
  * HTTP, no Kubernetes client. Real implementations are wired in plugin.ts;
  * tests may substitute fakes of these interfaces (never of the domain).
  */
-import type { Environment } from '@stagecraft/backstage-plugin-stagecraft-common';
+import type {
+  DeploymentRevision,
+  Environment,
+  Release,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
 
 /** A cluster Stagecraft may talk to, as configured by an administrator. */
 export interface ClusterRef {
@@ -51,7 +55,11 @@ export interface ClusterGateway {
    * object in order; returns the live objects. A conflict with another field
    * manager fails with a ConflictError naming it.
    */
-  apply(cluster: string, objects: KubeObject[]): Promise<KubeObject[]>;
+  apply(
+    cluster: string,
+    objects: KubeObject[],
+    options?: { dryRun?: boolean },
+  ): Promise<KubeObject[]>;
   /** Reads one object; undefined when it does not exist. */
   get(cluster: string, ref: KubeObjectRef): Promise<KubeObject | undefined>;
   /** Deletes one object; succeeds when it is already gone. */
@@ -71,7 +79,11 @@ export type StagecraftAction =
   | 'environment.create'
   | 'environment.read'
   | 'environment.update'
-  | 'environment.delete';
+  | 'environment.delete'
+  | 'deployment.create'
+  | 'deployment.promote'
+  | 'deployment.rollback'
+  | 'deployment.read';
 
 /** Decides whether an actor may do something (backed by Backstage permissions). */
 export interface Authorizer {
@@ -90,7 +102,7 @@ export interface Authorizer {
 export interface AuditEvent {
   action: string;
   actor: string;
-  targetKind: 'environment';
+  targetKind: 'environment' | 'deployment';
   target: string;
   outcome: 'succeeded' | 'failed';
   details?: Record<string, unknown>;
@@ -132,3 +144,64 @@ export const systemClock: Clock = {
 
 /** Progress of long work (namespace deletion…), for logs and task output. */
 export type ProgressListener = (message: string) => void;
+
+/** Releases (immutable) and the revision history of each deployment. */
+export interface DeploymentStore {
+  getRelease(id: string): Promise<Release | undefined>;
+  /** Stores a release unless one with the same id exists (ids are content hashes). */
+  putRelease(release: Release): Promise<void>;
+  /** Appends a revision, numbering it; returns it with its number. */
+  appendRevision(
+    revision: Omit<DeploymentRevision, 'revision'>,
+  ): Promise<DeploymentRevision>;
+  /** Revisions of (component, environment), newest first. */
+  listRevisions(
+    component: string,
+    environment: string,
+  ): Promise<DeploymentRevision[]>;
+  /** The latest revision of every environment a component is deployed in. */
+  listCurrent(component: string): Promise<DeploymentRevision[]>;
+}
+
+/** A component as the deployment use cases need it. */
+export interface ComponentInfo {
+  /** `component:<namespace>/<name>` */
+  ref: string;
+  name: string;
+  /** The value of `backstage.io/kubernetes-id` (defaults to the name). */
+  kubernetesId: string;
+  owner?: string;
+  system?: string;
+}
+
+/** Finds components and their workload spec (catalog + the spec's location). */
+export interface WorkloadSource {
+  /** NotFoundError when the component does not exist for this actor. */
+  component(ref: string, actor: Actor): Promise<ComponentInfo>;
+  /** The raw workload spec text (YAML) of a component; ValidationError when it has none. */
+  workload(
+    component: ComponentInfo,
+    actor: Actor,
+  ): Promise<{ text: string; source: string }>;
+}
+
+/**
+ * Live Deployments, ReplicaSets and Pods from the watch cache. Reads never
+ * reach the API server; subscribers hear which workload changed.
+ */
+export interface WorkloadObserver {
+  observe(
+    cluster: string,
+    namespace: string,
+    kubernetesId: string,
+  ): import('./deployments/status').WorkloadObjects;
+  /** When the cache last synced each cluster (undefined: not yet). */
+  syncedAt(cluster: string): Date | undefined;
+  subscribe(
+    listener: (change: {
+      cluster: string;
+      namespace: string;
+      kubernetesId: string;
+    }) => void,
+  ): () => void;
+}

@@ -4,6 +4,10 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  deploymentCreatePermission,
+  deploymentPromotePermission,
+  deploymentReadPermission,
+  deploymentRollbackPermission,
   environmentCreatePermission,
   environmentDeletePermission,
   environmentReadPermission,
@@ -15,6 +19,10 @@ const resourcePermissions = {
   'environment.read': environmentReadPermission,
   'environment.update': environmentUpdatePermission,
   'environment.delete': environmentDeletePermission,
+  'deployment.create': deploymentCreatePermission,
+  'deployment.promote': deploymentPromotePermission,
+  'deployment.rollback': deploymentRollbackPermission,
+  'deployment.read': deploymentReadPermission,
 } as const;
 
 /**

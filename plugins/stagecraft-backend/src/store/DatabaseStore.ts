@@ -1,7 +1,12 @@
 import type { Knex } from 'knex';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type {
+  DeploymentRevision,
+  Release,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import type {
   AuditEvent,
+  DeploymentStore,
   EnvironmentRecord,
   EnvironmentStore,
 } from '../domain/ports';
@@ -18,7 +23,7 @@ export interface AuditRow extends AuditEvent {
 }
 
 /** Environments and the audit trail in the plugin's database (SQLite or PostgreSQL). */
-export class DatabaseStore implements EnvironmentStore {
+export class DatabaseStore implements EnvironmentStore, DeploymentStore {
   static async create(options: {
     knex: Knex;
     skipMigrations?: boolean;
@@ -102,5 +107,83 @@ export class DatabaseStore implements EnvironmentStore {
       ...(r.details && { details: JSON.parse(r.details) }),
       ...(r.error && { error: r.error }),
     }));
+  }
+
+  async getRelease(id: string): Promise<Release | undefined> {
+    const row = await this.db('stagecraft_releases').where({ id }).first();
+    return row ? JSON.parse(row.record) : undefined;
+  }
+
+  async putRelease(release: Release): Promise<void> {
+    await this.db('stagecraft_releases')
+      .insert({
+        id: release.id,
+        component: release.component,
+        created_at: release.createdAt,
+        record: JSON.stringify(release),
+      })
+      .onConflict('id')
+      .ignore();
+  }
+
+  async appendRevision(
+    revision: Omit<DeploymentRevision, 'revision'>,
+  ): Promise<DeploymentRevision> {
+    // the unique (component, environment, revision) index settles races:
+    // a concurrent writer makes this insert fail and it is retried
+    for (let attempt = 0; ; attempt++) {
+      const last = await this.db('stagecraft_deployment_revisions')
+        .where({
+          component: revision.component,
+          environment: revision.environment,
+        })
+        .max('revision as max')
+        .first();
+      const numbered = { ...revision, revision: Number(last?.max ?? 0) + 1 };
+      try {
+        await this.db('stagecraft_deployment_revisions').insert({
+          component: numbered.component,
+          environment: numbered.environment,
+          revision: numbered.revision,
+          release_id: numbered.releaseId,
+          at: numbered.at,
+          record: JSON.stringify(numbered),
+        });
+        return numbered;
+      } catch (e) {
+        if (attempt >= 4) throw e;
+      }
+    }
+  }
+
+  async listRevisions(
+    component: string,
+    environment: string,
+  ): Promise<DeploymentRevision[]> {
+    const rows = await this.db('stagecraft_deployment_revisions')
+      .where({ component, environment })
+      .orderBy('revision', 'desc');
+    return rows.map(r => JSON.parse(r.record));
+  }
+
+  async listCurrent(component: string): Promise<DeploymentRevision[]> {
+    const latest = this.db('stagecraft_deployment_revisions')
+      .select('environment')
+      .max('revision as revision')
+      .where({ component })
+      .groupBy('environment')
+      .as('latest');
+    const rows = await this.db('stagecraft_deployment_revisions as r')
+      .join(latest, function on() {
+        this.on('r.environment', '=', 'latest.environment').andOn(
+          'r.revision',
+          '=',
+          'latest.revision',
+        );
+      })
+      .where('r.component', component)
+      .orderBy('r.environment')
+      .select('r.record');
+    return rows.map(r => JSON.parse(r.record));
   }
 }

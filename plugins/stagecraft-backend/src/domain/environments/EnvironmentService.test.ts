@@ -8,7 +8,10 @@ import { tierDefaults } from './types';
 const alice: Actor = { ref: 'user:default/alice', credentials: {} };
 
 function setup(
-  options: { allow?: (action: string, resource?: string) => boolean } = {},
+  options: {
+    allow?: (action: string, resource?: string) => boolean;
+    down?: string[];
+  } = {},
 ) {
   const knex: Knex = knexFactory({
     client: 'better-sqlite3',

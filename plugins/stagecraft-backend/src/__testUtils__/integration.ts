@@ -1,0 +1,130 @@
+// Shared by the integration suites that run against dev/cluster's real
+// control plane (scripts/test.sh brings it up and sets STAGECRAFT_CLUSTER_STATE).
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { eventsServiceFactory } from '@backstage/plugin-events-node';
+import catalogModuleStagecraft from '@stagecraft/backstage-plugin-catalog-backend-module-stagecraft';
+import type { JsonObject } from '@backstage/types';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import path from 'node:path';
+import { stagecraftPlugin } from '../plugin';
+
+const state =
+  process.env.STAGECRAFT_CLUSTER_STATE ??
+  path.resolve(__dirname, '../../../../dev/cluster/state');
+
+/** A kubeconfig written by `dev/cluster/cluster.sh up` (admin, viewer, stagecraft). */
+export function kubeconfig(
+  user: 'admin' | 'viewer' | 'stagecraft',
+): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(path.join(state, `${user}.kubeconfig`));
+  return kc;
+}
+
+export const statusCode = (e: unknown) => (e as { code?: number }).code;
+
+/** Polls `probe` until it returns something other than undefined. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise(r => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Deletes a namespace (as admin) and waits until it is gone. */
+export async function deleteNamespace(name: string) {
+  const core = kubeconfig('admin').makeApiClient(CoreV1Api);
+  await core.deleteNamespace({ name }).catch(() => undefined);
+  await eventually(`namespace ${name} gone`, async () =>
+    core.readNamespace({ name }).then(
+      () => undefined,
+      e => (statusCode(e) === 404 ? true : undefined),
+    ),
+  );
+}
+
+export type AuditorEventRecord = {
+  eventId: string;
+  outcome: string;
+  meta: any;
+};
+
+/**
+ * A backend with the Stagecraft plugin, the catalog and its Stagecraft module,
+ * the real events service and scheduler, talking to the local cluster as the
+ * least-privileged `stagecraft` user. Auditor events are collected.
+ */
+export async function startIntegrationBackend(
+  options: {
+    stagecraft?: JsonObject;
+    catalog?: JsonObject;
+    auditorEvents?: AuditorEventRecord[];
+  } = {},
+) {
+  const sc = kubeconfig('stagecraft');
+  const events = options.auditorEvents ?? [];
+  const { server } = await startTestBackend({
+    features: [
+      stagecraftPlugin,
+      catalogPlugin,
+      catalogModuleStagecraft,
+      eventsServiceFactory,
+      // the real scheduler, so scheduled tasks run on their schedule
+      schedulerServiceFactory,
+      createServiceFactory({
+        service: coreServices.auditor,
+        deps: {},
+        factory: () => ({
+          createEvent: async (opts: { eventId: string; meta?: unknown }) => ({
+            success: async () =>
+              void events.push({
+                eventId: opts.eventId,
+                outcome: 'succeeded',
+                meta: opts.meta,
+              }),
+            fail: async () =>
+              void events.push({
+                eventId: opts.eventId,
+                outcome: 'failed',
+                meta: opts.meta,
+              }),
+          }),
+        }),
+      }),
+      mockServices.rootConfig.factory({
+        data: {
+          events: { useEventBus: 'never' },
+          catalog: {
+            rules: [{ allow: ['Environment', 'Location', 'Component'] }],
+            ...options.catalog,
+          },
+          stagecraft: {
+            clusters: [
+              {
+                name: 'local',
+                url: sc.getCurrentCluster()!.server,
+                serviceAccountToken: sc.getCurrentUser()!.token!,
+                caData: sc.getCurrentCluster()!.caData!,
+              },
+            ],
+            ...options.stagecraft,
+          },
+        },
+      }),
+    ],
+  });
+  return server;
+}

@@ -1,0 +1,297 @@
+// Deployment management against the real local control plane: kwok runs the
+// pods, the watch cache reports the rollout, the catalog serves the component.
+import { AppsV1Api } from '@kubernetes/client-node';
+import fs from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import {
+  deleteNamespace,
+  eventually,
+  kubeconfig,
+  startIntegrationBackend,
+} from './__testUtils__/integration';
+
+jest.setTimeout(240_000);
+
+const apps = kubeconfig('admin').makeApiClient(AppsV1Api);
+const COMPONENT = encodeURIComponent('component:default/hello');
+const ENVS = ['hello-dev', 'hello-staging'];
+
+const WORKLOAD = `apiVersion: score.dev/v1b1
+metadata:
+  name: hello
+containers:
+  main:
+    image: registry.example.com/acme/hello:1.0.0
+    variables:
+      GREETING: hello
+service:
+  ports:
+    http:
+      port: 80
+      targetPort: 8080
+`;
+
+const CATALOG = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: hello
+  annotations:
+    stagecraft.io/workload: ./hello.score.yaml
+    backstage.io/kubernetes-id: hello
+spec:
+  type: service
+  lifecycle: experimental
+  owner: group:default/team-a
+`;
+
+/** Reads server-sent events from a live stream until `stop` says so. */
+function readEvents(
+  server: http.Server,
+  path_: string,
+  stop: (events: any[]) => boolean,
+) {
+  return new Promise<any[]>((resolve, reject) => {
+    const { port } = server.address() as AddressInfo;
+    const events: any[] = [];
+    const req = http.get({ host: '127.0.0.1', port, path: path_ }, res => {
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', chunk => {
+        buffer += chunk;
+        for (
+          let i = buffer.indexOf('\n\n');
+          i >= 0;
+          i = buffer.indexOf('\n\n')
+        ) {
+          const block = buffer.slice(0, i);
+          buffer = buffer.slice(i + 2);
+          const data = block.split('\n').find(l => l.startsWith('data: '));
+          if (data) events.push(JSON.parse(data.slice(6)));
+        }
+        if (stop(events)) {
+          req.destroy();
+          resolve(events);
+        }
+      });
+    });
+    req.on('error', e =>
+      e.message.includes('socket hang up') ? resolve(events) : reject(e),
+    );
+    setTimeout(() => {
+      req.destroy();
+      reject(
+        new Error(
+          `no matching event within 60 s; got ${JSON.stringify(events).slice(
+            0,
+            500,
+          )}`,
+        ),
+      );
+    }, 60_000);
+  });
+}
+
+describe('deployments on the real control plane', () => {
+  let server: Awaited<ReturnType<typeof startIntegrationBackend>>;
+  let dir: string;
+  const api = () => request(server);
+  const release: Record<string, string> = {};
+
+  beforeAll(async () => {
+    await Promise.all(ENVS.map(deleteNamespace));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-deploy-'));
+    fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), CATALOG);
+    fs.writeFileSync(path.join(dir, 'hello.score.yaml'), WORKLOAD);
+    server = await startIntegrationBackend({
+      catalog: {
+        locations: [
+          { type: 'file', target: path.join(dir, 'catalog-info.yaml') },
+        ],
+      },
+      stagecraft: {
+        environmentTypes: [
+          { name: 'development', tier: 'development' },
+          { name: 'staging', tier: 'staging' },
+        ],
+      },
+    });
+    for (const [name, type, promotesTo] of [
+      ['hello-dev', 'development', 'hello-staging'],
+      ['hello-staging', 'staging', undefined],
+    ] as const) {
+      await api()
+        .post('/api/stagecraft/environments')
+        .send({
+          name,
+          type,
+          owner: 'group:default/team-a',
+          ...(promotesTo && { promotesTo }),
+        })
+        .expect(201);
+    }
+    await eventually('the component in the catalog', async () =>
+      (
+        await api().get('/api/catalog/entities/by-name/component/default/hello')
+      ).status === 200
+        ? true
+        : undefined,
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(ENVS.map(deleteNamespace));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const statusIn = async (env: string) => {
+    const res = await api().get(
+      `/api/stagecraft/components/${COMPONENT}/deployments`,
+    );
+    return res.body.items.find((d: any) => d.environment === env);
+  };
+  const completeWith = (env: string, releaseId: string) =>
+    eventually(`${env} to run ${releaseId} complete`, async () => {
+      const d = await statusIn(env);
+      return d?.status.phase === 'complete' && d.status.release === releaseId
+        ? d
+        : undefined;
+    });
+
+  it('a dry run returns the diff and creates nothing', async () => {
+    const res = await api()
+      .post(`/api/stagecraft/components/${COMPONENT}/deploy`)
+      .send({ environment: 'hello-dev', dryRun: true });
+    expect(res.status).toBe(200);
+    expect(res.body.dryRun).toBe(true);
+    expect(res.body.diff).toContain('+++ desired/Deployment/hello');
+    expect(res.body.diff).toMatch(
+      /^\+\s+image: registry\.example\.com\/acme\/hello:1\.0\.0$/m,
+    );
+    await expect(
+      apps.readNamespacedDeployment({ name: 'hello', namespace: 'hello-dev' }),
+    ).rejects.toMatchObject({ code: 404 });
+    const history = await api().get(
+      `/api/stagecraft/components/${COMPONENT}/history?environment=hello-dev`,
+    );
+    expect(history.body.items).toEqual([]);
+  });
+
+  it('deploys v1 to dev and the watch cache reports the rollout complete', async () => {
+    const res = await api()
+      .post(`/api/stagecraft/components/${COMPONENT}/deploy`)
+      .send({ environment: 'hello-dev' });
+    expect(res.status).toBe(201);
+    release.v1 = res.body.release.id;
+    expect(res.body.revision).toMatchObject({
+      revision: 1,
+      action: 'deploy',
+      actor: 'user:default/mock',
+    });
+    const d = await completeWith('hello-dev', release.v1);
+    expect(d.status.replicas).toEqual({
+      desired: 1,
+      updated: 1,
+      ready: 1,
+      available: 1,
+    });
+    expect(d.status.pods).toMatchObject({ total: 1, running: 1, ready: 1 });
+    const live = await apps.readNamespacedDeployment({
+      name: 'hello',
+      namespace: 'hello-dev',
+    });
+    expect(live.metadata!.labels).toMatchObject({
+      'backstage.io/kubernetes-id': 'hello',
+      'app.kubernetes.io/managed-by': 'stagecraft',
+    });
+  });
+
+  it('promotes the same release to staging', async () => {
+    const res = await api()
+      .post(`/api/stagecraft/components/${COMPONENT}/promote`)
+      .send({ from: 'hello-dev' });
+    expect(res.status).toBe(201);
+    expect(res.body.release.id).toBe(release.v1);
+    expect(res.body.revision).toMatchObject({
+      environment: 'hello-staging',
+      action: 'promote',
+      from: 'hello-dev',
+    });
+    await completeWith('hello-staging', release.v1);
+  });
+
+  it('streams the rollout of v2 live, then rolls back to v1 with three revisions of history', async () => {
+    const stream = readEvents(
+      server,
+      `/api/stagecraft/components/${COMPONENT}/events`,
+      events =>
+        events.some(
+          e =>
+            e.environment === 'hello-dev' &&
+            e.status.release !== release.v1 &&
+            e.status.phase === 'complete',
+        ),
+    );
+    await new Promise(r => setTimeout(r, 500));
+    const v2 = await api()
+      .post(`/api/stagecraft/components/${COMPONENT}/deploy`)
+      .send({ environment: 'hello-dev', image: '2.0.0' });
+    expect(v2.status).toBe(201);
+    release.v2 = v2.body.release.id;
+    expect(v2.body.release.image).toBe('registry.example.com/acme/hello:2.0.0');
+    const events = await stream;
+    // the initial state (v1 complete) came first, then the v2 rollout
+    expect(events[0]).toMatchObject({
+      environment: 'hello-dev',
+      status: { release: release.v1 },
+    });
+    expect(events.at(-1)).toMatchObject({
+      status: { release: release.v2, phase: 'complete' },
+    });
+
+    const back = await api()
+      .post(`/api/stagecraft/components/${COMPONENT}/rollback`)
+      .send({ environment: 'hello-dev' });
+    expect(back.status).toBe(201);
+    expect(back.body.release.id).toBe(release.v1);
+    await completeWith('hello-dev', release.v1);
+    const live = await apps.readNamespacedDeployment({
+      name: 'hello',
+      namespace: 'hello-dev',
+    });
+    expect(live.spec!.template.spec!.containers[0].image).toBe(
+      'registry.example.com/acme/hello:1.0.0',
+    );
+
+    const history = await api().get(
+      `/api/stagecraft/components/${COMPONENT}/history?environment=hello-dev`,
+    );
+    expect(
+      history.body.items.map(
+        (r: any) =>
+          `${r.revision} ${r.action} ${
+            r.releaseId === release.v1 ? 'v1' : 'v2'
+          } ${r.actor}`,
+      ),
+    ).toEqual([
+      '3 rollback v1 user:default/mock',
+      '2 deploy v2 user:default/mock',
+      '1 deploy v1 user:default/mock',
+    ]);
+  });
+
+  it('refuses a deploy to an environment that does not exist (404) and bad input (400)', async () => {
+    const missing = await api()
+      .post(`/api/stagecraft/components/${COMPONENT}/deploy`)
+      .send({ environment: 'nowhere' });
+    expect(missing.status).toBe(404);
+    const bad = await api()
+      .post(`/api/stagecraft/components/${COMPONENT}/deploy`)
+      .send({ environment: 'hello-dev', replicas: 'many' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('replicas must be a whole number');
+  });
+});

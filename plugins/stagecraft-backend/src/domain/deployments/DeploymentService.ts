@@ -1,0 +1,564 @@
+import {
+  DeployResult,
+  EnvironmentDeployment,
+  ENVIRONMENT_TIERS,
+  FieldError,
+  Release,
+  RevisionAction,
+  validateDnsLabel,
+  ValidationError,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import { NotAllowedError, NotFoundError } from '../errors';
+import type {
+  Actor,
+  Auditor,
+  Authorizer,
+  Clock,
+  ClusterGateway,
+  ComponentInfo,
+  DeploymentStore,
+  EnvironmentRecord,
+  EnvironmentStore,
+  ProgressListener,
+  StagecraftAction,
+  WorkloadObserver,
+  WorkloadSource,
+} from '../ports';
+import { deploymentStatus } from './status';
+import { refOf } from '../environments/manifests';
+import {
+  parseWorkloadSpec,
+  releaseId,
+  renderWorkload,
+  validateWorkloadSpec,
+  WorkloadSpec,
+} from '../workloads';
+import { diffObjects } from './diff';
+
+const COMPONENT_REF =
+  /^(?:component:)?(?:([a-z0-9][a-z0-9_.-]*)\/)?([a-z0-9][a-z0-9_.-]*)$/i;
+const IMAGE = /^[^\s]{1,512}$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const noProgress: ProgressListener = () => {};
+
+/** Normalises `checkout`, `default/checkout` or `component:default/checkout`. */
+export function normalizeComponentRef(value: unknown): string {
+  const match = typeof value === 'string' ? COMPONENT_REF.exec(value) : null;
+  if (!match) {
+    throw new ValidationError([
+      {
+        field: 'component',
+        message:
+          'component must be a component reference such as "component:default/checkout"',
+      },
+    ]);
+  }
+  return `component:${(match[1] ?? 'default').toLocaleLowerCase(
+    'en-US',
+  )}/${match[2].toLocaleLowerCase('en-US')}`;
+}
+
+function asObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError([
+      { field: '(body)', message: 'the request body must be a JSON object' },
+    ]);
+  }
+  return body as Record<string, unknown>;
+}
+
+function check(
+  body: Record<string, unknown>,
+  known: string[],
+  rules: Record<string, (v: unknown) => string | undefined>,
+) {
+  const errors: FieldError[] = [];
+  for (const key of Object.keys(body)) {
+    if (!known.includes(key))
+      errors.push({ field: key, message: `${key} is not a known field` });
+  }
+  for (const [field, rule] of Object.entries(rules)) {
+    const message = rule(body[field]);
+    if (message) errors.push({ field, message });
+  }
+  if (errors.length) throw new ValidationError(errors);
+}
+
+const envName = (required: boolean) => (v: unknown) =>
+  v === undefined && !required
+    ? undefined
+    : validateDnsLabel(v, 'environment')?.message;
+const optionalBool = (field: string) => (v: unknown) =>
+  v === undefined || typeof v === 'boolean'
+    ? undefined
+    : `${field} must be true or false`;
+
+/**
+ * Deployment use cases: deploy makes an immutable, content-hashed release and
+ * applies it with server-side apply; promote deploys the exact release of one
+ * environment to the next; rollback redeploys an earlier release. Every
+ * change is a numbered revision with its actor, and audited.
+ */
+export class DeploymentService {
+  constructor(
+    private readonly deps: {
+      gateway: ClusterGateway;
+      environments: EnvironmentStore;
+      deployments: DeploymentStore;
+      workloads: WorkloadSource;
+      observer: WorkloadObserver;
+      authorizer: Authorizer;
+      auditor: Auditor;
+      clock: Clock;
+      /** Allow promoting across more than one tier (e.g. development → production). */
+      allowTierSkip?: boolean;
+    },
+  ) {}
+
+  /** Deploys the component's workload (optionally another image) to an environment. */
+  async deploy(
+    actor: Actor,
+    componentRef: unknown,
+    body: unknown,
+    onProgress: ProgressListener = noProgress,
+  ): Promise<DeployResult> {
+    const ref = normalizeComponentRef(componentRef);
+    const b = asObject(body);
+    check(b, ['environment', 'image', 'workload', 'replicas', 'dryRun'], {
+      environment: envName(true),
+      image: v =>
+        v === undefined || (typeof v === 'string' && IMAGE.test(v))
+          ? undefined
+          : 'image must be an image reference or tag without spaces',
+      workload: v =>
+        v === undefined ||
+        (typeof v === 'object' && v !== null && !Array.isArray(v))
+          ? undefined
+          : 'workload must be a Score workload object',
+      replicas: v =>
+        v === undefined ||
+        (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1000)
+          ? undefined
+          : 'replicas must be a whole number from 0 to 1000',
+      dryRun: optionalBool('dryRun'),
+    });
+    const env = await this.environment(
+      actor,
+      'deployment.create',
+      b.environment as string,
+    );
+    const component = await this.deps.workloads.component(ref, actor);
+    let spec: WorkloadSpec;
+    if (b.workload) {
+      spec = validateWorkloadSpec(b.workload, 'workload');
+    } else {
+      const { text, source } = await this.deps.workloads.workload(
+        component,
+        actor,
+      );
+      spec = parseWorkloadSpec(text, source);
+    }
+    spec = withImage(spec, b.image as string | undefined);
+    const release: Release = {
+      id: releaseId({ spec }),
+      component: ref,
+      image: mainImage(spec),
+      workload: spec,
+      createdBy: actor.ref,
+      createdAt: this.deps.clock.now().toISOString(),
+    };
+    const existing = await this.deps.deployments.getRelease(release.id);
+    return this.rollout(actor, 'deploy', component, env, existing ?? release, {
+      replicas: b.replicas as number | undefined,
+      dryRun: b.dryRun === true,
+      onProgress,
+    });
+  }
+
+  /** Deploys the exact release running in `from` to the next environment. */
+  async promote(
+    actor: Actor,
+    componentRef: unknown,
+    body: unknown,
+    onProgress: ProgressListener = noProgress,
+  ): Promise<DeployResult> {
+    const ref = normalizeComponentRef(componentRef);
+    const b = asObject(body);
+    check(b, ['from', 'to', 'dryRun'], {
+      from: v => validateDnsLabel(v, 'from')?.message,
+      to: v =>
+        v === undefined ? undefined : validateDnsLabel(v, 'to')?.message,
+      dryRun: optionalBool('dryRun'),
+    });
+    const from = await this.environment(
+      actor,
+      'deployment.read',
+      b.from as string,
+    );
+    const toName =
+      (b.to as string | undefined) ??
+      from.promotesTo?.replace(/^(?:environment:)?(?:[^/]+\/)?/, '');
+    if (!toName) {
+      throw new ValidationError([
+        {
+          field: 'to',
+          message: `to is required: environment "${from.name}" has no promotesTo`,
+        },
+      ]);
+    }
+    const to = await this.environment(actor, 'deployment.promote', toName);
+    const gap =
+      ENVIRONMENT_TIERS.indexOf(to.tier) - ENVIRONMENT_TIERS.indexOf(from.tier);
+    if (gap < 0 || (gap > 1 && !this.deps.allowTierSkip)) {
+      throw new ValidationError([
+        {
+          field: 'to',
+          message:
+            gap < 0
+              ? `cannot promote from ${from.tier} (${from.name}) down to ${to.tier} (${to.name})`
+              : `promoting from ${from.tier} (${from.name}) to ${to.tier} (${to.name}) skips a tier; promote through each tier in turn`,
+        },
+      ]);
+    }
+    const [current] = await this.deps.deployments.listRevisions(ref, from.name);
+    if (!current) {
+      throw new NotFoundError(
+        `${ref} is not deployed in ${from.name}; nothing to promote`,
+      );
+    }
+    const release = await this.requireRelease(current.releaseId);
+    const component = await this.deps.workloads.component(ref, actor);
+    return this.rollout(actor, 'promote', component, to, release, {
+      from: from.name,
+      dryRun: b.dryRun === true,
+      onProgress,
+    });
+  }
+
+  /** Redeploys an earlier release (by revision or release id; default: the previous one). */
+  async rollback(
+    actor: Actor,
+    componentRef: unknown,
+    body: unknown,
+    onProgress: ProgressListener = noProgress,
+  ): Promise<DeployResult> {
+    const ref = normalizeComponentRef(componentRef);
+    const b = asObject(body);
+    check(b, ['environment', 'revision', 'releaseId', 'dryRun'], {
+      environment: envName(true),
+      revision: v =>
+        v === undefined || (Number.isInteger(v) && (v as number) >= 1)
+          ? undefined
+          : 'revision must be a revision number (1, 2, …)',
+      releaseId: v =>
+        v === undefined || (typeof v === 'string' && /^r-[0-9a-f]{12}$/.test(v))
+          ? undefined
+          : 'releaseId must look like "r-0123456789ab"',
+      dryRun: optionalBool('dryRun'),
+    });
+    const env = await this.environment(
+      actor,
+      'deployment.rollback',
+      b.environment as string,
+    );
+    const revisions = await this.deps.deployments.listRevisions(ref, env.name);
+    if (!revisions.length) {
+      throw new NotFoundError(`${ref} has never been deployed to ${env.name}`);
+    }
+    const [current] = revisions;
+    let target = revisions.find(r => r.releaseId !== current.releaseId);
+    if (b.revision !== undefined) {
+      target = revisions.find(r => r.revision === b.revision);
+    } else if (b.releaseId !== undefined) {
+      target = revisions.find(r => r.releaseId === b.releaseId);
+    }
+    if (!target) {
+      throw new NotFoundError(
+        b.revision !== undefined || b.releaseId !== undefined
+          ? `no such revision of ${ref} in ${env.name}`
+          : `${ref} has only ever run release ${current.releaseId} in ${env.name}; nothing to roll back to`,
+      );
+    }
+    const release = await this.requireRelease(target.releaseId);
+    const component = await this.deps.workloads.component(ref, actor);
+    return this.rollout(actor, 'rollback', component, env, release, {
+      dryRun: b.dryRun === true,
+      onProgress,
+    });
+  }
+
+  /** Revisions of a component in one environment, newest first. */
+  async history(actor: Actor, componentRef: unknown, environment: unknown) {
+    const ref = normalizeComponentRef(componentRef);
+    check({ environment }, ['environment'], { environment: envName(true) });
+    const env = await this.environment(
+      actor,
+      'deployment.read',
+      environment as string,
+    );
+    return this.deps.deployments.listRevisions(ref, env.name);
+  }
+
+  /**
+   * The component in every environment it is deployed in that the actor may
+   * read: current revision and live status, from the store and the watch
+   * cache only (no request reaches an API server).
+   */
+  async deployments(
+    actor: Actor,
+    componentRef: unknown,
+  ): Promise<EnvironmentDeployment[]> {
+    const ref = normalizeComponentRef(componentRef);
+    const revisions = await this.deps.deployments.listCurrent(ref);
+    if (!revisions.length) return [];
+    const allowed = await this.deps.authorizer.authorize(
+      actor,
+      'deployment.read',
+      revisions.map(r => r.environment),
+    );
+    const result: EnvironmentDeployment[] = [];
+    for (const revision of revisions.filter((_, i) => allowed[i])) {
+      const env = await this.deps.environments.getEnvironment(
+        revision.environment,
+      );
+      if (!env) continue;
+      result.push({
+        environment: env.name,
+        tier: env.tier,
+        revision,
+        status: deploymentStatus(
+          this.deps.observer.observe(
+            env.cluster,
+            env.namespace,
+            revision.kubernetesId ?? ref.split('/')[1],
+          ),
+        ),
+      });
+    }
+    return result.sort(
+      (a, b) =>
+        ENVIRONMENT_TIERS.indexOf(a.tier as never) -
+          ENVIRONMENT_TIERS.indexOf(b.tier as never) ||
+        a.environment.localeCompare(b.environment),
+    );
+  }
+
+  /**
+   * Calls `onUpdate` with the fresh state of an environment whenever the watch
+   * cache sees the component's objects there change (coalesced per
+   * environment). Returns the unsubscribe function.
+   */
+  watch(
+    actor: Actor,
+    componentRef: unknown,
+    onUpdate: (deployment: EnvironmentDeployment) => void,
+    coalesceMs = 200,
+  ): () => void {
+    const ref = normalizeComponentRef(componentRef);
+    const pending = new Map<string, NodeJS.Timeout>();
+    const unsubscribe = this.deps.observer.subscribe(change => {
+      const key = `${change.cluster}/${change.namespace}/${change.kubernetesId}`;
+      if (pending.has(key)) return;
+      pending.set(
+        key,
+        setTimeout(async () => {
+          pending.delete(key);
+          const all = await this.deployments(actor, ref).catch(() => []);
+          for (const d of all) {
+            const env = await this.deps.environments.getEnvironment(
+              d.environment,
+            );
+            if (
+              env?.cluster === change.cluster &&
+              env.namespace === change.namespace &&
+              (d.revision?.kubernetesId ?? ref.split('/')[1]) ===
+                change.kubernetesId
+            ) {
+              onUpdate(d);
+            }
+          }
+        }, coalesceMs),
+      );
+    });
+    return () => {
+      unsubscribe();
+      pending.forEach(t => clearTimeout(t));
+    };
+  }
+
+  private async rollout(
+    actor: Actor,
+    action: RevisionAction,
+    component: ComponentInfo,
+    env: EnvironmentRecord,
+    release: Release,
+    opts: {
+      replicas?: number;
+      from?: string;
+      dryRun: boolean;
+      onProgress: ProgressListener;
+    },
+  ): Promise<DeployResult> {
+    const [previous] = await this.deps.deployments.listRevisions(
+      component.ref,
+      env.name,
+    );
+    const objects = renderWorkload({
+      component: {
+        name: component.name,
+        kubernetesId: component.kubernetesId,
+        ...(component.system && { system: component.system }),
+        ...(component.owner && { owner: component.owner }),
+      },
+      environment: { name: env.name, namespace: env.namespace, tier: env.tier },
+      spec: release.workload as WorkloadSpec,
+      releaseId: release.id,
+      replicas: opts.replicas ?? previous?.replicas ?? 1,
+    });
+    const live = await Promise.all(
+      objects.map(o => this.deps.gateway.get(env.cluster, refOf(o))),
+    );
+    const target = `${component.ref}@${env.name}`;
+    if (opts.dryRun) {
+      opts.onProgress(`dry run of release ${release.id} in ${env.name}`);
+      const desired = await this.deps.gateway.apply(env.cluster, objects, {
+        dryRun: true,
+      });
+      return {
+        release,
+        diff: diffObjects(
+          desired.map((d, i) => ({ live: live[i], desired: d })),
+        ),
+        dryRun: true,
+      };
+    }
+    try {
+      await this.deps.deployments.putRelease(release);
+      opts.onProgress(
+        `applying release ${release.id} (${release.image}) to ${env.name}`,
+      );
+      const applied = await this.deps.gateway.apply(env.cluster, objects);
+      const changed = applied
+        .filter(
+          (o, i) =>
+            live[i]?.metadata.resourceVersion !== o.metadata.resourceVersion,
+        )
+        .map(o => `${o.kind}/${o.metadata.name}`);
+      const revision = await this.deps.deployments.appendRevision({
+        component: component.ref,
+        environment: env.name,
+        releaseId: release.id,
+        image: release.image,
+        action,
+        actor: actor.ref,
+        at: this.deps.clock.now().toISOString(),
+        ...(opts.from && { from: opts.from }),
+        replicas: opts.replicas ?? previous?.replicas ?? 1,
+        kubernetesId: component.kubernetesId,
+        changed,
+      });
+      opts.onProgress(
+        `revision ${revision.revision}: ${
+          changed.length ? changed.join(', ') : 'no change'
+        }`,
+      );
+      await this.deps.auditor.record({
+        action: `deployment.${action}`,
+        actor: actor.ref,
+        targetKind: 'deployment',
+        target,
+        outcome: 'succeeded',
+        details: {
+          release: release.id,
+          image: release.image,
+          revision: revision.revision,
+          ...(opts.from && { from: opts.from }),
+          changed,
+        },
+      });
+      return {
+        release,
+        revision,
+        diff: diffObjects(
+          applied.map((d, i) => ({ live: live[i], desired: d })),
+        ),
+        dryRun: false,
+      };
+    } catch (e) {
+      await this.deps.auditor.record({
+        action: `deployment.${action}`,
+        actor: actor.ref,
+        targetKind: 'deployment',
+        target,
+        outcome: 'failed',
+        details: { release: release.id },
+        error: (e as Error).message,
+      });
+      throw e;
+    }
+  }
+
+  /** Authorizes `action` on the environment, then loads it (403 before 404). */
+  private async environment(
+    actor: Actor,
+    action: StagecraftAction,
+    name: string,
+  ) {
+    const [allowed] = await this.deps.authorizer.authorize(actor, action, [
+      name,
+    ]);
+    if (!allowed) {
+      await this.deps.auditor.record({
+        action: action,
+        actor: actor.ref,
+        targetKind: 'deployment',
+        target: name,
+        outcome: 'failed',
+        error: 'denied',
+      });
+      throw new NotAllowedError(
+        `${actor.ref} is not allowed to ${action.replace(
+          'deployment.',
+          '',
+        )} in environment "${name}"`,
+      );
+    }
+    const env = await this.deps.environments.getEnvironment(name);
+    if (!env) throw new NotFoundError(`environment "${name}" not found`);
+    return env;
+  }
+
+  private async requireRelease(id: string): Promise<Release> {
+    const release = await this.deps.deployments.getRelease(id);
+    if (!release) throw new NotFoundError(`release ${id} not found`);
+    return release;
+  }
+}
+
+/** The image of the first container. */
+function mainImage(spec: WorkloadSpec): string {
+  return Object.values(spec.containers)[0].image;
+}
+
+/**
+ * Applies an image override to the first container: a bare tag replaces the
+ * tag of the spec's image, anything else replaces the image.
+ */
+export function withImage(
+  spec: WorkloadSpec,
+  image: string | undefined,
+): WorkloadSpec {
+  if (!image) return spec;
+  const [name, container] = Object.entries(spec.containers)[0];
+  let next = image;
+  if (TAG.test(image) && !image.includes(':') && !image.includes('/')) {
+    const base = container.image.replace(/@sha256:[0-9a-f]+$/, '');
+    const slash = base.lastIndexOf('/');
+    const colon = base.lastIndexOf(':');
+    next = `${colon > slash ? base.slice(0, colon) : base}:${image}`;
+  }
+  return {
+    ...spec,
+    containers: { ...spec.containers, [name]: { ...container, image: next } },
+  };
+}

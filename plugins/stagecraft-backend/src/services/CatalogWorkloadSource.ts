@@ -1,0 +1,127 @@
+import type {
+  AuthService,
+  BackstageCredentials,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import {
+  ANNOTATION_LOCATION,
+  Entity,
+  parseLocationRef,
+} from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATIONS,
+  ValidationError,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { NotFoundError } from '../domain/errors';
+import type { Actor, ComponentInfo, WorkloadSource } from '../domain/ports';
+
+/** The largest workload spec read (the parser has its own limit too). */
+const MAX_BYTES = 256 * 1024;
+
+/**
+ * Components from the catalog (read with the acting user's credentials, so a
+ * user only deploys what they can see) and their workload spec from the
+ * location `stagecraft.io/workload` names: `url:<url>`, or a path relative to
+ * the entity's own catalog location (read through the UrlReader, or the file
+ * system for `file:` locations the admin configured).
+ */
+export class CatalogWorkloadSource implements WorkloadSource {
+  constructor(
+    private readonly deps: {
+      catalog: CatalogService;
+      urlReader: UrlReaderService;
+      auth: AuthService;
+    },
+  ) {}
+
+  async component(ref: string, actor: Actor): Promise<ComponentInfo> {
+    const entity = await this.entity(ref, actor);
+    const annotations = entity.metadata.annotations ?? {};
+    return {
+      ref,
+      name: entity.metadata.name,
+      kubernetesId:
+        annotations[ANNOTATIONS.kubernetesId] ?? entity.metadata.name,
+      ...(typeof entity.spec?.owner === 'string' && {
+        owner: entity.spec.owner,
+      }),
+      ...(typeof entity.spec?.system === 'string' && {
+        system: entity.spec.system,
+      }),
+    };
+  }
+
+  async workload(
+    component: ComponentInfo,
+    actor: Actor,
+  ): Promise<{ text: string; source: string }> {
+    const entity = await this.entity(component.ref, actor);
+    const target = entity.metadata.annotations?.[ANNOTATIONS.workload];
+    if (!target) {
+      throw new ValidationError([
+        {
+          field: 'workload',
+          message: `${component.ref} has no ${ANNOTATIONS.workload} annotation; point it at the component's score.yaml or pass workload in the request`,
+        },
+      ]);
+    }
+    if (target.startsWith('url:')) {
+      return this.readUrl(target.slice(4));
+    }
+    const location = entity.metadata.annotations?.[ANNOTATION_LOCATION];
+    if (!location) {
+      throw new ValidationError([
+        {
+          field: 'workload',
+          message: `${component.ref} has no catalog location to resolve "${target}" against`,
+        },
+      ]);
+    }
+    const { type, target: base } = parseLocationRef(location);
+    if (type === 'file') {
+      const file = path.resolve(path.dirname(base), target);
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (!stat?.isFile()) {
+        throw new ValidationError([
+          { field: 'workload', message: `workload spec ${file} not found` },
+        ]);
+      }
+      if (stat.size > MAX_BYTES) {
+        throw new ValidationError([
+          {
+            field: 'workload',
+            message: `workload spec ${file} is larger than 256 KiB`,
+          },
+        ]);
+      }
+      return { text: await fs.readFile(file, 'utf8'), source: file };
+    }
+    return this.readUrl(new URL(target, base).toString());
+  }
+
+  private async readUrl(url: string) {
+    const response = await this.deps.urlReader.readUrl(url);
+    const buffer = await response.buffer();
+    if (buffer.length > MAX_BYTES) {
+      throw new ValidationError([
+        {
+          field: 'workload',
+          message: `workload spec ${url} is larger than 256 KiB`,
+        },
+      ]);
+    }
+    return { text: buffer.toString('utf8'), source: url };
+  }
+
+  private async entity(ref: string, actor: Actor): Promise<Entity> {
+    const credentials =
+      (actor.credentials as BackstageCredentials | undefined) ??
+      (await this.deps.auth.getOwnServiceCredentials());
+    const entity = await this.deps.catalog.getEntityByRef(ref, { credentials });
+    if (!entity) throw new NotFoundError(`${ref} not found in the catalog`);
+    return entity;
+  }
+}

@@ -1,0 +1,102 @@
+/** An immutable snapshot of what runs: content-hashed, never changed. @public */
+export interface Release {
+  /** `r-` + 12 hex characters of the content hash. */
+  id: string;
+  /** Entity ref of the component, e.g. `component:default/checkout`. */
+  component: string;
+  /** The image of the main container (after any override). */
+  image: string;
+  /** The workload spec (Score v1b1) the release was made from. */
+  workload: unknown;
+  configVersion?: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** How a revision came to be. @public */
+export type RevisionAction = 'deploy' | 'promote' | 'rollback';
+
+/** One change of what runs in (component, environment). @public */
+export interface DeploymentRevision {
+  component: string;
+  environment: string;
+  /** 1, 2, 3… per (component, environment). */
+  revision: number;
+  releaseId: string;
+  image: string;
+  action: RevisionAction;
+  actor: string;
+  at: string;
+  /** Environment the release was promoted from. */
+  from?: string;
+  /** Replicas applied with this revision. */
+  replicas?: number;
+  /** The component's `backstage.io/kubernetes-id` (labels of its objects). */
+  kubernetesId?: string;
+  /** Objects the apply changed (`Kind/name`). */
+  changed: string[];
+}
+
+/** Body of `POST /components/:ref/deploy`. @public */
+export interface DeployRequest {
+  environment: string;
+  /** Image (or tag) override for the main container, e.g. `ghcr.io/acme/app:1.2.0`. */
+  image?: string;
+  /** Inline workload spec; defaults to the component's `stagecraft.io/workload`. */
+  workload?: unknown;
+  replicas?: number;
+  /** Server-side dry run: returns the diff, changes nothing. */
+  dryRun?: boolean;
+}
+
+/** What a deploy, promote or rollback returns. @public */
+export interface DeployResult {
+  release: Release;
+  /** Absent for a dry run. */
+  revision?: DeploymentRevision;
+  /** Unified diff of live vs desired objects (dry runs, and real deploys too). */
+  diff: string;
+  dryRun: boolean;
+}
+
+/** Where a rollout stands. @public */
+export type RolloutPhase =
+  | 'progressing'
+  | 'complete'
+  | 'failed'
+  | 'scaled-to-zero'
+  | 'missing';
+
+/** Live status of a component in one environment, from the watch cache. @public */
+export interface DeploymentStatus {
+  phase: RolloutPhase;
+  /** Why it failed or is stuck, e.g. ImagePullBackOff or ProgressDeadlineExceeded. */
+  reason?: string;
+  message?: string;
+  /** The release the Deployment's pod template carries. */
+  release?: string;
+  image?: string;
+  replicas: {
+    desired: number;
+    updated: number;
+    ready: number;
+    available: number;
+  };
+  pods: {
+    total: number;
+    running: number;
+    pending: number;
+    failed: number;
+    ready: number;
+  };
+  /** When the cache last saw a change. */
+  observedAt?: string;
+}
+
+/** A component in one environment: its current revision and live status. @public */
+export interface EnvironmentDeployment {
+  environment: string;
+  tier: string;
+  revision?: DeploymentRevision;
+  status: DeploymentStatus;
+}
