@@ -283,6 +283,35 @@ describe('deployments on the real control plane', () => {
     ]);
   });
 
+  it('reports a hand edit of the Deployment as drift', async () => {
+    const clean = await api().get(
+      `/api/stagecraft/components/${COMPONENT}/drift?environment=hello-dev`,
+    );
+    expect(clean.body.items).toEqual([]);
+    const live = await apps.readNamespacedDeployment({
+      name: 'hello',
+      namespace: 'hello-dev',
+    });
+    live.spec!.template.spec!.containers[0].image =
+      'registry.example.com/acme/hello:hotfix';
+    await apps.replaceNamespacedDeployment({
+      name: 'hello',
+      namespace: 'hello-dev',
+      body: live,
+    });
+    const drift = await api().get(
+      `/api/stagecraft/components/${COMPONENT}/drift?environment=hello-dev`,
+    );
+    expect(drift.body.items).toEqual([
+      {
+        object: 'Deployment/hello',
+        path: 'spec.template.spec.containers[main].image',
+        expected: 'registry.example.com/acme/hello:1.0.0',
+        actual: 'registry.example.com/acme/hello:hotfix',
+      },
+    ]);
+  });
+
   it('refuses a deploy to an environment that does not exist (404) and bad input (400)', async () => {
     const missing = await api()
       .post(`/api/stagecraft/components/${COMPONENT}/deploy`)

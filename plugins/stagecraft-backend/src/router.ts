@@ -169,6 +169,16 @@ export async function createRouter(options: {
     });
   });
 
+  router.get('/components/:ref/drift', async (req, res) => {
+    res.json({
+      items: await deployments.drift(
+        await actor(req),
+        req.params.ref,
+        req.query.environment,
+      ),
+    });
+  });
+
   router.get('/components/:ref/history', async (req, res) => {
     res.json({
       items: await deployments.history(

@@ -290,4 +290,28 @@ describe('DeploymentService', () => {
     );
     expect(withImage(spec, undefined)).toBe(spec);
   });
+
+  it('reports fields edited outside Stagecraft as drift', async () => {
+    const { service, gateway } = await setup();
+    await service.deploy(bob, 'hello', { environment: 'hello-dev' });
+    expect(await service.drift(bob, 'hello', 'hello-dev')).toEqual([]);
+    const live = (await deployment(gateway, 'hello-dev')) as any;
+    live.spec.replicas = 5;
+    live.spec.template.spec.containers[0].image = 'evil/hello:latest';
+    const drift = await service.drift(bob, 'hello', 'hello-dev');
+    expect(drift).toEqual([
+      {
+        object: 'Deployment/hello',
+        path: 'spec.replicas',
+        expected: 1,
+        actual: 5,
+      },
+      {
+        object: 'Deployment/hello',
+        path: 'spec.template.spec.containers[main].image',
+        expected: 'ghcr.io/example/hello:1.0.0',
+        actual: 'evil/hello:latest',
+      },
+    ]);
+  });
 });

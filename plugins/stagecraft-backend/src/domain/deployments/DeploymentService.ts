@@ -25,6 +25,7 @@ import type {
   WorkloadSource,
 } from '../ports';
 import { deploymentStatus } from './status';
+import { DriftedField, driftOf } from './drift';
 import { refOf } from '../environments/manifests';
 import {
   parseWorkloadSpec,
@@ -341,6 +342,62 @@ export class DeploymentService {
           ENVIRONMENT_TIERS.indexOf(b.tier as never) ||
         a.environment.localeCompare(b.environment),
     );
+  }
+
+  /**
+   * Fields of the component's objects in an environment changed outside
+   * Stagecraft since its last revision (e.g. `kubectl edit`), read live.
+   */
+  async drift(
+    actor: Actor,
+    componentRef: unknown,
+    environment: unknown,
+  ): Promise<DriftedField[]> {
+    const ref = normalizeComponentRef(componentRef);
+    check({ environment }, ['environment'], { environment: envName(true) });
+    const env = await this.environment(
+      actor,
+      'deployment.read',
+      environment as string,
+    );
+    const [current] = await this.deps.deployments.listRevisions(ref, env.name);
+    if (!current)
+      throw new NotFoundError(`${ref} is not deployed in ${env.name}`);
+    const desired = await this.desiredObjects(actor, ref, env, current);
+    const live = await Promise.all(
+      desired.map(o => this.deps.gateway.get(env.cluster, refOf(o))),
+    );
+    return driftOf(desired.map((d, i) => ({ desired: d, live: live[i] })));
+  }
+
+  private async desiredObjects(
+    actor: Actor,
+    ref: string,
+    env: EnvironmentRecord,
+    revision: { releaseId: string; replicas?: number; kubernetesId?: string },
+  ) {
+    const release = await this.requireRelease(revision.releaseId);
+    const component = await this.deps.workloads
+      .component(ref, actor)
+      .catch(() => ({
+        ref,
+        name: ref.split('/')[1],
+        kubernetesId: revision.kubernetesId ?? ref.split('/')[1],
+      }));
+    return renderWorkload({
+      component: {
+        name: component.name,
+        kubernetesId: component.kubernetesId,
+        ...('system' in component &&
+          component.system && { system: component.system }),
+        ...('owner' in component &&
+          component.owner && { owner: component.owner }),
+      },
+      environment: { name: env.name, namespace: env.namespace, tier: env.tier },
+      spec: release.workload as WorkloadSpec,
+      releaseId: release.id,
+      replicas: revision.replicas ?? 1,
+    });
   }
 
   /**
