@@ -590,6 +590,8 @@ cmd_up() {
     --service-cluster-ip-range=10.96.0.0/16 \
     --endpoint-reconciler-type=none \
     --allow-privileged=true --profiling=false \
+    --audit-policy-file="$here/audit-policy.yaml" --audit-log-path="$logs/audit.log" \
+    --audit-log-format=json --audit-log-maxsize=100 --audit-log-maxbackup=1 \
     --cert-dir="$state/apiserver"
   wait_for kube-apiserver 120 "kube-apiserver /readyz" readyz
   log "kube-apiserver ready at $server"
@@ -631,7 +633,25 @@ SCHED
   # so the node lifecycle controller keeps the node Ready; the flag defaults
   # to 0 (off) when no KwokConfiguration is given.
   local stage_args=() f
-  for f in "${stage_files[@]}"; do stage_args+=(--config="$stages/${f##*/}"); done
+  # kwok's stages as shipped, except that pod-ready leaves the fault images to
+  # Stagecraft's own fault stages (faults/); the derived copy lives in state/
+  local fault_images="'registry.invalid/never-ready:1'"
+  for f in "${stage_files[@]}"; do
+    if [[ ${f##*/} == pod-ready.yaml ]]; then
+      awk -v imgs="$fault_images" '
+        { print }
+        /matchExpressions:/ && !done {
+          print "    - key: \x27.spec.containers.[0].image\x27"
+          print "      operator: \x27NotIn\x27"
+          print "      values: [" imgs "]"
+          done = 1
+        }' "$stages/${f##*/}" >"$state/pod-ready.yaml"
+      stage_args+=(--config="$state/pod-ready.yaml")
+    else
+      stage_args+=(--config="$stages/${f##*/}")
+    fi
+  done
+  for f in "$here"/faults/*.yaml; do stage_args+=(--config="$f"); done
   start kwok \
     --kubeconfig="$state/kwok.kubeconfig" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \

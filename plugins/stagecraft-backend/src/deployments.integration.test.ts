@@ -283,11 +283,35 @@ describe('deployments on the real control plane', () => {
     ]);
   });
 
+  it('reports an image that never becomes ready as failed with the reason', async () => {
+    // dev/cluster's fault stage: this image never pulls
+    const res = await api()
+      .post(`/api/stagecraft/components/${COMPONENT}/deploy`)
+      .send({
+        environment: 'hello-dev',
+        image: 'registry.invalid/never-ready:1',
+      });
+    expect(res.status).toBe(201);
+    const failed = await eventually('the rollout to fail', async () => {
+      const d = await statusIn('hello-dev');
+      return d?.status.release === res.body.release.id &&
+        d.status.phase === 'failed'
+        ? d
+        : undefined;
+    });
+    expect(failed.status).toMatchObject({
+      phase: 'failed',
+      reason: 'ImagePullBackOff',
+      message: expect.stringContaining('registry.invalid/never-ready:1'),
+    });
+  });
+
   it('reports a hand edit of the Deployment as drift', async () => {
     const clean = await api().get(
       `/api/stagecraft/components/${COMPONENT}/drift?environment=hello-dev`,
     );
     expect(clean.body.items).toEqual([]);
+    const current = (await statusIn('hello-dev')).revision.releaseId;
     const live = await apps.readNamespacedDeployment({
       name: 'hello',
       namespace: 'hello-dev',
@@ -306,10 +330,17 @@ describe('deployments on the real control plane', () => {
       {
         object: 'Deployment/hello',
         path: 'spec.template.spec.containers[main].image',
-        expected: 'registry.example.com/acme/hello:1.0.0',
+        expected: expect.stringMatching(/^registry\./),
         actual: 'registry.example.com/acme/hello:hotfix',
       },
     ]);
+    // the next deploy does not silently take the field back: SSA reports the conflict
+    const again = await api()
+      .post(`/api/stagecraft/components/${COMPONENT}/deploy`)
+      .send({ environment: 'hello-dev' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/conflict/i);
+    expect((await statusIn('hello-dev')).revision.releaseId).toBe(current);
   });
 
   it('refuses a deploy to an environment that does not exist (404) and bad input (400)', async () => {

@@ -152,4 +152,45 @@ describe('deploymentStatus', () => {
       }).phase,
     ).toBe('scaled-to-zero');
   });
+
+  it('fails when a pod of the new ReplicaSet cannot pull, even while old pods serve', () => {
+    const d = deployment(
+      { replicas: 2, updatedReplicas: 1, availableReplicas: 1 },
+      1,
+    );
+    (d.metadata as any).annotations = {
+      'deployment.kubernetes.io/revision': '2',
+    };
+    const rs = (revision: string, hash: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: `hello-${hash}`,
+        annotations: { 'deployment.kubernetes.io/revision': revision },
+        labels: { 'pod-template-hash': hash },
+      },
+    });
+    const withHash = (p: any, hash: string) => ({
+      ...p,
+      metadata: { ...p.metadata, labels: { 'pod-template-hash': hash } },
+    });
+    const objects = {
+      deployment: d,
+      replicaSets: [rs('1', 'old'), rs('2', 'new')],
+      pods: [
+        withHash(pod('Running', true), 'old'),
+        withHash(pod('Pending', false, 'ErrImagePull'), 'new'),
+      ],
+    };
+    expect(deploymentStatus(objects)).toMatchObject({
+      phase: 'failed',
+      reason: 'ErrImagePull',
+    });
+    // an old pod failing does not fail the new rollout
+    objects.pods = [
+      withHash(pod('Pending', false, 'CrashLoopBackOff'), 'old'),
+      withHash(pod('Running', true), 'new'),
+    ];
+    expect(deploymentStatus(objects).phase).toBe('progressing');
+  });
 });

@@ -86,8 +86,10 @@ export function deploymentStatus(objects: WorkloadObjects): DeploymentStatus {
       message: progressing.message,
     };
   }
-  const podFailure = failingContainer(objects.pods);
-  if (podFailure && replicas.available < desired) {
+  // a failing pod of the current ReplicaSet means this rollout cannot finish,
+  // even while old pods still serve
+  const podFailure = failingContainer(currentPods(d, objects));
+  if (podFailure) {
     return { ...base, phase: 'failed', ...podFailure };
   }
   const generation = Number(d.metadata.generation ?? 0);
@@ -111,6 +113,24 @@ export function deploymentStatus(objects: WorkloadObjects): DeploymentStatus {
     waiting = `${total - replicas.updated} old replicas pending termination`;
   }
   return { ...base, phase: 'progressing', message: waiting };
+}
+
+/** Pods of the Deployment's current ReplicaSet (all pods when that is unknown). */
+function currentPods(d: KubeObject, objects: WorkloadObjects): KubeObject[] {
+  const revision =
+    d.metadata.annotations?.['deployment.kubernetes.io/revision'];
+  const rs = revision
+    ? objects.replicaSets.find(
+        r =>
+          r.metadata.annotations?.['deployment.kubernetes.io/revision'] ===
+          revision,
+      )
+    : undefined;
+  const hash = rs?.metadata.labels?.['pod-template-hash'];
+  if (!hash) return objects.pods;
+  return objects.pods.filter(
+    p => p.metadata.labels?.['pod-template-hash'] === hash,
+  );
 }
 
 function failingContainer(

@@ -1,0 +1,163 @@
+// "What runs where" for 200 components × 3 environments is answered from the
+// watch cache: the API server's audit log shows no request from Stagecraft's
+// identity while every component's deployments are read.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import {
+  deleteNamespace,
+  eventually,
+  startIntegrationBackend,
+} from './__testUtils__/integration';
+
+jest.setTimeout(600_000);
+
+const COMPONENTS = 200;
+const ENVS = [
+  ['scale-dev', 'development'],
+  ['scale-stg', 'staging'],
+  ['scale-prod', 'production'],
+] as const;
+const names = Array.from(
+  { length: COMPONENTS },
+  (_, i) => `svc-${String(i).padStart(3, '0')}`,
+);
+const auditLog =
+  process.env.STAGECRAFT_CLUSTER_LOGS ??
+  path.resolve(__dirname, '../../../dev/cluster/logs');
+
+/** Requests the stagecraft identity made, per the API server's audit log (watches excluded). */
+function stagecraftRequests(): number {
+  const file = path.join(auditLog, 'audit.log');
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map(line => JSON.parse(line))
+    .filter(e => e.user?.username === 'stagecraft' && e.verb !== 'watch')
+    .length;
+}
+
+async function inBatches<T>(
+  items: T[],
+  size: number,
+  fn: (item: T) => Promise<unknown>,
+) {
+  for (let i = 0; i < items.length; i += size) {
+    await Promise.all(items.slice(i, i + size).map(fn));
+  }
+}
+
+describe('deployment status at scale', () => {
+  let server: Awaited<ReturnType<typeof startIntegrationBackend>>;
+  let dir: string;
+
+  beforeAll(async () => {
+    await Promise.all(ENVS.map(([name]) => deleteNamespace(name)));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-scale-'));
+    fs.writeFileSync(
+      path.join(dir, 'svc.score.yaml'),
+      'apiVersion: score.dev/v1b1\nmetadata:\n  name: svc\ncontainers:\n  main:\n    image: registry.example.com/acme/svc:1.0.0\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'catalog-info.yaml'),
+      names
+        .map(
+          n =>
+            `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${n}\n  annotations:\n    stagecraft.io/workload: ./svc.score.yaml\nspec:\n  type: service\n  lifecycle: experimental\n  owner: group:default/team-a\n`,
+        )
+        .join('---\n'),
+    );
+    const quota = { cpu: '500', memory: '1000Gi', pods: 1000 };
+    server = await startIntegrationBackend({
+      catalog: {
+        locations: [
+          { type: 'file', target: path.join(dir, 'catalog-info.yaml') },
+        ],
+      },
+      stagecraft: {
+        environmentTypes: ENVS.map(([, tier]) => ({ name: tier, tier, quota })),
+      },
+    });
+    for (const [name, type] of ENVS) {
+      await request(server)
+        .post('/api/stagecraft/environments')
+        .send({ name, type, owner: 'group:default/team-a' })
+        .expect(201);
+    }
+    await eventually(
+      'all components in the catalog',
+      async () => {
+        const res = await request(server).get(
+          `/api/catalog/entities/by-name/component/default/${names.at(-1)}`,
+        );
+        return res.status === 200 ? true : undefined;
+      },
+      120_000,
+    );
+    await inBatches(
+      names.flatMap(n => ENVS.map(([env]) => [n, env] as const)),
+      12,
+      async ([n, env]) =>
+        request(server)
+          .post(`/api/stagecraft/components/${n}/deploy`)
+          .send({ environment: env })
+          .expect(201),
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(ENVS.map(([name]) => deleteNamespace(name)));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers GET …/deployments for every component with 0 requests to the API server', async () => {
+    // wait until the watch cache holds all 600 Deployments
+    await eventually(
+      'the cache to see every deployment',
+      async () => {
+        const res = await request(server).get(
+          `/api/stagecraft/components/${names.at(-1)}/deployments`,
+        );
+        return res.body.items?.length === 3 &&
+          res.body.items.every((d: any) => d.status.phase !== 'missing')
+          ? true
+          : undefined;
+      },
+      120_000,
+    );
+    const before = stagecraftRequests();
+    const started = Date.now();
+    let environments = 0;
+    for (const n of names) {
+      const res = await request(server).get(
+        `/api/stagecraft/components/${n}/deployments`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((d: any) => d.environment)).toEqual([
+        'scale-dev',
+        'scale-stg',
+        'scale-prod',
+      ]);
+      environments += res.body.items.filter(
+        (d: any) => d.status.phase !== 'missing',
+      ).length;
+    }
+    const elapsed = Date.now() - started;
+    await new Promise(r => setTimeout(r, 1000));
+    const after = stagecraftRequests();
+    // every (component, environment) had live status from the cache …
+    expect(environments).toBe(COMPONENTS * ENVS.length);
+    // the audit log does see Stagecraft's writes (each deploy reads and applies) …
+    expect(before).toBeGreaterThan(COMPONENTS * ENVS.length);
+    // … but reading status cost the API server nothing
+    expect(after - before).toBe(0);
+    // (not a benchmark: just a record of what this machine did)
+    console.log(
+      `${COMPONENTS} components × ${
+        ENVS.length
+      } environments read in ${elapsed} ms, ${after - before} API requests`,
+    );
+  });
+});
