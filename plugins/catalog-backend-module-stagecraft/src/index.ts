@@ -9,3 +9,4 @@ export { catalogModuleStagecraft as default } from './module';
 export { EnvironmentEntityProcessor } from './EnvironmentEntityProcessor';
 export { EnvironmentEntityProvider } from './EnvironmentEntityProvider';
 export type { EnvironmentEntityProviderOptions } from './EnvironmentEntityProvider';
+export { ComponentDeploymentsProcessor } from './ComponentDeploymentsProcessor';

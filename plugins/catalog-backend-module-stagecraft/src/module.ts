@@ -6,6 +6,7 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { stagecraftClientServiceRef } from '@stagecraft/backstage-plugin-stagecraft-node';
 import { EnvironmentEntityProcessor } from './EnvironmentEntityProcessor';
+import { ComponentDeploymentsProcessor } from './ComponentDeploymentsProcessor';
 import { EnvironmentEntityProvider } from './EnvironmentEntityProvider';
 
 /**
@@ -33,6 +34,13 @@ export const catalogModuleStagecraft = createBackendModule({
       },
       async init({ catalog, auth, logger, lifecycle, events, stagecraft }) {
         catalog.addProcessor(new EnvironmentEntityProcessor());
+        catalog.addProcessor(
+          new ComponentDeploymentsProcessor({
+            client: stagecraft,
+            auth,
+            logger,
+          }),
+        );
         const provider = new EnvironmentEntityProvider({
           client: stagecraft,
           auth,

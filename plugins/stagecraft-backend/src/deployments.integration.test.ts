@@ -223,6 +223,31 @@ describe('deployments on the real control plane', () => {
     await completeWith('hello-staging', release.v1);
   });
 
+  it('relates the component to the environments it runs in, in the catalog', async () => {
+    await api()
+      .post('/api/catalog/refresh')
+      .send({ entityRef: 'component:default/hello' })
+      .expect(200);
+    const relations = await eventually(
+      'deployedTo relations on component:default/hello',
+      async () => {
+        const res = await api().get(
+          '/api/catalog/entities/by-name/component/default/hello',
+        );
+        const refs = (res.body.relations ?? [])
+          .filter((r: any) => r.type === 'deployedTo')
+          .map((r: any) => r.targetRef)
+          .sort();
+        return refs.length === 2 ? refs : undefined;
+      },
+      30_000,
+    );
+    expect(relations).toEqual([
+      'environment:default/hello-dev',
+      'environment:default/hello-staging',
+    ]);
+  });
+
   it('streams the rollout of v2 live, then rolls back to v1 with three revisions of history', async () => {
     const stream = readEvents(
       server,

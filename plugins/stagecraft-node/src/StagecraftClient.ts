@@ -8,6 +8,7 @@ import type {
   CreateEnvironmentRequest,
   DeleteEnvironmentRequest,
   Environment,
+  EnvironmentDeployment,
   HealthResponse,
   UpdateEnvironmentRequest,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
@@ -104,6 +105,19 @@ export class StagecraftClient {
         body: request,
       },
     );
+  }
+
+  /** The component in every environment it is deployed in (status from the watch cache). */
+  async getDeployments(
+    componentRef: string,
+    options: StagecraftRequestOptions,
+  ): Promise<EnvironmentDeployment[]> {
+    const body = await this.request<{ items: EnvironmentDeployment[] }>(
+      'GET',
+      `/components/${encodeURIComponent(componentRef)}/deployments`,
+      options,
+    );
+    return body.items;
   }
 
   private async request<T>(
