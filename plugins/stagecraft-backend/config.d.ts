@@ -32,6 +32,12 @@ export interface Config {
       defaultTtl?: string;
       /** Position in the promotion pipeline (defaults by tier). @visibility frontend */
       order?: number;
+      /**
+       * Ingress host of a component, e.g. "{component}.{environment}.apps.example.com";
+       * components with service ports get an Ingress. No Ingress when unset.
+       * @visibility frontend
+       */
+      ingressHostPattern?: string;
     }>;
     /** The preview reaper, a scheduled task that deletes expired environments. */
     reaper?: {

@@ -106,6 +106,16 @@ export function readEnvironmentTypes(config: Config): EnvironmentTypeSpec[] {
     }
     if (ttl) spec.defaultTtl = ttl;
     spec.order = c.getOptionalNumber('order') ?? spec.order;
+    const host = c.getOptionalString('ingressHostPattern');
+    if (host !== undefined) {
+      const sample = hostFor(host, 'component', 'environment', 'namespace');
+      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(sample)) {
+        throw new InputError(
+          `${where}.ingressHostPattern must give a DNS name, e.g. "{component}.{environment}.apps.example.com"`,
+        );
+      }
+      spec.ingressHostPattern = host;
+    }
     return spec;
   });
   const names = types.map(t => t.name);
@@ -113,4 +123,17 @@ export function readEnvironmentTypes(config: Config): EnvironmentTypeSpec[] {
   if (dup)
     throw new InputError(`environment type "${dup}" is configured twice`);
   return types.sort((a, b) => a.order - b.order);
+}
+
+/** Fills an ingressHostPattern. */
+export function hostFor(
+  pattern: string,
+  component: string,
+  environment: string,
+  namespace: string,
+): string {
+  return pattern
+    .replace(/\{component\}/g, component)
+    .replace(/\{environment\}/g, environment)
+    .replace(/\{namespace\}/g, namespace);
 }

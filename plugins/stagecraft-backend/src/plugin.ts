@@ -19,7 +19,7 @@ import { DeploymentService } from './domain/deployments/DeploymentService';
 import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
 import { EnvironmentRecord, systemClock } from './domain/ports';
-import { readEnvironmentTypes } from './environmentTypes';
+import { hostFor, readEnvironmentTypes } from './environmentTypes';
 import { createRouter } from './router';
 import { PermissionsAuthorizer } from './services/PermissionsAuthorizer';
 import { StoreAuditor } from './services/StoreAuditor';
@@ -108,6 +108,14 @@ export const stagecraftPlugin = createBackendPlugin({
             auth: deps.auth,
           }),
           observer: cache,
+          ingressHost: (component, env) => {
+            const pattern = environmentTypes.find(
+              t => t.name === env.type,
+            )?.ingressHostPattern;
+            return pattern
+              ? hostFor(pattern, component, env.name, env.namespace)
+              : undefined;
+          },
           authorizer,
           auditor,
           clock: systemClock,

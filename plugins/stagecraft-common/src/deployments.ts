@@ -35,6 +35,8 @@ export interface DeploymentRevision {
   kubernetesId?: string;
   /** Objects the apply changed (`Kind/name`). */
   changed: string[];
+  /** Unified diff of what the apply changed (truncated at 64 KiB). */
+  diff?: string;
 }
 
 /** Body of `POST /components/:ref/deploy`. @public */

@@ -93,6 +93,8 @@ async function setup(
     authorizer,
     auditor,
     clock,
+    ingressHost: (c, env) =>
+      env.tier === 'staging' ? `${c}.${env.name}.apps.test` : undefined,
   });
   return { service, gateway, audits, store };
 }
@@ -131,6 +133,19 @@ describe('DeploymentService', () => {
       from: 'hello-dev',
     });
 
+    // staging's type gives components an Ingress host; development's does not
+    const ingress = (ns: string) =>
+      gateway.get('local', {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        name: 'hello',
+        namespace: ns,
+      });
+    expect((await ingress('hello-staging')) as any).toMatchObject({
+      spec: { rules: [{ host: 'hello.hello-staging.apps.test' }] },
+    });
+    expect(await ingress('hello-dev')).toBeUndefined();
+
     const v2 = await service.deploy(bob, 'hello', {
       environment: 'hello-dev',
       image: '2.0.0',
@@ -160,6 +175,14 @@ describe('DeploymentService', () => {
       '2 deploy v2 user:default/bob',
       '1 deploy v1 user:default/bob',
     ]);
+    // each revision keeps the diff it applied
+    expect(history[2].diff).toContain('+++ desired/Deployment/hello');
+    expect(history[1].diff).toMatch(
+      /^-\s+image: ghcr\.io\/example\/hello:1\.0\.0$/m,
+    );
+    expect(history[1].diff).toMatch(
+      /^\+\s+image: ghcr\.io\/example\/hello:2\.0\.0$/m,
+    );
     expect(
       (await service.deployments(bob, 'hello')).map(
         d => `${d.environment} ${d.revision?.revision} ${d.status.phase}`,

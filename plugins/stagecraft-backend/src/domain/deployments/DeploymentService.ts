@@ -111,6 +111,11 @@ export class DeploymentService {
       authorizer: Authorizer;
       auditor: Auditor;
       clock: Clock;
+      /** The Ingress host of a component in an environment (from its type's pattern), if any. */
+      ingressHost?: (
+        component: string,
+        env: EnvironmentRecord,
+      ) => string | undefined;
       /** Allow promoting across more than one tier (e.g. development → production). */
       allowTierSkip?: boolean;
     },
@@ -397,6 +402,7 @@ export class DeploymentService {
       spec: release.workload as WorkloadSpec,
       releaseId: release.id,
       replicas: revision.replicas ?? 1,
+      ...this.ingress(component.name, env),
     });
   }
 
@@ -471,6 +477,7 @@ export class DeploymentService {
       spec: release.workload as WorkloadSpec,
       releaseId: release.id,
       replicas: opts.replicas ?? previous?.replicas ?? 1,
+      ...this.ingress(component.name, env),
     });
     const live = await Promise.all(
       objects.map(o => this.deps.gateway.get(env.cluster, refOf(o))),
@@ -501,6 +508,9 @@ export class DeploymentService {
             live[i]?.metadata.resourceVersion !== o.metadata.resourceVersion,
         )
         .map(o => `${o.kind}/${o.metadata.name}`);
+      const diff = diffObjects(
+        applied.map((d, i) => ({ live: live[i], desired: d })),
+      );
       const revision = await this.deps.deployments.appendRevision({
         component: component.ref,
         environment: env.name,
@@ -513,6 +523,9 @@ export class DeploymentService {
         replicas: opts.replicas ?? previous?.replicas ?? 1,
         kubernetesId: component.kubernetesId,
         changed,
+        // what this revision changed, for the history view (bounded)
+        diff:
+          diff.length > 65536 ? `${diff.slice(0, 65536)}\n… (truncated)` : diff,
       });
       opts.onProgress(
         `revision ${revision.revision}: ${
@@ -536,9 +549,7 @@ export class DeploymentService {
       return {
         release,
         revision,
-        diff: diffObjects(
-          applied.map((d, i) => ({ live: live[i], desired: d })),
-        ),
+        diff,
         dryRun: false,
       };
     } catch (e) {
@@ -553,6 +564,11 @@ export class DeploymentService {
       });
       throw e;
     }
+  }
+
+  private ingress(component: string, env: EnvironmentRecord) {
+    const host = this.deps.ingressHost?.(component, env);
+    return host ? { ingressHost: host } : {};
   }
 
   /** Authorizes `action` on the environment, then loads it (403 before 404). */

@@ -21,6 +21,11 @@ export interface EnvironmentTypeSpec {
   podSecurity: { level: PodSecurityLevel; version: string };
   /** `default-deny`: deny all, allow same namespace and DNS. `none`: no policies. */
   networkPolicy: 'default-deny' | 'none';
+  /**
+   * Host of a component's Ingress in environments of this type, with
+   * {component}, {environment} and {namespace} replaced; no Ingress when unset.
+   */
+  ingressHostPattern?: string;
   /** TTL given to new environments of this type (previews), e.g. "72h". */
   defaultTtl?: string;
   /** Position in the promotion pipeline (lower promotes to higher). */
