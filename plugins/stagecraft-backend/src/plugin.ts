@@ -108,12 +108,12 @@ export const stagecraftPlugin = createBackendPlugin({
             auth: deps.auth,
           }),
           observer: cache,
-          ingressHost: (component, env) => {
+          ingressHost: (component, target) => {
             const pattern = environmentTypes.find(
-              t => t.name === env.type,
+              t => t.name === target.type,
             )?.ingressHostPattern;
             return pattern
-              ? hostFor(pattern, component, env.name, env.namespace)
+              ? hostFor(pattern, component, target.name, target.namespace)
               : undefined;
           },
           authorizer,
