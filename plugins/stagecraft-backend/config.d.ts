@@ -38,6 +38,11 @@ export interface Config {
        * @visibility frontend
        */
       ingressHostPattern?: string;
+      /**
+       * Configuration values (environment variables) every environment of this
+       * type starts from; environments and components override them.
+       */
+      config?: { [key: string]: string | number | boolean };
     }>;
     /** The preview reaper, a scheduled task that deletes expired environments. */
     reaper?: {

@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
+  ConfigValue,
   ENVIRONMENT_TIERS,
   EnvironmentTier,
   validateDnsLabel,
@@ -106,6 +107,25 @@ export function readEnvironmentTypes(config: Config): EnvironmentTypeSpec[] {
     }
     if (ttl) spec.defaultTtl = ttl;
     spec.order = c.getOptionalNumber('order') ?? spec.order;
+    const values = c.getOptional('config');
+    if (values !== undefined) {
+      if (
+        typeof values !== 'object' ||
+        values === null ||
+        Array.isArray(values)
+      ) {
+        throw new InputError(`${where}.config must be an object of KEY: value`);
+      }
+      const bad = Object.keys(values).find(
+        k => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k),
+      );
+      if (bad) {
+        throw new InputError(
+          `${where}.config.${bad}: keys must be environment variable names`,
+        );
+      }
+      spec.config = values as Record<string, ConfigValue>;
+    }
     const host = c.getOptionalString('ingressHostPattern');
     if (host !== undefined) {
       const sample = hostFor(host, 'component', 'environment', 'namespace');

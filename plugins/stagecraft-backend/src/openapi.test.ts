@@ -27,6 +27,7 @@ describe('openapi.yaml', () => {
       environmentTypes: [],
       environments: {} as never,
       deployments: {} as never,
+      config: {} as never,
       healthTimeoutMs: 1000,
     });
     const served = (router as unknown as { stack: any[] }).stack

@@ -16,6 +16,7 @@ import { NamespaceWatcher } from './cluster/NamespaceWatcher';
 import { WorkloadCache } from './cluster/WorkloadCache';
 import { EnvironmentService } from './domain/environments/EnvironmentService';
 import { DeploymentService } from './domain/deployments/DeploymentService';
+import { ConfigService } from './domain/config/ConfigService';
 import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
 import { EnvironmentRecord, systemClock } from './domain/ports';
@@ -98,15 +99,27 @@ export const stagecraftPlugin = createBackendPlugin({
         const cache = new WorkloadCache({ clusters: clusterConfigs, logger });
         deps.lifecycle.addStartupHook(() => cache.start());
         deps.lifecycle.addShutdownHook(() => cache.stop());
+        const workloads = new CatalogWorkloadSource({
+          catalog: deps.catalog,
+          urlReader: deps.urlReader,
+          auth: deps.auth,
+        });
+        const configuration = new ConfigService({
+          store,
+          environments: store,
+          workloads,
+          authorizer,
+          auditor,
+          clock: systemClock,
+          typeValues: type =>
+            environmentTypes.find(t => t.name === type)?.config ?? {},
+        });
         const deployments = new DeploymentService({
+          config: configuration,
           gateway,
           environments: store,
           deployments: store,
-          workloads: new CatalogWorkloadSource({
-            catalog: deps.catalog,
-            urlReader: deps.urlReader,
-            auth: deps.auth,
-          }),
+          workloads,
           observer: cache,
           ingressHost: (component, target) => {
             const pattern = environmentTypes.find(
@@ -179,6 +192,7 @@ export const stagecraftPlugin = createBackendPlugin({
             environmentTypes,
             environments,
             deployments,
+            config: configuration,
             healthTimeoutMs:
               config.getOptionalNumber('stagecraft.healthTimeoutMs') ?? 3000,
           }),

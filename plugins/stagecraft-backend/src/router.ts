@@ -8,6 +8,7 @@ import type { ClusterGateway, Actor } from './domain/ports';
 import { getHealth } from './domain/health/getHealth';
 import type { EnvironmentService } from './domain/environments/EnvironmentService';
 import type { DeploymentService } from './domain/deployments/DeploymentService';
+import type { ConfigService } from './domain/config/ConfigService';
 import type { EnvironmentTypeSpec } from './domain/environments/types';
 
 /**
@@ -22,6 +23,7 @@ export async function createRouter(options: {
   environmentTypes: EnvironmentTypeSpec[];
   environments: EnvironmentService;
   deployments: DeploymentService;
+  config: ConfigService;
   healthTimeoutMs: number;
 }): Promise<express.Router> {
   const {
@@ -137,6 +139,29 @@ export async function createRouter(options: {
     res.json({
       items: await environments.auditTrail(await actor(req), req.params.name),
     });
+  });
+
+  // layered, versioned configuration of an environment or a component in it
+  const scopeOf = (req: express.Request) => ({
+    environment: req.query.environment,
+    component: req.query.component,
+  });
+  router.get('/config', async (req, res) => {
+    res.json(await options.config.get(await actor(req), scopeOf(req)));
+  });
+  router.put('/config', async (req, res) => {
+    const result = await options.config.set(await actor(req), req.body);
+    res
+      .status(result.dryRun || !result.changes.length ? 200 : 201)
+      .json(result);
+  });
+  router.get('/config/history', async (req, res) => {
+    res.json({
+      items: await options.config.history(await actor(req), scopeOf(req)),
+    });
+  });
+  router.post('/config/rollback', async (req, res) => {
+    res.json(await options.config.rollback(await actor(req), req.body));
   });
 
   // deployments of a component (ref URL-encoded: component%3Adefault%2Fcheckout)

@@ -35,6 +35,8 @@ export interface DeploymentRevision {
   kubernetesId?: string;
   /** Objects the apply changed (`Kind/name`). */
   changed: string[];
+  /** The config versions merged into this revision, e.g. `env3.cmp2`. */
+  configVersion?: string;
   /** Unified diff of what the apply changed (truncated at 64 KiB). */
   diff?: string;
 }
@@ -101,4 +103,40 @@ export interface EnvironmentDeployment {
   tier: string;
   revision?: DeploymentRevision;
   status: DeploymentStatus;
+}
+
+/** A configuration value: string, number, boolean or JSON. @public */
+export type ConfigValue =
+  | string
+  | number
+  | boolean
+  | null
+  | ConfigValue[]
+  | { [key: string]: ConfigValue };
+
+/** One version of the values of a scope (an environment, or a component in one). @public */
+export interface ConfigVersion {
+  /** `environment:<env>` or `<component ref>@<env>` */
+  scope: string;
+  version: number;
+  values: Record<string, ConfigValue>;
+  actor: string;
+  at: string;
+  message?: string;
+  /** Keys added, changed or removed by this version. */
+  changed: string[];
+}
+
+/** The layers and the merged result for a component in an environment. @public */
+export interface EffectiveConfig {
+  environment: string;
+  component?: string;
+  layers: Array<{
+    layer: 'environment-type' | 'environment' | 'component';
+    version?: number;
+    values: Record<string, ConfigValue>;
+  }>;
+  values: Record<string, ConfigValue>;
+  /** e.g. `env3.cmp2`: the versions merged, recorded by deploys. */
+  version: string;
 }

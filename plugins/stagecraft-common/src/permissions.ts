@@ -84,6 +84,24 @@ export const deploymentReadPermission: ResourcePermission<
   resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
 });
 
+/** Read configuration values of an environment or a component in it. @public */
+export const configReadPermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.config.read',
+  attributes: { action: 'read' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/** Change configuration values (a new config version). @public */
+export const configUpdatePermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.config.update',
+  attributes: { action: 'update' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
 /** Every Stagecraft permission, for registration and policy tooling. @public */
 export const stagecraftPermissions = [
   environmentCreatePermission,
@@ -94,4 +112,6 @@ export const stagecraftPermissions = [
   deploymentPromotePermission,
   deploymentRollbackPermission,
   deploymentReadPermission,
+  configReadPermission,
+  configUpdatePermission,
 ];

@@ -4,6 +4,7 @@
  * tests may substitute fakes of these interfaces (never of the domain).
  */
 import type {
+  ConfigVersion,
   DeploymentRevision,
   Environment,
   Release,
@@ -83,7 +84,9 @@ export type StagecraftAction =
   | 'deployment.create'
   | 'deployment.promote'
   | 'deployment.rollback'
-  | 'deployment.read';
+  | 'deployment.read'
+  | 'config.read'
+  | 'config.update';
 
 /** Decides whether an actor may do something (backed by Backstage permissions). */
 export interface Authorizer {
@@ -102,7 +105,7 @@ export interface Authorizer {
 export interface AuditEvent {
   action: string;
   actor: string;
-  targetKind: 'environment' | 'deployment';
+  targetKind: 'environment' | 'deployment' | 'config';
   target: string;
   outcome: 'succeeded' | 'failed';
   details?: Record<string, unknown>;
@@ -172,6 +175,8 @@ export interface ComponentInfo {
   kubernetesId: string;
   owner?: string;
   system?: string;
+  /** JSON schema of its configuration values (`stagecraft.io/config-schema`). */
+  configSchema?: unknown;
 }
 
 /** Finds components and their workload spec (catalog + the spec's location). */
@@ -204,4 +209,18 @@ export interface WorkloadObserver {
       kubernetesId: string;
     }) => void,
   ): () => void;
+}
+
+/** Versioned configuration values per scope. */
+export interface ConfigStore {
+  /** Appends the next version of a scope, numbering it. */
+  appendConfigVersion(
+    version: Omit<ConfigVersion, 'version'>,
+  ): Promise<ConfigVersion>;
+  /** Versions of a scope, newest first. */
+  listConfigVersions(scope: string): Promise<ConfigVersion[]>;
+  getConfigVersion(
+    scope: string,
+    version: number,
+  ): Promise<ConfigVersion | undefined>;
 }

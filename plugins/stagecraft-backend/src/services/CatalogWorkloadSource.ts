@@ -14,6 +14,7 @@ import {
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import fs from 'node:fs/promises';
+import { parse } from 'yaml';
 import path from 'node:path';
 import { NotFoundError } from '../domain/errors';
 import type { Actor, ComponentInfo, WorkloadSource } from '../domain/ports';
@@ -50,6 +51,9 @@ export class CatalogWorkloadSource implements WorkloadSource {
       }),
       ...(typeof entity.spec?.system === 'string' && {
         system: entity.spec.system,
+      }),
+      ...(annotations[ANNOTATIONS.configSchema] && {
+        configSchema: parseSchema(ref, annotations[ANNOTATIONS.configSchema]),
       }),
     };
   }
@@ -123,5 +127,24 @@ export class CatalogWorkloadSource implements WorkloadSource {
     const entity = await this.deps.catalog.getEntityByRef(ref, { credentials });
     if (!entity) throw new NotFoundError(`${ref} not found in the catalog`);
     return entity;
+  }
+}
+
+/** The component's inline JSON schema (JSON or YAML) of its configuration values. */
+function parseSchema(ref: string, text: string): unknown {
+  try {
+    const schema = parse(text, { maxAliasCount: 10 });
+    if (typeof schema !== 'object' || schema === null)
+      throw new Error('not an object');
+    return schema;
+  } catch (e) {
+    throw new ValidationError([
+      {
+        field: ANNOTATIONS.configSchema,
+        message: `${ref}'s ${
+          ANNOTATIONS.configSchema
+        } annotation is not a JSON schema: ${(e as Error).message}`,
+      },
+    ]);
   }
 }

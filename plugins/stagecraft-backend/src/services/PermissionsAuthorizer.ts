@@ -4,6 +4,8 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  configReadPermission,
+  configUpdatePermission,
   deploymentCreatePermission,
   deploymentPromotePermission,
   deploymentReadPermission,
@@ -23,6 +25,8 @@ const resourcePermissions = {
   'deployment.promote': deploymentPromotePermission,
   'deployment.rollback': deploymentRollbackPermission,
   'deployment.read': deploymentReadPermission,
+  'config.read': configReadPermission,
+  'config.update': configUpdatePermission,
 } as const;
 
 /**

@@ -1,11 +1,13 @@
 import type { Knex } from 'knex';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type {
+  ConfigVersion,
   DeploymentRevision,
   Release,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type {
   AuditEvent,
+  ConfigStore,
   DeploymentStore,
   EnvironmentRecord,
   EnvironmentStore,
@@ -23,7 +25,9 @@ export interface AuditRow extends AuditEvent {
 }
 
 /** Environments and the audit trail in the plugin's database (SQLite or PostgreSQL). */
-export class DatabaseStore implements EnvironmentStore, DeploymentStore {
+export class DatabaseStore
+  implements EnvironmentStore, DeploymentStore, ConfigStore
+{
   static async create(options: {
     knex: Knex;
     skipMigrations?: boolean;
@@ -129,24 +133,67 @@ export class DatabaseStore implements EnvironmentStore, DeploymentStore {
   async appendRevision(
     revision: Omit<DeploymentRevision, 'revision'>,
   ): Promise<DeploymentRevision> {
-    // the unique (component, environment, revision) index settles races:
-    // a concurrent writer makes this insert fail and it is retried
+    return this.appendNumbered(
+      'stagecraft_deployment_revisions',
+      'revision',
+      { component: revision.component, environment: revision.environment },
+      n => ({ ...revision, revision: n }),
+      numbered => ({ release_id: numbered.releaseId, at: numbered.at }),
+    );
+  }
+
+  async appendConfigVersion(
+    version: Omit<ConfigVersion, 'version'>,
+  ): Promise<ConfigVersion> {
+    return this.appendNumbered(
+      'stagecraft_config_versions',
+      'version',
+      { scope: version.scope },
+      n => ({ ...version, version: n }),
+      numbered => ({ at: numbered.at }),
+    );
+  }
+
+  async listConfigVersions(scope: string): Promise<ConfigVersion[]> {
+    const rows = await this.db('stagecraft_config_versions')
+      .where({ scope })
+      .orderBy('version', 'desc');
+    return rows.map(r => JSON.parse(r.record));
+  }
+
+  async getConfigVersion(
+    scope: string,
+    version: number,
+  ): Promise<ConfigVersion | undefined> {
+    const row = await this.db('stagecraft_config_versions')
+      .where({ scope, version })
+      .first();
+    return row ? JSON.parse(row.record) : undefined;
+  }
+
+  /**
+   * Inserts the next numbered row of a sequence (1, 2, 3… per `key`). The
+   * unique (key, number) index settles races: a concurrent writer makes the
+   * insert fail and it is retried with the next number.
+   */
+  private async appendNumbered<T>(
+    table: string,
+    column: string,
+    key: Record<string, string>,
+    build: (n: number) => T,
+    columns: (numbered: T) => Record<string, unknown>,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const last = await this.db('stagecraft_deployment_revisions')
-        .where({
-          component: revision.component,
-          environment: revision.environment,
-        })
-        .max('revision as max')
+      const last = await this.db(table)
+        .where(key)
+        .max(`${column} as max`)
         .first();
-      const numbered = { ...revision, revision: Number(last?.max ?? 0) + 1 };
+      const numbered = build(Number(last?.max ?? 0) + 1);
       try {
-        await this.db('stagecraft_deployment_revisions').insert({
-          component: numbered.component,
-          environment: numbered.environment,
-          revision: numbered.revision,
-          release_id: numbered.releaseId,
-          at: numbered.at,
+        await this.db(table).insert({
+          ...key,
+          [column]: (numbered as Record<string, unknown>)[column],
+          ...columns(numbered),
           record: JSON.stringify(numbered),
         });
         return numbered;

@@ -1,4 +1,5 @@
 import {
+  ConfigValue,
   DeployResult,
   EnvironmentDeployment,
   ENVIRONMENT_TIERS,
@@ -111,6 +112,18 @@ export class DeploymentService {
       authorizer: Authorizer;
       auditor: Auditor;
       clock: Clock;
+      /** Configuration values merged into the workload per environment (optional). */
+      config?: {
+        effective(
+          component: string,
+          env: EnvironmentRecord,
+        ): Promise<{ values: Record<string, ConfigValue>; version: string }>;
+        effectiveAt(
+          component: string,
+          env: EnvironmentRecord,
+          version: string | undefined,
+        ): Promise<Record<string, ConfigValue>>;
+      };
       /** The Ingress host of a component in an environment (from its type's pattern), if any. */
       ingressHost?: (
         component: string,
@@ -379,7 +392,12 @@ export class DeploymentService {
     actor: Actor,
     ref: string,
     env: EnvironmentRecord,
-    revision: { releaseId: string; replicas?: number; kubernetesId?: string },
+    revision: {
+      releaseId: string;
+      replicas?: number;
+      kubernetesId?: string;
+      configVersion?: string;
+    },
   ) {
     const release = await this.requireRelease(revision.releaseId);
     const component = await this.deps.workloads
@@ -399,7 +417,10 @@ export class DeploymentService {
           component.owner && { owner: component.owner }),
       },
       environment: { name: env.name, namespace: env.namespace, tier: env.tier },
-      spec: release.workload as WorkloadSpec,
+      spec: withConfig(
+        release.workload as WorkloadSpec,
+        await this.deps.config?.effectiveAt(ref, env, revision.configVersion),
+      ),
       releaseId: release.id,
       replicas: revision.replicas ?? 1,
       ...this.ingress(component.name, env),
@@ -466,6 +487,8 @@ export class DeploymentService {
       component.ref,
       env.name,
     );
+    // this environment's configuration, merged at deploy time (the release stays the same)
+    const config = await this.deps.config?.effective(component.ref, env);
     const objects = renderWorkload({
       component: {
         name: component.name,
@@ -474,7 +497,7 @@ export class DeploymentService {
         ...(component.owner && { owner: component.owner }),
       },
       environment: { name: env.name, namespace: env.namespace, tier: env.tier },
-      spec: release.workload as WorkloadSpec,
+      spec: withConfig(release.workload as WorkloadSpec, config?.values),
       releaseId: release.id,
       replicas: opts.replicas ?? previous?.replicas ?? 1,
       ...this.ingress(component.name, env),
@@ -522,6 +545,7 @@ export class DeploymentService {
         ...(opts.from && { from: opts.from }),
         replicas: opts.replicas ?? previous?.replicas ?? 1,
         kubernetesId: component.kubernetesId,
+        ...(config && { configVersion: config.version }),
         changed,
         // what this revision changed, for the history view (bounded)
         diff:
@@ -633,5 +657,32 @@ export function withImage(
   return {
     ...spec,
     containers: { ...spec.containers, [name]: { ...container, image: next } },
+  };
+}
+
+/**
+ * Configuration values become environment variables of every container,
+ * overriding the workload's own defaults of the same name.
+ */
+export function withConfig(
+  spec: WorkloadSpec,
+  values: Record<string, ConfigValue> | undefined,
+): WorkloadSpec {
+  if (!values || Object.keys(values).length === 0) return spec;
+  const vars = Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [
+      k,
+      // literal: a value is never expanded as a Score placeholder
+      (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\$/g, '$$$$'),
+    ]),
+  );
+  return {
+    ...spec,
+    containers: Object.fromEntries(
+      Object.entries(spec.containers).map(([name, c]) => [
+        name,
+        { ...c, variables: { ...c.variables, ...vars } },
+      ]),
+    ),
   };
 }

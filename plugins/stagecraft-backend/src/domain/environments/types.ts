@@ -1,4 +1,5 @@
 import type {
+  ConfigValue,
   EnvironmentQuota,
   EnvironmentTier,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
@@ -26,6 +27,8 @@ export interface EnvironmentTypeSpec {
    * {component}, {environment} and {namespace} replaced; no Ingress when unset.
    */
   ingressHostPattern?: string;
+  /** Configuration values every environment of this type starts from. */
+  config?: Record<string, ConfigValue>;
   /** TTL given to new environments of this type (previews), e.g. "72h". */
   defaultTtl?: string;
   /** Position in the promotion pipeline (lower promotes to higher). */
