@@ -40,6 +40,41 @@ interface Target {
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 
+const envScope = (env: string) => `environment:${env}`;
+const componentScope = (component: string, env: string) =>
+  `${component}@${env}`;
+
+function sortKeys(values: Record<string, ConfigValue>) {
+  return Object.fromEntries(
+    Object.entries(values).sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+}
+
+function diffValues(
+  before: Record<string, ConfigValue>,
+  after: Record<string, ConfigValue>,
+): ConfigKeyChange[] {
+  const keys = [
+    ...new Set([...Object.keys(before), ...Object.keys(after)]),
+  ].sort();
+  return keys
+    .filter(k => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .map(key => ({
+      key,
+      ...(key in before && { before: before[key] }),
+      ...(key in after && { after: after[key] }),
+    }));
+}
+
+function asObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError([
+      { field: '(body)', message: 'the request body must be a JSON object' },
+    ]);
+  }
+  return body as Record<string, unknown>;
+}
+
 /** The string an environment variable gets for a typed value. */
 export function configValueToString(value: ConfigValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
@@ -388,39 +423,4 @@ export class ConfigService {
       scope: component ? componentScope(component, envName) : envScope(envName),
     };
   }
-}
-
-const envScope = (env: string) => `environment:${env}`;
-const componentScope = (component: string, env: string) =>
-  `${component}@${env}`;
-
-function sortKeys(values: Record<string, ConfigValue>) {
-  return Object.fromEntries(
-    Object.entries(values).sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
-}
-
-function diffValues(
-  before: Record<string, ConfigValue>,
-  after: Record<string, ConfigValue>,
-): ConfigKeyChange[] {
-  const keys = [
-    ...new Set([...Object.keys(before), ...Object.keys(after)]),
-  ].sort();
-  return keys
-    .filter(k => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
-    .map(key => ({
-      key,
-      ...(key in before && { before: before[key] }),
-      ...(key in after && { after: after[key] }),
-    }));
-}
-
-function asObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ValidationError([
-      { field: '(body)', message: 'the request body must be a JSON object' },
-    ]);
-  }
-  return body as Record<string, unknown>;
 }
