@@ -170,13 +170,30 @@ describe('environments on the real control plane', () => {
   it.each(['Team_A', 'kube-system', 'default', 'a'.repeat(64), 'équipe'])(
     'refuses the name %s with 400 naming the field and creates nothing',
     async name => {
-      const before = (await core.listNamespace()).items.length;
+      // other suites may create namespaces meanwhile: compare what this one could touch
+      const stagecraftNamespaces = async () =>
+        (
+          await core.listNamespace({
+            labelSelector: 'app.kubernetes.io/managed-by=stagecraft',
+          })
+        ).items
+          .map(n => `${n.metadata!.name}@${n.metadata!.resourceVersion}`)
+          .filter(n => !n.startsWith('hello-') && !n.startsWith('scale-'))
+          .sort();
+      const before = await stagecraftNamespaces();
+      const system = await core.readNamespace({ name: 'kube-system' });
       const res = await api()
         .post('/api/stagecraft/environments')
         .send({ ...body, name });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/^name "/);
-      expect((await core.listNamespace()).items.length).toBe(before);
+      expect(await stagecraftNamespaces()).toEqual(before);
+      const after = await core.readNamespace({ name: 'kube-system' });
+      expect(after.metadata!.resourceVersion).toBe(
+        system.metadata!.resourceVersion,
+      );
+      const list = await api().get('/api/stagecraft/environments');
+      expect(list.body.items.map((e: any) => e.name)).not.toContain(name);
     },
   );
 

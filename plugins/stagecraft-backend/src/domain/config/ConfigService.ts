@@ -7,7 +7,7 @@ import {
   validateDnsLabel,
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { NotAllowedError, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
 import type {
   Actor,
   Auditor,
@@ -20,6 +20,7 @@ import type {
   WorkloadSource,
 } from '../ports';
 import { normalizeComponentRef } from '../deployments/DeploymentService';
+import { asObject, authorizeOrThrow, unknownFields } from '../input';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_KEYS = 200;
@@ -64,15 +65,6 @@ function diffValues(
       ...(key in before && { before: before[key] }),
       ...(key in after && { after: after[key] }),
     }));
-}
-
-function asObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ValidationError([
-      { field: '(body)', message: 'the request body must be a JSON object' },
-    ]);
-  }
-  return body as Record<string, unknown>;
 }
 
 /** The string an environment variable gets for a typed value. */
@@ -127,15 +119,11 @@ export class ConfigService {
   async set(actor: Actor, body: unknown) {
     const b = asObject(body);
     const errors: FieldError[] = [];
-    for (const key of Object.keys(b)) {
-      if (
-        !['environment', 'component', 'values', 'message', 'dryRun'].includes(
-          key,
-        )
-      ) {
-        errors.push({ field: key, message: `${key} is not a known field` });
-      }
-    }
+    unknownFields(
+      b,
+      ['environment', 'component', 'values', 'message', 'dryRun'],
+      errors,
+    );
     const values = b.values;
     if (
       typeof values !== 'object' ||
@@ -394,27 +382,22 @@ export class ConfigService {
       query.component === undefined
         ? undefined
         : normalizeComponentRef(query.component);
-    const [allowed] = await this.deps.authorizer.authorize(actor, action, [
+    await authorizeOrThrow(
+      this.deps,
+      actor,
+      action,
       envName,
-    ]);
-    if (!allowed) {
-      await this.deps.auditor.record({
-        action,
-        actor: actor.ref,
+      {
         targetKind: 'config',
         target: component
           ? componentScope(component, envName)
           : envScope(envName),
-        outcome: 'failed',
-        error: 'denied',
-      });
-      throw new NotAllowedError(
-        `${actor.ref} is not allowed to ${action.replace(
-          'config.',
-          '',
-        )} configuration in environment "${envName}"`,
-      );
-    }
+      },
+      `${actor.ref} is not allowed to ${action.replace(
+        'config.',
+        '',
+      )} configuration in environment "${envName}"`,
+    );
     const env = await this.deps.environments.getEnvironment(envName);
     if (!env) throw new NotFoundError(`environment "${envName}" not found`);
     return {

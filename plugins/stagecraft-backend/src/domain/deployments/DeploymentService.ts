@@ -3,13 +3,12 @@ import {
   DeployResult,
   EnvironmentDeployment,
   ENVIRONMENT_TIERS,
-  FieldError,
   Release,
   RevisionAction,
   validateDnsLabel,
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { NotAllowedError, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
 import type {
   Actor,
   Auditor,
@@ -36,6 +35,7 @@ import {
   WorkloadSpec,
 } from '../workloads';
 import { diffObjects } from './diff';
+import { asObject, authorizeOrThrow, checkBody } from '../input';
 
 const COMPONENT_REF =
   /^(?:component:)?(?:([a-z0-9][a-z0-9_.-]*)\/)?([a-z0-9][a-z0-9_.-]*)$/i;
@@ -58,32 +58,6 @@ export function normalizeComponentRef(value: unknown): string {
   return `component:${(match[1] ?? 'default').toLocaleLowerCase(
     'en-US',
   )}/${match[2].toLocaleLowerCase('en-US')}`;
-}
-
-function asObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ValidationError([
-      { field: '(body)', message: 'the request body must be a JSON object' },
-    ]);
-  }
-  return body as Record<string, unknown>;
-}
-
-function check(
-  body: Record<string, unknown>,
-  known: string[],
-  rules: Record<string, (v: unknown) => string | undefined>,
-) {
-  const errors: FieldError[] = [];
-  for (const key of Object.keys(body)) {
-    if (!known.includes(key))
-      errors.push({ field: key, message: `${key} is not a known field` });
-  }
-  for (const [field, rule] of Object.entries(rules)) {
-    const message = rule(body[field]);
-    if (message) errors.push({ field, message });
-  }
-  if (errors.length) throw new ValidationError(errors);
 }
 
 const envName = (required: boolean) => (v: unknown) =>
@@ -143,7 +117,7 @@ export class DeploymentService {
   ): Promise<DeployResult> {
     const ref = normalizeComponentRef(componentRef);
     const b = asObject(body);
-    check(b, ['environment', 'image', 'workload', 'replicas', 'dryRun'], {
+    checkBody(b, ['environment', 'image', 'workload', 'replicas', 'dryRun'], {
       environment: envName(true),
       image: v =>
         v === undefined || (typeof v === 'string' && IMAGE.test(v))
@@ -203,7 +177,7 @@ export class DeploymentService {
   ): Promise<DeployResult> {
     const ref = normalizeComponentRef(componentRef);
     const b = asObject(body);
-    check(b, ['from', 'to', 'dryRun'], {
+    checkBody(b, ['from', 'to', 'dryRun'], {
       from: v => validateDnsLabel(v, 'from')?.message,
       to: v =>
         v === undefined ? undefined : validateDnsLabel(v, 'to')?.message,
@@ -263,7 +237,7 @@ export class DeploymentService {
   ): Promise<DeployResult> {
     const ref = normalizeComponentRef(componentRef);
     const b = asObject(body);
-    check(b, ['environment', 'revision', 'releaseId', 'dryRun'], {
+    checkBody(b, ['environment', 'revision', 'releaseId', 'dryRun'], {
       environment: envName(true),
       revision: v =>
         v === undefined || (Number.isInteger(v) && (v as number) >= 1)
@@ -309,7 +283,7 @@ export class DeploymentService {
   /** Revisions of a component in one environment, newest first. */
   async history(actor: Actor, componentRef: unknown, environment: unknown) {
     const ref = normalizeComponentRef(componentRef);
-    check({ environment }, ['environment'], { environment: envName(true) });
+    checkBody({ environment }, ['environment'], { environment: envName(true) });
     const env = await this.environment(
       actor,
       'deployment.read',
@@ -372,7 +346,7 @@ export class DeploymentService {
     environment: unknown,
   ): Promise<DriftedField[]> {
     const ref = normalizeComponentRef(componentRef);
-    check({ environment }, ['environment'], { environment: envName(true) });
+    checkBody({ environment }, ['environment'], { environment: envName(true) });
     const env = await this.environment(
       actor,
       'deployment.read',
@@ -601,25 +575,17 @@ export class DeploymentService {
     action: StagecraftAction,
     name: string,
   ) {
-    const [allowed] = await this.deps.authorizer.authorize(actor, action, [
+    await authorizeOrThrow(
+      this.deps,
+      actor,
+      action,
       name,
-    ]);
-    if (!allowed) {
-      await this.deps.auditor.record({
-        action: action,
-        actor: actor.ref,
-        targetKind: 'deployment',
-        target: name,
-        outcome: 'failed',
-        error: 'denied',
-      });
-      throw new NotAllowedError(
-        `${actor.ref} is not allowed to ${action.replace(
-          'deployment.',
-          '',
-        )} in environment "${name}"`,
-      );
-    }
+      { targetKind: 'deployment', target: name },
+      `${actor.ref} is not allowed to ${action.replace(
+        'deployment.',
+        '',
+      )} in environment "${name}"`,
+    );
     const env = await this.deps.environments.getEnvironment(name);
     if (!env) throw new NotFoundError(`environment "${name}" not found`);
     return env;

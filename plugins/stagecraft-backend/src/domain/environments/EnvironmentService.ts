@@ -4,7 +4,7 @@ import {
   LABELS,
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { ConflictError, NotAllowedError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import type {
   Actor,
   Auditor,
@@ -17,6 +17,7 @@ import type {
   StagecraftAction,
   Authorizer,
 } from '../ports';
+import { authorizeOrThrow } from '../input';
 import {
   isManagedByStagecraft,
   refOf,
@@ -478,26 +479,16 @@ export class EnvironmentService {
     action: StagecraftAction,
     resource?: string,
   ) {
-    const [allowed] = await this.deps.authorizer.authorize(
+    await authorizeOrThrow(
+      this.deps,
       actor,
       action,
-      resource === undefined ? undefined : [resource],
+      resource,
+      { targetKind: 'environment', target: resource ?? '-' },
+      `${actor.ref} is not allowed to ${action.replace('environment.', '')} ${
+        resource ? `environment "${resource}"` : 'environments'
+      }`,
     );
-    if (!allowed) {
-      await this.audit(
-        actor,
-        action,
-        resource ?? '-',
-        'failed',
-        undefined,
-        new NotAllowedError('denied'),
-      );
-      throw new NotAllowedError(
-        `${actor.ref} is not allowed to ${action.replace('environment.', '')} ${
-          resource ? `environment "${resource}"` : 'environments'
-        }`,
-      );
-    }
   }
 
   private async audit(

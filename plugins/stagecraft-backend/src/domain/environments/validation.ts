@@ -1,3 +1,4 @@
+import { asObject, unknownFields } from '../input';
 import {
   CreateEnvironmentRequest,
   EnvironmentQuota,
@@ -22,18 +23,6 @@ const TTL = /^(\d+)(s|m|h|d)$/;
 const TTL_UNIT_MS = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 } as const;
 /** The longest TTL accepted (a year): previews are meant to be short-lived. */
 const MAX_TTL_MS = 365 * 86400e3;
-
-function unknownFields(
-  body: Record<string, unknown>,
-  known: string[],
-  errors: FieldError[],
-) {
-  for (const key of Object.keys(body)) {
-    if (!known.includes(key)) {
-      errors.push({ field: key, message: `${key} is not a known field` });
-    }
-  }
-}
 
 /** Checks a name that becomes a Kubernetes name; also refuses reserved namespaces. */
 export function checkKubernetesName(
@@ -165,15 +154,6 @@ function checkQuota(
     });
   }
   return q as Partial<EnvironmentQuota>;
-}
-
-function asObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ValidationError([
-      { field: '(body)', message: 'the request body must be a JSON object' },
-    ]);
-  }
-  return body as Record<string, unknown>;
 }
 
 /** A create request whose every field is checked (not yet against config). */

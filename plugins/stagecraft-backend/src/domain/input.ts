@@ -1,0 +1,81 @@
+import {
+  FieldError,
+  ValidationError,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import { NotAllowedError } from './errors';
+import type {
+  Actor,
+  Auditor,
+  AuditEvent,
+  Authorizer,
+  StagecraftAction,
+} from './ports';
+
+/** The request body as an object, or a 400 saying it must be one. */
+export function asObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError([
+      { field: '(body)', message: 'the request body must be a JSON object' },
+    ]);
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Adds an error for every field of `body` not in `known`. */
+export function unknownFields(
+  body: Record<string, unknown>,
+  known: string[],
+  errors: FieldError[],
+) {
+  for (const key of Object.keys(body)) {
+    if (!known.includes(key)) {
+      errors.push({ field: key, message: `${key} is not a known field` });
+    }
+  }
+}
+
+/**
+ * Checks a body's fields (unknown ones, then one rule per field returning a
+ * message or undefined) and throws one 400 naming every bad field.
+ */
+export function checkBody(
+  body: Record<string, unknown>,
+  known: string[],
+  rules: Record<string, (v: unknown) => string | undefined>,
+) {
+  const errors: FieldError[] = [];
+  unknownFields(body, known, errors);
+  for (const [field, rule] of Object.entries(rules)) {
+    const message = rule(body[field]);
+    if (message) errors.push({ field, message });
+  }
+  if (errors.length) throw new ValidationError(errors);
+}
+
+/**
+ * Asks the Authorizer; a refusal is audited (outcome failed) and becomes a
+ * 403 with `message`. Every use case goes through here, so no door can skip it.
+ */
+export async function authorizeOrThrow(
+  deps: { authorizer: Authorizer; auditor: Auditor },
+  actor: Actor,
+  action: StagecraftAction,
+  resource: string | undefined,
+  audit: Pick<AuditEvent, 'targetKind' | 'target'>,
+  message: string,
+): Promise<void> {
+  const [allowed] = await deps.authorizer.authorize(
+    actor,
+    action,
+    resource === undefined ? undefined : [resource],
+  );
+  if (allowed) return;
+  await deps.auditor.record({
+    action,
+    actor: actor.ref,
+    ...audit,
+    outcome: 'failed',
+    error: 'denied',
+  });
+  throw new NotAllowedError(message);
+}
