@@ -517,6 +517,10 @@ rules:
 - apiGroups: [networking.k8s.io]
   resources: [ingresses]
   verbs: [get, list, watch, create, patch, update, delete]
+# secrets are write-only for Stagecraft: it may create and patch them, never read them
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [create, patch]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding

@@ -28,6 +28,7 @@ describe('openapi.yaml', () => {
       environments: {} as never,
       deployments: {} as never,
       config: {} as never,
+      secrets: {} as never,
       healthTimeoutMs: 1000,
     });
     const served = (router as unknown as { stack: any[] }).stack

@@ -17,6 +17,7 @@ import { WorkloadCache } from './cluster/WorkloadCache';
 import { EnvironmentService } from './domain/environments/EnvironmentService';
 import { DeploymentService } from './domain/deployments/DeploymentService';
 import { ConfigService } from './domain/config/ConfigService';
+import { SecretService } from './domain/config/SecretService';
 import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
 import { EnvironmentRecord, systemClock } from './domain/ports';
@@ -114,8 +115,17 @@ export const stagecraftPlugin = createBackendPlugin({
           typeValues: type =>
             environmentTypes.find(t => t.name === type)?.config ?? {},
         });
+        const secrets = new SecretService({
+          gateway,
+          store,
+          environments: store,
+          authorizer,
+          auditor,
+          clock: systemClock,
+        });
         const deployments = new DeploymentService({
           config: configuration,
+          secrets,
           gateway,
           environments: store,
           deployments: store,
@@ -193,6 +203,7 @@ export const stagecraftPlugin = createBackendPlugin({
             environments,
             deployments,
             config: configuration,
+            secrets,
             healthTimeoutMs:
               config.getOptionalNumber('stagecraft.healthTimeoutMs') ?? 3000,
           }),

@@ -9,6 +9,7 @@ import { getHealth } from './domain/health/getHealth';
 import type { EnvironmentService } from './domain/environments/EnvironmentService';
 import type { DeploymentService } from './domain/deployments/DeploymentService';
 import type { ConfigService } from './domain/config/ConfigService';
+import type { SecretService } from './domain/config/SecretService';
 import type { EnvironmentTypeSpec } from './domain/environments/types';
 
 /**
@@ -24,6 +25,7 @@ export async function createRouter(options: {
   environments: EnvironmentService;
   deployments: DeploymentService;
   config: ConfigService;
+  secrets: SecretService;
   healthTimeoutMs: number;
 }): Promise<express.Router> {
   const {
@@ -162,6 +164,20 @@ export async function createRouter(options: {
   });
   router.post('/config/rollback', async (req, res) => {
     res.json(await options.config.rollback(await actor(req), req.body));
+  });
+
+  // write-only secrets: responses carry keys, versions and fingerprints only
+  router.get('/secrets', async (req, res) => {
+    res.json({
+      items: await options.secrets.list(await actor(req), scopeOf(req)),
+    });
+  });
+  router.put('/secrets', async (req, res) => {
+    res.json(await options.secrets.set(await actor(req), req.body));
+  });
+  router.delete('/secrets', async (req, res) => {
+    await options.secrets.delete(await actor(req), req.body);
+    res.status(204).end();
   });
 
   // deployments of a component (ref URL-encoded: component%3Adefault%2Fcheckout)

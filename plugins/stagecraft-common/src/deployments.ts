@@ -140,3 +140,14 @@ export interface EffectiveConfig {
   /** e.g. `env3.cmp2`: the versions merged, recorded by deploys. */
   version: string;
 }
+
+/** What Stagecraft shows of a secret: never its value. @public */
+export interface SecretKeyInfo {
+  key: string;
+  /** 1, 2, 3… per key: each set or rotation is a new version. */
+  version: number;
+  /** A short fingerprint to tell values apart (salted SHA-256, 12 hex). */
+  hash: string;
+  updatedBy: string;
+  updatedAt: string;
+}

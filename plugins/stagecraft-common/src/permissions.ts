@@ -102,6 +102,19 @@ export const configUpdatePermission: ResourcePermission<
   resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
 });
 
+/**
+ * Set, rotate or delete secret values. There is no permission to read them:
+ * values are write-only everywhere in Stagecraft.
+ * @public
+ */
+export const secretUpdatePermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.secret.update',
+  attributes: { action: 'update' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
 /** Every Stagecraft permission, for registration and policy tooling. @public */
 export const stagecraftPermissions = [
   environmentCreatePermission,
@@ -114,4 +127,5 @@ export const stagecraftPermissions = [
   deploymentReadPermission,
   configReadPermission,
   configUpdatePermission,
+  secretUpdatePermission,
 ];

@@ -83,6 +83,37 @@ export class InMemoryClusterGateway implements ClusterGateway {
     });
   }
 
+  async mergePatch(
+    cluster: string,
+    ref: KubeObjectRef,
+    patch: Record<string, unknown>,
+  ) {
+    this.check(cluster);
+    this.calls.push(`merge-patch ${ref.kind}/${ref.name}`);
+    const key = keyOf(cluster, ref);
+    const existing = this.objects.get(key);
+    if (!existing) {
+      const e = new Error(`${ref.kind}/${ref.name} not found`);
+      e.name = 'NotFoundError';
+      throw e;
+    }
+    const merge = (a: any, b: any): any => {
+      if (typeof b !== 'object' || b === null || Array.isArray(b)) return b;
+      const out = { ...(typeof a === 'object' && a ? a : {}) };
+      for (const [k, v] of Object.entries(b)) {
+        if (v === null) delete out[k];
+        else out[k] = merge(out[k], v);
+      }
+      return out;
+    };
+    const next = merge(existing, patch);
+    next.metadata = {
+      ...next.metadata,
+      resourceVersion: String(this.version++),
+    };
+    this.objects.set(key, next);
+  }
+
   async get(cluster: string, ref: KubeObjectRef) {
     this.check(cluster);
     return this.objects.get(keyOf(cluster, ref));

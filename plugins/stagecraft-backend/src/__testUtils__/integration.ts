@@ -72,6 +72,8 @@ export async function startIntegrationBackend(
     stagecraft?: JsonObject;
     catalog?: JsonObject;
     auditorEvents?: AuditorEventRecord[];
+    /** Collects every log line of every plugin (for leak checks). */
+    logs?: string[];
   } = {},
 ) {
   const sc = kubeconfig('stagecraft');
@@ -104,6 +106,7 @@ export async function startIntegrationBackend(
           }),
         }),
       }),
+      ...(options.logs ? [capturingRootLogger(options.logs)] : []),
       mockServices.rootConfig.factory({
         data: {
           events: { useEventBus: 'never' },
@@ -127,4 +130,24 @@ export async function startIntegrationBackend(
     ],
   });
   return server;
+}
+
+/** A root logger that keeps every line (message and metadata) in `lines`. */
+function capturingRootLogger(lines: string[]) {
+  const make = (meta: Record<string, unknown>): any => {
+    const log = (level: string) => (message: string, extra?: unknown) =>
+      void lines.push(JSON.stringify({ level, message, meta, extra }));
+    return {
+      error: log('error'),
+      warn: log('warn'),
+      info: log('info'),
+      debug: log('debug'),
+      child: (m: Record<string, unknown>) => make({ ...meta, ...m }),
+    };
+  };
+  return createServiceFactory({
+    service: coreServices.rootLogger,
+    deps: {},
+    factory: () => make({}),
+  });
 }

@@ -168,6 +168,19 @@ export class KubernetesClusterGateway implements ClusterGateway {
     return applied;
   }
 
+  async mergePatch(
+    cluster: string,
+    ref: KubeObjectRef,
+    patch: Record<string, unknown>,
+  ): Promise<void> {
+    // the answer (the whole object, Secret data included) is dropped unread
+    await this.request(cluster, 'PATCH', ref, {
+      query: { fieldManager: FIELD_MANAGER },
+      body: JSON.stringify(patch),
+      contentType: PatchStrategy.MergePatch,
+    });
+  }
+
   async get(
     cluster: string,
     ref: KubeObjectRef,

@@ -61,6 +61,15 @@ export interface ClusterGateway {
     objects: KubeObject[],
     options?: { dryRun?: boolean },
   ): Promise<KubeObject[]>;
+  /**
+   * A JSON merge patch of one object (null removes a key). Only for Secret
+   * data, which Stagecraft writes without ever reading it back.
+   */
+  mergePatch(
+    cluster: string,
+    ref: KubeObjectRef,
+    patch: Record<string, unknown>,
+  ): Promise<void>;
   /** Reads one object; undefined when it does not exist. */
   get(cluster: string, ref: KubeObjectRef): Promise<KubeObject | undefined>;
   /** Deletes one object; succeeds when it is already gone. */
@@ -86,7 +95,8 @@ export type StagecraftAction =
   | 'deployment.rollback'
   | 'deployment.read'
   | 'config.read'
-  | 'config.update';
+  | 'config.update'
+  | 'secret.update';
 
 /** Decides whether an actor may do something (backed by Backstage permissions). */
 export interface Authorizer {
@@ -105,7 +115,7 @@ export interface Authorizer {
 export interface AuditEvent {
   action: string;
   actor: string;
-  targetKind: 'environment' | 'deployment' | 'config';
+  targetKind: 'environment' | 'deployment' | 'config' | 'secret';
   target: string;
   outcome: 'succeeded' | 'failed';
   details?: Record<string, unknown>;

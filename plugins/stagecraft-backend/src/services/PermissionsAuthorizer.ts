@@ -6,6 +6,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   configReadPermission,
   configUpdatePermission,
+  secretUpdatePermission,
   deploymentCreatePermission,
   deploymentPromotePermission,
   deploymentReadPermission,
@@ -27,6 +28,7 @@ const resourcePermissions = {
   'deployment.read': deploymentReadPermission,
   'config.read': configReadPermission,
   'config.update': configUpdatePermission,
+  'secret.update': secretUpdatePermission,
 } as const;
 
 /**

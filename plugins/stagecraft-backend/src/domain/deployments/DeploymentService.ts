@@ -19,6 +19,7 @@ import type {
   DeploymentStore,
   EnvironmentRecord,
   EnvironmentStore,
+  KubeObject,
   ProgressListener,
   StagecraftAction,
   WorkloadObserver,
@@ -97,6 +98,13 @@ export class DeploymentService {
           env: EnvironmentRecord,
           version: string | undefined,
         ): Promise<Record<string, ConfigValue>>;
+      };
+      /** Secret keys of a component in an environment, referenced (never read) by deploys. */
+      secrets?: {
+        forDeploy(
+          component: string,
+          env: EnvironmentRecord,
+        ): Promise<{ name: string; keys: string[]; version: string }>;
       };
       /** The Ingress host of a component in an environment (from its type's pattern), if any. */
       ingressHost?: (
@@ -463,7 +471,7 @@ export class DeploymentService {
     );
     // this environment's configuration, merged at deploy time (the release stays the same)
     const config = await this.deps.config?.effective(component.ref, env);
-    const objects = renderWorkload({
+    const rendered = renderWorkload({
       component: {
         name: component.name,
         kubernetesId: component.kubernetesId,
@@ -476,6 +484,10 @@ export class DeploymentService {
       replicas: opts.replicas ?? previous?.replicas ?? 1,
       ...this.ingress(component.name, env),
     });
+    const objects = withSecretRefs(
+      rendered,
+      await this.deps.secrets?.forDeploy(component.ref, env),
+    );
     const live = await Promise.all(
       objects.map(o => this.deps.gateway.get(env.cluster, refOf(o))),
     );
@@ -651,4 +663,39 @@ export function withConfig(
       ]),
     ),
   };
+}
+
+/**
+ * Each secret key becomes an environment variable of every container that
+ * references the Secret (`secretKeyRef`): the value never enters the
+ * Deployment. A pod-template annotation carries the keys' versions, so a
+ * rotation rolls the pods on the next deploy.
+ */
+export function withSecretRefs(
+  objects: KubeObject[],
+  secrets: { name: string; keys: string[]; version: string } | undefined,
+): KubeObject[] {
+  if (!secrets || secrets.keys.length === 0) return objects;
+  return objects.map(o => {
+    if (o.kind !== 'Deployment') return o;
+    const d = JSON.parse(JSON.stringify(o));
+    const template = d.spec.template;
+    template.metadata.annotations = {
+      ...template.metadata.annotations,
+      'stagecraft.io/secrets-version': secrets.version,
+    };
+    for (const c of template.spec.containers) {
+      const env = (c.env ?? []).filter(
+        (e: { name: string }) => !secrets.keys.includes(e.name),
+      );
+      c.env = [
+        ...env,
+        ...secrets.keys.map(key => ({
+          name: key,
+          valueFrom: { secretKeyRef: { name: secrets.name, key } },
+        })),
+      ];
+    }
+    return d;
+  });
 }

@@ -1,0 +1,266 @@
+import crypto from 'node:crypto';
+import {
+  FieldError,
+  LABELS,
+  MANAGED_BY,
+  SecretKeyInfo,
+  validateDnsLabel,
+  ValidationError,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import { NotFoundError } from '../errors';
+import { asObject, authorizeOrThrow, unknownFields } from '../input';
+import type {
+  Actor,
+  Auditor,
+  Authorizer,
+  Clock,
+  ClusterGateway,
+  ConfigStore,
+  EnvironmentRecord,
+  EnvironmentStore,
+  StagecraftAction,
+} from '../ports';
+import { normalizeComponentRef } from '../deployments/DeploymentService';
+
+const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_VALUE_BYTES = 64 * 1024;
+
+const scopeOf = (component: string, env: string) =>
+  `secrets:${component}@${env}`;
+
+/** A salted fingerprint: tells values apart without being a plain hash of them. */
+function fingerprint(scope: string, key: string, value: string): string {
+  return crypto
+    .createHash('sha256')
+    .update(`stagecraft:${scope}:${key}\0${value}`)
+    .digest('hex')
+    .slice(0, 12);
+}
+
+/** The Secret a component's secret values live in, in its environment's namespace. */
+export function secretName(componentRef: string): string {
+  return `${componentRef.split('/')[1]}-secrets`;
+}
+
+/**
+ * Write-only secrets: values go from the request straight into a Kubernetes
+ * Secret in the environment's namespace (a merge patch of one key; Stagecraft
+ * never reads Secrets back, and its cluster identity may not). Stagecraft
+ * keeps only key names, versions and a salted fingerprint; values never reach
+ * a log line, a response, an audit row or an event.
+ */
+export class SecretService {
+  constructor(
+    private readonly deps: {
+      gateway: ClusterGateway;
+      store: ConfigStore;
+      environments: EnvironmentStore;
+      authorizer: Authorizer;
+      auditor: Auditor;
+      clock: Clock;
+    },
+  ) {}
+
+  /** Keys, versions and fingerprints of a component's secrets in an environment. */
+  async list(
+    actor: Actor,
+    query: { environment?: unknown; component?: unknown },
+  ): Promise<SecretKeyInfo[]> {
+    const target = await this.target(actor, 'config.read', query);
+    return this.current(target.scope);
+  }
+
+  /** Sets or rotates one secret value (a new version of that key). */
+  async set(actor: Actor, body: unknown): Promise<SecretKeyInfo> {
+    const b = asObject(body);
+    const errors: FieldError[] = [];
+    unknownFields(b, ['environment', 'component', 'key', 'value'], errors);
+    if (typeof b.key !== 'string' || !KEY.test(b.key)) {
+      errors.push({
+        field: 'key',
+        message:
+          'key must be an environment variable name (letters, digits, _)',
+      });
+    }
+    if (
+      typeof b.value !== 'string' ||
+      b.value.length === 0 ||
+      Buffer.byteLength(b.value) > MAX_VALUE_BYTES
+    ) {
+      // never echo the value
+      errors.push({
+        field: 'value',
+        message: 'value must be a non-empty string of at most 64 KiB',
+      });
+    }
+    if (errors.length) throw new ValidationError(errors);
+    const target = await this.target(actor, 'secret.update', b);
+    const key = b.key as string;
+    const ref = this.secretRef(target);
+    // the Secret itself (labels only), then the one key, without reading anything back
+    await this.deps.gateway.apply(target.env.cluster, [
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'Opaque',
+        metadata: {
+          name: ref.name,
+          namespace: ref.namespace,
+          labels: {
+            [LABELS.managedBy]: MANAGED_BY,
+            [LABELS.environment]: target.env.name,
+          },
+        },
+      },
+    ]);
+    await this.deps.gateway.mergePatch(target.env.cluster, ref, {
+      data: {
+        [key]: Buffer.from(b.value as string, 'utf8').toString('base64'),
+      },
+    });
+    const keys = await this.current(target.scope);
+    const info: SecretKeyInfo = {
+      key,
+      version: (keys.find(k => k.key === key)?.version ?? 0) + 1,
+      hash: fingerprint(target.scope, key, b.value as string),
+      updatedBy: actor.ref,
+      updatedAt: this.deps.clock.now().toISOString(),
+    };
+    await this.record(
+      actor,
+      target.scope,
+      [...keys.filter(k => k.key !== key), info],
+      key,
+      'secret.update',
+      info.version,
+    );
+    return info;
+  }
+
+  /** Removes one secret key. */
+  async delete(actor: Actor, body: unknown): Promise<void> {
+    const b = asObject(body);
+    const errors: FieldError[] = [];
+    unknownFields(b, ['environment', 'component', 'key'], errors);
+    if (typeof b.key !== 'string' || !KEY.test(b.key)) {
+      errors.push({
+        field: 'key',
+        message:
+          'key must be an environment variable name (letters, digits, _)',
+      });
+    }
+    if (errors.length) throw new ValidationError(errors);
+    const target = await this.target(actor, 'secret.update', b);
+    const keys = await this.current(target.scope);
+    if (!keys.some(k => k.key === b.key)) {
+      throw new NotFoundError(`secret ${b.key} not found for ${target.scope}`);
+    }
+    await this.deps.gateway.mergePatch(
+      target.env.cluster,
+      this.secretRef(target),
+      {
+        data: { [b.key as string]: null },
+      },
+    );
+    await this.record(
+      actor,
+      target.scope,
+      keys.filter(k => k.key !== b.key),
+      b.key as string,
+      'secret.delete',
+    );
+  }
+
+  /** What a deploy references: the Secret's name and keys, and a version that changes on rotation. */
+  async forDeploy(component: string, env: EnvironmentRecord) {
+    const keys = await this.current(scopeOf(component, env.name));
+    return {
+      name: secretName(component),
+      keys: keys.map(k => k.key).sort(),
+      version: crypto
+        .createHash('sha256')
+        .update(
+          keys
+            .map(k => `${k.key}@${k.version}`)
+            .sort()
+            .join(','),
+        )
+        .digest('hex')
+        .slice(0, 12),
+    };
+  }
+
+  private async current(scope: string): Promise<SecretKeyInfo[]> {
+    const [latest] = await this.deps.store.listConfigVersions(scope);
+    return (
+      (latest?.values.keys as unknown as SecretKeyInfo[] | undefined) ?? []
+    ).slice();
+  }
+
+  private async record(
+    actor: Actor,
+    scope: string,
+    keys: SecretKeyInfo[],
+    key: string,
+    action: 'secret.update' | 'secret.delete',
+    version?: number,
+  ) {
+    await this.deps.store.appendConfigVersion({
+      scope,
+      values: { keys: keys.sort((a, b) => (a.key < b.key ? -1 : 1)) as never },
+      actor: actor.ref,
+      at: this.deps.clock.now().toISOString(),
+      changed: [key],
+    });
+    await this.deps.auditor.record({
+      action,
+      actor: actor.ref,
+      targetKind: 'secret',
+      target: scope,
+      outcome: 'succeeded',
+      // the key and its version only: never the value or its fingerprint
+      details: { key, ...(version && { version }) },
+    });
+  }
+
+  private secretRef(target: { env: EnvironmentRecord; component: string }) {
+    return {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      name: secretName(target.component),
+      namespace: target.env.namespace,
+    };
+  }
+
+  private async target(
+    actor: Actor,
+    action: StagecraftAction,
+    query: { environment?: unknown; component?: unknown },
+  ) {
+    const envError = validateDnsLabel(query.environment, 'environment');
+    if (envError) throw new ValidationError([envError]);
+    if (query.component === undefined) {
+      throw new ValidationError([
+        { field: 'component', message: 'component is required' },
+      ]);
+    }
+    const component = normalizeComponentRef(query.component);
+    const nameError = validateDnsLabel(secretName(component), 'component');
+    if (nameError) throw new ValidationError([nameError]);
+    const envName = query.environment as string;
+    const scope = scopeOf(component, envName);
+    await authorizeOrThrow(
+      this.deps,
+      actor,
+      action,
+      envName,
+      { targetKind: 'secret', target: scope },
+      `${actor.ref} is not allowed to ${
+        action === 'secret.update' ? 'change secrets' : 'read secret keys'
+      } in environment "${envName}"`,
+    );
+    const env = await this.deps.environments.getEnvironment(envName);
+    if (!env) throw new NotFoundError(`environment "${envName}" not found`);
+    return { env, component, scope };
+  }
+}
