@@ -233,4 +233,32 @@ describe('stagecraft backend routes', () => {
       .expect(204);
     expect(gateway.objects.size).toBe(0);
   });
+
+  it('PUT /config?dryRun=true returns the effective diff and stores nothing', async () => {
+    const { server } = await start();
+    await request(server)
+      .post('/api/stagecraft/environments')
+      .send(create)
+      .expect(201);
+    const dry = await request(server)
+      .put('/api/stagecraft/config?dryRun=true')
+      .send({ environment: 'team-a-dev', values: { LOG_LEVEL: 'debug' } });
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({
+      dryRun: true,
+      changes: [{ key: 'LOG_LEVEL', after: 'debug' }],
+    });
+    const history = await request(server).get(
+      '/api/stagecraft/config/history?environment=team-a-dev',
+    );
+    expect(history.body.items).toEqual([]);
+    const real = await request(server)
+      .put('/api/stagecraft/config')
+      .send({ environment: 'team-a-dev', values: { LOG_LEVEL: 'debug' } });
+    expect(real.status).toBe(201);
+    expect(real.body.version).toMatchObject({
+      version: 1,
+      changed: ['LOG_LEVEL'],
+    });
+  });
 });

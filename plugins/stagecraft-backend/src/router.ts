@@ -152,7 +152,10 @@ export async function createRouter(options: {
     res.json(await options.config.get(await actor(req), scopeOf(req)));
   });
   router.put('/config', async (req, res) => {
-    const result = await options.config.set(await actor(req), req.body);
+    // `PUT /config?dryRun=true` is the same as `dryRun: true` in the body
+    const body =
+      req.query.dryRun === 'true' ? { ...req.body, dryRun: true } : req.body;
+    const result = await options.config.set(await actor(req), body);
     res
       .status(result.dryRun || !result.changes.length ? 200 : 201)
       .json(result);
