@@ -5,3 +5,5 @@
  */
 export { scaffolderModule as default } from './module';
 export { createClusterCheckAction } from './actions/clusterCheck';
+export { createEnvironmentCreateAction } from './actions/environmentCreate';
+export { createDeployAction } from './actions/deploy';

@@ -2,6 +2,8 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { stagecraftClientServiceRef } from '@stagecraft/backstage-plugin-stagecraft-node';
 import { createClusterCheckAction } from './actions/clusterCheck';
+import { createEnvironmentCreateAction } from './actions/environmentCreate';
+import { createDeployAction } from './actions/deploy';
 
 /**
  * Registers the Stagecraft scaffolder actions. Each calls the Stagecraft
@@ -20,7 +22,11 @@ export const scaffolderModule = createBackendModule({
         client: stagecraftClientServiceRef,
       },
       async init({ scaffolderActions, client }) {
-        scaffolderActions.addActions(createClusterCheckAction({ client }));
+        scaffolderActions.addActions(
+          createClusterCheckAction({ client }),
+          createEnvironmentCreateAction({ client }),
+          createDeployAction({ client }),
+        );
       },
     });
   },

@@ -2,16 +2,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { createClusterCheckAction } from './actions/clusterCheck';
+import { createEnvironmentCreateAction } from './actions/environmentCreate';
+import { createDeployAction } from './actions/deploy';
 
 const templatesDir = path.resolve(__dirname, '../../../templates');
 
 /** The shipped software templates use only actions this module provides, with valid input. */
 describe('templates/', () => {
   const registered = new Map(
-    [createClusterCheckAction({ client: { getHealth: jest.fn() } })].map(a => [
-      a.id,
-      a,
-    ]),
+    [
+      createClusterCheckAction({ client: { getHealth: jest.fn() } }),
+      createEnvironmentCreateAction({
+        client: { createEnvironment: jest.fn() },
+      }),
+      createDeployAction({
+        client: { deploy: jest.fn(), getDeployments: jest.fn() },
+      }),
+    ].map(a => [a.id, a]),
   );
   const templates = fs
     .readdirSync(templatesDir)

@@ -7,6 +7,8 @@ import { ResponseError } from '@backstage/errors';
 import type {
   CreateEnvironmentRequest,
   DeleteEnvironmentRequest,
+  DeployRequest,
+  DeployResult,
   Environment,
   EnvironmentDeployment,
   HealthResponse,
@@ -104,6 +106,19 @@ export class StagecraftClient {
         ...options,
         body: request,
       },
+    );
+  }
+
+  /** Deploys (or dry-runs) a component to an environment. */
+  async deploy(
+    componentRef: string,
+    request: DeployRequest,
+    options: StagecraftRequestOptions,
+  ): Promise<DeployResult> {
+    return this.request<DeployResult>(
+      'POST',
+      `/components/${encodeURIComponent(componentRef)}/deploy`,
+      { ...options, body: request },
     );
   }
 

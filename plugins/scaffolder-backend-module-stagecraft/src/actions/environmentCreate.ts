@@ -1,0 +1,86 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
+
+/**
+ * `stagecraft:environment:create` — asks the Stagecraft backend, as the user
+ * who runs the template, for an environment. Re-running it with the same
+ * input confirms the environment and changes nothing.
+ *
+ * @public
+ */
+export function createEnvironmentCreateAction(options: {
+  client: Pick<StagecraftClient, 'createEnvironment'>;
+}) {
+  return createTemplateAction({
+    id: 'stagecraft:environment:create',
+    description:
+      'Creates a Stagecraft environment (namespace, quota, limits, network policies, owner access) as the initiating user; idempotent.',
+    examples: [
+      {
+        description: 'A preview environment for a pull request',
+        example: `steps:
+  - id: env
+    action: stagecraft:environment:create
+    input:
+      name: payments-pr-42
+      type: preview
+      owner: group:default/payments
+      ttl: 48h`,
+      },
+    ],
+    schema: {
+      input: {
+        name: z => z.string().describe('Environment name, a DNS-1123 label'),
+        type: z =>
+          z
+            .string()
+            .describe('An environment type of stagecraft.environmentTypes'),
+        owner: z => z.string().describe('Owning group (or user) entity ref'),
+        cluster: z =>
+          z
+            .string()
+            .optional()
+            .describe('Cluster name; optional when only one is configured'),
+        system: z => z.string().optional().describe('System entity ref'),
+        promotesTo: z =>
+          z.string().optional().describe('Next environment of the pipeline'),
+        ttl: z =>
+          z.string().optional().describe('Time to live, e.g. "48h" (previews)'),
+      },
+      output: {
+        name: z => z.string().describe('The environment name'),
+        namespace: z => z.string().describe('Its Kubernetes namespace'),
+        cluster: z => z.string().describe('Its cluster'),
+        entityRef: z => z.string().describe('Its catalog entity ref'),
+      },
+    },
+    async handler(ctx) {
+      const { name, type, owner, cluster, system, promotesTo, ttl } = ctx.input;
+      ctx.logger.info(`Creating environment ${name} (${type}) for ${owner}`);
+      const env = await options.client.createEnvironment(
+        {
+          name,
+          type,
+          owner,
+          ...(cluster && { cluster }),
+          ...(system && { system }),
+          ...(promotesTo && { promotesTo }),
+          ...(ttl && { ttl }),
+        },
+        { credentials: await ctx.getInitiatorCredentials() },
+      );
+      for (const o of env.objects ?? []) {
+        ctx.logger.info(
+          `  ${o.present ? 'ok' : 'missing'} ${o.kind}/${o.name}`,
+        );
+      }
+      ctx.logger.info(
+        `Environment ${env.name} is ${env.phase} in namespace ${env.namespace} on ${env.cluster}`,
+      );
+      ctx.output('name', env.name);
+      ctx.output('namespace', env.namespace);
+      ctx.output('cluster', env.cluster);
+      ctx.output('entityRef', `environment:default/${env.name}`);
+    },
+  });
+}
