@@ -7,3 +7,4 @@ export { scaffolderModule as default } from './module';
 export { createClusterCheckAction } from './actions/clusterCheck';
 export { createEnvironmentCreateAction } from './actions/environmentCreate';
 export { createDeployAction } from './actions/deploy';
+export { createPromoteAction, createRollbackAction } from './actions/promote';

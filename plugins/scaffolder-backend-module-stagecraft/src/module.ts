@@ -4,6 +4,7 @@ import { stagecraftClientServiceRef } from '@stagecraft/backstage-plugin-stagecr
 import { createClusterCheckAction } from './actions/clusterCheck';
 import { createEnvironmentCreateAction } from './actions/environmentCreate';
 import { createDeployAction } from './actions/deploy';
+import { createPromoteAction, createRollbackAction } from './actions/promote';
 
 /**
  * Registers the Stagecraft scaffolder actions. Each calls the Stagecraft
@@ -26,6 +27,8 @@ export const scaffolderModule = createBackendModule({
           createClusterCheckAction({ client }),
           createEnvironmentCreateAction({ client }),
           createDeployAction({ client }),
+          createPromoteAction({ client }),
+          createRollbackAction({ client }),
         );
       },
     });

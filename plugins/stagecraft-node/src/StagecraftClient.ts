@@ -122,6 +122,37 @@ export class StagecraftClient {
     );
   }
 
+  /** Deploys the exact release running in `from` to the next environment. */
+  async promote(
+    componentRef: string,
+    request: { from: string; to?: string; dryRun?: boolean },
+    options: StagecraftRequestOptions,
+  ): Promise<DeployResult> {
+    return this.request<DeployResult>(
+      'POST',
+      `/components/${encodeURIComponent(componentRef)}/promote`,
+      { ...options, body: request },
+    );
+  }
+
+  /** Redeploys an earlier release (default: the previous one). */
+  async rollback(
+    componentRef: string,
+    request: {
+      environment: string;
+      revision?: number;
+      releaseId?: string;
+      dryRun?: boolean;
+    },
+    options: StagecraftRequestOptions,
+  ): Promise<DeployResult> {
+    return this.request<DeployResult>(
+      'POST',
+      `/components/${encodeURIComponent(componentRef)}/rollback`,
+      { ...options, body: request },
+    );
+  }
+
   /** The component in every environment it is deployed in (status from the watch cache). */
   async getDeployments(
     componentRef: string,

@@ -1,0 +1,64 @@
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { createPromoteAction, createRollbackAction } from './promote';
+
+const result = (environment: string, revision: number) =>
+  ({
+    release: { id: 'r-0123456789ab', image: 'app:1' },
+    revision: { environment, revision },
+    diff: '+image',
+    dryRun: false,
+  } as any);
+
+describe('stagecraft:promote and stagecraft:rollback', () => {
+  it('promotes with the initiator credentials and outputs where the release now runs', async () => {
+    const promote = jest.fn(async () => result('payments-staging', 2));
+    const ctx = createMockActionContext({
+      input: { component: 'component:default/checkout', from: 'payments-dev' },
+    });
+    await createPromoteAction({ client: { promote } }).handler(ctx);
+    expect(promote).toHaveBeenCalledWith(
+      'component:default/checkout',
+      { from: 'payments-dev' },
+      { credentials: await ctx.getInitiatorCredentials() },
+    );
+    expect((ctx.output as jest.Mock).mock.calls).toEqual([
+      ['releaseId', 'r-0123456789ab'],
+      ['environment', 'payments-staging'],
+      ['diff', '+image'],
+    ]);
+  });
+
+  it('rolls back to a chosen revision and fails the step when the backend refuses', async () => {
+    const rollback = jest.fn(async () => result('payments-dev', 5));
+    const ctx = createMockActionContext({
+      input: {
+        component: 'component:default/checkout',
+        environment: 'payments-dev',
+        revision: 3,
+      },
+    });
+    await createRollbackAction({ client: { rollback } }).handler(ctx);
+    expect(rollback).toHaveBeenCalledWith(
+      'component:default/checkout',
+      { environment: 'payments-dev', revision: 3 },
+      { credentials: await ctx.getInitiatorCredentials() },
+    );
+    expect(ctx.output).toHaveBeenCalledWith('revision', 5);
+    const refused = jest.fn(async () => {
+      throw new Error(
+        'no such revision of component:default/checkout in payments-dev',
+      );
+    });
+    await expect(
+      createRollbackAction({ client: { rollback: refused } }).handler(
+        createMockActionContext({
+          input: {
+            component: 'component:default/checkout',
+            environment: 'payments-dev',
+            revision: 9,
+          },
+        }),
+      ),
+    ).rejects.toThrow('no such revision');
+  });
+});

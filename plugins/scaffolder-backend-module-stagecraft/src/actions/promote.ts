@@ -1,0 +1,135 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
+
+/**
+ * `stagecraft:promote` and `stagecraft:rollback` — move releases along the
+ * pipeline or back, as the user who runs the template.
+ *
+ * @public
+ */
+export function createPromoteAction(options: {
+  client: Pick<StagecraftClient, 'promote'>;
+}) {
+  return createTemplateAction({
+    id: 'stagecraft:promote',
+    description:
+      'Deploys the exact release running in one environment to the next one of the pipeline (one tier at a time).',
+    examples: [
+      {
+        description: 'Promote what runs in staging',
+        example: `steps:
+  - id: promote
+    action: stagecraft:promote
+    input:
+      component: component:default/checkout
+      from: payments-staging`,
+      },
+    ],
+    schema: {
+      input: {
+        component: z => z.string().describe('Component entity ref'),
+        from: z => z.string().describe('Environment whose release is promoted'),
+        to: z =>
+          z
+            .string()
+            .optional()
+            .describe("Target environment (default: from's promotesTo)"),
+        dryRun: z => z.boolean().optional().describe('Only show the diff'),
+      },
+      output: {
+        releaseId: z => z.string().describe('The release promoted'),
+        environment: z =>
+          z
+            .string()
+            .optional()
+            .describe('Where it now runs (absent for a dry run)'),
+        diff: z =>
+          z.string().describe('Unified diff of live vs desired objects'),
+      },
+    },
+    async handler(ctx) {
+      const { component, from, to, dryRun } = ctx.input;
+      const result = await options.client.promote(
+        component,
+        { from, ...(to && { to }), ...(dryRun && { dryRun }) },
+        { credentials: await ctx.getInitiatorCredentials() },
+      );
+      ctx.logger.info(
+        result.revision
+          ? `Release ${result.release.id} promoted from ${from} to ${result.revision.environment} (revision ${result.revision.revision})`
+          : `Promoting release ${result.release.id} would change:\n${
+              result.diff || '(nothing)'
+            }`,
+      );
+      ctx.output('releaseId', result.release.id);
+      if (result.revision)
+        ctx.output('environment', result.revision.environment);
+      ctx.output('diff', result.diff);
+    },
+  });
+}
+
+/** @public */
+export function createRollbackAction(options: {
+  client: Pick<StagecraftClient, 'rollback'>;
+}) {
+  return createTemplateAction({
+    id: 'stagecraft:rollback',
+    description:
+      'Redeploys an earlier release of a component in an environment (default: the previous one).',
+    examples: [
+      {
+        description: 'Roll back to the previous release',
+        example: `steps:
+  - id: rollback
+    action: stagecraft:rollback
+    input:
+      component: component:default/checkout
+      environment: payments-dev`,
+      },
+    ],
+    schema: {
+      input: {
+        component: z => z.string().describe('Component entity ref'),
+        environment: z => z.string().describe('Environment to roll back'),
+        revision: z =>
+          z.number().int().min(1).optional().describe('Revision to restore'),
+        releaseId: z => z.string().optional().describe('Release to restore'),
+        dryRun: z => z.boolean().optional().describe('Only show the diff'),
+      },
+      output: {
+        releaseId: z => z.string().describe('The release now running'),
+        revision: z =>
+          z
+            .number()
+            .optional()
+            .describe('The new revision (absent for a dry run)'),
+        diff: z =>
+          z.string().describe('Unified diff of live vs desired objects'),
+      },
+    },
+    async handler(ctx) {
+      const { component, environment, revision, releaseId, dryRun } = ctx.input;
+      const result = await options.client.rollback(
+        component,
+        {
+          environment,
+          ...(revision && { revision }),
+          ...(releaseId && { releaseId }),
+          ...(dryRun && { dryRun }),
+        },
+        { credentials: await ctx.getInitiatorCredentials() },
+      );
+      ctx.logger.info(
+        result.revision
+          ? `Rolled ${environment} back to release ${result.release.id} (revision ${result.revision.revision})`
+          : `Rolling back to ${result.release.id} would change:\n${
+              result.diff || '(nothing)'
+            }`,
+      );
+      ctx.output('releaseId', result.release.id);
+      if (result.revision) ctx.output('revision', result.revision.revision);
+      ctx.output('diff', result.diff);
+    },
+  });
+}
