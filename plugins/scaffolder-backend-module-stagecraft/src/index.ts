@@ -8,3 +8,4 @@ export { createClusterCheckAction } from './actions/clusterCheck';
 export { createEnvironmentCreateAction } from './actions/environmentCreate';
 export { createDeployAction } from './actions/deploy';
 export { createPromoteAction, createRollbackAction } from './actions/promote';
+export { createEnvironmentDeleteAction } from './actions/environmentDelete';

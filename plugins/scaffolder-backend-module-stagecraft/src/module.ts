@@ -3,6 +3,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { stagecraftClientServiceRef } from '@stagecraft/backstage-plugin-stagecraft-node';
 import { createClusterCheckAction } from './actions/clusterCheck';
 import { createEnvironmentCreateAction } from './actions/environmentCreate';
+import { createEnvironmentDeleteAction } from './actions/environmentDelete';
 import { createDeployAction } from './actions/deploy';
 import { createPromoteAction, createRollbackAction } from './actions/promote';
 
@@ -26,6 +27,7 @@ export const scaffolderModule = createBackendModule({
         scaffolderActions.addActions(
           createClusterCheckAction({ client }),
           createEnvironmentCreateAction({ client }),
+          createEnvironmentDeleteAction({ client }),
           createDeployAction({ client }),
           createPromoteAction({ client }),
           createRollbackAction({ client }),

@@ -1,0 +1,68 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
+
+/**
+ * `stagecraft:environment:delete` — deletes an environment as the user who
+ * runs the template and waits until its namespace is gone. An environment
+ * that does not exist (any more) counts as deleted, so re-running succeeds.
+ *
+ * @public
+ */
+export function createEnvironmentDeleteAction(options: {
+  client: Pick<StagecraftClient, 'deleteEnvironment'>;
+}) {
+  return createTemplateAction({
+    id: 'stagecraft:environment:delete',
+    description:
+      'Deletes a Stagecraft environment and its namespace as the initiating user; succeeds when it is already gone.',
+    examples: [
+      {
+        description: 'Tear down a preview',
+        example: `steps:
+  - id: teardown
+    action: stagecraft:environment:delete
+    input:
+      name: payments-pr-42`,
+      },
+    ],
+    schema: {
+      input: {
+        name: z => z.string().describe('Environment name'),
+        confirm: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The name again: required to delete a production environment',
+            ),
+      },
+      output: {
+        deleted: z => z.boolean().describe('False when it did not exist'),
+      },
+    },
+    async handler(ctx) {
+      const { name, confirm } = ctx.input;
+      ctx.logger.info(
+        `Deleting environment ${name}; waiting for its namespace to go`,
+      );
+      try {
+        await options.client.deleteEnvironment(
+          name,
+          { ...(confirm && { confirm }) },
+          { credentials: await ctx.getInitiatorCredentials() },
+        );
+      } catch (e) {
+        if ((e as { statusCode?: number }).statusCode === 404) {
+          ctx.logger.info(
+            `Environment ${name} does not exist; nothing to delete`,
+          );
+          ctx.output('deleted', false);
+          return;
+        }
+        throw e;
+      }
+      ctx.logger.info(`Environment ${name} deleted`);
+      ctx.output('deleted', true);
+    },
+  });
+}
