@@ -9,3 +9,4 @@ export { createEnvironmentCreateAction } from './actions/environmentCreate';
 export { createDeployAction } from './actions/deploy';
 export { createPromoteAction, createRollbackAction } from './actions/promote';
 export { createEnvironmentDeleteAction } from './actions/environmentDelete';
+export { createConfigSetAction } from './actions/configSet';

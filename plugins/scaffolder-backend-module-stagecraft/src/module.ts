@@ -5,6 +5,7 @@ import { createClusterCheckAction } from './actions/clusterCheck';
 import { createEnvironmentCreateAction } from './actions/environmentCreate';
 import { createEnvironmentDeleteAction } from './actions/environmentDelete';
 import { createDeployAction } from './actions/deploy';
+import { createConfigSetAction } from './actions/configSet';
 import { createPromoteAction, createRollbackAction } from './actions/promote';
 
 /**
@@ -31,6 +32,7 @@ export const scaffolderModule = createBackendModule({
           createDeployAction({ client }),
           createPromoteAction({ client }),
           createRollbackAction({ client }),
+          createConfigSetAction({ client }),
         );
       },
     });

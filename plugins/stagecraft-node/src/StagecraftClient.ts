@@ -12,6 +12,7 @@ import type {
   Environment,
   EnvironmentDeployment,
   HealthResponse,
+  SecretKeyInfo,
   UpdateEnvironmentRequest,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 
@@ -151,6 +152,39 @@ export class StagecraftClient {
       `/components/${encodeURIComponent(componentRef)}/rollback`,
       { ...options, body: request },
     );
+  }
+
+  /** Sets (null removes) configuration keys of an environment or a component in it. */
+  async setConfig(
+    request: {
+      environment: string;
+      component?: string;
+      values: Record<string, unknown>;
+      message?: string;
+      dryRun?: boolean;
+    },
+    options: StagecraftRequestOptions,
+  ): Promise<{
+    version?: { version: number };
+    changes: Array<{ key: string }>;
+  }> {
+    return this.request('PUT', '/config', { ...options, body: request });
+  }
+
+  /** Writes one secret value (write-only: the answer carries key, version and fingerprint). */
+  async setSecret(
+    request: {
+      environment: string;
+      component: string;
+      key: string;
+      value: string;
+    },
+    options: StagecraftRequestOptions,
+  ): Promise<SecretKeyInfo> {
+    return this.request<SecretKeyInfo>('PUT', '/secrets', {
+      ...options,
+      body: request,
+    });
   }
 
   /** The component in every environment it is deployed in (status from the watch cache). */
