@@ -1,49 +1,21 @@
 // Integration suite against the real local control plane of dev/cluster
 // (scripts/test.sh brings it up and sets STAGECRAFT_CLUSTER_STATE).
-import {
-  AppsV1Api,
-  CoreV1Api,
-  KubeConfig,
-  V1Deployment,
-} from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, V1Deployment } from '@kubernetes/client-node';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { KubernetesClusterGateway } from './KubernetesClusterGateway';
+import {
+  eventually,
+  kubeconfig,
+  statusCode,
+} from '../__testUtils__/integration';
 
 const state =
   process.env.STAGECRAFT_CLUSTER_STATE ??
   path.resolve(__dirname, '../../../../dev/cluster/state');
-const kubeconfig = (user: string) => {
-  const kc = new KubeConfig();
-  kc.loadFromFile(path.join(state, `${user}.kubeconfig`));
-  return kc;
-};
 
 jest.setTimeout(180_000);
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise(r => setTimeout(r, 500));
-  }
-  throw new Error(
-    `timed out waiting for ${what} (last error: ${String(last)})`,
-  );
-}
-
-const statusCode = (e: unknown) => (e as { code?: number }).code;
 
 describe('the local control plane', () => {
   const admin = kubeconfig('admin');
@@ -81,13 +53,17 @@ describe('the local control plane', () => {
     await apps.createNamespacedDeployment({ namespace, body: deployment });
 
     const available = (n: number) =>
-      eventually(`${n} available replicas`, async () => {
-        const d = await apps.readNamespacedDeployment({
-          name: 'web',
-          namespace,
-        });
-        return d.status?.availableReplicas === n ? d : undefined;
-      });
+      eventually(
+        `${n} available replicas`,
+        async () => {
+          const d = await apps.readNamespacedDeployment({
+            name: 'web',
+            namespace,
+          });
+          return d.status?.availableReplicas === n ? d : undefined;
+        },
+        90_000,
+      );
     await available(3);
     const pods = await core.listNamespacedPod({ namespace });
     expect(pods.items.filter(p => p.status?.phase === 'Running')).toHaveLength(
@@ -105,21 +81,29 @@ describe('the local control plane', () => {
       body: current,
     });
     await available(1);
-    await eventually('pods scaled down to 1', async () => {
-      const list = await core.listNamespacedPod({ namespace });
-      return list.items.length === 1 ? list : undefined;
-    });
+    await eventually(
+      'pods scaled down to 1',
+      async () => {
+        const list = await core.listNamespacedPod({ namespace });
+        return list.items.length === 1 ? list : undefined;
+      },
+      90_000,
+    );
 
     await core.deleteNamespace({ name: namespace });
     // the namespace controller finalises it and it disappears
-    const gone = await eventually('namespace deletion', async () => {
-      try {
-        await core.readNamespace({ name: namespace });
-        return undefined;
-      } catch (e) {
-        return statusCode(e) === 404 ? true : undefined;
-      }
-    });
+    const gone = await eventually(
+      'namespace deletion',
+      async () => {
+        try {
+          await core.readNamespace({ name: namespace });
+          return undefined;
+        } catch (e) {
+          return statusCode(e) === 404 ? true : undefined;
+        }
+      },
+      90_000,
+    );
     expect(gone).toBe(true);
   });
 

@@ -309,6 +309,13 @@ export class DeploymentService {
     actor: Actor,
     componentRef: unknown,
   ): Promise<EnvironmentDeployment[]> {
+    return (await this.deploymentsIn(actor, componentRef)).map(
+      d => d.deployment,
+    );
+  }
+
+  /** `deployments()` with each environment's record (for the watch's matching). */
+  private async deploymentsIn(actor: Actor, componentRef: unknown) {
     const ref = normalizeComponentRef(componentRef);
     const revisions = await this.deps.deployments.listCurrent(ref);
     if (!revisions.length) return [];
@@ -317,30 +324,39 @@ export class DeploymentService {
       'deployment.read',
       revisions.map(r => r.environment),
     );
-    const result: EnvironmentDeployment[] = [];
+    const result: Array<{
+      deployment: EnvironmentDeployment;
+      env: EnvironmentRecord;
+      kubernetesId: string;
+    }> = [];
     for (const revision of revisions.filter((_, i) => allowed[i])) {
       const env = await this.deps.environments.getEnvironment(
         revision.environment,
       );
       if (!env) continue;
+      const kubernetesId = revision.kubernetesId ?? ref.split('/')[1];
       result.push({
-        environment: env.name,
-        tier: env.tier,
-        revision,
-        status: deploymentStatus(
-          this.deps.observer.observe(
-            env.cluster,
-            env.namespace,
-            revision.kubernetesId ?? ref.split('/')[1],
+        env,
+        kubernetesId,
+        deployment: {
+          environment: env.name,
+          tier: env.tier,
+          revision,
+          status: deploymentStatus(
+            this.deps.observer.observe(
+              env.cluster,
+              env.namespace,
+              kubernetesId,
+            ),
           ),
-        ),
+        },
       });
     }
     return result.sort(
       (a, b) =>
-        ENVIRONMENT_TIERS.indexOf(a.tier as never) -
-          ENVIRONMENT_TIERS.indexOf(b.tier as never) ||
-        a.environment.localeCompare(b.environment),
+        ENVIRONMENT_TIERS.indexOf(a.env.tier) -
+          ENVIRONMENT_TIERS.indexOf(b.env.tier) ||
+        a.env.name.localeCompare(b.env.name),
     );
   }
 
@@ -382,29 +398,41 @@ export class DeploymentService {
     },
   ) {
     const release = await this.requireRelease(revision.releaseId);
-    const component = await this.deps.workloads
-      .component(ref, actor)
-      .catch(() => ({
+    const component = await this.deps.workloads.component(ref, actor).catch(
+      (): ComponentInfo => ({
         ref,
         name: ref.split('/')[1],
         kubernetesId: revision.kubernetesId ?? ref.split('/')[1],
-      }));
+      }),
+    );
+    return this.render(
+      component,
+      env,
+      release,
+      revision.replicas ?? 1,
+      await this.deps.config?.effectiveAt(ref, env, revision.configVersion),
+    );
+  }
+
+  /** The objects of a release of a component in an environment, with its config. */
+  private render(
+    component: ComponentInfo,
+    env: EnvironmentRecord,
+    release: Release,
+    replicas: number,
+    config: Record<string, ConfigValue> | undefined,
+  ) {
     return renderWorkload({
       component: {
         name: component.name,
         kubernetesId: component.kubernetesId,
-        ...('system' in component &&
-          component.system && { system: component.system }),
-        ...('owner' in component &&
-          component.owner && { owner: component.owner }),
+        ...(component.system && { system: component.system }),
+        ...(component.owner && { owner: component.owner }),
       },
       environment: { name: env.name, namespace: env.namespace, tier: env.tier },
-      spec: withConfig(
-        release.workload as WorkloadSpec,
-        await this.deps.config?.effectiveAt(ref, env, revision.configVersion),
-      ),
+      spec: withConfig(release.workload as WorkloadSpec, config),
       releaseId: release.id,
-      replicas: revision.replicas ?? 1,
+      replicas,
       ...this.ingress(component.name, env),
     });
   }
@@ -429,18 +457,14 @@ export class DeploymentService {
         key,
         setTimeout(async () => {
           pending.delete(key);
-          const all = await this.deployments(actor, ref).catch(() => []);
-          for (const d of all) {
-            const env = await this.deps.environments.getEnvironment(
-              d.environment,
-            );
+          const all = await this.deploymentsIn(actor, ref).catch(() => []);
+          for (const { deployment, env, kubernetesId } of all) {
             if (
-              env?.cluster === change.cluster &&
+              env.cluster === change.cluster &&
               env.namespace === change.namespace &&
-              (d.revision?.kubernetesId ?? ref.split('/')[1]) ===
-                change.kubernetesId
+              kubernetesId === change.kubernetesId
             ) {
-              onUpdate(d);
+              onUpdate(deployment);
             }
           }
         }, coalesceMs),
@@ -471,21 +495,14 @@ export class DeploymentService {
     );
     // this environment's configuration, merged at deploy time (the release stays the same)
     const config = await this.deps.config?.effective(component.ref, env);
-    const rendered = renderWorkload({
-      component: {
-        name: component.name,
-        kubernetesId: component.kubernetesId,
-        ...(component.system && { system: component.system }),
-        ...(component.owner && { owner: component.owner }),
-      },
-      environment: { name: env.name, namespace: env.namespace, tier: env.tier },
-      spec: withConfig(release.workload as WorkloadSpec, config?.values),
-      releaseId: release.id,
-      replicas: opts.replicas ?? previous?.replicas ?? 1,
-      ...this.ingress(component.name, env),
-    });
     const objects = withSecretRefs(
-      rendered,
+      this.render(
+        component,
+        env,
+        release,
+        opts.replicas ?? previous?.replicas ?? 1,
+        config?.values,
+      ),
       await this.deps.secrets?.forDeploy(component.ref, env),
     );
     const live = await Promise.all(
