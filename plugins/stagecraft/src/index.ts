@@ -5,5 +5,21 @@
  */
 export { stagecraftPlugin as default } from './plugin';
 export { stagecraftApiRef, StagecraftClient } from './api/StagecraftApi';
-export type { StagecraftApi } from './api/StagecraftApi';
+export type {
+  StagecraftApi,
+  PromoteRequest,
+  RollbackRequest,
+  DriftedField,
+  SetConfigRequest,
+  ConfigChange,
+  EnvironmentResource,
+  DeploymentStreamListener,
+} from './api/StagecraftApi';
 export { EnvironmentOverviewCard } from './components/EnvironmentOverviewCard';
+export { DeploymentsContent } from './components/DeploymentsContent';
+export { ConfigContent } from './components/ConfigContent';
+export { EnvironmentsPage } from './components/EnvironmentsPage';
+export {
+  EnvironmentWorkloadsCard,
+  EnvironmentResourcesCard,
+} from './components/EnvironmentCards';

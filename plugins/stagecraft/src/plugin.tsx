@@ -1,10 +1,16 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import CloudQueueIcon from '@material-ui/icons/CloudQueue';
 import { StagecraftClient, stagecraftApiRef } from './api/StagecraftApi';
 
 /** @public */
@@ -30,8 +36,84 @@ export const environmentOverviewCard = EntityCardBlueprint.make({
   },
 });
 
+/** What runs in an environment. @public */
+export const environmentWorkloadsCard = EntityCardBlueprint.make({
+  name: 'environment-workloads',
+  params: {
+    filter: { kind: 'environment' },
+    type: 'content',
+    loader: () =>
+      import('./components/EnvironmentCards').then(m => (
+        <m.EnvironmentWorkloadsCard />
+      )),
+  },
+});
+
+/** Resources provisioned in an environment. @public */
+export const environmentResourcesCard = EntityCardBlueprint.make({
+  name: 'environment-resources',
+  params: {
+    filter: { kind: 'environment' },
+    type: 'content',
+    loader: () =>
+      import('./components/EnvironmentCards').then(m => (
+        <m.EnvironmentResourcesCard />
+      )),
+  },
+});
+
+/** The "Deployments" tab of a Component. @public */
+export const deploymentsEntityContent = EntityContentBlueprint.make({
+  name: 'deployments',
+  params: {
+    path: 'deployments',
+    title: 'Deployments',
+    filter: { kind: 'component' },
+    loader: () =>
+      import('./components/DeploymentsContent').then(m => (
+        <m.DeploymentsContent />
+      )),
+  },
+});
+
+/** The "Config" tab of a Component. @public */
+export const configEntityContent = EntityContentBlueprint.make({
+  name: 'config',
+  params: {
+    path: 'config',
+    title: 'Config',
+    filter: { kind: 'component' },
+    loader: () =>
+      import('./components/ConfigContent').then(m => <m.ConfigContent />),
+  },
+});
+
+/** @public */
+export const environmentsRouteRef = createRouteRef();
+
+/** The top-level "Environments" page. @public */
+export const environmentsPage = PageBlueprint.make({
+  params: {
+    path: '/environments',
+    title: 'Environments',
+    icon: <CloudQueueIcon />,
+    routeRef: environmentsRouteRef,
+    loader: () =>
+      import('./components/EnvironmentsPage').then(m => <m.EnvironmentsPage />),
+  },
+});
+
 /** The Stagecraft frontend plugin (new frontend system). @public */
 export const stagecraftPlugin = createFrontendPlugin({
   pluginId: 'stagecraft',
-  extensions: [stagecraftApi, environmentOverviewCard],
+  routes: { environments: environmentsRouteRef },
+  extensions: [
+    stagecraftApi,
+    environmentOverviewCard,
+    environmentWorkloadsCard,
+    environmentResourcesCard,
+    deploymentsEntityContent,
+    configEntityContent,
+    environmentsPage,
+  ],
 });

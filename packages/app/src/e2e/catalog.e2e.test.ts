@@ -3,12 +3,9 @@
  */
 // Browser test: Debian's Chromium, driven by playwright-core, against the
 // running app (scripts/test.sh starts it with `yarn start` and stops it by PID).
-import { chromium, Browser, Page } from 'playwright-core';
-import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import path from 'node:path';
-
-const appUrl = process.env.STAGECRAFT_APP_URL ?? 'http://localhost:3000';
-const shots = path.resolve(__dirname, '../../../../.artifacts/screenshots');
+import { appUrl, launchSignedIn, shots } from './__testUtils__/browser';
 
 jest.setTimeout(180_000);
 
@@ -17,26 +14,7 @@ describe('Stagecraft in the browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    fs.mkdirSync(shots, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(appUrl);
-    // the guest sign-in page
-    const enter = page.getByRole('button', { name: 'Enter' });
-    await enter.click();
-    // signed in once the sign-in page is gone; only then does a reload keep the session
-    await enter.waitFor({ state: 'detached', timeout: 120_000 });
-    await page.getByRole('link', { name: 'Catalog' }).first().waitFor();
+    ({ browser, page } = await launchSignedIn({ width: 1400, height: 900 }));
   });
 
   afterAll(async () => {

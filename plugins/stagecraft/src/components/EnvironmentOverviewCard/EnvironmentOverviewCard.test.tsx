@@ -1,14 +1,12 @@
-import { screen } from '@testing-library/react';
-import {
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/frontend-test-utils';
-import {
-  EntityProvider,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import type { Entity } from '@backstage/catalog-model';
-import { stagecraftApiRef, StagecraftApi } from '../../api/StagecraftApi';
+import { StagecraftApi } from '../../api/StagecraftApi';
+import {
+  mockStagecraftApi,
+  provisioned,
+  renderWithEntity,
+} from '../../__testUtils__/fixtures';
 import { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
 
 const entity: Entity = {
@@ -28,16 +26,34 @@ const entity: Entity = {
   },
 };
 
-function renderCard(api: StagecraftApi, e: Entity = entity) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[stagecraftApiRef, api]]}>
-      <EntityProvider entity={e}>
-        <EnvironmentOverviewCard />
-      </EntityProvider>
-    </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-  );
+function renderCard(
+  overrides: Partial<StagecraftApi>,
+  e: Entity = entity,
+  denied: string[] = [],
+) {
+  const { api } = mockStagecraftApi({
+    getEnvironment: jest.fn(async () => {
+      const err = new Error('environment payments-preview not found');
+      Object.assign(err, { response: { status: 404 } });
+      throw err;
+    }),
+    ...overrides,
+  });
+  renderWithEntity(<EnvironmentOverviewCard />, {
+    entity: e,
+    api,
+    entities: [],
+    denied,
+  });
+  return api;
 }
+
+const prod: Entity = {
+  ...entity,
+  metadata: { name: 'payments-prod' },
+  spec: { ...entity.spec, tier: 'production', namespace: 'payments-prod' },
+};
+delete (prod.spec as Record<string, unknown>).expiresAt;
 
 describe('EnvironmentOverviewCard', () => {
   it('shows tier, namespace, owner, expiry and the cluster as reachable', async () => {
@@ -59,7 +75,90 @@ describe('EnvironmentOverviewCard', () => {
       '/catalog/default/system/payments',
     ]);
     expect(screen.getByText(/\(in 3 days\)/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/declared only — not provisioned yet/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows phase, a TTL countdown and quota of a provisioned environment, and extends it', async () => {
+    const expiresAt = new Date(Date.now() + 2 * 3600e3).toISOString();
+    const later = new Date(Date.now() + 26 * 3600e3).toISOString();
+    const api = renderCard({
+      getEnvironment: jest.fn(async () =>
+        provisioned('payments-preview', 'preview', { expiresAt }),
+      ),
+      extendEnvironment: jest.fn(async () =>
+        provisioned('payments-preview', 'preview', { expiresAt: later }),
+      ),
+    });
+    expect(await screen.findByText('Ready')).toBeInTheDocument();
+    expect(screen.getByText(/^01:5\d:\d\d left$/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/limit 4 CPU · 8Gi memory · 20 pods/),
+    ).toBeInTheDocument();
     expect(screen.getByText('managed by Stagecraft')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Extend' }));
+    await waitFor(() =>
+      expect(api.extendEnvironment).toHaveBeenCalledWith(
+        'payments-preview',
+        '24h',
+      ),
+    );
+    expect(
+      await screen.findByText(/^1d 0\d:\d\d:\d\d left$/),
+    ).toBeInTheDocument();
+  });
+
+  it('deletes a production environment only after its name is typed', async () => {
+    const api = renderCard(
+      {
+        getEnvironment: jest.fn(async () =>
+          provisioned('payments-prod', 'production'),
+        ),
+      },
+      prod,
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Delete environment' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    const del = within(dialog).getByRole('button', { name: 'Delete' });
+    expect(del).toBeDisabled();
+    await userEvent.type(
+      within(dialog).getByLabelText('Confirm name'),
+      'payments-prod',
+    );
+    await userEvent.click(del);
+    await waitFor(() =>
+      expect(api.deleteEnvironment).toHaveBeenCalledWith(
+        'payments-prod',
+        'payments-prod',
+      ),
+    );
+    expect(
+      await screen.findByText(/Deleting payments-prod/),
+    ).toBeInTheDocument();
+  });
+
+  it('disables Extend and Delete when the policy denies them', async () => {
+    renderCard(
+      {
+        getEnvironment: jest.fn(async () =>
+          provisioned('payments-preview', 'preview', {
+            expiresAt: new Date(Date.now() + 3600e3).toISOString(),
+          }),
+        ),
+      },
+      entity,
+      ['stagecraft.environment.update', 'stagecraft.environment.delete'],
+    );
+    await screen.findByText('Ready');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Delete environment' }),
+      ).toBeDisabled(),
+    );
+    expect(screen.getByRole('button', { name: 'Extend' })).toBeDisabled();
   });
 
   it('says which cluster is unreachable and why', async () => {

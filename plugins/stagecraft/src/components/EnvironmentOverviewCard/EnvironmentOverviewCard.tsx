@@ -3,17 +3,24 @@ import {
   Progress,
   StructuredMetadataTable,
 } from '@backstage/core-components';
+import { useEffect, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { parseEntityRef } from '@backstage/catalog-model';
 import useAsync from 'react-use/esm/useAsync';
 import {
   ANNOTATIONS,
+  Environment,
   EnvironmentEntity,
+  environmentDeletePermission,
+  environmentUpdatePermission,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
+import { DeleteEnvironmentButton, ExtendButton } from './EnvironmentActions';
 
 function ClusterStatus({ cluster }: { cluster: string }) {
   const api = useApi(stagecraftApiRef);
@@ -55,6 +62,125 @@ function expiry(expiresAt: string, now: number) {
     : `${expiresAt} (expired ${span} ago)`;
 }
 
+/** h:mm:ss until expiry, ticking every second (a clock, not a request). */
+function Countdown({ expiresAt }: { expiresAt: string }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  const ms = Date.parse(expiresAt) - now;
+  if (ms <= 0) {
+    return (
+      <Typography variant="body2" color="error">
+        {expiry(expiresAt, now)} — the reaper deletes it at its next run
+      </Typography>
+    );
+  }
+  const s = Math.floor(ms / 1000);
+  const days = Math.floor(s / 86400);
+  const hms = [
+    Math.floor((s % 86400) / 3600),
+    Math.floor((s % 3600) / 60),
+    s % 60,
+  ]
+    .map(n => String(n).padStart(2, '0'))
+    .join(':');
+  return (
+    <span>
+      {expiry(expiresAt, now)}{' '}
+      <Chip
+        size="small"
+        color={ms < 24 * 36e5 ? 'secondary' : 'default'}
+        label={`${days ? `${days}d ` : ''}${hms} left`}
+      />
+    </span>
+  );
+}
+
+function useProvisioning(name: string) {
+  const api = useApi(stagecraftApiRef);
+  const [env, setEnv] = useState<Environment>();
+  const state = useAsync(async () => {
+    const e = await api.getEnvironment(name);
+    setEnv(e);
+    return e;
+  }, [api, name]);
+  const canUpdate = usePermission({
+    permission: environmentUpdatePermission,
+    resourceRef: name,
+  });
+  const canDelete = usePermission({
+    permission: environmentDeletePermission,
+    resourceRef: name,
+  });
+  if (state.loading) {
+    return {
+      env: undefined,
+      actions: undefined,
+      rows: { status: <Progress /> },
+    };
+  }
+  const status = (state.error as { response?: { status?: number } })?.response
+    ?.status;
+  if (state.error && status === 404) {
+    return {
+      env: undefined,
+      actions: undefined,
+      rows: {
+        provisioning:
+          'declared only — not provisioned yet (create it with the Stagecraft environment template or POST /api/stagecraft/environments with this name)',
+      },
+    };
+  }
+  if (state.error || !env) {
+    return {
+      env: undefined,
+      actions: undefined,
+      rows: {
+        status: (
+          <Typography color="error" variant="body2">
+            status unknown ({state.error?.message})
+          </Typography>
+        ),
+      },
+    };
+  }
+  return {
+    env,
+    rows: {
+      phase: (
+        <span>
+          <Chip
+            size="small"
+            label={env.phase}
+            color={env.phase === 'Ready' ? 'primary' : 'default'}
+          />
+          {env.message && (
+            <Typography variant="caption" display="block">
+              {env.message}
+            </Typography>
+          )}
+        </span>
+      ),
+      ...(env.expiresAt && {
+        expires: (
+          <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+            <Countdown expiresAt={env.expiresAt} />
+            <ExtendButton
+              name={name}
+              allowed={canUpdate.allowed}
+              onExtended={setEnv}
+            />
+          </Box>
+        ),
+      }),
+      quota: `limit ${env.quota.cpu} CPU · ${env.quota.memory} memory · ${env.quota.pods} pods (usage not reported yet)`,
+    },
+    actions: <DeleteEnvironmentButton env={env} allowed={canDelete.allowed} />,
+  };
+}
+
 /** Overview of an Environment entity: tier, where it lives, who owns it. @public */
 export function EnvironmentOverviewCard() {
   const { entity } = useEntity();
@@ -70,6 +196,7 @@ export function EnvironmentOverviewCard() {
     />
   );
   const managed = env.metadata.annotations?.[ANNOTATIONS.managed] === 'true';
+  const p = useProvisioning(env.metadata.name);
   const metadata: Record<string, unknown> = {
     tier: (
       <Chip
@@ -88,12 +215,20 @@ export function EnvironmentOverviewCard() {
     ...(spec.promotesTo && {
       'promotes to': ref(spec.promotesTo, 'environment'),
     }),
-    ...(spec.expiresAt && { expires: expiry(spec.expiresAt, Date.now()) }),
-    provisioning: managed ? 'managed by Stagecraft' : 'declared only',
   };
   return (
     <InfoCard title="Environment">
-      <StructuredMetadataTable metadata={metadata} />
+      <StructuredMetadataTable
+        metadata={{
+          ...metadata,
+          ...(spec.expiresAt &&
+            !p.env && { expires: <Countdown expiresAt={spec.expiresAt} /> }),
+          provisioning:
+            managed || p.env ? 'managed by Stagecraft' : 'declared only',
+          ...p.rows,
+        }}
+      />
+      {p.actions && <Box mt={2}>{p.actions}</Box>}
     </InfoCard>
   );
 }

@@ -1,0 +1,42 @@
+// Shared by the browser tests: Debian's Chromium driven by playwright-core,
+// signed in as the guest user of the running app.
+import { chromium, Browser, Page } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const appUrl = process.env.STAGECRAFT_APP_URL ?? 'http://localhost:3000';
+export const backendUrl =
+  process.env.STAGECRAFT_BACKEND_URL ?? 'http://localhost:7007';
+/** Git-ignored; every step's screenshot goes here. */
+export const shots = path.resolve(
+  __dirname,
+  '../../../../../.artifacts/screenshots',
+);
+
+/** Launches headless Chromium and signs in as guest; resolves once the app shows. */
+export async function launchSignedIn(viewport: {
+  width: number;
+  height: number;
+}): Promise<{ browser: Browser; page: Page }> {
+  fs.mkdirSync(shots, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = await browser.newPage({ viewport });
+  await page.goto(appUrl);
+  // the guest sign-in page
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await enter.click();
+  // signed in once the sign-in page is gone; only then does a reload keep the session
+  await enter.waitFor({ state: 'detached', timeout: 120_000 });
+  await page.getByRole('link', { name: 'Catalog' }).first().waitFor();
+  return { browser, page };
+}

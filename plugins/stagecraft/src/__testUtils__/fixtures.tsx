@@ -1,0 +1,225 @@
+import type { Entity } from '@backstage/catalog-model';
+import { SWRConfig } from 'swr';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/frontend-test-utils';
+import {
+  catalogApiRef,
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import {
+  PermissionApi,
+  permissionApiRef,
+} from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type {
+  DeploymentRevision,
+  Environment,
+  EnvironmentDeployment,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import {
+  DeploymentStreamListener,
+  StagecraftApi,
+  stagecraftApiRef,
+} from '../api/StagecraftApi';
+
+const env = (
+  name: string,
+  tier: string,
+  promotesTo?: string,
+  title?: string,
+): Entity => ({
+  apiVersion: 'stagecraft.io/v1alpha1',
+  kind: 'Environment',
+  metadata: { name, namespace: 'default', title },
+  spec: {
+    tier,
+    type: tier,
+    owner: 'group:default/payments',
+    system: 'payments',
+    cluster: 'local',
+    namespace: name,
+    ...(promotesTo && { promotesTo: `environment:default/${promotesTo}` }),
+  },
+});
+
+/** The example pipeline of examples/environments.yaml (prod listed first on purpose). */
+export const environmentEntities: Entity[] = [
+  env('payments-prod', 'production', undefined, 'Payments production'),
+  env(
+    'payments-dev',
+    'development',
+    'payments-staging',
+    'Payments development',
+  ),
+  env('payments-staging', 'staging', 'payments-prod', 'Payments staging'),
+];
+
+export const workerEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'payments-worker',
+    namespace: 'default',
+    annotations: {
+      'stagecraft.io/workload': './workloads/payments-worker.score.yaml',
+      'backstage.io/kubernetes-id': 'payments-worker',
+    },
+  },
+  spec: {
+    type: 'service',
+    lifecycle: 'experimental',
+    owner: 'group:default/payments',
+    system: 'payments',
+  },
+};
+
+export const WORKER = 'component:default/payments-worker';
+
+export function provisioned(
+  name: string,
+  tier: Environment['tier'],
+  extra: Partial<Environment> = {},
+): Environment {
+  return {
+    name,
+    type: tier,
+    tier,
+    cluster: 'local',
+    namespace: name,
+    owner: 'group:default/payments',
+    system: 'payments',
+    quota: { cpu: '4', memory: '8Gi', pods: 20 },
+    phase: 'Ready',
+    createdBy: 'user:default/guest',
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    ...extra,
+  };
+}
+
+export function revision(
+  environment: string,
+  n: number,
+  image: string,
+  extra: Partial<DeploymentRevision> = {},
+): DeploymentRevision {
+  return {
+    component: WORKER,
+    environment,
+    revision: n,
+    releaseId: `r-${String(n).repeat(12)}`.slice(0, 14),
+    image,
+    action: 'deploy',
+    actor: 'user:default/guest',
+    at: new Date(Date.now() - 5 * 60_000).toISOString(),
+    replicas: 1,
+    kubernetesId: 'payments-worker',
+    changed: ['Deployment/payments-worker'],
+    ...extra,
+  };
+}
+
+export function deployment(
+  environment: string,
+  tier: string,
+  rev: DeploymentRevision | undefined,
+  status: Partial<EnvironmentDeployment['status']> = {},
+): EnvironmentDeployment {
+  return {
+    environment,
+    tier,
+    revision: rev,
+    status: {
+      phase: 'complete',
+      release: rev?.releaseId,
+      image: rev?.image,
+      replicas: { desired: 1, updated: 1, ready: 1, available: 1 },
+      pods: { total: 1, running: 1, pending: 0, failed: 0, ready: 1 },
+      observedAt: new Date().toISOString(),
+      ...status,
+    },
+  };
+}
+
+/** A StagecraftApi whose every method is a jest.fn; `emit` feeds the SSE listener. */
+export function mockStagecraftApi(overrides: Partial<StagecraftApi> = {}) {
+  const listeners: DeploymentStreamListener[] = [];
+  const api: jest.Mocked<StagecraftApi> = {
+    getHealth: jest.fn(async () => ({
+      status: 'ok' as const,
+      clusters: [{ name: 'local', reachable: true, version: 'v1.34.1' }],
+    })),
+    listEnvironments: jest.fn(async () => []),
+    getEnvironment: jest.fn(async (name: string) =>
+      provisioned(name, 'development'),
+    ),
+    extendEnvironment: jest.fn(),
+    deleteEnvironment: jest.fn(async () => undefined),
+    getEnvironmentResources: jest.fn(async () => undefined),
+    getDeployments: jest.fn(async () => []),
+    watchDeployments: jest.fn((_ref: string, l: DeploymentStreamListener) => {
+      listeners.push(l);
+      l.onOpen?.();
+      return () => {};
+    }),
+    getHistory: jest.fn(async () => []),
+    getDrift: jest.fn(async () => []),
+    deploy: jest.fn(),
+    promote: jest.fn(),
+    rollback: jest.fn(),
+    getConfig: jest.fn(),
+    getConfigHistory: jest.fn(async () => []),
+    setConfig: jest.fn(),
+    listSecrets: jest.fn(async () => []),
+    ...overrides,
+  } as jest.Mocked<StagecraftApi>;
+  const emit = (d: EnvironmentDeployment) =>
+    listeners.forEach(l => l.onStatus(d));
+  return { api, emit };
+}
+
+/** Allow everything, or deny the named permissions. */
+export function permissions(denied: string[] = []): PermissionApi {
+  return mockApis.permission({
+    authorize: req =>
+      denied.includes(req.permission.name)
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+  });
+}
+
+export function renderWithEntity(
+  element: JSX.Element,
+  {
+    entity,
+    api,
+    entities = environmentEntities,
+    denied = [],
+  }: {
+    entity: Entity;
+    api: StagecraftApi;
+    entities?: Entity[];
+    denied?: string[];
+  },
+) {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [stagecraftApiRef, api],
+        [catalogApiRef, catalogApiMock({ entities: [...entities, entity] })],
+        [permissionApiRef, permissions(denied)],
+      ]}
+    >
+      {/* a fresh permission cache per test (usePermission caches with SWR) */}
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <EntityProvider entity={entity}>{element}</EntityProvider>
+      </SWRConfig>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}

@@ -1,0 +1,428 @@
+import { useMemo, useState } from 'react';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import Grid from '@material-ui/core/Grid';
+import IconButton from '@material-ui/core/IconButton';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Tab from '@material-ui/core/Tab';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Tabs from '@material-ui/core/Tabs';
+import TextField from '@material-ui/core/TextField';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import {
+  ANNOTATIONS,
+  ConfigValue,
+  configUpdatePermission,
+  EffectiveConfig,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import { ConfigChange, stagecraftApiRef } from '../../api/StagecraftApi';
+import { DiffView } from '../common/DiffView';
+import { fullRef, orderByPipeline, relativeTime } from '../common/environments';
+import { useEnvironments } from '../common/useEnvironments';
+import { NoWorkloadEmptyState } from '../DeploymentsContent';
+
+const show = (v: ConfigValue | undefined) =>
+  typeof v === 'string' ? v : JSON.stringify(v);
+
+/** Text typed in the editor → a typed value (numbers, booleans, JSON stay typed). */
+function parse(text: string): ConfigValue {
+  const t = text.trim();
+  if (/^(-?\d+(\.\d+)?|true|false|null|[[{].*)$/s.test(t)) {
+    try {
+      return JSON.parse(t) as ConfigValue;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function changesAsDiff(change: ConfigChange) {
+  return change.changes
+    .flatMap(c => [
+      ...(c.before !== undefined ? [`-${c.key}=${show(c.before)}`] : []),
+      ...(c.after !== undefined ? [`+${c.key}=${show(c.after)}`] : []),
+    ])
+    .join('\n');
+}
+
+function layerOf(config: EffectiveConfig, key: string) {
+  for (const layer of [...config.layers].reverse()) {
+    if (key in layer.values) return layer.layer;
+  }
+  return '';
+}
+
+function EditDialog({
+  environment,
+  component,
+  current,
+  onClose,
+  onSaved,
+}: {
+  environment: string;
+  component: string;
+  current: Record<string, ConfigValue>;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const api = useApi(stagecraftApiRef);
+  const [rows, setRows] = useState(
+    Object.entries(current).map(([key, v]) => ({ key, value: show(v) })),
+  );
+  const [message, setMessage] = useState('');
+  const [preview, setPreview] = useState<ConfigChange>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+  const values = () => {
+    const out: Record<string, ConfigValue> = {};
+    for (const k of Object.keys(current)) out[k] = null; // removed unless kept
+    for (const r of rows) if (r.key.trim()) out[r.key.trim()] = parse(r.value);
+    return out;
+  };
+  const call = async (dryRun: boolean) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await api.setConfig({
+        environment,
+        component,
+        values: values(),
+        ...(message && { message }),
+        dryRun,
+      });
+      if (dryRun) setPreview(result);
+      else onSaved();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const edit = (i: number, field: 'key' | 'value', v: string) => {
+    setPreview(undefined);
+    setRows(rs => rs.map((r, j) => (j === i ? { ...r, [field]: v } : r)));
+  };
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} maxWidth="md" fullWidth>
+      <DialogTitle>Edit configuration in {environment}</DialogTitle>
+      <DialogContent>
+        <Typography variant="body2" gutterBottom>
+          Values of this component in {environment}. They reach the pods with
+          the next deploy. Secrets are not edited here.
+        </Typography>
+        {rows.map((r, i) => (
+          <Grid container spacing={1} key={i} alignItems="center">
+            <Grid item xs={4}>
+              <TextField
+                fullWidth
+                value={r.key}
+                placeholder="KEY"
+                onChange={e => edit(i, 'key', e.target.value)}
+                inputProps={{ 'aria-label': `key ${i + 1}` }}
+              />
+            </Grid>
+            <Grid item xs={7}>
+              <TextField
+                fullWidth
+                value={r.value}
+                placeholder="value"
+                onChange={e => edit(i, 'value', e.target.value)}
+                inputProps={{ 'aria-label': `value of ${r.key || i + 1}` }}
+              />
+            </Grid>
+            <Grid item xs={1}>
+              <IconButton
+                size="small"
+                aria-label={`remove ${r.key}`}
+                onClick={() => {
+                  setPreview(undefined);
+                  setRows(rs => rs.filter((_, j) => j !== i));
+                }}
+              >
+                ×
+              </IconButton>
+            </Grid>
+          </Grid>
+        ))}
+        <Button
+          size="small"
+          onClick={() => setRows(rs => [...rs, { key: '', value: '' }])}
+        >
+          Add key
+        </Button>
+        <TextField
+          fullWidth
+          margin="normal"
+          label="Why (recorded with the version)"
+          value={message}
+          onChange={e => setMessage(e.target.value)}
+        />
+        {busy && <LinearProgress />}
+        {error && <Alert severity="error">{error.message}</Alert>}
+        {preview && (
+          <DiffView
+            diff={changesAsDiff(preview)}
+            emptyText="No changes: the effective values stay the same."
+          />
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={busy}>
+          Cancel
+        </Button>
+        <Button
+          variant="outlined"
+          color="primary"
+          onClick={() => call(true)}
+          disabled={busy}
+        >
+          Preview changes
+        </Button>
+        <Button
+          variant="contained"
+          color="primary"
+          onClick={() => call(false)}
+          disabled={busy || !preview || !preview.changes.length}
+        >
+          Save
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** Effective values, history and secret keys of a component in one environment. */
+export function EnvironmentConfig({
+  environment,
+  component,
+}: {
+  environment: string;
+  component: string;
+}) {
+  const api = useApi(stagecraftApiRef);
+  const [editing, setEditing] = useState(false);
+  const canUpdate = usePermission({
+    permission: configUpdatePermission,
+    resourceRef: environment,
+  });
+  const state = useAsyncRetry(async () => {
+    const [config, history, secrets] = await Promise.all([
+      api.getConfig(environment, component),
+      api.getConfigHistory(environment, component),
+      api.listSecrets(environment, component),
+    ]);
+    return { config, history, secrets };
+  }, [api, environment, component]);
+
+  if (state.loading) return <Progress />;
+  if (state.error) return <ResponseErrorPanel error={state.error} />;
+  const { config, history, secrets } = state.value!;
+  const componentLayer =
+    config.layers.find(l => l.layer === 'component')?.values ?? {};
+  const keys = Object.keys(config.values).sort();
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} md={7}>
+        <InfoCard
+          title={`Effective configuration (${config.version})`}
+          action={
+            canUpdate.allowed ? (
+              <Button
+                variant="outlined"
+                color="primary"
+                onClick={() => setEditing(true)}
+              >
+                Edit
+              </Button>
+            ) : (
+              <Tooltip
+                title={`You may not change configuration in ${environment}`}
+              >
+                <span>
+                  <Button variant="outlined" disabled>
+                    Edit
+                  </Button>
+                </span>
+              </Tooltip>
+            )
+          }
+        >
+          {keys.length ? (
+            <Table size="small" aria-label="effective configuration">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Key</TableCell>
+                  <TableCell>Value</TableCell>
+                  <TableCell>From</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {keys.map(k => (
+                  <TableRow key={k}>
+                    <TableCell>{k}</TableCell>
+                    <TableCell>{show(config.values[k])}</TableCell>
+                    <TableCell>{layerOf(config, k)}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          ) : (
+            <Typography variant="body2">
+              No values set in {environment}. Use Edit to add one; the workload
+              spec's own variables still apply.
+            </Typography>
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={5}>
+        <InfoCard title="Secrets">
+          {secrets.length ? (
+            <Table size="small" aria-label="secrets">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Key</TableCell>
+                  <TableCell>Version</TableCell>
+                  <TableCell>Updated</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {secrets.map(s => (
+                  <TableRow key={s.key}>
+                    <TableCell>{s.key}</TableCell>
+                    <TableCell>v{s.version}</TableCell>
+                    <TableCell>
+                      {s.updatedBy} {relativeTime(s.updatedAt)}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          ) : (
+            <Typography variant="body2">
+              No secrets. Set one with PUT /api/stagecraft/secrets or the
+              stagecraft:config:set template action; values are write-only and
+              never shown.
+            </Typography>
+          )}
+        </InfoCard>
+        <Box mt={3}>
+          <InfoCard title="History">
+            {history.length ? (
+              <Table size="small" aria-label="config history">
+                <TableBody>
+                  {history.map(v => (
+                    <TableRow key={`${v.scope}#${v.version}`}>
+                      <TableCell>v{v.version}</TableCell>
+                      <TableCell>
+                        <Typography variant="body2">
+                          {v.message ?? '(no message)'}
+                        </Typography>
+                        <Typography variant="caption" color="textSecondary">
+                          {v.actor} {relativeTime(v.at)} · changed{' '}
+                          {v.changed.join(', ') || 'nothing'}
+                        </Typography>
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            ) : (
+              <Typography variant="body2">No versions yet.</Typography>
+            )}
+          </InfoCard>
+        </Box>
+      </Grid>
+      {editing && (
+        <EditDialog
+          environment={environment}
+          component={component}
+          current={componentLayer}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            state.retry();
+          }}
+        />
+      )}
+    </Grid>
+  );
+}
+
+/** Entity content "Config" of a Component. @public */
+export function ConfigContent() {
+  const { entity } = useEntity();
+  const environments = useEnvironments();
+  const system = fullRef(
+    (entity.spec as { system?: string } | undefined)?.system,
+    'system',
+  );
+  const envs = useMemo(
+    () =>
+      orderByPipeline(
+        (environments.value ?? []).filter(e => system && e.system === system),
+      ),
+    [environments.value, system],
+  );
+  const [selected, setSelected] = useState(0);
+  if (!entity.metadata.annotations?.[ANNOTATIONS.workload]) {
+    return <NoWorkloadEmptyState />;
+  }
+  if (environments.loading) return <Progress />;
+  if (environments.error) {
+    return <ResponseErrorPanel error={environments.error} />;
+  }
+  if (!envs.length) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No environments to configure"
+        description={`Configuration is per environment. Create an environment for ${
+          system ?? 'this component’s system (set spec.system first)'
+        } with the Stagecraft environment template.`}
+      />
+    );
+  }
+  const env = envs[Math.min(selected, envs.length - 1)];
+  return (
+    <>
+      <Tabs
+        value={Math.min(selected, envs.length - 1)}
+        onChange={(_, v) => setSelected(v)}
+        indicatorColor="primary"
+        style={{ marginBottom: 16 }}
+      >
+        {envs.map(e => (
+          <Tab key={e.name} label={e.name} />
+        ))}
+      </Tabs>
+      <EnvironmentConfig
+        key={env.name}
+        environment={env.name}
+        component={stringifyEntityRef(entity)}
+      />
+    </>
+  );
+}

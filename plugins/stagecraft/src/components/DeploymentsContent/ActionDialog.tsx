@@ -1,0 +1,248 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import type {
+  DeploymentRevision,
+  DeployResult,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import { stagecraftApiRef } from '../../api/StagecraftApi';
+import { DiffView } from '../common/DiffView';
+import { imageTag, relativeTime } from '../common/environments';
+
+/** What the dialog does. */
+export type DeploymentAction =
+  | { kind: 'deploy'; environment: string; currentImage?: string }
+  | {
+      kind: 'promote';
+      from: string;
+      to: string;
+      release?: string;
+      image?: string;
+    }
+  | { kind: 'rollback'; environment: string; currentRevision?: number };
+
+/** The environment an action changes. */
+export const targetOf = (a: DeploymentAction) =>
+  a.kind === 'promote' ? a.to : a.environment;
+
+const titles = {
+  deploy: (a: DeploymentAction) => `Deploy to ${targetOf(a)}`,
+  promote: (a: DeploymentAction) =>
+    a.kind === 'promote' ? `Promote ${a.from} → ${a.to}` : '',
+  rollback: (a: DeploymentAction) => `Roll back ${targetOf(a)}`,
+};
+
+const confirmLabels = {
+  deploy: 'Deploy',
+  promote: 'Promote',
+  rollback: 'Roll back',
+};
+
+function revisionLabel(r: DeploymentRevision) {
+  return `#${r.revision} · ${imageTag(r.image)} · ${r.releaseId} · ${
+    r.action
+  } by ${r.actor.replace(/^user:default\//, '')} ${relativeTime(r.at)}`;
+}
+
+/**
+ * Deploy, promote or roll back: choose, preview the server-side dry run's
+ * diff, then confirm. Nothing is written before the confirmation.
+ */
+export function ActionDialog({
+  componentRef,
+  action,
+  onClose,
+  onDone,
+}: {
+  componentRef: string;
+  action: DeploymentAction;
+  onClose: () => void;
+  onDone: (action: DeploymentAction, result: DeployResult) => void;
+}) {
+  const api = useApi(stagecraftApiRef);
+  const [image, setImage] = useState('');
+  const [history, setHistory] = useState<DeploymentRevision[]>();
+  const [revision, setRevision] = useState<number | ''>('');
+  const [preview, setPreview] = useState<DeployResult>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+
+  const run = useCallback(
+    (dryRun: boolean): Promise<DeployResult> => {
+      switch (action.kind) {
+        case 'deploy':
+          return api.deploy(componentRef, {
+            environment: action.environment,
+            ...(image.trim() && { image: image.trim() }),
+            dryRun,
+          });
+        case 'promote':
+          return api.promote(componentRef, {
+            from: action.from,
+            to: action.to,
+            dryRun,
+          });
+        default:
+          return api.rollback(componentRef, {
+            environment: action.environment,
+            ...(revision !== '' && { revision }),
+            dryRun,
+          });
+      }
+    },
+    [api, action, componentRef, image, revision],
+  );
+
+  const doPreview = useCallback(async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setPreview(await run(true));
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  }, [run]);
+
+  // rollback: the revisions to choose from (not the current one)
+  useEffect(() => {
+    if (action.kind !== 'rollback') return;
+    api.getHistory(componentRef, action.environment).then(items => {
+      const choices = items.filter(r => r.revision !== action.currentRevision);
+      setHistory(choices);
+      const current = items.find(r => r.revision === action.currentRevision);
+      const previous = choices.find(r => r.releaseId !== current?.releaseId);
+      if (previous) setRevision(previous.revision);
+    }, setError);
+  }, [api, action, componentRef]);
+
+  // promote has nothing to choose: preview at once
+  useEffect(() => {
+    if (action.kind === 'promote') doPreview();
+    // only when the dialog opens
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await run(false);
+      onDone(action, result);
+    } catch (e) {
+      setError(e as Error);
+      setBusy(false);
+    }
+  };
+
+  const changeInput = () => setPreview(undefined);
+
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} maxWidth="md" fullWidth>
+      <DialogTitle>{titles[action.kind](action)}</DialogTitle>
+      <DialogContent>
+        {action.kind === 'deploy' && (
+          <TextField
+            label="Image or tag"
+            placeholder={action.currentImage ?? 'ghcr.io/acme/app:1.2.0'}
+            helperText={`A tag (e.g. 1.0.1) replaces the tag of the workload's image; empty deploys the workload as it is${
+              action.currentImage ? ` (running: ${action.currentImage})` : ''
+            }.`}
+            value={image}
+            onChange={e => {
+              setImage(e.target.value);
+              changeInput();
+            }}
+            fullWidth
+            margin="normal"
+            inputProps={{ 'aria-label': 'Image or tag' }}
+          />
+        )}
+        {action.kind === 'promote' && (
+          <Typography variant="body2" gutterBottom>
+            Deploys the exact release running in {action.from}
+            {action.release
+              ? ` (${action.release}, ${action.image})`
+              : ''} to {action.to}.
+          </Typography>
+        )}
+        {action.kind === 'rollback' && history && !history.length && (
+          <Alert severity="info">
+            There is no earlier revision of this component in{' '}
+            {action.environment} to roll back to.
+          </Alert>
+        )}
+        {action.kind === 'rollback' && !!history?.length && (
+          <TextField
+            select
+            label="Revision"
+            value={revision}
+            onChange={e => {
+              setRevision(Number(e.target.value));
+              changeInput();
+            }}
+            fullWidth
+            margin="normal"
+            SelectProps={{ inputProps: { 'aria-label': 'Revision' } }}
+          >
+            {history.map(r => (
+              <MenuItem key={r.revision} value={r.revision}>
+                {revisionLabel(r)}
+              </MenuItem>
+            ))}
+          </TextField>
+        )}
+        {busy && <LinearProgress />}
+        {error && (
+          <Alert severity="error" style={{ marginTop: 8 }}>
+            {error.message}
+          </Alert>
+        )}
+        {preview && (
+          <>
+            <Typography variant="subtitle2" style={{ marginTop: 8 }}>
+              Dry run: release {preview.release.id} ({preview.release.image})
+            </Typography>
+            <DiffView
+              diff={preview.diff}
+              emptyText="No changes: the environment already runs this release."
+            />
+          </>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={busy}>
+          Cancel
+        </Button>
+        {!preview && action.kind !== 'promote' && (
+          <Button
+            color="primary"
+            variant="outlined"
+            onClick={doPreview}
+            disabled={busy || (action.kind === 'rollback' && revision === '')}
+          >
+            Preview changes
+          </Button>
+        )}
+        <Button
+          color="primary"
+          variant="contained"
+          onClick={confirm}
+          disabled={busy || !preview}
+        >
+          {confirmLabels[action.kind]}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,1 @@
+export { DeploymentsContent, NoWorkloadEmptyState } from './DeploymentsContent';

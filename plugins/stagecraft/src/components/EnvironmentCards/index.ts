@@ -1,0 +1,2 @@
+export { EnvironmentWorkloadsCard } from './EnvironmentWorkloadsCard';
+export { EnvironmentResourcesCard } from './EnvironmentResourcesCard';
