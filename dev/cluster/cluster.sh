@@ -517,10 +517,20 @@ rules:
 - apiGroups: [networking.k8s.io]
   resources: [ingresses]
   verbs: [get, list, watch, create, patch, update, delete]
-# secrets are write-only for Stagecraft: it may create and patch them, never read them
+# secrets are write-only for Stagecraft: it may create, patch and delete them
+# (generated resource passwords, deprovisioning), never read them
 - apiGroups: [""]
   resources: [secrets]
-  verbs: [create, patch]
+  verbs: [create, patch, delete]
+# resources workloads request: the manifests driver's StatefulSets, and the
+# claims of the claim driver (here the test claim kind of the integration
+# suite; grant the kinds your claim definitions use)
+- apiGroups: [apps]
+  resources: [statefulsets]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [database.example.org]
+  resources: [postgresqlinstances]
+  verbs: [get, list, watch, create, patch, update, delete]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -542,6 +552,8 @@ cmd_up() {
   for name in "${components[@]}"; do is_running "$name" && running=$((running + 1)); done
   if ((running == ${#components[@]})) && readyz; then
     log "already up"
+    # keep Stagecraft's RBAC current (it grows with the features)
+    rbac_yaml | kubectl_admin apply -f - >/dev/null
     print_access
     return 0
   elif ((running > 0)); then

@@ -54,6 +54,65 @@ export interface Config {
       /** Allow promoting across more than one tier, e.g. development → production (default false). */
       allowTierSkip?: boolean;
     };
+    /**
+     * The offline publish target of the software templates: generated files
+     * stored by Stagecraft and served (without a token, read-only) at
+     * /api/stagecraft/sources/<repo>/<path> for the catalog to register.
+     * For local demos without a reachable SCM; off by default.
+     */
+    localSources?: {
+      enabled?: boolean;
+    };
+    /** The guarded apply (`POST /environments/:name/apply`, scaffolder `kubernetes:apply`). */
+    apply?: {
+      /**
+       * Kinds that may be applied, as `Kind` (core group) or `Kind.group`,
+       * e.g. ConfigMap, Service, Deployment.apps. Empty or absent allows
+       * nothing. Namespaces, RBAC, quotas, policies and cluster-scoped kinds
+       * are refused whatever this says.
+       */
+      allowedKinds?: string[];
+    };
+    /**
+     * Infrastructure workloads request (Score `resources`): which driver
+     * provisions a resource type where. Backend modules may add drivers and
+     * definitions through `stagecraftResourcesExtensionPoint`.
+     */
+    resources?: {
+      /** How long a deploy waits for its resources to be ready, in seconds (default 180). */
+      readyTimeoutSeconds?: number;
+      /**
+       * Resource definitions: a `type` (and optional criteria) → a driver and
+       * its params. The most specific match wins (class, then environment,
+       * component, environment type); no match refuses the deploy. Templates
+       * in params are written `{{ name }}`, `{{ namespace }}`,
+       * `{{ environment }}`, `{{ params.<key> }}`.
+       */
+      definitions?: Array<{
+        /** A name for messages and listings. */
+        id?: string;
+        /** Score resource type, e.g. postgres. */
+        type: string;
+        /** Only requests of this Score class. */
+        class?: string;
+        /** Only environments of this type (stagecraft.environmentTypes[].name). */
+        environmentType?: string;
+        /** Only this environment. */
+        environment?: string;
+        /** Only this component, e.g. component:default/checkout. */
+        component?: string;
+        /** manifests, claim, existing, or a driver added by a module. */
+        driver: string;
+        /**
+         * The driver's params. manifests: `template` (postgres, redis) or
+         * `manifests` + `secret` + `outputs`; claim: `apiVersion`, `kind`,
+         * `spec`, `connectionSecret`, `outputs`; existing: `secretName`,
+         * `configMapName`, `outputs`. All: `defaults` (the params a
+         * workload may set).
+         */
+        params?: { [key: string]: any };
+      }>;
+    };
     /** How long deleting an environment waits for its namespace to go, in seconds (default 180). */
     deleteTimeoutSeconds?: number;
     /**

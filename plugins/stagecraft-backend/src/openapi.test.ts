@@ -29,13 +29,16 @@ describe('openapi.yaml', () => {
       deployments: {} as never,
       config: {} as never,
       secrets: {} as never,
+      resources: {} as never,
+      manifests: {} as never,
       healthTimeoutMs: 1000,
     });
     const served = (router as unknown as { stack: any[] }).stack
       .filter(layer => layer.route)
       .flatMap(layer =>
         Object.keys(layer.route.methods).map(
-          m => `${m.toUpperCase()} ${layer.route.path}`,
+          // `:path(*)` (a wildcard) is `{path}` in OpenAPI
+          m => `${m.toUpperCase()} ${layer.route.path.replace('(*)', '')}`,
         ),
       )
       .sort();

@@ -23,6 +23,15 @@ import { EnvironmentFeed } from './domain/environments/feed';
 import { EnvironmentRecord, systemClock } from './domain/ports';
 import { hostFor, readEnvironmentTypes } from './environmentTypes';
 import { createRouter } from './router';
+import {
+  ResourceDefinition,
+  ResourceDriver,
+  stagecraftResourcesExtensionPoint,
+} from '@stagecraft/backstage-plugin-stagecraft-node';
+import { ResourceService } from './domain/resources/ResourceService';
+import { readResourceDefinitions, resourceDrivers } from './resourceConfig';
+import { ManifestService } from './domain/manifests/ManifestService';
+import { SourceService } from './domain/sources/SourceService';
 import { PermissionsAuthorizer } from './services/PermissionsAuthorizer';
 import { StoreAuditor } from './services/StoreAuditor';
 import { DatabaseStore } from './store/DatabaseStore';
@@ -44,6 +53,14 @@ export const environmentResourceRef = createPermissionResourceRef<
 export const stagecraftPlugin = createBackendPlugin({
   pluginId: 'stagecraft',
   register(env) {
+    // resource drivers and definitions added by backend modules
+    const moduleDrivers: ResourceDriver[] = [];
+    const moduleDefinitions: ResourceDefinition[] = [];
+    env.registerExtensionPoint(stagecraftResourcesExtensionPoint, {
+      addResourceDriver: (...drivers) => void moduleDrivers.push(...drivers),
+      addResourceDefinitions: (...definitions) =>
+        void moduleDefinitions.push(...definitions),
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -78,7 +95,27 @@ export const stagecraftPlugin = createBackendPlugin({
         });
         const authorizer = new PermissionsAuthorizer(deps.permissions);
         const auditor = new StoreAuditor(store, deps.auditor, systemClock);
+        const drivers = resourceDrivers(moduleDrivers);
+        const resources = new ResourceService({
+          gateway,
+          store,
+          environments: store,
+          authorizer,
+          auditor,
+          clock: systemClock,
+          drivers,
+          definitions: readResourceDefinitions(
+            config,
+            drivers,
+            moduleDefinitions,
+          ),
+          readyTimeoutMs:
+            (config.getOptionalNumber(
+              'stagecraft.resources.readyTimeoutSeconds',
+            ) ?? 180) * 1000,
+        });
         const environments = new EnvironmentService({
+          resources,
           gateway,
           store,
           authorizer,
@@ -124,6 +161,7 @@ export const stagecraftPlugin = createBackendPlugin({
           clock: systemClock,
         });
         const deployments = new DeploymentService({
+          resources,
           config: configuration,
           secrets,
           gateway,
@@ -145,6 +183,20 @@ export const stagecraftPlugin = createBackendPlugin({
           allowTierSkip:
             config.getOptionalBoolean('stagecraft.promotion.allowTierSkip') ??
             false,
+        });
+        const sources = config.getOptionalBoolean(
+          'stagecraft.localSources.enabled',
+        )
+          ? new SourceService({ store, auditor, clock: systemClock })
+          : undefined;
+        const manifests = new ManifestService({
+          gateway,
+          store,
+          authorizer,
+          auditor,
+          allowedKinds:
+            config.getOptionalStringArray('stagecraft.apply.allowedKinds') ??
+            [],
         });
         logger.info(
           `Stagecraft: ${
@@ -204,6 +256,9 @@ export const stagecraftPlugin = createBackendPlugin({
             deployments,
             config: configuration,
             secrets,
+            resources,
+            manifests,
+            sources,
             healthTimeoutMs:
               config.getOptionalNumber('stagecraft.healthTimeoutMs') ?? 3000,
           }),
@@ -211,6 +266,14 @@ export const stagecraftPlugin = createBackendPlugin({
         // Load balancers and the local scripts probe health without a token;
         // it reveals cluster names and reachability only, never URLs or tokens.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        if (sources) {
+          // the catalog's UrlReader fetches registered locations without a
+          // token; only enabled for the offline demo (stagecraft.localSources)
+          httpRouter.addAuthPolicy({
+            path: '/sources',
+            allow: 'unauthenticated',
+          });
+        }
       },
     });
   },

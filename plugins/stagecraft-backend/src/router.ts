@@ -11,6 +11,9 @@ import type { DeploymentService } from './domain/deployments/DeploymentService';
 import type { ConfigService } from './domain/config/ConfigService';
 import type { SecretService } from './domain/config/SecretService';
 import type { EnvironmentTypeSpec } from './domain/environments/types';
+import type { ResourceService } from './domain/resources/ResourceService';
+import type { ManifestService } from './domain/manifests/ManifestService';
+import type { SourceService } from './domain/sources/SourceService';
 
 /**
  * Translates HTTP to use cases and nothing else: validation, permissions,
@@ -26,6 +29,10 @@ export async function createRouter(options: {
   deployments: DeploymentService;
   config: ConfigService;
   secrets: SecretService;
+  resources: ResourceService;
+  manifests: ManifestService;
+  /** The offline publish target; absent unless stagecraft.localSources.enabled. */
+  sources?: SourceService;
   healthTimeoutMs: number;
 }): Promise<express.Router> {
   const {
@@ -110,6 +117,11 @@ export async function createRouter(options: {
     const who = await actor(req);
     const progress = (msg: string) =>
       logger.info(`environment ${req.params.name}: ${msg}`);
+    if (req.body?.dryRun === true) {
+      await environments.delete(who, req.params.name, req.body, progress);
+      res.status(200).json({ name: req.params.name, dryRun: true });
+      return;
+    }
     if (req.query.wait === 'false') {
       // the checks (name, permission, confirmation) answer before the 202
       const outcome = environments
@@ -135,6 +147,60 @@ export async function createRouter(options: {
       await environments.delete(who, req.params.name, req.body, progress);
     }
     res.status(204).end();
+  });
+
+  router.post('/environments/:name/apply', async (req, res) => {
+    const result = await options.manifests.apply(
+      await actor(req),
+      req.params.name,
+      req.body,
+    );
+    res
+      .status(result.dryRun || !result.changed.length ? 200 : 201)
+      .json(result);
+  });
+
+  router.put('/sources/:repo', async (req, res) => {
+    if (!options.sources) {
+      res.status(404).json({
+        error: {
+          name: 'NotFoundError',
+          message:
+            'local sources are disabled (stagecraft.localSources.enabled)',
+        },
+      });
+      return;
+    }
+    res.json(
+      await options.sources.publish(
+        await actor(req),
+        req.params.repo,
+        req.body,
+      ),
+    );
+  });
+
+  // read by the catalog's UrlReader (no token): files as plain text
+  router.get('/sources/:repo/:path(*)', async (req, res) => {
+    if (!options.sources) {
+      res.status(404).end();
+      return;
+    }
+    const content = await options.sources.read(
+      req.params.repo,
+      req.params.path,
+    );
+    res
+      .type('text/plain; charset=utf-8')
+      .set('X-Content-Type-Options', 'nosniff')
+      .send(content);
+  });
+
+  // resources provisioned in an environment and who asked for them
+  router.get('/environments/:name/resources', async (req, res) => {
+    res.json({
+      items: await options.resources.list(await actor(req), req.params.name),
+    });
   });
 
   router.get('/environments/:name/audit', async (req, res) => {

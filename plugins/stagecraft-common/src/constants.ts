@@ -28,6 +28,10 @@ export const ANNOTATIONS = {
   configSchema: 'stagecraft.io/config-schema',
   /** The stock Kubernetes plugin's id annotation, kept compatible. */
   kubernetesId: 'backstage.io/kubernetes-id',
+  /** On what a template run created: the scaffolder task that created it. */
+  scaffolderTask: 'stagecraft.io/scaffolder-task',
+  /** On what a template run created: the template it ran. */
+  template: 'stagecraft.io/template',
 } as const;
 
 /** Labels Stagecraft puts on every Kubernetes object it manages. @public */
@@ -39,6 +43,10 @@ export const LABELS = {
   environment: 'stagecraft.io/environment',
   tier: 'stagecraft.io/tier',
   kubernetesId: 'backstage.io/kubernetes-id',
+  /** On every object of a provisioned resource: the resource's name. */
+  resource: 'stagecraft.io/resource',
+  /** On every object of a provisioned resource: its type (`postgres`…). */
+  resourceType: 'stagecraft.io/resource-type',
 } as const;
 
 /** Value of `app.kubernetes.io/managed-by` on objects Stagecraft owns. @public */

@@ -1,3 +1,5 @@
+import type { Origin } from './environments';
+
 /** An immutable snapshot of what runs: content-hashed, never changed. @public */
 export interface Release {
   /** `r-` + 12 hex characters of the content hash. */
@@ -39,6 +41,8 @@ export interface DeploymentRevision {
   configVersion?: string;
   /** Unified diff of what the apply changed (truncated at 64 KiB). */
   diff?: string;
+  /** The template run that made this revision, when one did. */
+  origin?: Origin;
 }
 
 /** Body of `POST /components/:ref/deploy`. @public */
@@ -51,6 +55,8 @@ export interface DeployRequest {
   replicas?: number;
   /** Server-side dry run: returns the diff, changes nothing. */
   dryRun?: boolean;
+  /** The template run asking (recorded on the revision). */
+  origin?: Origin;
 }
 
 /** What a deploy, promote or rollback returns. @public */

@@ -26,6 +26,19 @@ export interface EnvironmentObjectStatus {
   present: boolean;
 }
 
+/**
+ * What created something: the scaffolder task (and its template) a change
+ * came from, so a template run's environments and deployments can be found
+ * and torn down later.
+ * @public
+ */
+export interface Origin {
+  /** Scaffolder task id. */
+  taskId: string;
+  /** Entity ref of the template, e.g. `template:default/preview-environment`. */
+  template?: string;
+}
+
 /** An environment Stagecraft provisions, as the API returns it. @public */
 export interface Environment {
   /** DNS-1123 label, unique across clusters; also the catalog entity name. */
@@ -50,6 +63,8 @@ export interface Environment {
   createdBy: string;
   createdAt: string;
   updatedAt: string;
+  /** The template run that created it, when one did. */
+  origin?: Origin;
 }
 
 /** Body of `POST /api/stagecraft/environments`. @public */
@@ -68,6 +83,30 @@ export interface CreateEnvironmentRequest {
   ttl?: string;
   /** Overrides of the type's quota. */
   quota?: Partial<EnvironmentQuota>;
+  /** Validate and check permissions only; change nothing. */
+  dryRun?: boolean;
+  /** The template run asking (recorded on the environment and its entity). */
+  origin?: Origin;
+}
+
+/** Body of `POST /api/stagecraft/environments/:name/apply` (the guarded apply). @public */
+export interface ApplyManifestsRequest {
+  /** YAML (documents separated by `---`) or an array of objects. */
+  manifests: string | object[];
+  dryRun?: boolean;
+  origin?: Origin;
+}
+
+/** What a guarded apply did (or, for a dry run, would do). @public */
+export interface ApplyManifestsResult {
+  dryRun: boolean;
+  environment: string;
+  namespace: string;
+  objects: Array<{ apiVersion: string; kind: string; name: string }>;
+  /** `Kind/name` of the objects the apply changed (empty for a dry run). */
+  changed: string[];
+  /** Unified diff of live vs desired. */
+  diff: string;
 }
 
 /** Body of `PATCH /api/stagecraft/environments/:name`. @public */
@@ -82,6 +121,8 @@ export interface UpdateEnvironmentRequest {
 export interface DeleteEnvironmentRequest {
   /** Must equal the environment name to delete a production-tier environment. */
   confirm?: string;
+  /** Check permission and confirmation only; delete nothing. */
+  dryRun?: boolean;
 }
 
 /**
@@ -113,6 +154,12 @@ export function toEnvironmentEntity(env: Environment): EnvironmentEntity {
       namespace: 'default',
       annotations: {
         [ANNOTATIONS.managed]: 'true',
+        ...(env.origin && {
+          [ANNOTATIONS.scaffolderTask]: env.origin.taskId,
+          ...(env.origin.template && {
+            [ANNOTATIONS.template]: env.origin.template,
+          }),
+        }),
       },
     },
     spec: {

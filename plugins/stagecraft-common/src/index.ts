@@ -11,3 +11,4 @@ export * from './environments';
 export * from './deployments';
 export * from './health';
 export * from './permissions';
+export * from './resources';

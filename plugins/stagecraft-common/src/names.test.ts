@@ -3,6 +3,8 @@ import {
   validateDnsLabel,
   validateDnsSubdomain,
   ValidationError,
+  validateLabelValue,
+  validateMetadataKey,
 } from './names';
 
 describe('DNS-1123 names', () => {
@@ -62,5 +64,47 @@ describe('DNS-1123 names', () => {
     expect((caught as ValidationError).errors).toEqual([
       expect.objectContaining({ field: 'environment' }),
     ]);
+  });
+});
+
+describe('label and annotation keys and values', () => {
+  it.each(['team', 'app.kubernetes.io/name', 'acme.com/cost-center'])(
+    'accepts the key %s',
+    key => {
+      expect(validateMetadataKey(key, 'labels')).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['kubernetes.io/metadata.name', 'reserved prefix "kubernetes.io/"'],
+    [
+      'node-role.kubernetes.io/control-plane',
+      'reserved prefix "kubernetes.io/"',
+    ],
+    ['pod-security.kubernetes.io/enforce', 'reserved prefix'],
+    ['k8s.io/x', 'reserved prefix "k8s.io/"'],
+    ['stagecraft.io/environment', 'reserved prefix "stagecraft.io/"'],
+    [
+      'app.kubernetes.io/managed-by',
+      'reserved prefix "app.kubernetes.io/managed-by"',
+    ],
+    ['Bad Key', 'is not a valid key'],
+    [`${'a'.repeat(64)}`, 'is not a valid key'],
+    ['UPPER_prefix.com/x', 'is not a valid key'],
+    ['-leading', 'is not a valid key'],
+  ])('refuses the key %s', (key, problem) => {
+    expect(validateMetadataKey(key, 'labels')?.message).toContain(problem);
+  });
+
+  it.each([
+    ['', true],
+    ['v1.2_3-x', true],
+    ['a'.repeat(63), true],
+    ['a'.repeat(64), false],
+    ['has space', false],
+    ['-lead', false],
+    [42, false],
+  ])('value %j valid: %s', (value, ok) => {
+    expect(validateLabelValue(value, 'labels.x') === undefined).toBe(ok);
   });
 });

@@ -105,3 +105,92 @@ export function assertDnsLabel(value: unknown, field: string): string {
   if (error) throw new ValidationError([error]);
   return value as string;
 }
+
+/**
+ * Label and annotation key prefixes only Kubernetes and Stagecraft may set:
+ * user input that tries to set them is refused (they steer admission, pod
+ * security and Stagecraft's own ownership checks).
+ * @public
+ */
+export const RESERVED_KEY_PREFIXES = [
+  'kubernetes.io/',
+  'k8s.io/',
+  'pod-security.kubernetes.io/',
+  'stagecraft.io/',
+  'app.kubernetes.io/managed-by',
+] as const;
+
+/** Which reserved prefix a key falls under (sub-domains included), if any. */
+function reservedPrefixOf(
+  key: string,
+  prefix: string | undefined,
+): string | undefined {
+  if (key.toLowerCase() === 'app.kubernetes.io/managed-by') {
+    return 'app.kubernetes.io/managed-by';
+  }
+  // app.kubernetes.io/* are the recommended labels users set themselves
+  if (prefix === undefined || prefix === 'app.kubernetes.io') return undefined;
+  return RESERVED_KEY_PREFIXES.find(
+    p =>
+      p.endsWith('/') &&
+      (prefix === p.slice(0, -1) || prefix.endsWith(`.${p.slice(0, -1)}`)),
+  );
+}
+
+const KEY_NAME_RE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE_RE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
+/**
+ * The problem with a label or annotation key (`[prefix/]name`, the prefix a
+ * DNS subdomain, the name up to 63 characters), or with a reserved prefix;
+ * undefined when it is fine.
+ * @public
+ */
+export function validateMetadataKey(
+  key: string,
+  field: string,
+): FieldError | undefined {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const reserved = reservedPrefixOf(key, prefix?.toLowerCase());
+  if (reserved) {
+    return {
+      field,
+      message: `${field} "${key}" uses the reserved prefix "${reserved}", which only Kubernetes and Stagecraft may set`,
+    };
+  }
+  if (
+    name.length === 0 ||
+    name.length > DNS1123_LABEL_MAX ||
+    !KEY_NAME_RE.test(name) ||
+    (prefix !== undefined && validateDnsSubdomain(prefix, field))
+  ) {
+    return {
+      field,
+      message: `${field} "${key.slice(
+        0,
+        80,
+      )}" is not a valid key: an optional DNS subdomain prefix and "/", then up to 63 letters, digits, "-", "_" or "."`,
+    };
+  }
+  return undefined;
+}
+
+/** The problem with a label value (up to 63 characters), if any. @public */
+export function validateLabelValue(
+  value: unknown,
+  field: string,
+): FieldError | undefined {
+  if (
+    typeof value === 'string' &&
+    value.length <= DNS1123_LABEL_MAX &&
+    LABEL_VALUE_RE.test(value)
+  ) {
+    return undefined;
+  }
+  return {
+    field,
+    message: `${field} must be a label value: up to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`,
+  };
+}

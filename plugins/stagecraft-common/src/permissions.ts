@@ -115,6 +115,28 @@ export const secretUpdatePermission: ResourcePermission<
   resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
 });
 
+/**
+ * Provision (or bind) the resources a workload requests in an environment,
+ * checked on every deploy, promote and rollback of a workload with resources.
+ * @public
+ */
+export const resourceProvisionPermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.resource.provision',
+  attributes: { action: 'create' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/** List the resources provisioned in an environment and who asked for them. @public */
+export const resourceReadPermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.resource.read',
+  attributes: { action: 'read' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
 /** Every Stagecraft permission, for registration and policy tooling. @public */
 export const stagecraftPermissions = [
   environmentCreatePermission,
@@ -128,4 +150,6 @@ export const stagecraftPermissions = [
   configReadPermission,
   configUpdatePermission,
   secretUpdatePermission,
+  resourceProvisionPermission,
+  resourceReadPermission,
 ];

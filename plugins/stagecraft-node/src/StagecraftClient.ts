@@ -5,6 +5,8 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ApplyManifestsRequest,
+  ApplyManifestsResult,
   CreateEnvironmentRequest,
   DeleteEnvironmentRequest,
   DeployRequest,
@@ -12,6 +14,7 @@ import type {
   Environment,
   EnvironmentDeployment,
   HealthResponse,
+  Origin,
   SecretKeyInfo,
   UpdateEnvironmentRequest,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
@@ -126,7 +129,7 @@ export class StagecraftClient {
   /** Deploys the exact release running in `from` to the next environment. */
   async promote(
     componentRef: string,
-    request: { from: string; to?: string; dryRun?: boolean },
+    request: { from: string; to?: string; dryRun?: boolean; origin?: Origin },
     options: StagecraftRequestOptions,
   ): Promise<DeployResult> {
     return this.request<DeployResult>(
@@ -144,6 +147,7 @@ export class StagecraftClient {
       revision?: number;
       releaseId?: string;
       dryRun?: boolean;
+      origin?: Origin;
     },
     options: StagecraftRequestOptions,
   ): Promise<DeployResult> {
@@ -187,6 +191,44 @@ export class StagecraftClient {
     });
   }
 
+  /**
+   * The guarded apply: namespaced objects of allow-listed kinds into an
+   * environment's namespace (the backend refuses everything else).
+   */
+  async applyManifests(
+    environment: string,
+    request: ApplyManifestsRequest,
+    options: StagecraftRequestOptions,
+  ): Promise<ApplyManifestsResult> {
+    return this.request<ApplyManifestsResult>(
+      'POST',
+      `/environments/${encodeURIComponent(environment)}/apply`,
+      { ...options, body: request },
+    );
+  }
+
+  /**
+   * Publishes the files of a generated repository to Stagecraft's local
+   * sources (the offline publish target) and returns where the catalog reads
+   * them from.
+   */
+  async publishSource(
+    repo: string,
+    request: { files: Record<string, string>; origin?: Origin },
+    options: StagecraftRequestOptions,
+  ): Promise<{ repo: string; files: string[]; baseUrl: string }> {
+    const result = await this.request<{ repo: string; files: string[] }>(
+      'PUT',
+      `/sources/${encodeURIComponent(repo)}`,
+      { ...options, body: request },
+    );
+    const external = await this.discovery.getExternalBaseUrl('stagecraft');
+    return {
+      ...result,
+      baseUrl: `${external}/sources/${encodeURIComponent(repo)}`,
+    };
+  }
+
   /** The component in every environment it is deployed in (status from the watch cache). */
   async getDeployments(
     componentRef: string,
@@ -222,7 +264,12 @@ export class StagecraftClient {
         options.body !== undefined ? JSON.stringify(options.body) : undefined,
     });
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      // the backend's own message names the field or the refusal; it is what
+      // a task log or a caller needs, not "Request failed with 400"
+      const error = await ResponseError.fromResponse(response);
+      const reason = error.body?.error?.message;
+      if (reason) error.message = `${reason} (HTTP ${response.status})`;
+      throw error;
     }
     if (response.status === 204) {
       return undefined as T;

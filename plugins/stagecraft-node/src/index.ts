@@ -7,3 +7,17 @@
 export { StagecraftClient } from './StagecraftClient';
 export type { StagecraftRequestOptions } from './StagecraftClient';
 export { stagecraftClientServiceRef } from './services';
+export { stagecraftResourcesExtensionPoint } from './resources';
+export type {
+  ResourceCluster,
+  ResourceDefinition,
+  ResourceDriver,
+  ResourceDriverContext,
+  ResourceObject,
+  ResourceObjectRef,
+  ResourceOutputs,
+  ResourceOutputValue,
+  ResourceStatus,
+  SecretOutputRef,
+  StagecraftResourcesExtensionPoint,
+} from './resources';

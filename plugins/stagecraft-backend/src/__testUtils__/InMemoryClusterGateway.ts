@@ -5,6 +5,17 @@ import type {
   KubeObjectRef,
 } from '../domain/ports';
 
+/** Kinds the fake treats as cluster-scoped; the rest are namespaced. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'StorageClass',
+  'CustomResourceDefinition',
+]);
+
 const keyOf = (cluster: string, r: KubeObjectRef) =>
   `${cluster}|${r.apiVersion}|${r.kind}|${r.namespace ?? ''}|${r.name}`;
 
@@ -26,6 +37,14 @@ export class InMemoryClusterGateway implements ClusterGateway {
 
   listClusters() {
     return this.clusters.map(name => ({ name }));
+  }
+
+  async kindScope(cluster: string, apiVersion: string, kind: string) {
+    this.check(cluster);
+    if (apiVersion.startsWith('unknown.example')) return undefined;
+    return CLUSTER_SCOPED.has(kind)
+      ? ('Cluster' as const)
+      : ('Namespaced' as const);
   }
 
   async probe(cluster: string): Promise<ClusterProbe> {
@@ -112,6 +131,21 @@ export class InMemoryClusterGateway implements ClusterGateway {
       resourceVersion: String(this.version++),
     };
     this.objects.set(key, next);
+  }
+
+  async create(cluster: string, o: KubeObject): Promise<boolean> {
+    this.check(cluster);
+    const key = keyOf(cluster, this.ref(o));
+    if (this.objects.has(key)) {
+      this.calls.push(`create ${o.kind}/${o.metadata.name} (exists)`);
+      return false;
+    }
+    this.calls.push(`create ${o.kind}/${o.metadata.name}`);
+    this.objects.set(key, {
+      ...o,
+      metadata: { ...o.metadata, resourceVersion: String(this.version++) },
+    });
+    return true;
   }
 
   async get(cluster: string, ref: KubeObjectRef) {

@@ -117,8 +117,16 @@ const header = (ref: KubeObjectRef) => ({
  * name (LimitRange `default` becomes `_default` and is lost on the way out).
  */
 class ResourcePaths extends KubernetesObjectApi {
-  pathOf(ref: KubeObjectRef): Promise<string> {
-    return this.specUriPath(header(ref) as KubernetesObject, 'read');
+  pathOf(
+    ref: KubeObjectRef,
+    action: 'read' | 'create' = 'read',
+  ): Promise<string> {
+    return this.specUriPath(header(ref) as KubernetesObject, action);
+  }
+
+  /** The discovery entry of a kind (cached by client-node), if served. */
+  describe(apiVersion: string, kind: string) {
+    return this.resource(apiVersion, kind);
   }
 }
 
@@ -193,6 +201,22 @@ export class KubernetesClusterGateway implements ClusterGateway {
     }
   }
 
+  async create(cluster: string, object: KubeObject): Promise<boolean> {
+    try {
+      // the answer (Secret data included) is dropped unread
+      await this.request(cluster, 'POST', refOfObject(object), {
+        query: { fieldManager: FIELD_MANAGER },
+        body: JSON.stringify(object),
+        contentType: 'application/json',
+      });
+      return true;
+    } catch (e) {
+      // AlreadyExists: keep what is there, without reading it
+      if ((e as { name?: string }).name === 'ConflictError') return false;
+      throw e;
+    }
+  }
+
   async delete(cluster: string, ref: KubeObjectRef): Promise<void> {
     try {
       await this.request(cluster, 'DELETE', ref);
@@ -202,13 +226,30 @@ export class KubernetesClusterGateway implements ClusterGateway {
     }
   }
 
+  async kindScope(
+    cluster: string,
+    apiVersion: string,
+    kind: string,
+  ): Promise<'Namespaced' | 'Cluster' | undefined> {
+    const { paths } = this.entry(cluster);
+    try {
+      const resource = await paths.describe(apiVersion, kind);
+      if (!resource) return undefined;
+      return resource.namespaced ? 'Namespaced' : 'Cluster';
+    } catch (e) {
+      // client-node reports an apiVersion the server does not serve as 404
+      if ((e as { code?: number }).code === 404) return undefined;
+      throw toDomainError(cluster, e);
+    }
+  }
+
   /**
    * One call to an API server with the cluster's credentials and CA (applied
    * by client-node), the body and answer as plain JSON.
    */
   private async request(
     cluster: string,
-    method: 'GET' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     ref: KubeObjectRef,
     options: {
       query?: Record<string, string>;
@@ -220,7 +261,10 @@ export class KubernetesClusterGateway implements ClusterGateway {
     let response;
     try {
       const url = new URL(
-        `${kc.getCurrentCluster()!.server}${await paths.pathOf(ref)}`,
+        `${kc.getCurrentCluster()!.server}${await paths.pathOf(
+          ref,
+          method === 'POST' ? 'create' : 'read',
+        )}`,
       );
       for (const [k, v] of Object.entries(options.query ?? {}))
         url.searchParams.set(k, v);

@@ -1,5 +1,6 @@
 import {
   FieldError,
+  Origin,
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { NotAllowedError } from './errors';
@@ -32,6 +33,38 @@ export function unknownFields(
       errors.push({ field: key, message: `${key} is not a known field` });
     }
   }
+}
+
+const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const TEMPLATE_REF =
+  /^template:[a-z0-9][a-z0-9_.-]{0,62}\/[a-z0-9][a-z0-9_.-]{0,62}$/i;
+
+/**
+ * Rule for an optional `origin` ({@link Origin}): the scaffolder task id and
+ * template ref a change came from; stored, so kept short and plain.
+ */
+export function checkOrigin(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  const o = v as Partial<Record<keyof Origin, unknown>> | null;
+  const ok =
+    typeof o === 'object' &&
+    o !== null &&
+    !Array.isArray(o) &&
+    Object.keys(o).every(k => k === 'taskId' || k === 'template') &&
+    typeof o.taskId === 'string' &&
+    TASK_ID.test(o.taskId) &&
+    (o.template === undefined ||
+      (typeof o.template === 'string' && TEMPLATE_REF.test(o.template)));
+  return ok
+    ? undefined
+    : 'origin must be { taskId, template? }: a task id (letters, digits, "-", up to 64) and a template ref such as "template:default/new-environment"';
+}
+
+/** The origin of a checked body, copied field by field (nothing else kept). */
+export function originOf(v: unknown): Origin | undefined {
+  if (v === undefined) return undefined;
+  const o = v as Origin;
+  return { taskId: o.taskId, ...(o.template && { template: o.template }) };
 }
 
 /**

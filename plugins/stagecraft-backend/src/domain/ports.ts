@@ -74,6 +74,21 @@ export interface ClusterGateway {
   get(cluster: string, ref: KubeObjectRef): Promise<KubeObject | undefined>;
   /** Deletes one object; succeeds when it is already gone. */
   delete(cluster: string, ref: KubeObjectRef): Promise<void>;
+  /**
+   * Creates an object unless one of that name exists (POST; 409 AlreadyExists
+   * is false). The existing object is neither read nor changed, and the
+   * answer is dropped unread: for Secrets Stagecraft generates once.
+   */
+  create(cluster: string, object: KubeObject): Promise<boolean>;
+  /**
+   * Whether a kind is namespaced on this cluster (API discovery);
+   * undefined when the cluster does not serve that apiVersion/kind.
+   */
+  kindScope(
+    cluster: string,
+    apiVersion: string,
+    kind: string,
+  ): Promise<'Namespaced' | 'Cluster' | undefined>;
 }
 
 /** Who acts: a user or a service, with opaque credentials for the Authorizer. */
@@ -96,7 +111,9 @@ export type StagecraftAction =
   | 'deployment.read'
   | 'config.read'
   | 'config.update'
-  | 'secret.update';
+  | 'secret.update'
+  | 'resource.provision'
+  | 'resource.read';
 
 /** Decides whether an actor may do something (backed by Backstage permissions). */
 export interface Authorizer {
@@ -115,7 +132,13 @@ export interface Authorizer {
 export interface AuditEvent {
   action: string;
   actor: string;
-  targetKind: 'environment' | 'deployment' | 'config' | 'secret';
+  targetKind:
+    | 'environment'
+    | 'deployment'
+    | 'config'
+    | 'secret'
+    | 'resource'
+    | 'source';
   target: string;
   outcome: 'succeeded' | 'failed';
   details?: Record<string, unknown>;
@@ -233,4 +256,59 @@ export interface ConfigStore {
     scope: string,
     version: number,
   ): Promise<ConfigVersion | undefined>;
+}
+
+/** A resource provisioned in an environment, as Stagecraft records it. */
+export interface ResourceRecord {
+  environment: string;
+  /** Object name in the namespace (unique per environment). */
+  name: string;
+  /** What the name stands for: `id:<id>` (shared) or `<component>#<resource>`. */
+  key: string;
+  type: string;
+  class: string;
+  id?: string;
+  driver: string;
+  /** The definition's id and params as provisioned (for deprovisioning). */
+  definition: { id: string; params: Record<string, unknown> };
+  /** The request's params (validated plain data). */
+  params: Record<string, unknown>;
+  /** Objects the driver wrote, in the environment's namespace. */
+  objects: Array<{ apiVersion: string; kind: string; name: string }>;
+  /** Output names; `secret` ones are Secret key references. */
+  outputs: Array<{ name: string; secret: boolean }>;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A workload's request of a resource (who asked for it). */
+export interface ResourceConsumerRecord {
+  environment: string;
+  /** The resource's name (ResourceRecord.name). */
+  name: string;
+  component: string;
+  /** The resource's name in the workload (`resources.<resource>`). */
+  resource: string;
+  actor: string;
+  at: string;
+}
+
+/** Persistence of provisioned resources and their consumers. */
+export interface ResourceStore {
+  getResource(
+    environment: string,
+    name: string,
+  ): Promise<ResourceRecord | undefined>;
+  listResources(environment: string): Promise<ResourceRecord[]>;
+  putResource(record: ResourceRecord): Promise<void>;
+  /** Replaces what one component requests in an environment. */
+  setConsumers(
+    environment: string,
+    component: string,
+    consumers: ResourceConsumerRecord[],
+  ): Promise<void>;
+  listConsumers(environment: string): Promise<ResourceConsumerRecord[]>;
+  /** Forgets one resource and its consumers. */
+  deleteResource(environment: string, name: string): Promise<void>;
 }

@@ -15,6 +15,8 @@ import {
   environmentDeletePermission,
   environmentReadPermission,
   environmentUpdatePermission,
+  resourceProvisionPermission,
+  resourceReadPermission,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { Actor, Authorizer, StagecraftAction } from '../domain/ports';
 
@@ -29,6 +31,8 @@ const resourcePermissions = {
   'config.read': configReadPermission,
   'config.update': configUpdatePermission,
   'secret.update': secretUpdatePermission,
+  'resource.provision': resourceProvisionPermission,
+  'resource.read': resourceReadPermission,
 } as const;
 
 /**

@@ -11,7 +11,11 @@ import type {
   DeploymentStore,
   EnvironmentRecord,
   EnvironmentStore,
+  ResourceConsumerRecord,
+  ResourceRecord,
+  ResourceStore,
 } from '../domain/ports';
+import type { SourceStore } from '../domain/sources/SourceService';
 
 const migrationsDir = resolvePackagePath(
   '@stagecraft/backstage-plugin-stagecraft-backend',
@@ -26,7 +30,12 @@ export interface AuditRow extends AuditEvent {
 
 /** Environments and the audit trail in the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseStore
-  implements EnvironmentStore, DeploymentStore, ConfigStore
+  implements
+    EnvironmentStore,
+    DeploymentStore,
+    ConfigStore,
+    SourceStore,
+    ResourceStore
 {
   static async create(options: {
     knex: Knex;
@@ -111,6 +120,31 @@ export class DatabaseStore
       ...(r.details && { details: JSON.parse(r.details) }),
       ...(r.error && { error: r.error }),
     }));
+  }
+
+  async putSource(
+    repo: string,
+    files: Record<string, string>,
+    at: string,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx('stagecraft_sources').where({ repo }).delete();
+      await tx('stagecraft_sources').insert(
+        Object.entries(files).map(([path, content]) => ({
+          repo,
+          path,
+          content,
+          updated_at: at,
+        })),
+      );
+    });
+  }
+
+  async getSourceFile(repo: string, path: string): Promise<string | undefined> {
+    const row = await this.db('stagecraft_sources')
+      .where({ repo, path })
+      .first();
+    return row?.content;
   }
 
   async getRelease(id: string): Promise<Release | undefined> {
@@ -232,5 +266,74 @@ export class DatabaseStore
       .orderBy('r.environment')
       .select('r.record');
     return rows.map(r => JSON.parse(r.record));
+  }
+
+  async getResource(
+    environment: string,
+    name: string,
+  ): Promise<ResourceRecord | undefined> {
+    const row = await this.db('stagecraft_resources')
+      .where({ environment, name })
+      .first();
+    return row ? JSON.parse(row.record) : undefined;
+  }
+
+  async listResources(environment: string): Promise<ResourceRecord[]> {
+    const rows = await this.db('stagecraft_resources')
+      .where({ environment })
+      .orderBy('name');
+    return rows.map(r => JSON.parse(r.record));
+  }
+
+  async putResource(record: ResourceRecord): Promise<void> {
+    await this.db('stagecraft_resources')
+      .insert({
+        environment: record.environment,
+        name: record.name,
+        key: record.key,
+        type: record.type,
+        driver: record.driver,
+        record: JSON.stringify(record),
+      })
+      .onConflict(['environment', 'name'])
+      .merge();
+  }
+
+  async setConsumers(
+    environment: string,
+    component: string,
+    consumers: ResourceConsumerRecord[],
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx('stagecraft_resource_consumers')
+        .where({ environment, component })
+        .delete();
+      if (consumers.length) {
+        await tx('stagecraft_resource_consumers').insert(consumers);
+      }
+    });
+  }
+
+  async listConsumers(environment: string): Promise<ResourceConsumerRecord[]> {
+    const rows = await this.db('stagecraft_resource_consumers')
+      .where({ environment })
+      .orderBy(['name', 'component', 'resource']);
+    return rows.map(r => ({
+      environment: r.environment,
+      name: r.name,
+      component: r.component,
+      resource: r.resource,
+      actor: r.actor,
+      at: r.at,
+    }));
+  }
+
+  async deleteResource(environment: string, name: string): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx('stagecraft_resource_consumers')
+        .where({ environment, name })
+        .delete();
+      await tx('stagecraft_resources').where({ environment, name }).delete();
+    });
   }
 }

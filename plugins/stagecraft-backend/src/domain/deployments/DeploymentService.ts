@@ -3,6 +3,7 @@ import {
   DeployResult,
   EnvironmentDeployment,
   ENVIRONMENT_TIERS,
+  Origin,
   Release,
   RevisionAction,
   validateDnsLabel,
@@ -32,11 +33,18 @@ import {
   parseWorkloadSpec,
   releaseId,
   renderWorkload,
+  ResourceOutputs,
   validateWorkloadSpec,
   WorkloadSpec,
 } from '../workloads';
 import { diffObjects } from './diff';
-import { asObject, authorizeOrThrow, checkBody } from '../input';
+import {
+  asObject,
+  authorizeOrThrow,
+  checkBody,
+  checkOrigin,
+  originOf,
+} from '../input';
 
 const COMPONENT_REF =
   /^(?:component:)?(?:([a-z0-9][a-z0-9_.-]*)\/)?([a-z0-9][a-z0-9_.-]*)$/i;
@@ -106,6 +114,24 @@ export class DeploymentService {
           env: EnvironmentRecord,
         ): Promise<{ name: string; keys: string[]; version: string }>;
       };
+      /**
+       * Resources the workload requests (Score `resources`): outputs without
+       * writing (dry runs, drift, checks) and provisioning before an apply.
+       */
+      resources?: {
+        outputsFor(
+          component: ComponentInfo,
+          env: EnvironmentRecord,
+          spec: WorkloadSpec,
+        ): Promise<ResourceOutputs>;
+        provisionFor(
+          actor: Actor,
+          component: ComponentInfo,
+          env: EnvironmentRecord,
+          spec: WorkloadSpec,
+          onProgress: ProgressListener,
+        ): Promise<ResourceOutputs>;
+      };
       /** The Ingress host of a component in an environment (from its type's pattern), if any. */
       ingressHost?: (
         component: string,
@@ -125,24 +151,29 @@ export class DeploymentService {
   ): Promise<DeployResult> {
     const ref = normalizeComponentRef(componentRef);
     const b = asObject(body);
-    checkBody(b, ['environment', 'image', 'workload', 'replicas', 'dryRun'], {
-      environment: envName(true),
-      image: v =>
-        v === undefined || (typeof v === 'string' && IMAGE.test(v))
-          ? undefined
-          : 'image must be an image reference or tag without spaces',
-      workload: v =>
-        v === undefined ||
-        (typeof v === 'object' && v !== null && !Array.isArray(v))
-          ? undefined
-          : 'workload must be a Score workload object',
-      replicas: v =>
-        v === undefined ||
-        (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1000)
-          ? undefined
-          : 'replicas must be a whole number from 0 to 1000',
-      dryRun: optionalBool('dryRun'),
-    });
+    checkBody(
+      b,
+      ['environment', 'image', 'workload', 'replicas', 'dryRun', 'origin'],
+      {
+        environment: envName(true),
+        image: v =>
+          v === undefined || (typeof v === 'string' && IMAGE.test(v))
+            ? undefined
+            : 'image must be an image reference or tag without spaces',
+        workload: v =>
+          v === undefined ||
+          (typeof v === 'object' && v !== null && !Array.isArray(v))
+            ? undefined
+            : 'workload must be a Score workload object',
+        replicas: v =>
+          v === undefined ||
+          (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1000)
+            ? undefined
+            : 'replicas must be a whole number from 0 to 1000',
+        dryRun: optionalBool('dryRun'),
+        origin: checkOrigin,
+      },
+    );
     const env = await this.environment(
       actor,
       'deployment.create',
@@ -172,6 +203,7 @@ export class DeploymentService {
     return this.rollout(actor, 'deploy', component, env, existing ?? release, {
       replicas: b.replicas as number | undefined,
       dryRun: b.dryRun === true,
+      origin: originOf(b.origin),
       onProgress,
     });
   }
@@ -185,11 +217,12 @@ export class DeploymentService {
   ): Promise<DeployResult> {
     const ref = normalizeComponentRef(componentRef);
     const b = asObject(body);
-    checkBody(b, ['from', 'to', 'dryRun'], {
+    checkBody(b, ['from', 'to', 'dryRun', 'origin'], {
       from: v => validateDnsLabel(v, 'from')?.message,
       to: v =>
         v === undefined ? undefined : validateDnsLabel(v, 'to')?.message,
       dryRun: optionalBool('dryRun'),
+      origin: checkOrigin,
     });
     const from = await this.environment(
       actor,
@@ -232,6 +265,7 @@ export class DeploymentService {
     return this.rollout(actor, 'promote', component, to, release, {
       from: from.name,
       dryRun: b.dryRun === true,
+      origin: originOf(b.origin),
       onProgress,
     });
   }
@@ -245,7 +279,7 @@ export class DeploymentService {
   ): Promise<DeployResult> {
     const ref = normalizeComponentRef(componentRef);
     const b = asObject(body);
-    checkBody(b, ['environment', 'revision', 'releaseId', 'dryRun'], {
+    checkBody(b, ['environment', 'revision', 'releaseId', 'dryRun', 'origin'], {
       environment: envName(true),
       revision: v =>
         v === undefined || (Number.isInteger(v) && (v as number) >= 1)
@@ -256,6 +290,7 @@ export class DeploymentService {
           ? undefined
           : 'releaseId must look like "r-0123456789ab"',
       dryRun: optionalBool('dryRun'),
+      origin: checkOrigin,
     });
     const env = await this.environment(
       actor,
@@ -284,6 +319,7 @@ export class DeploymentService {
     const component = await this.deps.workloads.component(ref, actor);
     return this.rollout(actor, 'rollback', component, env, release, {
       dryRun: b.dryRun === true,
+      origin: originOf(b.origin),
       onProgress,
     });
   }
@@ -411,6 +447,11 @@ export class DeploymentService {
       release,
       revision.replicas ?? 1,
       await this.deps.config?.effectiveAt(ref, env, revision.configVersion),
+      await this.deps.resources?.outputsFor(
+        component,
+        env,
+        release.workload as WorkloadSpec,
+      ),
     );
   }
 
@@ -421,6 +462,7 @@ export class DeploymentService {
     release: Release,
     replicas: number,
     config: Record<string, ConfigValue> | undefined,
+    resourceOutputs?: ResourceOutputs,
   ) {
     return renderWorkload({
       component: {
@@ -433,6 +475,7 @@ export class DeploymentService {
       spec: withConfig(release.workload as WorkloadSpec, config),
       releaseId: release.id,
       replicas,
+      ...(resourceOutputs && { resourceOutputs }),
       ...this.ingress(component.name, env),
     });
   }
@@ -486,6 +529,7 @@ export class DeploymentService {
       replicas?: number;
       from?: string;
       dryRun: boolean;
+      origin?: Origin;
       onProgress: ProgressListener;
     },
   ): Promise<DeployResult> {
@@ -495,16 +539,37 @@ export class DeploymentService {
     );
     // this environment's configuration, merged at deploy time (the release stays the same)
     const config = await this.deps.config?.effective(component.ref, env);
-    const objects = withSecretRefs(
-      this.render(
-        component,
-        env,
-        release,
-        opts.replicas ?? previous?.replicas ?? 1,
-        config?.values,
-      ),
-      await this.deps.secrets?.forDeploy(component.ref, env),
+    const secretRefs = await this.deps.secrets?.forDeploy(component.ref, env);
+    const renderWith = (outputs: ResourceOutputs | undefined) =>
+      withSecretRefs(
+        this.render(
+          component,
+          env,
+          release,
+          opts.replicas ?? previous?.replicas ?? 1,
+          config?.values,
+          outputs,
+        ),
+        secretRefs,
+      );
+    // resources are matched and the workload rendered with their outputs
+    // before anything is written (an unknown type or output refuses the
+    // deploy); they are provisioned, and waited for, only for real
+    const spec = release.workload as WorkloadSpec;
+    let objects = renderWith(
+      await this.deps.resources?.outputsFor(component, env, spec),
     );
+    if (this.deps.resources && !opts.dryRun) {
+      objects = renderWith(
+        await this.deps.resources.provisionFor(
+          actor,
+          component,
+          env,
+          spec,
+          opts.onProgress,
+        ),
+      );
+    }
     const live = await Promise.all(
       objects.map(o => this.deps.gateway.get(env.cluster, refOf(o))),
     );
@@ -546,6 +611,7 @@ export class DeploymentService {
         actor: actor.ref,
         at: this.deps.clock.now().toISOString(),
         ...(opts.from && { from: opts.from }),
+        ...(opts.origin && { origin: opts.origin }),
         replicas: opts.replicas ?? previous?.replicas ?? 1,
         kubernetesId: component.kubernetesId,
         ...(config && { configVersion: config.version }),

@@ -70,6 +70,58 @@ const body = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe('EnvironmentService', () => {
+  it('dry-runs a create: checks everything, changes nothing, records nothing', async () => {
+    const t = setup();
+    const { service, store } = await t.service();
+    const result = await service.create(alice, body({ dryRun: true }));
+    expect(result).toMatchObject({ created: false, dryRun: true });
+    expect(result.environment.name).toBe('team-a-dev');
+    expect(t.gateway.objects.size).toBe(0);
+    expect(await store.listEnvironments()).toEqual([]);
+    expect(t.audits).toEqual([]);
+    await expect(
+      service.create(alice, body({ dryRun: 'yes' })),
+    ).rejects.toThrow('dryRun must be true or false');
+  });
+
+  it('takes full entity refs for promotesTo and system, and refuses other kinds', async () => {
+    const t = setup();
+    const { service } = await t.service();
+    const { environment } = await service.create(
+      alice,
+      body({
+        promotesTo: 'environment:default/team-a-staging',
+        system: 'system:default/payments',
+      }),
+    );
+    expect(environment).toMatchObject({
+      promotesTo: 'environment:default/team-a-staging',
+      system: 'system:default/payments',
+    });
+    await expect(
+      service.create(
+        alice,
+        body({ name: 'x-dev', promotesTo: 'group:default/a' }),
+      ),
+    ).rejects.toThrow('promotesTo must refer to an environment');
+  });
+
+  it('records the template run that created an environment, and keeps the first', async () => {
+    const t = setup();
+    const { service } = await t.service();
+    const origin = { taskId: 'task-1', template: 'template:default/new-env' };
+    const { environment } = await service.create(alice, body({ origin }));
+    expect(environment.origin).toEqual(origin);
+    const again = await service.create(
+      alice,
+      body({ origin: { taskId: 'task-2' } }),
+    );
+    expect(again.environment.origin).toEqual(origin);
+    await expect(
+      service.create(alice, body({ origin: { taskId: '../x' } })),
+    ).rejects.toThrow('origin must be');
+  });
+
   it('creates the namespace, quota, limits, network policies and owner binding', async () => {
     const t = setup();
     const { service } = await t.service();

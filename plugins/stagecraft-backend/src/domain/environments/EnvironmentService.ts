@@ -54,6 +54,14 @@ export class EnvironmentService {
       types: EnvironmentTypeSpec[];
       /** How long delete waits for the namespace to be gone. */
       deleteTimeoutMs?: number;
+      /** Deprovisions the environment's resources before its namespace goes. */
+      resources?: {
+        deprovisionAll(
+          actor: Actor,
+          env: EnvironmentRecord,
+          onProgress: ProgressListener,
+        ): Promise<void>;
+      };
     },
   ) {
     this.types = new Map(deps.types.map(t => [t.name, t]));
@@ -64,7 +72,7 @@ export class EnvironmentService {
     actor: Actor,
     body: unknown,
     onProgress: ProgressListener = noProgress,
-  ): Promise<{ environment: Environment; created: boolean }> {
+  ): Promise<{ environment: Environment; created: boolean; dryRun?: boolean }> {
     await this.authorize(actor, 'environment.create');
     const req = validateCreateRequest(body);
     const type = this.types.get(req.type);
@@ -102,6 +110,10 @@ export class EnvironmentService {
             expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
           }),
       phase: 'Provisioning',
+      // the first template run that created it stays its origin
+      ...((existing?.origin ?? req.origin) && {
+        origin: existing?.origin ?? req.origin,
+      }),
       createdBy: existing?.createdBy ?? actor.ref,
       createdAt: existing?.createdAt ?? now.toISOString(),
       updatedAt: now.toISOString(),
@@ -156,6 +168,25 @@ export class EnvironmentService {
       throw new ConflictError(
         `namespace "${req.namespace}" on cluster "${cluster}" belongs to another Stagecraft environment`,
       );
+    }
+    if (req.dryRun) {
+      // everything above is checked; the objects go through the API server's
+      // own validation and admission without being stored (a new namespace's
+      // objects cannot be dry-run before it exists, so only it is sent then)
+      const objects = renderEnvironmentObjects(record, type);
+      await this.deps.gateway.apply(cluster, live ? objects : [objects[0]], {
+        dryRun: true,
+      });
+      onProgress(
+        `dry run: would ${existing ? 'confirm' : 'create'} ${
+          objects.length
+        } objects in namespace ${req.namespace} on ${cluster}`,
+      );
+      return {
+        environment: { ...record, phase: existing?.phase ?? 'Provisioning' },
+        created: false,
+        dryRun: true,
+      };
     }
     const environment = await this.provision(
       actor,
@@ -277,7 +308,8 @@ export class EnvironmentService {
 
   /**
    * Deletes the environment's namespace and waits until Kubernetes has removed
-   * it, reporting progress. Production needs `confirm` equal to the name.
+   * it, reporting progress. Production needs `confirm` equal to the name;
+   * `dryRun` stops after the checks.
    */
   async delete(
     actor: Actor,
@@ -288,7 +320,8 @@ export class EnvironmentService {
     const envName = assertEnvironmentName(name);
     await this.authorize(actor, 'environment.delete', envName);
     const record = await this.requireRecord(envName);
-    const confirm = (body as { confirm?: unknown } | undefined)?.confirm;
+    const { confirm, dryRun } =
+      (body as { confirm?: unknown; dryRun?: unknown } | undefined) ?? {};
     if (record.tier === 'production' && confirm !== record.name) {
       throw new ValidationError([
         {
@@ -296,6 +329,12 @@ export class EnvironmentService {
           message: `confirm must equal "${record.name}" to delete a production environment`,
         },
       ]);
+    }
+    if (dryRun === true) {
+      onProgress(
+        `dry run: would delete namespace ${record.namespace} on ${record.cluster}`,
+      );
+      return;
     }
     await this.teardown(actor, 'environment.delete', record, onProgress);
   }
@@ -340,6 +379,9 @@ export class EnvironmentService {
         phase: 'Deleting',
         updatedAt: this.deps.clock.now().toISOString(),
       });
+      // resources first: a driver may own objects outside what the
+      // namespace's deletion removes (and records must not outlive it)
+      await this.deps.resources?.deprovisionAll(actor, record, onProgress);
       if (live) {
         await this.deps.gateway.delete(record.cluster, nsRef);
         onProgress(

@@ -1,8 +1,9 @@
-import { asObject, unknownFields } from '../input';
+import { asObject, checkOrigin, originOf, unknownFields } from '../input';
 import {
   CreateEnvironmentRequest,
   EnvironmentQuota,
   FieldError,
+  Origin,
   UpdateEnvironmentRequest,
   validateDnsLabel,
   ValidationError,
@@ -16,7 +17,7 @@ const RESERVED_NAMESPACES = new Set([
   'kube-node-lease',
 ]);
 const ENTITY_REF =
-  /^(?:(group|user):)?(?:([a-z0-9][a-z0-9_.-]*)\/)?([a-z0-9][a-z0-9_.-]*)$/i;
+  /^(?:([a-z][a-z0-9]*):)?(?:([a-z0-9][a-z0-9_.-]*)\/)?([a-z0-9][a-z0-9_.-]*)$/i;
 const CPU = /^(?:\d+(?:\.\d+)?|\d+m)$/;
 const MEMORY = /^\d+(?:\.\d+)?(?:Ki|Mi|Gi|Ti|Pi|K|M|G|T|P)?$/;
 const TTL = /^(\d+)(s|m|h|d)$/;
@@ -73,7 +74,9 @@ export function checkEntityRef(
   if (kinds && !kinds.includes(kind)) {
     errors.push({
       field,
-      message: `${field} must refer to a ${kinds.join(' or ')}`,
+      message: `${field} must refer to ${kinds
+        .map(k => `${/^[aeiou]/.test(k) ? 'an' : 'a'} ${k}`)
+        .join(' or ')}`,
     });
     return undefined;
   }
@@ -167,6 +170,8 @@ export interface ValidCreateRequest {
   promotesTo?: string;
   ttlMs?: number;
   quota?: Partial<EnvironmentQuota>;
+  dryRun: boolean;
+  origin?: Origin;
 }
 
 /** Validates a create request, reporting every bad field at once (400). */
@@ -187,6 +192,8 @@ export function validateCreateRequest(body: unknown): ValidCreateRequest {
       'promotesTo',
       'ttl',
       'quota',
+      'dryRun',
+      'origin',
     ],
     errors,
   );
@@ -206,15 +213,23 @@ export function validateCreateRequest(body: unknown): ValidCreateRequest {
     'group',
     'user',
   ]);
-  const system = checkEntityRef(b.system, 'system', 'system', errors);
+  const system = checkEntityRef(b.system, 'system', 'system', errors, [
+    'system',
+  ]);
   const promotesTo = checkEntityRef(
     b.promotesTo,
     'promotesTo',
     'environment',
     errors,
+    ['environment'],
   );
   const ttlMs = parseTtl(b.ttl, 'ttl', errors);
   const quota = checkQuota(b.quota, errors);
+  if (b.dryRun !== undefined && typeof b.dryRun !== 'boolean') {
+    errors.push({ field: 'dryRun', message: 'dryRun must be true or false' });
+  }
+  const originError = checkOrigin(b.origin);
+  if (originError) errors.push({ field: 'origin', message: originError });
   if (errors.length) throw new ValidationError(errors);
   return {
     name: b.name as string,
@@ -226,6 +241,8 @@ export function validateCreateRequest(body: unknown): ValidCreateRequest {
     promotesTo,
     ttlMs,
     quota,
+    dryRun: b.dryRun === true,
+    ...(b.origin !== undefined && { origin: originOf(b.origin) }),
   };
 }
 

@@ -17,8 +17,28 @@ export interface PlaceholderContext {
    * Outputs of the provisioned resources by resource name
    * (`${resources.db.uri}` reads `resourceOutputs.db.uri`).
    */
-  resourceOutputs?: Record<string, Record<string, string>>;
+  resourceOutputs?: Record<string, Record<string, OutputValue>>;
 }
+
+/**
+ * A secret resource output: a key of a Secret in the environment's
+ * namespace. It becomes a `secretKeyRef`, never a literal value.
+ */
+export interface SecretOutput {
+  secretKeyRef: { name: string; key: string };
+}
+
+/** One resource output: a plain value or a secret reference. */
+export type OutputValue = string | SecretOutput;
+
+/** A piece of an expanded value: literal text or a secret output. */
+export type ValuePart = string | SecretOutput;
+
+const isSecretOutput = (v: unknown): v is SecretOutput =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as SecretOutput).secretKeyRef?.name === 'string' &&
+  typeof (v as SecretOutput).secretKeyRef?.key === 'string';
 
 /**
  * Score's placeholder grammar (score-go `framework/substitution.go`):
@@ -49,7 +69,10 @@ export function splitReference(ref: string): string[] {
   return parts;
 }
 
-type Resolution = { value: string } | { error: string };
+type Resolution =
+  | { value: string }
+  | { secret: SecretOutput }
+  | { error: string };
 
 /**
  * Resolves one reference. With `checkOutputs` false, a reference to an output
@@ -106,6 +129,9 @@ function resolve(
     const key = output.join('.');
     if (!checkOutputs) return { value: shown };
     const outputs = context.resourceOutputs?.[name];
+    if (outputs && has(outputs, key) && isSecretOutput(outputs[key])) {
+      return { secret: outputs[key] as SecretOutput };
+    }
     if (!outputs || !has(outputs, key) || typeof outputs[key] !== 'string') {
       const available = outputs ? Object.keys(outputs).sort() : [];
       return {
@@ -114,11 +140,64 @@ function resolve(
         }`,
       };
     }
-    return { value: outputs[key] };
+    return { value: outputs[key] as string };
   }
   return {
     error: `${prefix}, which is not a known placeholder: use \${metadata.<key>} or \${resources.<name>.<output>}, or write $\${ for a literal \${`,
   };
+}
+
+/**
+ * Expands `value` into literal text and secret outputs, in order. Secret
+ * outputs are an error unless `allowSecrets` (only container variables can
+ * carry them, as secretKeyRef; files and other text never hold a secret).
+ */
+function substituteParts(
+  value: string,
+  context: PlaceholderContext,
+  field: string,
+  checkOutputs: boolean,
+  errors: FieldError[],
+  allowSecrets: boolean,
+): ValuePart[] {
+  const parts: ValuePart[] = [];
+  let text = '';
+  let last = 0;
+  const fail = (message: string) => {
+    if (!errors.some(e => e.message === message)) {
+      errors.push({ field, message });
+    }
+  };
+  for (const m of value.matchAll(PLACEHOLDER)) {
+    const [match, body, inner] = m;
+    text += value.slice(last, m.index);
+    last = m.index! + match.length;
+    if (body.startsWith('$')) {
+      text += match.slice(1); // $$ and $${...}
+      continue;
+    }
+    const resolution = resolve(inner ?? '', context, field, checkOutputs);
+    if ('error' in resolution) {
+      fail(resolution.error);
+      text += match;
+    } else if ('secret' in resolution) {
+      if (!allowSecrets) {
+        fail(
+          `${field} references ${match}, a secret output: secrets reach containers only as variables (secretKeyRef), never in file contents`,
+        );
+        text += match;
+      } else {
+        if (text) parts.push(text);
+        text = '';
+        parts.push(resolution.secret);
+      }
+    } else {
+      text += resolution.value;
+    }
+  }
+  text += value.slice(last);
+  if (text || parts.length === 0) parts.push(text);
+  return parts;
 }
 
 function substitute(
@@ -128,20 +207,25 @@ function substitute(
   checkOutputs: boolean,
   errors: FieldError[],
 ): string {
-  return value.replace(
-    PLACEHOLDER,
-    (match: string, body: string, inner: string | undefined) => {
-      if (body.startsWith('$')) return match.slice(1); // $$ and $${...}
-      const resolution = resolve(inner ?? '', context, field, checkOutputs);
-      if ('error' in resolution) {
-        if (!errors.some(e => e.message === resolution.error)) {
-          errors.push({ field, message: resolution.error });
-        }
-        return match;
-      }
-      return resolution.value;
-    },
-  );
+  return substituteParts(value, context, field, checkOutputs, errors, false)
+    .map(p => (typeof p === 'string' ? p : ''))
+    .join('');
+}
+
+/**
+ * Like {@link expandPlaceholders}, for a container variable: the value as
+ * literal text and secret outputs in order (the renderer turns a lone secret
+ * into a secretKeyRef and a mixed value into `$(VAR)` references).
+ */
+export function expandVariableParts(
+  value: string,
+  context: PlaceholderContext,
+  field: string,
+): ValuePart[] {
+  const errors: FieldError[] = [];
+  const parts = substituteParts(value, context, field, true, errors, true);
+  if (errors.length) throw new ValidationError(errors);
+  return parts;
 }
 
 /**

@@ -14,7 +14,13 @@ import {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject } from '../ports';
 import { contentHash } from './canonical';
-import { expandPlaceholders, PlaceholderContext } from './placeholders';
+import {
+  expandPlaceholders,
+  expandVariableParts,
+  OutputValue,
+  PlaceholderContext,
+  ValuePart,
+} from './placeholders';
 import {
   fieldPath,
   validateWorkloadSpec,
@@ -43,8 +49,11 @@ const FILES_VOLUME = 'files';
  */
 export type ImageOverride = string | Record<string, string>;
 
-/** Resource outputs by resource name, then output name. */
-export type ResourceOutputs = Record<string, Record<string, string>>;
+/**
+ * Resource outputs by resource name, then output name. Secret outputs are
+ * Secret key references and reach containers only as `secretKeyRef`.
+ */
+export type ResourceOutputs = Record<string, Record<string, OutputValue>>;
 
 /** Everything a workload's objects are rendered from. */
 export interface RenderInput {
@@ -225,6 +234,41 @@ function literalEnvValue(value: string): string {
   return value.replace(/\$/g, '$$$$');
 }
 
+/** The helper variable of a secret output used inside a longer value. */
+function helperVariable(ref: { name: string; key: string }): string {
+  return `STAGECRAFT_SECRET_${`${ref.name}_${ref.key}`
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .toUpperCase()}`;
+}
+
+/**
+ * One container variable: a literal value; a lone secret output as
+ * `valueFrom.secretKeyRef`; secrets inside a longer value as helper
+ * variables (secretKeyRef) that Kubernetes substitutes for `$(NAME)`. A
+ * secret value never appears in the Deployment.
+ */
+function renderVariable(
+  name: string,
+  parts: ValuePart[],
+  helpers: Map<string, Record<string, unknown>>,
+): Record<string, unknown> {
+  if (parts.length === 1 && typeof parts[0] !== 'string') {
+    return { name, valueFrom: { secretKeyRef: { ...parts[0].secretKeyRef } } };
+  }
+  const value = parts
+    .map(p => {
+      if (typeof p === 'string') return literalEnvValue(p);
+      const helper = helperVariable(p.secretKeyRef);
+      helpers.set(helper, {
+        name: helper,
+        valueFrom: { secretKeyRef: { ...p.secretKeyRef } },
+      });
+      return `$(${helper})`;
+    })
+    .join('');
+  return { name, value };
+}
+
 function renderProbe(probe: WorkloadProbe | undefined) {
   if (!probe) return undefined;
   // Kubernetes allows one handler; Score says to prefer exec when both are given.
@@ -317,6 +361,17 @@ export function renderWorkload(input: RenderInput): KubeObject[] {
     resources: spec.resources ?? {},
     resourceOutputs: input.resourceOutputs ?? {},
   };
+  const expandParts = (value: string, field: string): ValuePart[] => {
+    try {
+      return expandVariableParts(value, context, field);
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        errors.push(...e.errors);
+        return [value];
+      }
+      throw e;
+    }
+  };
   const expand = (value: string, field: string): string => {
     try {
       return expandPlaceholders(value, context, field);
@@ -346,14 +401,19 @@ export function renderWorkload(input: RenderInput): KubeObject[] {
       });
     }
     const variables = c.variables ?? {};
-    const env = Object.keys(variables)
+    // helper variables holding secret outputs that are part of a longer
+    // value; they come first so that `$(NAME)` can refer to them
+    const helpers = new Map<string, Record<string, unknown>>();
+    const env: Array<Record<string, unknown>> = Object.keys(variables)
       .sort()
-      .map(variable => ({
-        name: variable,
-        value: literalEnvValue(
-          expand(variables[variable], at('variables', variable)),
+      .map(variable =>
+        renderVariable(
+          variable,
+          expandParts(variables[variable], at('variables', variable)),
+          helpers,
         ),
-      }));
+      );
+    env.unshift(...[...helpers.keys()].sort().map(h => helpers.get(h)!));
     const mounts: Array<Record<string, unknown>> = [];
     (c.files ?? []).forEach((file, i) => {
       if (file.source !== undefined) {
