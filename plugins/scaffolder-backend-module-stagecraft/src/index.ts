@@ -3,10 +3,13 @@
  *
  * @packageDocumentation
  */
-export { scaffolderModule as default } from './module';
+export { scaffolderModule as default, createStagecraftActions } from './module';
 export { createClusterCheckAction } from './actions/clusterCheck';
 export { createEnvironmentCreateAction } from './actions/environmentCreate';
 export { createDeployAction } from './actions/deploy';
 export { createPromoteAction, createRollbackAction } from './actions/promote';
 export { createEnvironmentDeleteAction } from './actions/environmentDelete';
 export { createConfigSetAction } from './actions/configSet';
+export { createWaitAction } from './actions/wait';
+export { createKubernetesApplyAction } from './actions/apply';
+export { createPublishLocalAction } from './actions/publishLocal';

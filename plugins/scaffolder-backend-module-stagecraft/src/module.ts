@@ -1,12 +1,42 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { stagecraftClientServiceRef } from '@stagecraft/backstage-plugin-stagecraft-node';
+import {
+  StagecraftClient,
+  stagecraftClientServiceRef,
+} from '@stagecraft/backstage-plugin-stagecraft-node';
 import { createClusterCheckAction } from './actions/clusterCheck';
 import { createEnvironmentCreateAction } from './actions/environmentCreate';
 import { createEnvironmentDeleteAction } from './actions/environmentDelete';
 import { createDeployAction } from './actions/deploy';
 import { createConfigSetAction } from './actions/configSet';
 import { createPromoteAction, createRollbackAction } from './actions/promote';
+import { createWaitAction } from './actions/wait';
+import { createKubernetesApplyAction } from './actions/apply';
+import { createPublishLocalAction } from './actions/publishLocal';
+
+/**
+ * Every Stagecraft scaffolder action, for a client (the module registers
+ * them; tests and other modules can build the same set).
+ *
+ * @public
+ */
+export function createStagecraftActions(options: {
+  client: StagecraftClient;
+}) {
+  const { client } = options;
+  return [
+    createClusterCheckAction({ client }),
+    createEnvironmentCreateAction({ client }),
+    createEnvironmentDeleteAction({ client }),
+    createDeployAction({ client }),
+    createPromoteAction({ client }),
+    createRollbackAction({ client }),
+    createConfigSetAction({ client }),
+    createWaitAction({ client }),
+    createKubernetesApplyAction({ client }),
+    createPublishLocalAction({ client }),
+  ];
+}
 
 /**
  * Registers the Stagecraft scaffolder actions. Each calls the Stagecraft
@@ -25,15 +55,7 @@ export const scaffolderModule = createBackendModule({
         client: stagecraftClientServiceRef,
       },
       async init({ scaffolderActions, client }) {
-        scaffolderActions.addActions(
-          createClusterCheckAction({ client }),
-          createEnvironmentCreateAction({ client }),
-          createEnvironmentDeleteAction({ client }),
-          createDeployAction({ client }),
-          createPromoteAction({ client }),
-          createRollbackAction({ client }),
-          createConfigSetAction({ client }),
-        );
+        scaffolderActions.addActions(...createStagecraftActions({ client }));
       },
     });
   },

@@ -1,31 +1,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { createClusterCheckAction } from './actions/clusterCheck';
-import { createEnvironmentCreateAction } from './actions/environmentCreate';
-import { createDeployAction } from './actions/deploy';
+import { createStagecraftActions } from './module';
 
 const templatesDir = path.resolve(__dirname, '../../../templates');
 
 /** The shipped software templates use only actions this module provides, with valid input. */
 describe('templates/', () => {
   const registered = new Map(
-    [
-      createClusterCheckAction({ client: { getHealth: jest.fn() } }),
-      createEnvironmentCreateAction({
-        client: { createEnvironment: jest.fn() },
-      }),
-      createDeployAction({
-        client: { deploy: jest.fn(), getDeployments: jest.fn() },
-      }),
-    ].map(a => [a.id, a]),
+    createStagecraftActions({ client: {} as any }).map(a => [a.id, a]),
   );
   const templates = fs
     .readdirSync(templatesDir)
     .filter(d => fs.existsSync(path.join(templatesDir, d, 'template.yaml')));
 
-  it('ships at least one template', () => {
-    expect(templates).toContain('stagecraft-service');
+  it('ships the four templates, each registered in app-config.yaml', () => {
+    expect(templates.sort()).toEqual([
+      'new-environment',
+      'preview-environment',
+      'promote-release',
+      'stagecraft-service',
+    ]);
+    const appConfig = fs.readFileSync(
+      path.resolve(templatesDir, '../app-config.yaml'),
+      'utf8',
+    );
+    for (const t of templates) {
+      expect(appConfig).toContain(`../../templates/${t}/template.yaml`);
+    }
   });
 
   it.each(templates)(
@@ -37,7 +39,7 @@ describe('templates/', () => {
       const problems: string[] = [];
       for (const step of template.spec.steps) {
         const action = String(step.action);
-        if (action.startsWith('stagecraft:')) {
+        if (action.startsWith('stagecraft:') || action === 'kubernetes:apply') {
           const registeredAction = registered.get(action);
           const schema = registeredAction?.schema?.input as any;
           const known = Object.keys(schema?.shape ?? schema?.properties ?? {});
@@ -56,9 +58,13 @@ describe('templates/', () => {
         }
       }
       expect(template.kind).toBe('Template');
-      expect(template.spec.steps.map((s: any) => s.action)).toContain(
-        'stagecraft:cluster:check',
-      );
+      expect(
+        template.spec.steps.some((s: any) =>
+          String(s.action).startsWith('stagecraft:'),
+        ),
+      ).toBe(true);
+      // what the run created is listed on the task
+      expect(template.spec.output.text?.[0]?.content).toMatch(/\$\{\{/);
       expect(problems).toEqual([]);
     },
   );

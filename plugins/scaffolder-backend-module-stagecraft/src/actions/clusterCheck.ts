@@ -13,6 +13,8 @@ export function createClusterCheckAction(options: {
 }) {
   return createTemplateAction({
     id: 'stagecraft:cluster:check',
+    // read-only: the same check in a dry run
+    supportsDryRun: true,
     description:
       'Checks that a Stagecraft cluster is configured and its API server answers; fails the task otherwise.',
     examples: [

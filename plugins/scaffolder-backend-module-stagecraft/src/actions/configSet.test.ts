@@ -74,4 +74,30 @@ describe('stagecraft:config:set', () => {
       'secret "missing" for API_TOKEN is not among this task\'s secrets',
     );
   });
+
+  it('a dry run previews values and writes no secret', async () => {
+    const setConfig = jest.fn(async () => ({
+      changes: [{ key: 'LOG_LEVEL' }],
+    }));
+    const setSecret = jest.fn();
+    const action = createConfigSetAction({ client: { setConfig, setSecret } });
+    const ctx = {
+      ...createMockActionContext({
+        input: {
+          environment: 'payments-dev',
+          component: 'component:default/checkout',
+          values: { LOG_LEVEL: 'debug' },
+          secrets: { API_TOKEN: 'apiToken' },
+        },
+        secrets: { apiToken: 'canary-value-123' },
+      }),
+      isDryRun: true,
+    };
+    await action.handler(ctx);
+    expect((setConfig.mock.calls[0] as any[])[0]).toMatchObject({
+      dryRun: true,
+    });
+    expect(setSecret).not.toHaveBeenCalled();
+    expect(ctx.output).not.toHaveBeenCalled();
+  });
 });

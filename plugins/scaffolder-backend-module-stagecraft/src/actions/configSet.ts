@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
+import { dryRunOf, once } from './shared';
 
 /**
  * `stagecraft:config:set` — sets configuration values, and secret values taken
@@ -13,6 +14,7 @@ export function createConfigSetAction(options: {
 }) {
   return createTemplateAction({
     id: 'stagecraft:config:set',
+    supportsDryRun: true,
     description:
       "Sets configuration values of an environment or a component in it; secret values come from the template's secrets, never from input.",
     examples: [
@@ -71,39 +73,77 @@ export function createConfigSetAction(options: {
     },
     async handler(ctx) {
       const { environment, component, values, secrets, message } = ctx.input;
+      const dryRun = dryRunOf(ctx, {});
       const credentials = await ctx.getInitiatorCredentials();
-      if (values && Object.keys(values).length) {
-        const result = await options.client.setConfig(
-          {
-            environment,
-            ...(component && { component }),
-            values,
-            ...(message && { message }),
-          },
-          { credentials },
-        );
-        ctx.logger.info(
-          result.version
-            ? `Config version ${result.version.version}: ${
-                result.changes.map(c => c.key).join(', ') || 'no change'
-              }`
-            : 'Config unchanged',
-        );
-        if (result.version) ctx.output('version', result.version.version);
-      }
       if (secrets && Object.keys(secrets).length) {
         if (!component) throw new Error('secrets need a component');
-        const versions: Record<string, number> = {};
+        // every secret is checked before anything is written
         for (const [key, secretName] of Object.entries(secrets)) {
-          const value = ctx.secrets?.[secretName];
-          if (!value) {
+          if (!ctx.secrets?.[secretName]) {
             throw new Error(
               `secret "${secretName}" for ${key} is not among this task's secrets`,
             );
           }
-          const info = await options.client.setSecret(
-            { environment, component, key, value },
-            { credentials },
+        }
+      }
+      if (values && Object.keys(values).length) {
+        const result = await once(
+          ctx,
+          `stagecraft.config.${environment}.${component ?? ''}`,
+          dryRun,
+          () =>
+            options.client.setConfig(
+              {
+                environment,
+                ...(component && { component }),
+                values,
+                ...(message && { message }),
+                ...(dryRun && { dryRun }),
+              },
+              { credentials },
+            ),
+        );
+        const changed = result.changes.map(c => c.key).join(', ');
+        if (dryRun) {
+          ctx.logger.info(
+            `Dry run: config would change ${changed || 'nothing'}`,
+          );
+        } else {
+          ctx.logger.info(
+            result.version
+              ? `Config version ${result.version.version}: ${
+                  changed || 'no change'
+                }`
+              : 'Config unchanged',
+          );
+        }
+        if (result.version && !dryRun) {
+          ctx.output('version', result.version.version);
+        }
+      }
+      if (secrets && Object.keys(secrets).length && component) {
+        if (dryRun) {
+          ctx.logger.info(
+            `Dry run: would set secrets ${Object.keys(secrets).join(', ')}`,
+          );
+          return;
+        }
+        const versions: Record<string, number> = {};
+        for (const [key, secretName] of Object.entries(secrets)) {
+          const info = await once(
+            ctx,
+            `stagecraft.secret.${environment}.${component}.${key}`,
+            false,
+            () =>
+              options.client.setSecret(
+                {
+                  environment,
+                  component,
+                  key,
+                  value: ctx.secrets![secretName],
+                },
+                { credentials },
+              ),
           );
           versions[key] = info.version;
           ctx.logger.info(`Secret ${key}: version ${info.version}`);

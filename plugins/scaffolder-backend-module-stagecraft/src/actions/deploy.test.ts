@@ -22,7 +22,7 @@ describe('stagecraft:deploy', () => {
       async () =>
         ({
           release,
-          revision: { revision: 4 },
+          revision: { revision: 4, environment: 'payments-dev' },
           diff: '+x',
           dryRun: false,
         } as any),
@@ -53,17 +53,22 @@ describe('stagecraft:deploy', () => {
     await action.handler(ctx);
     expect(deploy).toHaveBeenCalledWith(
       'component:default/checkout',
-      { environment: 'payments-dev', image: '1.4.3' },
+      {
+        environment: 'payments-dev',
+        image: '1.4.3',
+        origin: { taskId: 'mock-task-id' },
+      },
       { credentials: await ctx.getInitiatorCredentials() },
     );
     expect(logged.filter(l => l.startsWith('Rollout'))).toEqual([
-      'Rollout: progressing: 0/2 available, 0 of 2 available',
-      'Rollout: progressing: 1/2 available, 1 of 2 available',
-      'Rollout: complete: 2/2 available',
+      'Rollout in payments-dev: progressing: 0/2 available, 0 of 2 available',
+      'Rollout in payments-dev: progressing: 1/2 available, 1 of 2 available',
+      'Rollout in payments-dev: complete: 2/2 available',
     ]);
     expect((ctx.output as jest.Mock).mock.calls).toEqual([
       ['releaseId', 'r-0123456789ab'],
       ['revision', 4],
+      ['environment', 'payments-dev'],
       ['diff', '+x'],
     ]);
   });
@@ -120,5 +125,109 @@ describe('stagecraft:deploy', () => {
     await action.handler(ctx);
     expect(getDeployments).not.toHaveBeenCalled();
     expect(ctx.output).toHaveBeenCalledWith('diff', '--- a\n+++ b');
+  });
+
+  it("supports the template's dry run: asks the backend for a dry run, records no checkpoint", async () => {
+    const deploy = jest.fn(
+      async () => ({ release, diff: '+image', dryRun: true } as any),
+    );
+    const checkpoint = jest.fn();
+    const action = createDeployAction({
+      client: { deploy, getDeployments: jest.fn() },
+    });
+    expect(action.supportsDryRun).toBe(true);
+    const ctx = {
+      ...createMockActionContext({
+        input: {
+          component: 'component:default/checkout',
+          environment: 'payments-dev',
+          wait: true,
+        },
+      }),
+      isDryRun: true,
+      checkpoint,
+    };
+    await action.handler(ctx);
+    expect(deploy).toHaveBeenCalledWith(
+      'component:default/checkout',
+      { environment: 'payments-dev', dryRun: true },
+      expect.anything(),
+    );
+    expect(checkpoint).not.toHaveBeenCalled();
+  });
+
+  it('deploys once per task: a resumed task reuses the recorded result', async () => {
+    const deploy = jest.fn(
+      async () =>
+        ({
+          release,
+          revision: { revision: 7, environment: 'payments-dev' },
+          diff: '',
+          dryRun: false,
+        } as any),
+    );
+    const recorded = new Map<string, unknown>();
+    const checkpoint = async ({ key, fn }: any) => {
+      if (!recorded.has(key)) recorded.set(key, await fn());
+      return recorded.get(key);
+    };
+    const action = createDeployAction({
+      client: { deploy, getDeployments: jest.fn() },
+    });
+    const input = {
+      component: 'component:default/checkout',
+      environment: 'payments-dev',
+    };
+    for (let run = 0; run < 2; run++) {
+      const ctx = { ...createMockActionContext({ input }), checkpoint };
+      await action.handler(ctx as any);
+      expect(ctx.output).toHaveBeenCalledWith('revision', 7);
+    }
+    expect(deploy).toHaveBeenCalledTimes(1);
+    expect([...recorded.keys()]).toEqual([
+      'stagecraft.deploy.component:default/checkout.payments-dev',
+    ]);
+  });
+
+  it('waits for a component the catalog has not ingested yet, then deploys', async () => {
+    const notYet = Object.assign(
+      new Error('component component:default/fresh not found'),
+      { statusCode: 404 },
+    );
+    const deploy = jest
+      .fn()
+      .mockRejectedValueOnce(notYet)
+      .mockResolvedValueOnce({
+        release,
+        revision: { revision: 1, environment: 'fresh-dev' },
+        diff: '',
+        dryRun: false,
+      });
+    const action = createDeployAction({
+      client: { deploy, getDeployments: jest.fn() },
+      sleep: async () => {},
+    });
+    const ctx = createMockActionContext({
+      input: { component: 'component:default/fresh', environment: 'fresh-dev' },
+    });
+    await action.handler(ctx);
+    expect(deploy).toHaveBeenCalledTimes(2);
+    expect(ctx.output).toHaveBeenCalledWith('revision', 1);
+    const otherError = jest.fn(async () => {
+      throw Object.assign(new Error('environment "nope" not found'), {
+        statusCode: 404,
+      });
+    });
+    await expect(
+      createDeployAction({
+        client: { deploy: otherError, getDeployments: jest.fn() },
+        sleep: async () => {},
+      }).handler(
+        createMockActionContext({
+          input: { component: 'component:default/fresh', environment: 'nope' },
+        }),
+      ),
+    ).rejects.toThrow('environment "nope" not found');
+    expect(otherError).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,8 +1,18 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
+import {
+  dryRunOf,
+  once,
+  originOf,
+  POLL_MS,
+  realSleep,
+  reportRollout,
+  TIMEOUT,
+  waitForRollout,
+} from './shared';
 
-/** How often `wait` looks at the rollout. */
-const POLL_MS = 2000;
+/** How long a deploy waits for a just-registered component to be in the catalog. */
+const CATALOG_WAIT_MS = 90_000;
 
 /**
  * `stagecraft:deploy` — deploys a component to an environment as the user who
@@ -16,9 +26,10 @@ export function createDeployAction(options: {
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
 }) {
-  const sleep = options.sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
+  const sleep = options.sleep ?? realSleep;
   return createTemplateAction({
     id: 'stagecraft:deploy',
+    supportsDryRun: true,
     description:
       "Deploys a component's workload (optionally another image) to a Stagecraft environment and can wait for the rollout.",
     examples: [
@@ -59,8 +70,8 @@ export function createDeployAction(options: {
           z
             .number()
             .int()
-            .min(10)
-            .max(1800)
+            .min(TIMEOUT.min)
+            .max(TIMEOUT.max)
             .optional()
             .describe('How long to wait (default 300)'),
       },
@@ -71,72 +82,75 @@ export function createDeployAction(options: {
             .number()
             .optional()
             .describe('The new revision (absent for a dry run)'),
+        environment: z =>
+          z
+            .string()
+            .optional()
+            .describe('Where it now runs (absent for a dry run)'),
         diff: z =>
           z.string().describe('Unified diff of live vs desired objects'),
       },
     },
     async handler(ctx) {
-      const { component, environment, image, dryRun, wait } = ctx.input;
+      const { component, environment, image, wait } = ctx.input;
+      const dryRun = dryRunOf(ctx, ctx.input);
       const credentials = await ctx.getInitiatorCredentials();
       ctx.logger.info(
         `${dryRun ? 'Dry run of' : 'Deploying'} ${component} to ${environment}${
           image ? ` (${image})` : ''
         }`,
       );
-      const result = await options.client.deploy(
-        component,
-        { environment, ...(image && { image }), ...(dryRun && { dryRun }) },
-        { credentials },
-      );
-      ctx.logger.info(
-        result.revision
-          ? `Release ${result.release.id} (${result.release.image}) is revision ${result.revision.revision}`
-          : `Release ${result.release.id} would change:\n${
-              result.diff || '(nothing)'
-            }`,
-      );
-      ctx.output('releaseId', result.release.id);
-      if (result.revision) ctx.output('revision', result.revision.revision);
-      ctx.output('diff', result.diff);
-      if (!wait || dryRun) return;
-
-      const deadline = Date.now() + (ctx.input.timeoutSeconds ?? 300) * 1000;
-      let last = '';
-      for (;;) {
-        const here = (
-          await options.client.getDeployments(component, { credentials })
-        ).find(d => d.environment === environment);
-        const status = here?.status;
-        const line = status
-          ? `${status.phase}${status.reason ? ` (${status.reason})` : ''}: ${
-              status.replicas.available
-            }/${status.replicas.desired} available${
-              status.message ? `, ${status.message}` : ''
-            }`
-          : 'waiting for the first status';
-        if (line !== last) ctx.logger.info(`Rollout: ${line}`);
-        last = line;
-        if (status?.release === result.release.id) {
-          if (status.phase === 'complete') return;
-          if (status.phase === 'failed') {
-            throw new Error(
-              `Rollout of ${result.release.id} to ${environment} failed: ${
-                status.reason ?? status.message ?? 'unknown reason'
-              }`,
-            );
+      const request = {
+        environment,
+        ...(image && { image }),
+        ...(dryRun && { dryRun }),
+      };
+      const result = await once(
+        ctx,
+        `stagecraft.deploy.${component}.${environment}`,
+        dryRun,
+        async () => {
+          // a component registered by an earlier step of the same template
+          // takes the catalog a few seconds to ingest: wait for it (bounded)
+          const deadline = Date.now() + CATALOG_WAIT_MS;
+          for (;;) {
+            try {
+              return await options.client.deploy(
+                component,
+                { ...request, ...(!dryRun && { origin: originOf(ctx) }) },
+                { credentials },
+              );
+            } catch (e) {
+              const err = e as { statusCode?: number; message?: string };
+              const missing =
+                err.statusCode === 404 &&
+                String(err.message).includes(component);
+              if (!missing || Date.now() >= deadline) throw e;
+              ctx.logger.info(
+                `Waiting for ${component} to appear in the catalog`,
+              );
+              await sleep(POLL_MS);
+            }
           }
-        }
-        if (Date.now() > deadline) {
-          throw new Error(
-            `Rollout of ${
-              result.release.id
-            } to ${environment} not complete after ${
-              ctx.input.timeoutSeconds ?? 300
-            } s (last: ${line})`,
-          );
-        }
-        await sleep(POLL_MS);
-      }
+        },
+      );
+      reportRollout(
+        ctx,
+        result,
+        r =>
+          `Release ${result.release.id} (${result.release.image}) is revision ${r.revision} in ${environment}`,
+      );
+      if (!wait || dryRun) return;
+      await waitForRollout({
+        client: options.client,
+        credentials,
+        component,
+        environment,
+        releaseId: result.release.id,
+        timeoutSeconds: ctx.input.timeoutSeconds ?? TIMEOUT.default,
+        log: m => ctx.logger.info(m),
+        sleep,
+      });
     },
   });
 }

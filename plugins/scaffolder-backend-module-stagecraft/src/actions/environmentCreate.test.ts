@@ -37,6 +37,7 @@ describe('stagecraft:environment:create', () => {
         type: 'preview',
         owner: 'group:default/payments',
         ttl: '48h',
+        origin: { taskId: 'mock-task-id' },
       },
       { credentials: await ctx.getInitiatorCredentials() },
     );
@@ -65,5 +66,61 @@ describe('stagecraft:environment:create', () => {
         }),
       ),
     ).rejects.toThrow('not allowed to create environments');
+  });
+
+  it('is idempotent: a re-run sends the same request and gets the same outputs', async () => {
+    const createEnvironment = jest.fn(async () => env as any);
+    const action = createEnvironmentCreateAction({
+      client: { createEnvironment },
+    });
+    const outputs = [];
+    for (let run = 0; run < 2; run++) {
+      const ctx = createMockActionContext({
+        input: {
+          name: 'payments-pr-42',
+          type: 'preview',
+          owner: 'group:default/payments',
+        },
+      });
+      await action.handler(ctx);
+      outputs.push((ctx.output as jest.Mock).mock.calls);
+    }
+    expect(createEnvironment.mock.calls[0]).toEqual(
+      createEnvironment.mock.calls[1],
+    );
+    expect(outputs[0]).toEqual(outputs[1]);
+  });
+
+  it('dry-runs through the backend without recording an origin', async () => {
+    const createEnvironment = jest.fn(async () => env as any);
+    const action = createEnvironmentCreateAction({
+      client: { createEnvironment },
+    });
+    const ctx = {
+      ...createMockActionContext({
+        input: {
+          name: 'payments-pr-42',
+          type: 'preview',
+          owner: 'group:default/payments',
+        },
+        templateInfo: {
+          entityRef: 'template:default/preview-environment',
+        } as any,
+      }),
+      isDryRun: true,
+    };
+    const logged: string[] = [];
+    ctx.logger.info = ((m: string) => void logged.push(m)) as any;
+    await action.handler(ctx);
+    expect(createEnvironment).toHaveBeenCalledWith(
+      {
+        name: 'payments-pr-42',
+        type: 'preview',
+        owner: 'group:default/payments',
+        dryRun: true,
+      },
+      expect.anything(),
+    );
+    expect(logged.at(-1)).toContain('nothing was changed');
   });
 });

@@ -1,10 +1,13 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
+import { dryRunOf, originOf } from './shared';
 
 /**
  * `stagecraft:environment:create` — asks the Stagecraft backend, as the user
  * who runs the template, for an environment. Re-running it with the same
- * input confirms the environment and changes nothing.
+ * input confirms the environment and changes nothing. The task that created
+ * it is recorded on the environment (and its catalog entity). In a dry run
+ * the backend checks input, permission and conflicts and changes nothing.
  *
  * @public
  */
@@ -13,6 +16,7 @@ export function createEnvironmentCreateAction(options: {
 }) {
   return createTemplateAction({
     id: 'stagecraft:environment:create',
+    supportsDryRun: true,
     description:
       'Creates a Stagecraft environment (namespace, quota, limits, network policies, owner access) as the initiating user; idempotent.',
     examples: [
@@ -56,7 +60,13 @@ export function createEnvironmentCreateAction(options: {
     },
     async handler(ctx) {
       const { name, type, owner, cluster, system, promotesTo, ttl } = ctx.input;
-      ctx.logger.info(`Creating environment ${name} (${type}) for ${owner}`);
+      const dryRun = dryRunOf(ctx, {});
+      const origin = originOf(ctx);
+      ctx.logger.info(
+        `${
+          dryRun ? 'Dry run: checking' : 'Creating'
+        } environment ${name} (${type}) for ${owner}`,
+      );
       const env = await options.client.createEnvironment(
         {
           name,
@@ -66,6 +76,8 @@ export function createEnvironmentCreateAction(options: {
           ...(system && { system }),
           ...(promotesTo && { promotesTo }),
           ...(ttl && { ttl }),
+          ...(dryRun && { dryRun }),
+          ...(!dryRun && origin && { origin }),
         },
         { credentials: await ctx.getInitiatorCredentials() },
       );
@@ -75,7 +87,9 @@ export function createEnvironmentCreateAction(options: {
         );
       }
       ctx.logger.info(
-        `Environment ${env.name} is ${env.phase} in namespace ${env.namespace} on ${env.cluster}`,
+        dryRun
+          ? `Dry run: environment ${env.name} can be created in namespace ${env.namespace} on ${env.cluster}; nothing was changed`
+          : `Environment ${env.name} is ${env.phase} in namespace ${env.namespace} on ${env.cluster}`,
       );
       ctx.output('name', env.name);
       ctx.output('namespace', env.namespace);

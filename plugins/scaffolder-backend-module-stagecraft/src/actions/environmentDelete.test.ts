@@ -47,4 +47,22 @@ describe('stagecraft:environment:delete', () => {
       expect.anything(),
     );
   });
+
+  it('a dry run asks the backend to check only, and deletes nothing', async () => {
+    const deleteEnvironment = jest.fn(async () => undefined);
+    const action = createEnvironmentDeleteAction({
+      client: { deleteEnvironment },
+    });
+    const ctx = {
+      ...createMockActionContext({ input: { name: 'payments-pr-42' } }),
+      isDryRun: true,
+    };
+    await action.handler(ctx);
+    expect(deleteEnvironment).toHaveBeenCalledWith(
+      'payments-pr-42',
+      { dryRun: true },
+      expect.anything(),
+    );
+    expect(ctx.output).toHaveBeenCalledWith('deleted', false);
+  });
 });

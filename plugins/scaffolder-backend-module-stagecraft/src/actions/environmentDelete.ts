@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
+import { dryRunOf } from './shared';
 
 /**
  * `stagecraft:environment:delete` — deletes an environment as the user who
@@ -13,6 +14,7 @@ export function createEnvironmentDeleteAction(options: {
 }) {
   return createTemplateAction({
     id: 'stagecraft:environment:delete',
+    supportsDryRun: true,
     description:
       'Deletes a Stagecraft environment and its namespace as the initiating user; succeeds when it is already gone.',
     examples: [
@@ -42,13 +44,16 @@ export function createEnvironmentDeleteAction(options: {
     },
     async handler(ctx) {
       const { name, confirm } = ctx.input;
+      const dryRun = dryRunOf(ctx, {});
       ctx.logger.info(
-        `Deleting environment ${name}; waiting for its namespace to go`,
+        dryRun
+          ? `Dry run: checking that environment ${name} may be deleted`
+          : `Deleting environment ${name}; waiting for its namespace to go`,
       );
       try {
         await options.client.deleteEnvironment(
           name,
-          { ...(confirm && { confirm }) },
+          { ...(confirm && { confirm }), ...(dryRun && { dryRun }) },
           { credentials: await ctx.getInitiatorCredentials() },
         );
       } catch (e) {
@@ -61,8 +66,12 @@ export function createEnvironmentDeleteAction(options: {
         }
         throw e;
       }
-      ctx.logger.info(`Environment ${name} deleted`);
-      ctx.output('deleted', true);
+      ctx.logger.info(
+        dryRun
+          ? `Dry run: environment ${name} would be deleted; nothing was changed`
+          : `Environment ${name} deleted`,
+      );
+      ctx.output('deleted', !dryRun);
     },
   });
 }

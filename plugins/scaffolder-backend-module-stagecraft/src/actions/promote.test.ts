@@ -18,11 +18,12 @@ describe('stagecraft:promote and stagecraft:rollback', () => {
     await createPromoteAction({ client: { promote } }).handler(ctx);
     expect(promote).toHaveBeenCalledWith(
       'component:default/checkout',
-      { from: 'payments-dev' },
+      { from: 'payments-dev', origin: { taskId: 'mock-task-id' } },
       { credentials: await ctx.getInitiatorCredentials() },
     );
     expect((ctx.output as jest.Mock).mock.calls).toEqual([
       ['releaseId', 'r-0123456789ab'],
+      ['revision', 2],
       ['environment', 'payments-staging'],
       ['diff', '+image'],
     ]);
@@ -40,7 +41,11 @@ describe('stagecraft:promote and stagecraft:rollback', () => {
     await createRollbackAction({ client: { rollback } }).handler(ctx);
     expect(rollback).toHaveBeenCalledWith(
       'component:default/checkout',
-      { environment: 'payments-dev', revision: 3 },
+      {
+        environment: 'payments-dev',
+        revision: 3,
+        origin: { taskId: 'mock-task-id' },
+      },
       { credentials: await ctx.getInitiatorCredentials() },
     );
     expect(ctx.output).toHaveBeenCalledWith('revision', 5);
@@ -61,4 +66,41 @@ describe('stagecraft:promote and stagecraft:rollback', () => {
       ),
     ).rejects.toThrow('no such revision');
   });
+
+  it.each([
+    ['promote', createPromoteAction],
+    ['rollback', createRollbackAction],
+  ] as const)(
+    '%s supports dry runs: the diff only, no origin recorded',
+    async (verb, create) => {
+      const call = jest.fn(
+        async () =>
+          ({
+            release: { id: 'r-0123456789ab', image: 'app:1' },
+            diff: '-old\n+new',
+            dryRun: true,
+          } as any),
+      );
+      const action = (create as any)({ client: { [verb]: call } });
+      expect(action.supportsDryRun).toBe(true);
+      const ctx = {
+        ...createMockActionContext({
+          input: {
+            component: 'component:default/checkout',
+            from: 'payments-dev',
+            environment: 'payments-dev',
+          },
+        }),
+        isDryRun: true,
+      };
+      await action.handler(ctx);
+      const [, request] = call.mock.calls[0] as any[];
+      expect(request).toMatchObject({ dryRun: true });
+      expect(request.origin).toBeUndefined();
+      expect((ctx.output as jest.Mock).mock.calls).toEqual([
+        ['releaseId', 'r-0123456789ab'],
+        ['diff', '-old\n+new'],
+      ]);
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
+import { dryRunOf, once, originOf, reportRollout } from './shared';
 
 /**
  * `stagecraft:promote` and `stagecraft:rollback` — move releases along the
@@ -12,6 +13,7 @@ export function createPromoteAction(options: {
 }) {
   return createTemplateAction({
     id: 'stagecraft:promote',
+    supportsDryRun: true,
     description:
       'Deploys the exact release running in one environment to the next one of the pipeline (one tier at a time).',
     examples: [
@@ -38,6 +40,11 @@ export function createPromoteAction(options: {
       },
       output: {
         releaseId: z => z.string().describe('The release promoted'),
+        revision: z =>
+          z
+            .number()
+            .optional()
+            .describe('The new revision (absent for a dry run)'),
         environment: z =>
           z
             .string()
@@ -48,23 +55,30 @@ export function createPromoteAction(options: {
       },
     },
     async handler(ctx) {
-      const { component, from, to, dryRun } = ctx.input;
-      const result = await options.client.promote(
-        component,
-        { from, ...(to && { to }), ...(dryRun && { dryRun }) },
-        { credentials: await ctx.getInitiatorCredentials() },
+      const { component, from, to } = ctx.input;
+      const dryRun = dryRunOf(ctx, ctx.input);
+      const credentials = await ctx.getInitiatorCredentials();
+      const result = await once(
+        ctx,
+        `stagecraft.promote.${component}.${from}.${to ?? ''}`,
+        dryRun,
+        () =>
+          options.client.promote(
+            component,
+            {
+              from,
+              ...(to && { to }),
+              ...(dryRun ? { dryRun } : { origin: originOf(ctx) }),
+            },
+            { credentials },
+          ),
       );
-      ctx.logger.info(
-        result.revision
-          ? `Release ${result.release.id} promoted from ${from} to ${result.revision.environment} (revision ${result.revision.revision})`
-          : `Promoting release ${result.release.id} would change:\n${
-              result.diff || '(nothing)'
-            }`,
+      reportRollout(
+        ctx,
+        result,
+        r =>
+          `Release ${result.release.id} promoted from ${from} to ${r.environment} (revision ${r.revision})`,
       );
-      ctx.output('releaseId', result.release.id);
-      if (result.revision)
-        ctx.output('environment', result.revision.environment);
-      ctx.output('diff', result.diff);
     },
   });
 }
@@ -75,6 +89,7 @@ export function createRollbackAction(options: {
 }) {
   return createTemplateAction({
     id: 'stagecraft:rollback',
+    supportsDryRun: true,
     description:
       'Redeploys an earlier release of a component in an environment (default: the previous one).',
     examples: [
@@ -99,6 +114,11 @@ export function createRollbackAction(options: {
       },
       output: {
         releaseId: z => z.string().describe('The release now running'),
+        environment: z =>
+          z
+            .string()
+            .optional()
+            .describe('The environment (absent for a dry run)'),
         revision: z =>
           z
             .number()
@@ -109,27 +129,30 @@ export function createRollbackAction(options: {
       },
     },
     async handler(ctx) {
-      const { component, environment, revision, releaseId, dryRun } = ctx.input;
-      const result = await options.client.rollback(
-        component,
-        {
-          environment,
-          ...(revision && { revision }),
-          ...(releaseId && { releaseId }),
-          ...(dryRun && { dryRun }),
-        },
-        { credentials: await ctx.getInitiatorCredentials() },
+      const { component, environment, revision, releaseId } = ctx.input;
+      const dryRun = dryRunOf(ctx, ctx.input);
+      const result = await once(
+        ctx,
+        `stagecraft.rollback.${component}.${environment}`,
+        dryRun,
+        async () =>
+          options.client.rollback(
+            component,
+            {
+              environment,
+              ...(revision && { revision }),
+              ...(releaseId && { releaseId }),
+              ...(dryRun ? { dryRun } : { origin: originOf(ctx) }),
+            },
+            { credentials: await ctx.getInitiatorCredentials() },
+          ),
       );
-      ctx.logger.info(
-        result.revision
-          ? `Rolled ${environment} back to release ${result.release.id} (revision ${result.revision.revision})`
-          : `Rolling back to ${result.release.id} would change:\n${
-              result.diff || '(nothing)'
-            }`,
+      reportRollout(
+        ctx,
+        result,
+        r =>
+          `Rolled ${environment} back to release ${result.release.id} (revision ${r.revision})`,
       );
-      ctx.output('releaseId', result.release.id);
-      if (result.revision) ctx.output('revision', result.revision.revision);
-      ctx.output('diff', result.diff);
     },
   });
 }

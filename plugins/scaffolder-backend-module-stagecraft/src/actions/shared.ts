@@ -1,0 +1,191 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { JsonValue } from '@backstage/types';
+import type {
+  DeployResult,
+  DeploymentStatus,
+  Environment,
+  Origin,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
+
+/** What every Stagecraft action needs of the scaffolder's context. */
+export interface StagecraftActionContext {
+  logger: { info(message: string): void };
+  task?: { id: string };
+  templateInfo?: { entityRef?: string };
+  isDryRun?: boolean;
+}
+
+/** How long to wait between two looks at a rollout or environment. */
+export const POLL_MS = 2000;
+
+/** Default and bounds of every `timeoutSeconds` input. */
+export const TIMEOUT = { default: 300, min: 5, max: 1800 };
+
+export const realSleep = (ms: number) =>
+  new Promise<void>(r => setTimeout(r, ms));
+
+/**
+ * The template run a change comes from, recorded by the backend on the
+ * environment / revision so it can be found and torn down later.
+ */
+export function originOf(ctx: StagecraftActionContext): Origin | undefined {
+  const taskId = ctx.task?.id;
+  if (!taskId || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(taskId)) {
+    return undefined;
+  }
+  const template = ctx.templateInfo?.entityRef;
+  return {
+    taskId,
+    ...(template && /^template:/.test(template) && { template }),
+  };
+}
+
+/** True in the template editor's dry run, or when the step asks for one. */
+export function dryRunOf(
+  ctx: StagecraftActionContext,
+  input: { dryRun?: boolean },
+): boolean {
+  return ctx.isDryRun === true || input.dryRun === true;
+}
+
+/**
+ * Runs a non-idempotent call (a new revision, a new config version) once per
+ * task: a task resumed after a backend restart gets the recorded result
+ * instead of calling again. Dry runs are not recorded.
+ */
+export async function once<T>(
+  ctx: {
+    checkpoint<U extends JsonValue | void>(opts: {
+      key: string;
+      fn: () => Promise<U> | U;
+    }): Promise<U>;
+  },
+  key: string,
+  dryRun: boolean,
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (dryRun) return fn();
+  const recorded = await ctx.checkpoint({
+    key,
+    fn: async () => (await fn()) as unknown as JsonValue,
+  });
+  return recorded as unknown as T;
+}
+
+/** Logs and outputs what a deploy, promote or rollback did (or would do). */
+export function reportRollout(
+  ctx: StagecraftActionContext & {
+    output(name: string, value: unknown): void;
+  },
+  result: DeployResult,
+  done: (revision: NonNullable<DeployResult['revision']>) => string,
+) {
+  ctx.logger.info(
+    result.revision
+      ? done(result.revision)
+      : `Dry run: release ${result.release.id} (${
+          result.release.image
+        }) would change:\n${result.diff || '(nothing)'}`,
+  );
+  ctx.output('releaseId', result.release.id);
+  if (result.revision) {
+    ctx.output('revision', result.revision.revision);
+    ctx.output('environment', result.revision.environment);
+  }
+  ctx.output('diff', result.diff);
+}
+
+function describeStatus(status: DeploymentStatus | undefined): string {
+  if (!status) return 'waiting for the first status';
+  const reason = status.reason ? ` (${status.reason})` : '';
+  const message = status.message ? `, ${status.message}` : '';
+  return `${status.phase}${reason}: ${status.replicas.available}/${status.replicas.desired} available${message}`;
+}
+
+/**
+ * Waits until `releaseId` (or whatever runs, when absent) has rolled out in
+ * `environment`, logging each change of the rollout's state; throws on a
+ * failed rollout or at the deadline, saying what it last saw.
+ */
+export async function waitForRollout(options: {
+  client: Pick<StagecraftClient, 'getDeployments'>;
+  credentials: BackstageCredentials;
+  component: string;
+  environment: string;
+  releaseId?: string;
+  timeoutSeconds: number;
+  log: (message: string) => void;
+  sleep: (ms: number) => Promise<void>;
+}): Promise<DeploymentStatus> {
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  let last = '';
+  for (;;) {
+    const here = (
+      await options.client.getDeployments(options.component, {
+        credentials: options.credentials,
+      })
+    ).find(d => d.environment === options.environment);
+    const status = here?.status;
+    const line = describeStatus(status);
+    if (line !== last)
+      options.log(`Rollout in ${options.environment}: ${line}`);
+    last = line;
+    const wanted = options.releaseId ?? here?.revision?.releaseId;
+    if (status && (!wanted || status.release === wanted)) {
+      if (status.phase === 'complete') return status;
+      if (status.phase === 'failed') {
+        throw new Error(
+          `Rollout of ${status.release ?? options.component} to ${
+            options.environment
+          } failed: ${status.reason ?? status.message ?? 'unknown reason'}`,
+        );
+      }
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `Rollout of ${wanted ?? options.component} to ${
+          options.environment
+        } not complete after ${options.timeoutSeconds} s (last: ${line})`,
+      );
+    }
+    await options.sleep(POLL_MS);
+  }
+}
+
+/**
+ * Waits until an environment is Ready (all its objects present), logging
+ * each change of phase; throws when it failed or at the deadline.
+ */
+export async function waitForEnvironment(options: {
+  client: Pick<StagecraftClient, 'getEnvironment'>;
+  credentials: BackstageCredentials;
+  name: string;
+  timeoutSeconds: number;
+  log: (message: string) => void;
+  sleep: (ms: number) => Promise<void>;
+}): Promise<Environment> {
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  let last = '';
+  for (;;) {
+    const env = await options.client.getEnvironment(options.name, {
+      credentials: options.credentials,
+    });
+    const present = (env.objects ?? []).filter(o => o.present).length;
+    const line = `${env.phase}: ${present}/${env.objects?.length ?? 0} objects${
+      env.message ? ` (${env.message})` : ''
+    }`;
+    if (line !== last) options.log(`Environment ${env.name}: ${line}`);
+    last = line;
+    if (env.phase === 'Ready') return env;
+    if (env.phase === 'Failed') {
+      throw new Error(`Environment ${env.name} failed: ${env.message ?? ''}`);
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `Environment ${env.name} not ready after ${options.timeoutSeconds} s (last: ${line})`,
+      );
+    }
+    await options.sleep(POLL_MS);
+  }
+}
