@@ -1,22 +1,15 @@
-import {
-  ADD,
-  CONNECT,
-  CoreV1Api,
-  DELETE,
-  ERROR,
-  Informer,
-  KubeConfig,
-  makeInformer,
-  ObjectCache,
-  UPDATE,
-  V1Namespace,
-} from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   LABELS,
   MANAGED_BY,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject } from '../domain/ports';
+import {
+  kubeConfigTransport,
+  Reflector,
+  ReflectorTransport,
+} from './Reflector';
 
 /** What the watcher reports; the domain's EnvironmentFeed implements it. */
 export interface NamespaceListener {
@@ -28,76 +21,67 @@ export interface NamespaceListener {
 const SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
 
 /**
- * Watches the Stagecraft namespaces of every cluster with client-node
- * informers (one LIST, then a WATCH resumed from the last resourceVersion;
- * a relist only after the informer says the watch broke). One cluster that is
- * down only restarts its own informer, with exponential backoff.
+ * Watches the Stagecraft namespaces of every cluster (a Reflector per
+ * cluster: one paginated LIST, then a WATCH with bookmarks resumed from the
+ * last resourceVersion when it drops; a relist — reported as `synced` with
+ * the full set — only on 410 Gone). One cluster that is down only retries
+ * its own reflector, with exponential backoff.
  */
 export class NamespaceWatcher {
-  private readonly informers = new Map<
-    string,
-    Informer<V1Namespace> & ObjectCache<V1Namespace>
-  >();
-  private stopped = false;
+  private readonly reflectors = new Map<string, Reflector<KubeObject>>();
 
   constructor(
     private readonly options: {
-      clusters: Array<{ name: string; kc: KubeConfig }>;
+      clusters: Array<{
+        name: string;
+        kc?: KubeConfig;
+        transport?: ReflectorTransport;
+      }>;
       listener: NamespaceListener;
       logger: LoggerService;
+      watchTimeoutSeconds?: number;
+      initialBackoffMs?: number;
     },
   ) {}
 
   async start(): Promise<void> {
-    for (const { name, kc } of this.options.clusters) {
-      const core = kc.makeApiClient(CoreV1Api);
-      const informer = makeInformer<V1Namespace>(
-        kc,
-        '/api/v1/namespaces',
-        () => core.listNamespace({ labelSelector: SELECTOR }),
-        SELECTOR,
-      );
-      const { listener, logger } = this.options;
+    const { listener, logger } = this.options;
+    for (const { name, kc, transport } of this.options.clusters) {
       const report = (what: string) => (e: unknown) =>
         logger.warn(`stagecraft watch ${name}: ${what} failed: ${String(e)}`);
-      informer.on(ADD, ns =>
-        listener.changed(name, ns as KubeObject).catch(report('add')),
-      );
-      informer.on(UPDATE, ns =>
-        listener.changed(name, ns as KubeObject).catch(report('update')),
-      );
-      informer.on(DELETE, ns =>
-        listener.removed(name, ns as KubeObject).catch(report('delete')),
-      );
-      informer.on(CONNECT, () => {
-        listener
-          .synced(name, informer.list() as KubeObject[])
-          .catch(report('sync'));
+      const reflector = new Reflector<KubeObject>({
+        path: '/api/v1/namespaces',
+        labelSelector: SELECTOR,
+        transport: transport ?? kubeConfigTransport(kc!),
+        watchTimeoutSeconds: this.options.watchTimeoutSeconds,
+        initialBackoffMs: this.options.initialBackoffMs,
+        project: raw => raw as KubeObject,
+        handlers: {
+          replace: items => {
+            listener.synced(name, items).catch(report('sync'));
+          },
+          apply: (type, ns) => {
+            if (type === 'DELETED') {
+              listener.removed(name, ns).catch(report('delete'));
+            } else {
+              listener.changed(name, ns).catch(report(type.toLowerCase()));
+            }
+          },
+        },
+        onError: (what, err, retryInMs) =>
+          logger.warn(
+            `stagecraft watch ${name}: ${what}: ${String(
+              err,
+            )}; retrying in ${retryInMs} ms`,
+          ),
       });
-      let delay = 1000;
-      informer.on(ERROR, err => {
-        if (this.stopped) return;
-        logger.warn(
-          `stagecraft watch ${name}: ${String(err)}; restarting in ${delay} ms`,
-        );
-        setTimeout(() => {
-          if (!this.stopped) informer.start().catch(report('restart'));
-        }, delay);
-        delay = Math.min(delay * 2, 30_000);
-      });
-      this.informers.set(name, informer);
-      informer
-        .start()
-        .then(() => {
-          delay = 1000;
-          return listener.synced(name, informer.list() as KubeObject[]);
-        })
-        .catch(report('start'));
+      this.reflectors.set(name, reflector);
+      // do not hold up the backend's start for a slow or unreachable cluster
+      reflector.start().catch(report('start'));
     }
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.all([...this.informers.values()].map(i => i.stop()));
+    for (const r of this.reflectors.values()) r.stop();
   }
 }

@@ -1,18 +1,4 @@
-import {
-  ADD,
-  AppsV1Api,
-  CONNECT,
-  CoreV1Api,
-  DELETE,
-  ERROR,
-  Informer,
-  KubeConfig,
-  KubernetesListObject,
-  KubernetesObject,
-  makeInformer,
-  ObjectCache,
-  UPDATE,
-} from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   LABELS,
@@ -20,157 +6,445 @@ import {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject, WorkloadObserver } from '../domain/ports';
 import type { WorkloadObjects } from '../domain/deployments/status';
+import {
+  kubeConfigTransport,
+  Reflector,
+  ReflectorStats,
+  ReflectorTransport,
+} from './Reflector';
 
 const SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
-const PAGE = 500;
+const REVISION = 'deployment.kubernetes.io/revision';
+const RELEASE = 'stagecraft.io/release';
+const TEMPLATE_HASH = 'pod-template-hash';
 
-type Kind = 'deployments' | 'replicasets' | 'pods';
+export type WorkloadKind = 'deployments' | 'replicasets' | 'pods';
+const KINDS: WorkloadKind[] = ['deployments', 'replicasets', 'pods'];
+const PATHS: Record<WorkloadKind, string> = {
+  deployments: '/apis/apps/v1/deployments',
+  replicasets: '/apis/apps/v1/replicasets',
+  pods: '/api/v1/pods',
+};
+
 type Listener = Parameters<WorkloadObserver['subscribe']>[0];
+type Raw = any;
 
 /**
- * Lists every page of a collection (limit + continue, one consistent
- * snapshot), so a large fleet never needs one huge response.
+ * Shares equal strings (namespaces, ids, hashes, phases, images): the fleet
+ * repeats a few thousand values across 100k+ objects.
  */
-async function listAllPages<T extends KubernetesObject>(
-  page: (cont?: string) => Promise<KubernetesListObject<T>>,
-): Promise<KubernetesListObject<T>> {
-  const first = await page(undefined);
-  const items = [...first.items];
-  let cont = first.metadata?._continue;
-  while (cont) {
-    const next = await page(cont);
-    items.push(...next.items);
-    cont = next.metadata?._continue;
+export class Interner {
+  private readonly strings = new Map<string, string>();
+  of(s: string): string;
+  of(s: string | undefined): string | undefined;
+  of(s: string | undefined) {
+    if (s === undefined) return undefined;
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    this.strings.set(s, s);
+    return s;
   }
+}
+
+const defaultInterner = new Interner();
+
+function pick(
+  from: Record<string, string> | undefined,
+  keys: string[],
+  intern: Interner,
+): Record<string, string> | undefined {
+  if (!from) return undefined;
+  let out: Record<string, string> | undefined;
+  for (const k of keys) {
+    const v = from[k];
+    if (v !== undefined) (out ??= {})[k] = intern.of(v);
+  }
+  return out;
+}
+
+type Condition = {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+};
+
+/**
+ * Projections: only the fields the status derivation reads
+ * (`domain/deployments/status.ts`) survive into the cache; a full Pod of a
+ * few KB becomes a couple of hundred bytes.
+ */
+export function projectDeployment(
+  raw: Raw,
+  intern: Interner = defaultInterner,
+): KubeObject {
+  const m = raw?.metadata ?? {};
+  const st = raw?.status ?? {};
+  const tpl = raw?.spec?.template;
+  const release = tpl?.metadata?.annotations?.[RELEASE];
+  const image = tpl?.spec?.containers?.[0]?.image;
   return {
-    ...first,
-    items,
-    metadata: { ...first.metadata, _continue: undefined },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: m.name,
+      namespace: intern.of(m.namespace),
+      ...(m.generation !== undefined && { generation: m.generation }),
+      labels: pick(m.labels, [LABELS.kubernetesId], intern),
+      annotations: pick(m.annotations, [REVISION], intern),
+    },
+    spec: {
+      replicas: raw?.spec?.replicas,
+      template: {
+        metadata: release
+          ? { annotations: { [RELEASE]: intern.of(release) } }
+          : {},
+        spec: { containers: image ? [{ image: intern.of(image) }] : [] },
+      },
+    },
+    status: {
+      observedGeneration: st.observedGeneration,
+      replicas: st.replicas,
+      updatedReplicas: st.updatedReplicas,
+      readyReplicas: st.readyReplicas,
+      availableReplicas: st.availableReplicas,
+      conditions: (st.conditions as Condition[] | undefined)?.map(c => ({
+        type: intern.of(c.type),
+        status: intern.of(c.status),
+        ...(c.reason && { reason: intern.of(c.reason) }),
+        ...(c.message && { message: c.message }),
+      })),
+    },
+  } as KubeObject;
+}
+
+export function projectReplicaSet(
+  raw: Raw,
+  intern: Interner = defaultInterner,
+): KubeObject {
+  const m = raw?.metadata ?? {};
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: m.name,
+      namespace: intern.of(m.namespace),
+      labels: pick(m.labels, [LABELS.kubernetesId, TEMPLATE_HASH], intern),
+      annotations: pick(m.annotations, [REVISION], intern),
+    },
   };
 }
 
+export function projectPod(
+  raw: Raw,
+  intern: Interner = defaultInterner,
+): KubeObject {
+  const m = raw?.metadata ?? {};
+  const st = raw?.status ?? {};
+  const ready = (st.conditions as Condition[] | undefined)?.find(
+    c => c.type === 'Ready',
+  );
+  const waiting = (
+    st.containerStatuses as
+      | Array<{ state?: { waiting?: { reason?: string; message?: string } } }>
+      | undefined
+  )
+    ?.map(s => s.state?.waiting)
+    .filter(w => w?.reason)
+    .map(w => ({
+      state: {
+        waiting: {
+          reason: intern.of(w!.reason),
+          ...(w!.message && { message: w!.message }),
+        },
+      },
+    }));
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: m.name,
+      namespace: intern.of(m.namespace),
+      labels: pick(m.labels, [LABELS.kubernetesId, TEMPLATE_HASH], intern),
+    },
+    status: {
+      phase: intern.of(st.phase),
+      ...(ready && {
+        conditions: [
+          { type: 'Ready', status: intern.of(ready.status) as string },
+        ],
+      }),
+      ...(waiting?.length && { containerStatuses: waiting }),
+    },
+  };
+}
+
+const PROJECT: Record<
+  WorkloadKind,
+  (raw: Raw, intern: Interner) => KubeObject
+> = {
+  deployments: projectDeployment,
+  replicasets: projectReplicaSet,
+  pods: projectPod,
+};
+
+/** The objects of one component in one namespace. */
+interface Entry {
+  deployments: Map<string, KubeObject>;
+  replicasets: Map<string, KubeObject>;
+  pods: Map<string, KubeObject>;
+  /** Immutable view handed to readers; rebuilt lazily after a change. */
+  snapshot?: WorkloadObjects;
+}
+
+const EMPTY: WorkloadObjects = Object.freeze({
+  deployment: undefined,
+  replicaSets: Object.freeze([]) as unknown as KubeObject[],
+  pods: Object.freeze([]) as unknown as KubeObject[],
+});
+
 /**
- * The watch cache of Stagecraft workloads: per cluster, client-node informers
- * over Deployments, ReplicaSets and Pods labelled managed-by=stagecraft (list
- * once with pagination, then watch from that resourceVersion; the informer
- * relists on 410 Gone and is restarted with backoff on errors). Reads are
- * served from memory, indexed by namespace; nothing here LISTs per request.
+ * One cluster's objects indexed by namespace → kubernetes-id → kind → name,
+ * so a read is three map lookups, never a scan of a namespace.
+ */
+export class WorkloadIndex {
+  private readonly scopes = new Map<string, Map<string, Entry>>();
+  /** namespace → name → kubernetes-id, per kind (to move or drop an object). */
+  private readonly where: Record<
+    WorkloadKind,
+    Map<string, Map<string, string>>
+  > = { deployments: new Map(), replicasets: new Map(), pods: new Map() };
+  private readonly counts: Record<WorkloadKind, number> = {
+    deployments: 0,
+    replicasets: 0,
+    pods: 0,
+  };
+
+  /** Adds or replaces an object; returns the scopes (namespace, id) it touched. */
+  upsert(kind: WorkloadKind, o: KubeObject): Array<[string, string]> {
+    const ns = o.metadata.namespace;
+    const name = o.metadata.name;
+    if (!ns || !name) return [];
+    const id = o.metadata.labels?.[LABELS.kubernetesId];
+    const touched = this.remove(kind, o, id);
+    if (!id) return touched;
+    let byName = this.where[kind].get(ns);
+    if (!byName) this.where[kind].set(ns, (byName = new Map()));
+    byName.set(name, id);
+    let byId = this.scopes.get(ns);
+    if (!byId) this.scopes.set(ns, (byId = new Map()));
+    let entry = byId.get(id);
+    if (!entry) {
+      entry = {
+        deployments: new Map(),
+        replicasets: new Map(),
+        pods: new Map(),
+      };
+      byId.set(id, entry);
+    }
+    entry[kind].set(name, o);
+    entry.snapshot = undefined;
+    this.counts[kind]++;
+    if (!touched.some(([n, i]) => n === ns && i === id)) touched.push([ns, id]);
+    return touched;
+  }
+
+  /**
+   * Removes an object (by namespace and name); `keepId`: an upsert that
+   * stays in the same scope does not report the scope twice.
+   */
+  remove(
+    kind: WorkloadKind,
+    o: KubeObject,
+    keepId?: string,
+  ): Array<[string, string]> {
+    const ns = o.metadata.namespace;
+    const name = o.metadata.name;
+    if (!ns || !name) return [];
+    const byName = this.where[kind].get(ns);
+    const id = byName?.get(name);
+    if (id === undefined) return [];
+    byName!.delete(name);
+    if (byName!.size === 0) this.where[kind].delete(ns);
+    const byId = this.scopes.get(ns);
+    const entry = byId?.get(id);
+    if (entry?.[kind].delete(name)) {
+      this.counts[kind]--;
+      entry.snapshot = undefined;
+      if (
+        entry.deployments.size + entry.replicasets.size + entry.pods.size ===
+        0
+      ) {
+        byId!.delete(id);
+        if (byId!.size === 0) this.scopes.delete(ns);
+      }
+    }
+    return id === keepId ? [] : [[ns, id]];
+  }
+
+  /** Replaces every object of a kind (after a relist); returns the scopes touched. */
+  replace(kind: WorkloadKind, items: KubeObject[]): Array<[string, string]> {
+    const touched = new Map<string, [string, string]>();
+    const keep = new Set<string>();
+    if (this.counts[kind] > 0) {
+      for (const o of items) {
+        keep.add(`${o.metadata.namespace}/${o.metadata.name}`);
+      }
+    }
+    for (const [ns, byName] of [...this.where[kind]]) {
+      for (const name of [...byName.keys()]) {
+        if (!keep.has(`${ns}/${name}`)) {
+          for (const t of this.remove(kind, {
+            apiVersion: '',
+            kind: '',
+            metadata: { name, namespace: ns },
+          })) {
+            touched.set(t.join('/'), t);
+          }
+        }
+      }
+    }
+    for (const o of items) {
+      for (const t of this.upsert(kind, o)) touched.set(t.join('/'), t);
+    }
+    return [...touched.values()];
+  }
+
+  /** The component's objects in a namespace: a shared, frozen snapshot. */
+  observe(namespace: string, kubernetesId: string): WorkloadObjects {
+    const entry = this.scopes.get(namespace)?.get(kubernetesId);
+    if (!entry) return EMPTY;
+    if (!entry.snapshot) {
+      const deployments = [...entry.deployments.values()];
+      if (deployments.length > 1) {
+        deployments.sort((a, b) =>
+          a.metadata.name.localeCompare(b.metadata.name),
+        );
+      }
+      entry.snapshot = Object.freeze({
+        deployment: deployments[0],
+        replicaSets: Object.freeze([
+          ...entry.replicasets.values(),
+        ]) as unknown as KubeObject[],
+        pods: Object.freeze([
+          ...entry.pods.values(),
+        ]) as unknown as KubeObject[],
+      });
+    }
+    return entry.snapshot;
+  }
+
+  size(): Record<WorkloadKind, number> {
+    return { ...this.counts };
+  }
+}
+
+/**
+ * The watch cache of Stagecraft workloads: per cluster, one reflector per
+ * kind (Deployments, ReplicaSets, Pods labelled managed-by=stagecraft):
+ * paginated LIST, then WATCH with bookmarks, resumed from the last
+ * resourceVersion when it drops, relisted on 410 Gone (see Reflector).
+ * Objects are projected to the fields status needs and indexed by namespace
+ * and kubernetes-id; a read is a few map lookups returning a frozen snapshot
+ * (nothing is allocated per request, nothing is LISTed per request).
  */
 export class WorkloadCache implements WorkloadObserver {
-  private readonly informers = new Map<
+  private readonly indexes = new Map<string, WorkloadIndex>();
+  private readonly reflectors = new Map<
     string,
-    Map<Kind, Informer<KubernetesObject> & ObjectCache<KubernetesObject>>
+    Map<WorkloadKind, Reflector<KubeObject>>
   >();
   private readonly synced = new Map<string, Date>();
   private readonly listeners = new Set<Listener>();
-  private stopped = false;
+  private readonly intern = new Interner();
 
   constructor(
     private readonly options: {
-      clusters: Array<{ name: string; kc: KubeConfig }>;
+      clusters: Array<{
+        name: string;
+        kc?: KubeConfig;
+        /** Instead of a kubeconfig (tests). */
+        transport?: ReflectorTransport;
+      }>;
       logger: LoggerService;
+      pageSize?: number;
+      watchTimeoutSeconds?: number;
+      initialBackoffMs?: number;
     },
   ) {}
 
+  /** Lists every cluster once (in parallel), then keeps watching. */
   async start(): Promise<void> {
-    for (const { name, kc } of this.options.clusters) {
-      const apps = kc.makeApiClient(AppsV1Api);
-      const core = kc.makeApiClient(CoreV1Api);
-      const lists: Record<
-        Kind,
-        [
-          string,
-          (cont?: string) => Promise<KubernetesListObject<KubernetesObject>>,
-        ]
-      > = {
-        deployments: [
-          '/apis/apps/v1/deployments',
-          cont =>
-            apps.listDeploymentForAllNamespaces({
-              labelSelector: SELECTOR,
-              limit: PAGE,
-              _continue: cont,
-            }),
-        ],
-        replicasets: [
-          '/apis/apps/v1/replicasets',
-          cont =>
-            apps.listReplicaSetForAllNamespaces({
-              labelSelector: SELECTOR,
-              limit: PAGE,
-              _continue: cont,
-            }),
-        ],
-        pods: [
-          '/api/v1/pods',
-          cont =>
-            core.listPodForAllNamespaces({
-              labelSelector: SELECTOR,
-              limit: PAGE,
-              _continue: cont,
-            }),
-        ],
-      };
-      const byKind = new Map<
-        Kind,
-        Informer<KubernetesObject> & ObjectCache<KubernetesObject>
-      >();
-      const connected = new Set<Kind>();
-      for (const [kind, [path, page]] of Object.entries(lists) as Array<
-        [Kind, (typeof lists)[Kind]]
-      >) {
-        const informer = makeInformer(
-          kc,
-          path,
-          () => listAllPages(page),
-          SELECTOR,
-        );
-        const notify = (o: KubernetesObject) =>
-          this.notify(name, o as KubeObject);
-        informer.on(ADD, notify);
-        informer.on(UPDATE, notify);
-        informer.on(DELETE, notify);
-        informer.on(CONNECT, () => {
-          connected.add(kind);
-          if (connected.size === 3) this.synced.set(name, new Date());
-        });
-        let delay = 1000;
-        informer.on(ERROR, err => {
-          if (this.stopped) return;
-          this.options.logger.warn(
-            `stagecraft cache ${name}/${kind}: ${String(
-              err,
-            )}; restarting in ${delay} ms`,
-          );
-          setTimeout(() => {
-            if (!this.stopped) informer.start().catch(() => undefined);
-          }, delay);
-          delay = Math.min(delay * 2, 30_000);
-        });
-        byKind.set(kind, informer);
-      }
-      this.informers.set(name, byKind);
-      await Promise.all(
-        [...byKind.values()].map(i =>
-          i
-            .start()
-            .catch(e =>
-              this.options.logger.warn(
-                `stagecraft cache ${name}: start failed: ${e}`,
+    await Promise.all(
+      this.options.clusters.map(c => this.startCluster(c.name, c)),
+    );
+  }
+
+  private async startCluster(
+    name: string,
+    c: { kc?: KubeConfig; transport?: ReflectorTransport },
+  ) {
+    const { logger } = this.options;
+    const transport = c.transport ?? kubeConfigTransport(c.kc!);
+    const index = new WorkloadIndex();
+    this.indexes.set(name, index);
+    const byKind = new Map<WorkloadKind, Reflector<KubeObject>>();
+    this.reflectors.set(name, byKind);
+    const listed = new Set<WorkloadKind>();
+    const started = Date.now();
+    for (const kind of KINDS) {
+      const project = PROJECT[kind];
+      byKind.set(
+        kind,
+        new Reflector<KubeObject>({
+          path: PATHS[kind],
+          labelSelector: SELECTOR,
+          transport,
+          pageSize: this.options.pageSize,
+          watchTimeoutSeconds: this.options.watchTimeoutSeconds,
+          initialBackoffMs: this.options.initialBackoffMs,
+          project: raw => project(raw, this.intern),
+          handlers: {
+            replace: items => this.notify(name, index.replace(kind, items)),
+            apply: (type, o) =>
+              this.notify(
+                name,
+                type === 'DELETED'
+                  ? index.remove(kind, o)
+                  : index.upsert(kind, o),
               ),
+          },
+          onSynced: () => {
+            if (listed.size === 3) return;
+            listed.add(kind);
+            if (listed.size === 3) {
+              this.synced.set(name, new Date());
+              const n = index.size();
+              logger.info(
+                `stagecraft cache ${name}: synced ${
+                  n.deployments
+                } deployments, ${n.replicasets} replicasets, ${
+                  n.pods
+                } pods in ${Date.now() - started} ms`,
+              );
+            }
+          },
+          onError: (what, err, retryInMs) =>
+            logger.warn(
+              `stagecraft cache ${name}/${kind}: ${what}: ${String(
+                err,
+              )}; retrying in ${retryInMs} ms`,
             ),
-        ),
+        }),
       );
     }
+    await Promise.all([...byKind.values()].map(r => r.start()));
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.all(
-      [...this.informers.values()].flatMap(m =>
-        [...m.values()].map(i => i.stop()),
-      ),
-    );
+    for (const byKind of this.reflectors.values()) {
+      for (const r of byKind.values()) r.stop();
+    }
   }
 
   syncedAt(cluster: string): Date | undefined {
@@ -182,13 +456,32 @@ export class WorkloadCache implements WorkloadObserver {
     namespace: string,
     kubernetesId: string,
   ): WorkloadObjects {
-    const byKind = this.informers.get(cluster);
-    const pick = (kind: Kind) =>
-      ((byKind?.get(kind)?.list(namespace) ?? []) as KubeObject[]).filter(
-        o => o.metadata.labels?.[LABELS.kubernetesId] === kubernetesId,
-      );
-    const [deployment] = pick('deployments');
-    return { deployment, replicaSets: pick('replicasets'), pods: pick('pods') };
+    return this.indexes.get(cluster)?.observe(namespace, kubernetesId) ?? EMPTY;
+  }
+
+  /** Object counts and reflector counters per cluster (health, benchmarks). */
+  stats(): Record<
+    string,
+    {
+      objects: Record<WorkloadKind, number>;
+      syncedAt?: string;
+      reflectors: Record<string, ReflectorStats>;
+    }
+  > {
+    const out: ReturnType<WorkloadCache['stats']> = {};
+    for (const [name, index] of this.indexes) {
+      out[name] = {
+        objects: index.size(),
+        syncedAt: this.synced.get(name)?.toISOString(),
+        reflectors: Object.fromEntries(
+          [...(this.reflectors.get(name) ?? [])].map(([k, r]) => [
+            k,
+            r.getStats(),
+          ]),
+        ),
+      };
+    }
+    return out;
   }
 
   subscribe(listener: Listener): () => void {
@@ -196,14 +489,15 @@ export class WorkloadCache implements WorkloadObserver {
     return () => this.listeners.delete(listener);
   }
 
-  private notify(cluster: string, o: KubeObject) {
-    const kubernetesId = o.metadata.labels?.[LABELS.kubernetesId];
-    if (!kubernetesId || !o.metadata.namespace) return;
-    for (const listener of this.listeners) {
-      try {
-        listener({ cluster, namespace: o.metadata.namespace, kubernetesId });
-      } catch (e) {
-        this.options.logger.warn(`stagecraft cache listener failed: ${e}`);
+  private notify(cluster: string, scopes: Array<[string, string]>) {
+    if (this.listeners.size === 0) return;
+    for (const [namespace, kubernetesId] of scopes) {
+      for (const listener of this.listeners) {
+        try {
+          listener({ cluster, namespace, kubernetesId });
+        } catch (e) {
+          this.options.logger.warn(`stagecraft cache listener failed: ${e}`);
+        }
       }
     }
   }

@@ -115,6 +115,26 @@ export function deploymentStatus(objects: WorkloadObjects): DeploymentStatus {
   return { ...base, phase: 'progressing', message: waiting };
 }
 
+const memo = new WeakMap<WorkloadObjects, DeploymentStatus>();
+
+/**
+ * `deploymentStatus`, computed once per snapshot: the watch cache hands out
+ * frozen snapshots that it replaces on every change, so a status is derived
+ * again only after the objects changed, not on every read. Objects that are
+ * not frozen (built by a caller) are derived every time.
+ */
+export function cachedDeploymentStatus(
+  objects: WorkloadObjects,
+): DeploymentStatus {
+  if (!Object.isFrozen(objects)) return deploymentStatus(objects);
+  let status = memo.get(objects);
+  if (!status) {
+    status = deploymentStatus(objects);
+    memo.set(objects, status);
+  }
+  return status;
+}
+
 /** Pods of the Deployment's current ReplicaSet (all pods when that is unknown). */
 function currentPods(d: KubeObject, objects: WorkloadObjects): KubeObject[] {
   const revision =
