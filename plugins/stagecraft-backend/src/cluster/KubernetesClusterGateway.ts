@@ -21,6 +21,13 @@ import type {
   KubeObjectRef,
 } from '../domain/ports';
 import type { ClusterConnection } from './clusterConfig';
+import {
+  AttemptFailure,
+  HttpMethod,
+  parseRetryAfter,
+  RetryOptions,
+  withRetries,
+} from './retryPolicy';
 
 /** Builds a client-node KubeConfig for one configured cluster. */
 export function toKubeConfig(c: ClusterConnection): KubeConfig {
@@ -130,21 +137,57 @@ class ResourcePaths extends KubernetesObjectApi {
   }
 }
 
-/** Per-request timeout of cluster calls. */
-const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Default time budget of one cluster call, retries included (a cluster's
+ * `timeoutSeconds` overrides it), and the longest a single try may take.
+ */
+const DEFAULT_BUDGET_MS = 30_000;
+const ATTEMPT_TIMEOUT_MS = 15_000;
+
+/** The transport error code of a failed fetch (ECONNREFUSED, request-timeout…). */
+function transportCode(e: unknown): string {
+  const err = e as {
+    code?: unknown;
+    type?: unknown;
+    cause?: { code?: unknown };
+  };
+  return String(err.cause?.code ?? err.code ?? err.type ?? 'network');
+}
+
+/** What a retried cluster call reports (metrics, logs). */
+export interface RetryEvent {
+  cluster: string;
+  method: string;
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
 
 /** The ClusterGateway backed by the real API servers, through @kubernetes/client-node. */
 export class KubernetesClusterGateway implements ClusterGateway {
   private readonly clusters: Map<
     string,
-    { kc: KubeConfig; paths: ResourcePaths }
+    { kc: KubeConfig; paths: ResourcePaths; budgetMs: number }
   >;
 
-  constructor(connections: ClusterConnection[]) {
+  constructor(
+    connections: ClusterConnection[],
+    private readonly options: {
+      retry?: Omit<RetryOptions, 'onRetry'>;
+      onRetry?: (event: RetryEvent) => void;
+    } = {},
+  ) {
     this.clusters = new Map(
       connections.map(c => {
         const kc = toKubeConfig(c);
-        return [c.name, { kc, paths: kc.makeApiClient(ResourcePaths) }];
+        return [
+          c.name,
+          {
+            kc,
+            paths: kc.makeApiClient(ResourcePaths),
+            budgetMs: c.timeoutMs ?? DEFAULT_BUDGET_MS,
+          },
+        ];
       }),
     );
   }
@@ -231,25 +274,100 @@ export class KubernetesClusterGateway implements ClusterGateway {
     apiVersion: string,
     kind: string,
   ): Promise<'Namespaced' | 'Cluster' | undefined> {
-    const { paths } = this.entry(cluster);
-    try {
-      const resource = await paths.describe(apiVersion, kind);
-      if (!resource) return undefined;
-      return resource.namespaced ? 'Namespaced' : 'Cluster';
-    } catch (e) {
-      // client-node reports an apiVersion the server does not serve as 404
-      if ((e as { code?: number }).code === 404) return undefined;
-      throw toDomainError(cluster, e);
+    const { paths, budgetMs } = this.entry(cluster);
+    // API discovery is a GET (cached by client-node once it succeeded)
+    return withRetries(
+      'GET',
+      async () => {
+        try {
+          const resource = await paths.describe(apiVersion, kind);
+          if (!resource) return undefined;
+          return resource.namespaced ? 'Namespaced' : 'Cluster';
+        } catch (e) {
+          // client-node reports an apiVersion the server does not serve as 404
+          if ((e as { code?: number }).code === 404) return undefined;
+          throw this.attemptFailure(cluster, e);
+        }
+      },
+      this.policy(cluster, 'GET', budgetMs),
+    );
+  }
+
+  /**
+   * Read-modify-write of one object with optimistic concurrency: GET, let
+   * `mutate` change the live object, PUT it back with the resourceVersion it
+   * was read at. A 409 (someone wrote in between) re-reads and tries again,
+   * at most `attempts` times; then the ConflictError is the caller's.
+   * Stagecraft's own writes are server-side applies and merge patches, which
+   * do not race on resourceVersion; this is for callers that must edit what
+   * is live (tested against the real API server with concurrent writers).
+   */
+  async readModifyWrite(
+    cluster: string,
+    ref: KubeObjectRef,
+    mutate: (live: KubeObject) => KubeObject,
+    attempts = 5,
+  ): Promise<KubeObject> {
+    for (let attempt = 1; ; attempt++) {
+      const live = await this.get(cluster, ref);
+      if (!live) {
+        const err = new Error(`${ref.kind}/${ref.name} not found`);
+        err.name = 'NotFoundError';
+        throw err;
+      }
+      const next = mutate(JSON.parse(JSON.stringify(live)));
+      next.metadata.resourceVersion = live.metadata.resourceVersion;
+      try {
+        return (await this.request(cluster, 'PUT', ref, {
+          query: { fieldManager: FIELD_MANAGER },
+          body: JSON.stringify(next),
+          contentType: 'application/json',
+        })) as KubeObject;
+      } catch (e) {
+        if ((e as Error).name !== 'ConflictError' || attempt >= attempts) {
+          throw e;
+        }
+        // jittered pause so racing writers spread out before re-reading
+        await new Promise(r => setTimeout(r, Math.random() * 20 * attempt));
+      }
     }
+  }
+
+  private policy(cluster: string, method: HttpMethod, budgetMs: number) {
+    return {
+      ...this.options.retry,
+      budgetMs,
+      budgetSpent: (ms: number) =>
+        new ClusterUnavailableError(
+          `cluster ${cluster} unavailable: no answer within its time budget of ${
+            ms / 1000
+          } s`,
+        ),
+      onRetry: (info: { attempt: number; delayMs: number; reason: string }) =>
+        this.options.onRetry?.({ cluster, method, ...info }),
+    };
+  }
+
+  /** A failed try, classified for the retry policy. */
+  private attemptFailure(cluster: string, e: unknown): AttemptFailure {
+    if (e instanceof ApiException) {
+      return new AttemptFailure(toDomainError(cluster, e), { status: e.code });
+    }
+    return new AttemptFailure(toDomainError(cluster, e), {
+      transport: transportCode(e),
+    });
   }
 
   /**
    * One call to an API server with the cluster's credentials and CA (applied
-   * by client-node), the body and answer as plain JSON.
+   * by client-node), the body and answer as plain JSON, under the retry
+   * policy (retryPolicy.ts): only what is safe to repeat is repeated, with
+   * exponential backoff and jitter, Retry-After honoured, all within the
+   * cluster's time budget.
    */
   private async request(
     cluster: string,
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: HttpMethod,
     ref: KubeObjectRef,
     options: {
       query?: Record<string, string>;
@@ -257,45 +375,72 @@ export class KubernetesClusterGateway implements ClusterGateway {
       contentType?: string;
     } = {},
   ): Promise<unknown> {
-    const { kc, paths } = this.entry(cluster);
-    let response;
-    try {
-      const url = new URL(
-        `${kc.getCurrentCluster()!.server}${await paths.pathOf(
-          ref,
-          method === 'POST' ? 'create' : 'read',
-        )}`,
-      );
-      for (const [k, v] of Object.entries(options.query ?? {}))
-        url.searchParams.set(k, v);
-      // client-node puts the token (and TLS agent) into these options
-      const init = await kc.applyToFetchOptions({});
-      const headers = init.headers as unknown as Headers;
-      headers.set('Accept', 'application/json');
-      if (options.contentType) headers.set('Content-Type', options.contentType);
-      response = await fetch(url.toString(), {
-        ...init,
-        method,
-        headers,
-        body: options.body,
-        timeout: REQUEST_TIMEOUT_MS,
-      });
-    } catch (e) {
-      throw toDomainError(cluster, e);
-    }
-    const text = await response.text();
-    if (!response.ok) {
-      if (response.status === 404) {
-        const err = new Error(`${ref.kind}/${ref.name} not found`);
-        err.name = 'NotFoundError';
-        throw err;
-      }
-      throw toDomainError(
-        cluster,
-        new ApiException(response.status, `HTTP ${response.status}`, text, {}),
-      );
-    }
-    return text ? JSON.parse(text) : undefined;
+    const { kc, paths, budgetMs } = this.entry(cluster);
+    return withRetries(
+      method,
+      async remainingMs => {
+        let response;
+        let text;
+        try {
+          const url = new URL(
+            `${kc.getCurrentCluster()!.server}${await paths.pathOf(
+              ref,
+              method === 'POST' ? 'create' : 'read',
+            )}`,
+          );
+          for (const [k, v] of Object.entries(options.query ?? {}))
+            url.searchParams.set(k, v);
+          // client-node puts the token (and TLS agent) into these options
+          const init = await kc.applyToFetchOptions({});
+          const headers = init.headers as unknown as Headers;
+          headers.set('Accept', 'application/json');
+          if (options.contentType)
+            headers.set('Content-Type', options.contentType);
+          response = await fetch(url.toString(), {
+            ...init,
+            method,
+            headers,
+            body: options.body,
+            timeout: Math.max(1, Math.min(remainingMs, ATTEMPT_TIMEOUT_MS)),
+          });
+          text = await response.text();
+        } catch (e) {
+          throw this.attemptFailure(cluster, e);
+        }
+        if (!response.ok) {
+          if (response.status === 404) {
+            const err = new Error(`${ref.kind}/${ref.name} not found`);
+            err.name = 'NotFoundError';
+            throw err;
+          }
+          throw new AttemptFailure(
+            toDomainError(
+              cluster,
+              new ApiException(
+                response.status,
+                `HTTP ${response.status}`,
+                text,
+                {},
+              ),
+            ),
+            {
+              status: response.status,
+              retryAfterMs: parseRetryAfter(
+                response.headers.get('retry-after'),
+              ),
+            },
+          );
+        }
+        return text ? JSON.parse(text) : undefined;
+      },
+      {
+        ...this.policy(cluster, method, budgetMs),
+        // a JSON patch (RFC 6902) may add to a list: not safe to repeat
+        idempotent:
+          method !== 'POST' &&
+          options.contentType !== 'application/json-patch+json',
+      },
+    );
   }
 
   private entry(cluster: string) {

@@ -10,6 +10,8 @@ export interface ClusterConnection {
   caData?: string;
   caFile?: string;
   skipTLSVerify: boolean;
+  /** Time budget of one call to this cluster, retries included (ms). */
+  timeoutMs?: number;
 }
 
 function readCluster(c: Config, where: string): ClusterConnection {
@@ -20,6 +22,15 @@ function readCluster(c: Config, where: string): ClusterConnection {
   if (!/^https?:\/\//.test(url)) {
     throw new InputError(`${where}.url must be an http(s) URL, got "${url}"`);
   }
+  const timeoutSeconds = c.getOptionalNumber('timeoutSeconds');
+  if (
+    timeoutSeconds !== undefined &&
+    !(timeoutSeconds > 0 && timeoutSeconds <= 600)
+  ) {
+    throw new InputError(
+      `${where}.timeoutSeconds must be a number of seconds from 0 to 600, got ${timeoutSeconds}`,
+    );
+  }
   return {
     name,
     url,
@@ -27,6 +38,7 @@ function readCluster(c: Config, where: string): ClusterConnection {
     caData: c.getOptionalString('caData'),
     caFile: c.getOptionalString('caFile'),
     skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+    ...(timeoutSeconds !== undefined && { timeoutMs: timeoutSeconds * 1000 }),
   };
 }
 

@@ -19,8 +19,20 @@ export const clusterGatewayServiceRef = createServiceRef<ClusterGateway>({
   defaultFactory: async service =>
     createServiceFactory({
       service,
-      deps: { config: coreServices.rootConfig },
-      factory: ({ config }) =>
-        new KubernetesClusterGateway(readClusterConnections(config)),
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.rootLogger,
+      },
+      factory: ({ config, logger }) => {
+        const log = logger.child({ plugin: 'stagecraft' });
+        return new KubernetesClusterGateway(readClusterConnections(config), {
+          onRetry: e =>
+            log.warn(
+              `cluster ${e.cluster}: ${e.method} failed (${e.reason}); try ${
+                e.attempt + 1
+              } in ${Math.round(e.delayMs)} ms`,
+            ),
+        });
+      },
     }),
 });

@@ -1,0 +1,125 @@
+// Two backend replicas on one PostgreSQL database: the preview reaper (a
+// global scheduled task, every second here) deletes each expired preview
+// once — one `environment.reap` audit row per environment, never two, and no
+// failed attempt by the replica that lost the race.
+import type { Knex } from 'knex';
+import {
+  deleteNamespace,
+  eventually,
+  kubeconfig,
+  startIntegrationBackend,
+  statusCode,
+} from './__testUtils__/integration';
+import {
+  baseUrl,
+  describeReliability,
+  call,
+  pluginDatabase,
+  pool,
+  postgresBackendConfig,
+  recordResult,
+  usingPostgres,
+} from './__testUtils__/reliability';
+import { CoreV1Api } from '@kubernetes/client-node';
+
+jest.setTimeout(300_000);
+
+const PREVIEWS = Array.from({ length: 6 }, (_, i) => `rep-pr-${i}`);
+const prefix = `rel_replicas_${Date.now()}_`;
+
+const describeOnPostgres = usingPostgres()
+  ? describeReliability
+  : describe.skip;
+
+describeOnPostgres('two backend replicas on one database', () => {
+  let db: Knex;
+  const replicas: Array<Awaited<ReturnType<typeof startIntegrationBackend>>> =
+    [];
+  const logs: string[][] = [[], []];
+
+  beforeAll(async () => {
+    await pool(PREVIEWS, 6, deleteNamespace);
+    for (const i of [0, 1]) {
+      replicas.push(
+        await startIntegrationBackend({
+          backend: postgresBackendConfig(prefix)!,
+          logs: logs[i],
+          stagecraft: {
+            environmentTypes: [{ name: 'preview', tier: 'preview' }],
+            reaper: { frequencySeconds: 1 },
+          },
+        }),
+      );
+    }
+    db = pluginDatabase(prefix);
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await pool(PREVIEWS, 6, deleteNamespace);
+  });
+
+  it('reaps every expired preview exactly once', async () => {
+    // created through both replicas, all expiring in the same few seconds
+    const created = await pool(PREVIEWS, 6, (name, i) =>
+      call(`${baseUrl(replicas[i % 2])}/api/stagecraft/environments`, 'POST', {
+        name,
+        type: 'preview',
+        owner: 'group:default/team-a',
+        ttl: '15s',
+      }),
+    );
+    expect(created.map(r => r.status)).toEqual(PREVIEWS.map(() => 201));
+    const started = Date.now();
+    const core = kubeconfig('admin').makeApiClient(CoreV1Api);
+    await eventually(
+      'every preview reaped',
+      async () => {
+        const left = await Promise.all(
+          PREVIEWS.map(name =>
+            core.readNamespace({ name }).then(
+              () => true,
+              e => statusCode(e) !== 404,
+            ),
+          ),
+        );
+        const records = await db('stagecraft_environments')
+          .whereIn('name', PREVIEWS)
+          .count('* as n')
+          .first();
+        return !left.some(Boolean) && Number(records?.n) === 0
+          ? true
+          : undefined;
+      },
+      180_000,
+    );
+    const reapedMs = Date.now() - started;
+    // a few more reaper rounds on both replicas: nothing more happens
+    await new Promise(r => setTimeout(r, 4000));
+    const audit = await db('stagecraft_audit_events')
+      .whereIn('target', PREVIEWS)
+      .andWhere({ action: 'environment.reap' })
+      .select('target', 'outcome');
+    const perEnv = PREVIEWS.map(
+      name => audit.filter(a => a.target === name).length,
+    );
+    const reapersThatDeleted = logs.filter(lines =>
+      lines.some(l => l.includes('reaper: deleted')),
+    ).length;
+    recordResult({
+      scenario: 'two replicas on one database, preview reaper every second',
+      faults: 0,
+      attempted: PREVIEWS.length,
+      completed: perEnv.filter(n => n === 1).length,
+      failed: audit.filter(a => a.outcome === 'failed').length,
+      lost: perEnv.filter(n => n === 0).length,
+      notes: `reap audit rows per preview: ${perEnv.join(
+        ',',
+      )}; replicas that reaped: ${reapersThatDeleted}; all gone ${(
+        reapedMs / 1000
+      ).toFixed(1)} s after creation`,
+    });
+    expect(perEnv).toEqual(PREVIEWS.map(() => 1));
+    expect(audit.every(a => a.outcome === 'succeeded')).toBe(true);
+  });
+});
