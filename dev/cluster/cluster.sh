@@ -506,8 +506,9 @@ rules:
   resources: [clusterroles]
   resourceNames: [edit]
   verbs: [bind]
-# workloads Stagecraft deploys into environments (issue 10 narrows this to
-# environment namespaces only)
+# workloads Stagecraft deploys into environments. RBAC cannot say "only in
+# namespaces labelled managed-by=stagecraft": the admission policy
+# stagecraft-managed-namespaces-only below does, for every write.
 - apiGroups: [apps]
   resources: [deployments]
   verbs: [get, list, watch, create, patch, update, delete]
@@ -544,6 +545,56 @@ subjects:
 - apiGroup: rbac.authorization.k8s.io
   kind: User
   name: stagecraft
+---
+# Cluster-side guard for what RBAC cannot express: Stagecraft's identity
+# writes only inside namespaces labelled app.kubernetes.io/managed-by=
+# stagecraft, and creates, changes or deletes only such namespaces, so even a
+# bug (or a stolen token) cannot touch kube-system or a team's own namespace.
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: stagecraft-managed-namespaces-only
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+    - apiGroups: ["*"]
+      apiVersions: ["*"]
+      operations: [CREATE, UPDATE, DELETE]
+      resources: ["*"]
+      scope: "*"
+  matchConditions:
+  - name: is-stagecraft
+    expression: request.userInfo.username == 'stagecraft'
+  variables:
+  - name: managed
+    expression: "'app.kubernetes.io/managed-by'"
+  validations:
+  - expression: >-
+      request.resource.resource == 'namespaces' || request.namespace == '' ||
+      (namespaceObject != null && has(namespaceObject.metadata.labels) &&
+      variables.managed in namespaceObject.metadata.labels &&
+      namespaceObject.metadata.labels[variables.managed] == 'stagecraft')
+    messageExpression: >-
+      'Stagecraft writes only into namespaces it manages; ' + request.namespace +
+      ' is not labelled app.kubernetes.io/managed-by=stagecraft'
+  - expression: >-
+      request.resource.resource != 'namespaces' ||
+      ((request.operation == 'CREATE' || (has(oldObject.metadata.labels) &&
+      variables.managed in oldObject.metadata.labels &&
+      oldObject.metadata.labels[variables.managed] == 'stagecraft')) &&
+      (request.operation == 'DELETE' || (has(object.metadata.labels) &&
+      variables.managed in object.metadata.labels &&
+      object.metadata.labels[variables.managed] == 'stagecraft')))
+    message: Stagecraft creates, changes and deletes only namespaces labelled app.kubernetes.io/managed-by=stagecraft
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: stagecraft-managed-namespaces-only
+spec:
+  policyName: stagecraft-managed-namespaces-only
+  validationActions: [Deny]
 RBAC
 }
 

@@ -7,6 +7,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { stagecraftExamplePolicyModule } from '@stagecraft/backstage-plugin-stagecraft-backend';
 
 const backend = createBackend();
 
@@ -40,10 +41,10 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Stagecraft's example policy (stagecraft.examplePolicy in app-config.yaml):
+// owners change their preview/development/staging environments, production
+// needs the platform group, everyone reads. Replaces create-app's allow-all.
+backend.add(stagecraftExamplePolicyModule);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

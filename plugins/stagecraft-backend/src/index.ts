@@ -6,3 +6,12 @@
 export { stagecraftPlugin as default } from './plugin';
 export { clusterGatewayServiceRef } from './cluster/clusterGatewayService';
 export type { ClusterGateway, ClusterProbe, ClusterRef } from './domain/ports';
+export { stagecraftExamplePolicyModule } from './policy/module';
+export { StagecraftExamplePolicy } from './policy/ExamplePolicy';
+export type { ExamplePolicyOptions } from './policy/ExamplePolicy';
+export {
+  environmentConditions,
+  createEnvironmentConditionalDecision,
+  environmentRules,
+} from './permissions/rules';
+export type { EnvironmentFilter } from './permissions/rules';

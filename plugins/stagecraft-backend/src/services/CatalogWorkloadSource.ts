@@ -121,9 +121,14 @@ export class CatalogWorkloadSource implements WorkloadSource {
   }
 
   private async entity(ref: string, actor: Actor): Promise<Entity> {
+    const caller = actor.credentials as BackstageCredentials | undefined;
+    // users read the catalog as themselves (they deploy only what they can
+    // see); services — other plugins, a CI token whose access restrictions
+    // cannot be delegated — through Stagecraft's own identity
     const credentials =
-      (actor.credentials as BackstageCredentials | undefined) ??
-      (await this.deps.auth.getOwnServiceCredentials());
+      caller && this.deps.auth.isPrincipal(caller, 'user')
+        ? caller
+        : await this.deps.auth.getOwnServiceCredentials();
     const entity = await this.deps.catalog.getEntityByRef(ref, { credentials });
     if (!entity) throw new NotFoundError(`${ref} not found in the catalog`);
     return entity;

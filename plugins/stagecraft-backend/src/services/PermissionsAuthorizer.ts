@@ -2,7 +2,18 @@ import type {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  PermissionCriteria,
+} from '@backstage/plugin-permission-common';
+import {
+  ConditionTransformer,
+  createConditionTransformer,
+  PermissionRuleset,
+  isAndCriteria,
+  isNotCriteria,
+  isOrCriteria,
+} from '@backstage/plugin-permission-node';
 import {
   configReadPermission,
   configUpdatePermission,
@@ -17,8 +28,32 @@ import {
   environmentUpdatePermission,
   resourceProvisionPermission,
   resourceReadPermission,
+  deploymentApprovePermission,
+  deploymentOperatePermission,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import type { Actor, Authorizer, StagecraftAction } from '../domain/ports';
+import type {
+  Actor,
+  Authorizer,
+  EnvironmentRecord,
+  StagecraftAction,
+} from '../domain/ports';
+import type { EnvironmentFilter } from '../permissions/rules';
+
+/** Evaluates the rules' query form on one record (what a SQL WHERE would do). */
+export function matches(
+  record: EnvironmentRecord,
+  criteria: PermissionCriteria<EnvironmentFilter>,
+): boolean {
+  if (isAndCriteria(criteria))
+    return criteria.allOf.every(c => matches(record, c));
+  if (isOrCriteria(criteria))
+    return criteria.anyOf.some(c => matches(record, c));
+  if (isNotCriteria(criteria)) return !matches(record, criteria.not);
+  const value = String(record[criteria.property] ?? '').toLocaleLowerCase(
+    'en-US',
+  );
+  return criteria.values.some(v => v.toLocaleLowerCase('en-US') === value);
+}
 
 const resourcePermissions = {
   'environment.read': environmentReadPermission,
@@ -33,6 +68,8 @@ const resourcePermissions = {
   'secret.update': secretUpdatePermission,
   'resource.provision': resourceProvisionPermission,
   'resource.read': resourceReadPermission,
+  'deployment.approve': deploymentApprovePermission,
+  'deployment.operate': deploymentOperatePermission,
 } as const;
 
 /**
@@ -42,7 +79,15 @@ const resourcePermissions = {
  * resource type registered in plugin.ts.
  */
 export class PermissionsAuthorizer implements Authorizer {
-  constructor(private readonly permissions: PermissionsService) {}
+  private readonly toFilters: ConditionTransformer<EnvironmentFilter>;
+
+  constructor(
+    private readonly permissions: PermissionsService,
+    /** The registered rules of environments (permissionsRegistry.getPermissionRuleset). */
+    ruleset: PermissionRuleset<EnvironmentRecord, EnvironmentFilter>,
+  ) {
+    this.toFilters = createConditionTransformer(ruleset);
+  }
 
   async authorize(
     actor: Actor,
@@ -63,11 +108,42 @@ export class PermissionsAuthorizer implements Authorizer {
       );
       return [decision.result === AuthorizeResult.ALLOW];
     }
-    const permission = resourcePermissions[action];
+    const permission =
+      resourcePermissions[action as keyof typeof resourcePermissions];
     const decisions = await this.permissions.authorize(
       (resources ?? []).map(resourceRef => ({ permission, resourceRef })),
       { credentials },
     );
     return decisions.map(d => d.result === AuthorizeResult.ALLOW);
+  }
+
+  /**
+   * One conditional decision for the whole list: ALLOW keeps all, DENY none,
+   * CONDITIONAL applies the policy's conditions through the rules' queries.
+   */
+  async filter<T extends EnvironmentRecord>(
+    actor: Actor,
+    action: StagecraftAction,
+    records: T[],
+  ): Promise<T[]> {
+    const credentials = actor.credentials as BackstageCredentials | undefined;
+    const permission =
+      resourcePermissions[action as keyof typeof resourcePermissions];
+    if (!credentials || !permission) {
+      const allowed = await this.authorize(
+        actor,
+        action,
+        records.map(r => r.name),
+      );
+      return records.filter((_, i) => allowed[i]);
+    }
+    const [decision] = await this.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return records;
+    if (decision.result !== AuthorizeResult.CONDITIONAL) return [];
+    const criteria = this.toFilters(decision.conditions);
+    return records.filter(r => matches(r, criteria));
   }
 }

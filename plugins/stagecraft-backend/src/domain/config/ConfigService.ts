@@ -20,9 +20,13 @@ import type {
   WorkloadSource,
 } from '../ports';
 import { normalizeComponentRef } from '../deployments/DeploymentService';
-import { asObject, authorizeOrThrow, unknownFields } from '../input';
+import {
+  asObject,
+  authorizeOrThrow,
+  isEnvVarName,
+  unknownFields,
+} from '../input';
 
-const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_KEYS = 200;
 const MAX_VALUE_BYTES = 32 * 1024;
 
@@ -136,7 +140,7 @@ export class ConfigService {
       });
     } else {
       for (const [key, value] of Object.entries(values)) {
-        if (!KEY.test(key)) {
+        if (!isEnvVarName(key)) {
           errors.push({
             field: `values.${key}`,
             message: `values.${key}: keys must be environment variable names (letters, digits, _)`,

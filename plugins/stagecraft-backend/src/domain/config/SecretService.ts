@@ -8,7 +8,12 @@ import {
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { NotFoundError } from '../errors';
-import { asObject, authorizeOrThrow, unknownFields } from '../input';
+import {
+  asObject,
+  authorizeOrThrow,
+  isEnvVarName,
+  unknownFields,
+} from '../input';
 import type {
   Actor,
   Auditor,
@@ -22,7 +27,6 @@ import type {
 } from '../ports';
 import { normalizeComponentRef } from '../deployments/DeploymentService';
 
-const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_VALUE_BYTES = 64 * 1024;
 
 const scopeOf = (component: string, env: string) =>
@@ -75,7 +79,7 @@ export class SecretService {
     const b = asObject(body);
     const errors: FieldError[] = [];
     unknownFields(b, ['environment', 'component', 'key', 'value'], errors);
-    if (typeof b.key !== 'string' || !KEY.test(b.key)) {
+    if (!isEnvVarName(b.key)) {
       errors.push({
         field: 'key',
         message:
@@ -142,7 +146,7 @@ export class SecretService {
     const b = asObject(body);
     const errors: FieldError[] = [];
     unknownFields(b, ['environment', 'component', 'key'], errors);
-    if (typeof b.key !== 'string' || !KEY.test(b.key)) {
+    if (!isEnvVarName(b.key)) {
       errors.push({
         field: 'key',
         message:

@@ -148,7 +148,9 @@ export function parseManifests(manifests: unknown): KubeObject[] {
     const list = Array.isArray(docs) ? docs : [docs];
     for (const [i, doc] of list.entries()) {
       const field = `manifests[${i}]`;
-      const problem = doc.errors[0];
+      // warnings too: an unknown tag (`!!js/function`) only warns and
+      // would quietly become a string
+      const problem = doc.errors[0] ?? doc.warnings[0];
       if (problem) {
         errors.push({
           field,
