@@ -39,6 +39,7 @@ jest_run() { # name pattern-args...: a Jest run whose tests are counted one by o
 cleanup() {
   stop_group "$out/backstage.pid"
   if [ "${started_cluster:-0}" = 1 ]; then bash dev/cluster/cluster.sh down >/dev/null 2>&1; fi
+  if [ "${started_pg:-0}" = 1 ]; then bash scripts/postgres.sh stop >/dev/null 2>&1; fi
 }
 trap cleanup EXIT
 
@@ -53,8 +54,24 @@ step "type check and lint"
 check typecheck yarn tsc
 check lint yarn backstage-cli repo lint
 
+# a throwaway PostgreSQL on loopback (installed when absent): the store,
+# migration and audit tests run on it as well as on SQLite, and so does the
+# reliability suite
+step "PostgreSQL (loopback, throwaway)"
+started_pg=0
+if bash scripts/postgres.sh start >"$out/postgres.log" 2>&1; then
+  started_pg=1
+  BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=$(bash scripts/postgres.sh url)
+  export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
+  export STAGECRAFT_REQUIRE_POSTGRES=1
+  echo "ok: PostgreSQL on 127.0.0.1:${STAGECRAFT_PG_PORT:-5433}"
+else
+  echo "fail postgres-start" >>"$checks"
+  tail -20 "$out/postgres.log"
+fi
+
 step "unit tests"
-jest_run unit --testPathIgnorePatterns '\.(integration|e2e)\.test\.'
+jest_run unit --testPathIgnorePatterns '\.(integration|e2e|reliability)\.test\.'
 
 step "local Kubernetes control plane"
 started_cluster=0
@@ -74,9 +91,17 @@ fi
 step "integration tests (real control plane)"
 if bash dev/cluster/cluster.sh status >/dev/null 2>&1; then
   STAGECRAFT_CLUSTER_STATE=$root/dev/cluster/state jest_run integration --runInBand --forceExit --testPathPatterns '\.integration\.test\.'
+  # the security suite's counts (inputs tried, refused, cluster changes)
+  [ -f "$out/security-summary.txt" ] && cat "$out/security-summary.txt"
 else
   echo "fail integration-tests-not-run" >>"$checks"
 fi
+
+# faults, PostgreSQL and load on a control plane of its own (its API server
+# is stopped and restarted); prints faults injected, operations attempted,
+# lost and converge times (scripts/reliability.sh, also `yarn test:reliability`)
+step "reliability suite (faults, PostgreSQL, load)"
+bash scripts/reliability.sh "$out" 2>&1 | tee "$out/reliability-summary.log" | grep -vE '^\s*$' || true
 
 step "browser test (Chromium against the running app)"
 if ensure_chromium; then
@@ -98,7 +123,10 @@ fi
 cleanup
 trap - EXIT
 step "summary"
+[ -f "$out/security-summary.txt" ] && cat "$out/security-summary.txt"
 reports=("$out/unit.json")
 [ -f "$out/integration.json" ] && reports+=("$out/integration.json")
 [ -f "$out/e2e.json" ] && reports+=("$out/e2e.json")
+reports+=("$out/reliability.json") # missing = counted as a failure
+[ -f "$out/reliability-summary.log" ] && sed -n '/^reliability results/,$p' "$out/reliability-summary.log"
 node scripts/summarize.mjs "$checks" "${reports[@]}"

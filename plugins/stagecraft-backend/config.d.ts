@@ -43,7 +43,39 @@ export interface Config {
        * type starts from; environments and components override them.
        */
       config?: { [key: string]: string | number | boolean };
+      /**
+       * Deploys, promotions and rollbacks into environments of this type
+       * become pending requests that `required` members of `group` (never
+       * the requester) approve.
+       * @visibility frontend
+       */
+      approvals?: {
+        /** How many approvals (default 1). @visibility frontend */
+        required?: number;
+        /** Group ref of the approvers, e.g. group:default/platform. @visibility frontend */
+        group: string;
+      };
+      /**
+       * When changes may happen: each window starts by `cron` and lasts
+       * `duration` (e.g. "0 9 * * 1-4" for "7h", timeZone Europe/Berlin).
+       * Outside every window changes are refused with the next opening.
+       * @visibility frontend
+       */
+      deployWindows?: Array<{
+        cron: string;
+        duration: string;
+        timeZone?: string;
+      }>;
     }>;
+    /** Prices for the estimated monthly cost of what environments request. */
+    cost?: {
+      /** e.g. EUR. */
+      currency: string;
+      /** Price of one CPU core requested for an hour. */
+      cpuHour: number;
+      /** Price of one GiB of memory requested for an hour. */
+      memoryGiBHour: number;
+    };
     /** The preview reaper, a scheduled task that deletes expired environments. */
     reaper?: {
       /** How often it runs, in seconds (default 60). */
@@ -62,6 +94,19 @@ export interface Config {
      */
     localSources?: {
       enabled?: boolean;
+    };
+    /**
+     * The shipped example permission policy (stagecraftExamplePolicyModule):
+     * owners change preview/development/staging environments, production
+     * needs the platform group, everyone reads.
+     */
+    examplePolicy?: {
+      /** Off: the module allows every permission (create-app's default). */
+      enabled?: boolean;
+      /** Entity ref of the platform group, e.g. group:default/platform. */
+      platformGroup?: string;
+      /** Scaffolder actions only the platform group may run (default kubernetes:apply). */
+      platformOnlyActions?: string[];
     };
     /** The guarded apply (`POST /environments/:name/apply`, scaffolder `kubernetes:apply`). */
     apply?: {
@@ -140,6 +185,12 @@ export interface Config {
       caFile?: string;
       /** Skip TLS verification (development only). */
       skipTLSVerify?: boolean;
+      /**
+       * Time budget of one call to this cluster, retries included, in seconds
+       * (default 30). A slow or dead cluster fails its own calls within it
+       * while the other clusters answer.
+       */
+      timeoutSeconds?: number;
     }>;
     /** Timeout of one cluster probe in `GET /health`, in milliseconds (default 3000). */
     healthTimeoutMs?: number;

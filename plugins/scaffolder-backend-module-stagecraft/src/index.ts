@@ -13,3 +13,4 @@ export { createConfigSetAction } from './actions/configSet';
 export { createWaitAction } from './actions/wait';
 export { createKubernetesApplyAction } from './actions/apply';
 export { createPublishLocalAction } from './actions/publishLocal';
+export { createTeardownAction } from './actions/teardown';

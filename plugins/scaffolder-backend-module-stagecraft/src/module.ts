@@ -13,6 +13,7 @@ import { createPromoteAction, createRollbackAction } from './actions/promote';
 import { createWaitAction } from './actions/wait';
 import { createKubernetesApplyAction } from './actions/apply';
 import { createPublishLocalAction } from './actions/publishLocal';
+import { createTeardownAction } from './actions/teardown';
 
 /**
  * Every Stagecraft scaffolder action, for a client (the module registers
@@ -20,9 +21,7 @@ import { createPublishLocalAction } from './actions/publishLocal';
  *
  * @public
  */
-export function createStagecraftActions(options: {
-  client: StagecraftClient;
-}) {
+export function createStagecraftActions(options: { client: StagecraftClient }) {
   const { client } = options;
   return [
     createClusterCheckAction({ client }),
@@ -35,6 +34,7 @@ export function createStagecraftActions(options: {
     createWaitAction({ client }),
     createKubernetesApplyAction({ client }),
     createPublishLocalAction({ client }),
+    createTeardownAction({ client }),
   ];
 }
 

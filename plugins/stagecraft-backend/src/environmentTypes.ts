@@ -11,6 +11,7 @@ import {
   PodSecurityLevel,
   tierDefaults,
 } from './domain/environments/types';
+import { parseWindow } from './domain/policy/windows';
 
 const LEVELS: PodSecurityLevel[] = ['privileged', 'baseline', 'restricted'];
 
@@ -135,6 +136,38 @@ export function readEnvironmentTypes(config: Config): EnvironmentTypeSpec[] {
         );
       }
       spec.ingressHostPattern = host;
+    }
+    const approvals = c.getOptionalConfig('approvals');
+    if (approvals) {
+      const required = approvals.getOptionalNumber('required') ?? 1;
+      const group = approvals.getString('group');
+      if (!Number.isInteger(required) || required < 1 || required > 10) {
+        throw new InputError(`${where}.approvals.required must be 1 to 10`);
+      }
+      if (!/^group:[a-z0-9_.-]+\/[a-z0-9_.-]+$/i.test(group)) {
+        throw new InputError(
+          `${where}.approvals.group must be a group ref such as "group:default/platform"`,
+        );
+      }
+      spec.approvals = { required, group };
+    }
+    const windows = c.getOptionalConfigArray('deployWindows');
+    if (windows) {
+      spec.deployWindows = windows.map((w, j) => {
+        const window = {
+          cron: w.getString('cron'),
+          duration: w.getString('duration'),
+          ...(w.getOptionalString('timeZone') && {
+            timeZone: w.getString('timeZone'),
+          }),
+        };
+        try {
+          parseWindow(window, `${where}.deployWindows[${j}]`);
+        } catch (e) {
+          throw new InputError((e as Error).message);
+        }
+        return window;
+      });
     }
     return spec;
   });

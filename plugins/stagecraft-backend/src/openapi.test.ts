@@ -31,6 +31,10 @@ describe('openapi.yaml', () => {
       secrets: {} as never,
       resources: {} as never,
       manifests: {} as never,
+      approvals: {} as never,
+      operations: {} as never,
+      clones: {} as never,
+      teardown: {} as never,
       healthTimeoutMs: 1000,
     });
     const served = (router as unknown as { stack: any[] }).stack

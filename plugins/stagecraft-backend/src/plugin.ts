@@ -1,13 +1,12 @@
 import {
+  BackstageCredentials,
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { createPermissionResourceRef } from '@backstage/plugin-permission-node';
 import {
   ENVIRONMENT_EVENTS_TOPIC,
-  STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
   stagecraftPermissions,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { clusterGatewayServiceRef } from './cluster/clusterGatewayService';
@@ -20,7 +19,7 @@ import { ConfigService } from './domain/config/ConfigService';
 import { SecretService } from './domain/config/SecretService';
 import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
-import { EnvironmentRecord, systemClock } from './domain/ports';
+import { systemClock } from './domain/ports';
 import { hostFor, readEnvironmentTypes } from './environmentTypes';
 import { createRouter } from './router';
 import {
@@ -32,18 +31,15 @@ import { ResourceService } from './domain/resources/ResourceService';
 import { readResourceDefinitions, resourceDrivers } from './resourceConfig';
 import { ManifestService } from './domain/manifests/ManifestService';
 import { SourceService } from './domain/sources/SourceService';
+import { ApprovalService } from './domain/approvals/ApprovalService';
+import { parseWindow } from './domain/policy/windows';
+import { OperationsService } from './domain/operations/OperationsService';
+import { CloneService } from './domain/operations/CloneService';
+import { TeardownService } from './domain/operations/TeardownService';
 import { PermissionsAuthorizer } from './services/PermissionsAuthorizer';
+import { environmentResourceRef, environmentRules } from './permissions/rules';
 import { StoreAuditor } from './services/StoreAuditor';
 import { DatabaseStore } from './store/DatabaseStore';
-
-/** Environments as a permission resource type (rules come with the policy work). */
-export const environmentResourceRef = createPermissionResourceRef<
-  EnvironmentRecord,
-  never
->().with({
-  pluginId: 'stagecraft',
-  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
-});
 
 /**
  * The Stagecraft backend plugin: wires the domain to Backstage's services.
@@ -77,6 +73,7 @@ export const stagecraftPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         urlReader: coreServices.urlReader,
         auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
         gateway: clusterGatewayServiceRef,
       },
       async init(deps) {
@@ -89,11 +86,14 @@ export const stagecraftPlugin = createBackendPlugin({
         deps.permissionsRegistry.addResourceType({
           resourceRef: environmentResourceRef,
           permissions: stagecraftPermissions,
-          rules: [],
+          rules: Object.values(environmentRules),
           getResources: names =>
             Promise.all(names.map(name => store.getEnvironment(name))),
         });
-        const authorizer = new PermissionsAuthorizer(deps.permissions);
+        const authorizer = new PermissionsAuthorizer(
+          deps.permissions,
+          deps.permissionsRegistry.getPermissionRuleset(environmentResourceRef),
+        );
         const auditor = new StoreAuditor(store, deps.auditor, systemClock);
         const drivers = resourceDrivers(moduleDrivers);
         const resources = new ResourceService({
@@ -160,7 +160,10 @@ export const stagecraftPlugin = createBackendPlugin({
           auditor,
           clock: systemClock,
         });
-        const deployments = new DeploymentService({
+        // the approval service is made after this one (it runs approved
+        // changes through it); the gate reaches it once it exists
+        const later: { approvals?: ApprovalService } = {};
+        const deployments: DeploymentService = new DeploymentService({
           resources,
           config: configuration,
           secrets,
@@ -183,6 +186,91 @@ export const stagecraftPlugin = createBackendPlugin({
           allowTierSkip:
             config.getOptionalBoolean('stagecraft.promotion.allowTierSkip') ??
             false,
+          gate: {
+            admit: request => later.approvals!.admit(request),
+          },
+        });
+        // approvals and deployment windows per environment type
+        const protection = new Map(
+          environmentTypes.map(t => [
+            t.name,
+            {
+              ...(t.approvals && { approvals: t.approvals }),
+              windows: (t.deployWindows ?? []).map((w, i) =>
+                parseWindow(w, `${t.name}.deployWindows[${i}]`),
+              ),
+            },
+          ]),
+        );
+        const approvals = new ApprovalService({
+          store,
+          environments: store,
+          authorizer,
+          auditor,
+          clock: systemClock,
+          directory: {
+            ownershipOf: async actor => {
+              const credentials = actor.credentials as
+                | BackstageCredentials
+                | undefined;
+              if (
+                !credentials ||
+                (credentials.principal as { type?: string }).type !== 'user'
+              ) {
+                return [];
+              }
+              return (await deps.userInfo.getUserInfo(credentials))
+                .ownershipEntityRefs;
+            },
+          },
+          policyFor: target => protection.get(target.type) ?? { windows: [] },
+          execute: (actor, request) =>
+            deployments.runRelease(actor, {
+              action: request.action,
+              permission: 'deployment.approve',
+              component: request.component,
+              environment: request.environment,
+              releaseId: request.releaseId,
+              ...(request.from && { from: request.from }),
+              approval: {
+                id: request.id,
+                approvers: request.approvals.map(a => a.by),
+              },
+            }),
+        });
+        later.approvals = approvals;
+        const cost = config.getOptionalConfig('stagecraft.cost');
+        const operations = new OperationsService({
+          deployments,
+          store,
+          environments: store,
+          authorizer,
+          auditor,
+          clock: systemClock,
+          types: environmentTypes,
+          ...(cost && {
+            prices: {
+              currency: cost.getString('currency'),
+              cpuHour: cost.getNumber('cpuHour'),
+              memoryGiBHour: cost.getNumber('memoryGiBHour'),
+            },
+          }),
+        });
+        const clones = new CloneService({
+          store,
+          environments,
+          deployments,
+          config: configuration,
+          secrets,
+          authorizer,
+          auditor,
+        });
+        const teardown = new TeardownService({
+          store,
+          environments,
+          deployments,
+          authorizer,
+          auditor,
         });
         const sources = config.getOptionalBoolean(
           'stagecraft.localSources.enabled',
@@ -259,6 +347,10 @@ export const stagecraftPlugin = createBackendPlugin({
             resources,
             manifests,
             sources,
+            approvals,
+            operations,
+            clones,
+            teardown,
             healthTimeoutMs:
               config.getOptionalNumber('stagecraft.healthTimeoutMs') ?? 3000,
           }),

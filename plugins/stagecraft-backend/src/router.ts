@@ -14,6 +14,10 @@ import type { EnvironmentTypeSpec } from './domain/environments/types';
 import type { ResourceService } from './domain/resources/ResourceService';
 import type { ManifestService } from './domain/manifests/ManifestService';
 import type { SourceService } from './domain/sources/SourceService';
+import type { ApprovalService } from './domain/approvals/ApprovalService';
+import type { OperationsService } from './domain/operations/OperationsService';
+import type { CloneService } from './domain/operations/CloneService';
+import type { TeardownService } from './domain/operations/TeardownService';
 
 /**
  * Translates HTTP to use cases and nothing else: validation, permissions,
@@ -33,6 +37,10 @@ export async function createRouter(options: {
   manifests: ManifestService;
   /** The offline publish target; absent unless stagecraft.localSources.enabled. */
   sources?: SourceService;
+  approvals: ApprovalService;
+  operations: OperationsService;
+  clones: CloneService;
+  teardown: TeardownService;
   healthTimeoutMs: number;
 }): Promise<express.Router> {
   const {
@@ -80,6 +88,8 @@ export async function createRouter(options: {
         quota: t.quota,
         ...(t.defaultTtl && { defaultTtl: t.defaultTtl }),
         order: t.order,
+        ...(t.approvals && { approvals: t.approvals }),
+        ...(t.deployWindows && { deployWindows: t.deployWindows }),
       })),
     });
   });
@@ -307,9 +317,96 @@ export async function createRouter(options: {
         req.body,
         msg => logger.info(`${req.params.ref}: ${msg}`),
       );
-      res.status(result.dryRun ? 200 : 201).json(result);
+      // 202: the environment requires approval; nothing was applied yet
+      let status = 201;
+      if (result.dryRun) status = 200;
+      else if (result.pending) status = 202;
+      res.status(status).json(result);
     });
   }
+
+  // day-2 operations
+  router.post('/components/:ref/restart', async (req, res) => {
+    res.json(
+      await options.operations.restart(
+        await actor(req),
+        req.params.ref,
+        req.body,
+      ),
+    );
+  });
+  router.post('/components/:ref/scale', async (req, res) => {
+    res.json(
+      await options.operations.scale(
+        await actor(req),
+        req.params.ref,
+        req.body,
+      ),
+    );
+  });
+  router.post('/environments/:name/pause', async (req, res) => {
+    res.json(await options.operations.pause(await actor(req), req.params.name));
+  });
+  router.post('/environments/:name/resume', async (req, res) => {
+    res.json(
+      await options.operations.resume(await actor(req), req.params.name),
+    );
+  });
+  router.get('/environments/:name/usage', async (req, res) => {
+    res.json(await options.operations.usage(await actor(req), req.params.name));
+  });
+  router.get('/usage', async (req, res) => {
+    res.json({
+      items: await options.operations.usageOf(await actor(req), req.query),
+    });
+  });
+  router.post('/environments/:name/clone', async (req, res) => {
+    const result = await options.clones.clone(
+      await actor(req),
+      req.params.name,
+      req.body,
+    );
+    res.status(req.body?.dryRun === true ? 200 : 201).json(result);
+  });
+
+  // approvals of protected deploys
+  router.get('/approvals', async (req, res) => {
+    res.json({
+      items: await options.approvals.list(await actor(req), req.query),
+    });
+  });
+  router.get('/approvals/:id', async (req, res) => {
+    res.json(await options.approvals.get(await actor(req), req.params.id));
+  });
+  router.post('/approvals/:id/approve', async (req, res) => {
+    res.json(
+      await options.approvals.approve(
+        await actor(req),
+        req.params.id,
+        req.body,
+      ),
+    );
+  });
+  router.post('/approvals/:id/reject', async (req, res) => {
+    res.json(
+      await options.approvals.reject(await actor(req), req.params.id, req.body),
+    );
+  });
+
+  // teardown of what a template run created
+  router.get('/teardown/:taskId', async (req, res) => {
+    res.json(await options.teardown.plan(await actor(req), req.params.taskId));
+  });
+  router.post('/teardown/:taskId', async (req, res) => {
+    res.json(
+      await options.teardown.teardown(
+        await actor(req),
+        req.params.taskId,
+        req.body,
+        msg => logger.info(`teardown ${req.params.taskId}: ${msg}`),
+      ),
+    );
+  });
 
   return router;
 }

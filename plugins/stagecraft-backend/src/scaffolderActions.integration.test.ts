@@ -13,11 +13,11 @@ import {
   createKubernetesApplyAction,
   createWaitAction,
 } from '@stagecraft/backstage-plugin-scaffolder-backend-module-stagecraft';
-import { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
-import type { AddressInfo } from 'node:net';
+import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
 import request from 'supertest';
 import {
   AuditorEventRecord,
+  clientFor,
   deleteNamespace,
   kubeconfig,
   startIntegrationBackend,
@@ -63,20 +63,7 @@ describe('scaffolder actions through the backend, on the real control plane', ()
         apply: { allowedKinds: ['ConfigMap', 'Service', 'Namespace'] },
       },
     });
-    const base = `http://127.0.0.1:${
-      (server.address() as AddressInfo).port
-    }/api/stagecraft`;
-    client = new StagecraftClient({
-      discovery: {
-        getBaseUrl: async () => base,
-        getExternalBaseUrl: async () => base,
-      },
-      auth: {
-        getPluginRequestToken: async () => ({
-          token: mockCredentials.user.token(),
-        }),
-      } as any,
-    });
+    client = clientFor(server);
   });
   afterAll(async () => {
     await deleteNamespace(ENV);

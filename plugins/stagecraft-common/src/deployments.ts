@@ -1,4 +1,5 @@
 import type { Origin } from './environments';
+import type { ApprovalRequest } from './operations';
 
 /** An immutable snapshot of what runs: content-hashed, never changed. @public */
 export interface Release {
@@ -16,7 +17,16 @@ export interface Release {
 }
 
 /** How a revision came to be. @public */
-export type RevisionAction = 'deploy' | 'promote' | 'rollback';
+export type RevisionAction =
+  | 'deploy'
+  | 'promote'
+  | 'rollback'
+  | 'restart'
+  | 'scale'
+  | 'pause'
+  | 'resume'
+  | 'clone'
+  | 'remove';
 
 /** One change of what runs in (component, environment). @public */
 export interface DeploymentRevision {
@@ -43,6 +53,10 @@ export interface DeploymentRevision {
   diff?: string;
   /** The template run that made this revision, when one did. */
   origin?: Origin;
+  /** Last rollout restart (pod template annotation), carried forward. */
+  restartedAt?: string;
+  /** The approval it ran on, for protected environments. */
+  approval?: { id: string; approvers: string[] };
 }
 
 /** Body of `POST /components/:ref/deploy`. @public */
@@ -67,6 +81,11 @@ export interface DeployResult {
   /** Unified diff of live vs desired objects (dry runs, and real deploys too). */
   diff: string;
   dryRun: boolean;
+  /**
+   * Set when the target environment requires approval: nothing was applied
+   * yet; the release runs once the request is approved (HTTP 202).
+   */
+  pending?: ApprovalRequest;
 }
 
 /** Where a rollout stands. @public */

@@ -12,3 +12,4 @@ export * from './deployments';
 export * from './health';
 export * from './permissions';
 export * from './resources';
+export * from './operations';

@@ -137,6 +137,28 @@ export const resourceReadPermission: ResourcePermission<
   resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
 });
 
+/**
+ * Approve or reject a pending deploy/promotion/rollback into a protected
+ * environment (who may is also bound by the type's approval group).
+ * @public
+ */
+export const deploymentApprovePermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.deployment.approve',
+  attributes: { action: 'update' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/** Day-2 operations: restart, scale, pause and resume. @public */
+export const deploymentOperatePermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.deployment.operate',
+  attributes: { action: 'update' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
 /** Every Stagecraft permission, for registration and policy tooling. @public */
 export const stagecraftPermissions = [
   environmentCreatePermission,
@@ -152,4 +174,6 @@ export const stagecraftPermissions = [
   secretUpdatePermission,
   resourceProvisionPermission,
   resourceReadPermission,
+  deploymentApprovePermission,
+  deploymentOperatePermission,
 ];

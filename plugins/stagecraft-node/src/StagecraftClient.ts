@@ -5,6 +5,9 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ApprovalRequest,
+  TeardownPlan,
+  TeardownResult,
   ApplyManifestsRequest,
   ApplyManifestsResult,
   CreateEnvironmentRequest,
@@ -227,6 +230,42 @@ export class StagecraftClient {
       ...result,
       baseUrl: `${external}/sources/${encodeURIComponent(repo)}`,
     };
+  }
+
+  /** One approval request (a protected deploy waiting for approvers). */
+  async getApproval(
+    id: string,
+    options: StagecraftRequestOptions,
+  ): Promise<ApprovalRequest> {
+    return this.request<ApprovalRequest>(
+      'GET',
+      `/approvals/${encodeURIComponent(id)}`,
+      options,
+    );
+  }
+
+  /** What a template run created (environments; deployments elsewhere). */
+  async getTeardownPlan(
+    taskId: string,
+    options: StagecraftRequestOptions,
+  ): Promise<TeardownPlan> {
+    return this.request<TeardownPlan>(
+      'GET',
+      `/teardown/${encodeURIComponent(taskId)}`,
+      options,
+    );
+  }
+
+  /** Removes what a template run created. */
+  async teardown(
+    taskId: string,
+    options: StagecraftRequestOptions,
+  ): Promise<TeardownResult> {
+    return this.request<TeardownResult>(
+      'POST',
+      `/teardown/${encodeURIComponent(taskId)}`,
+      { ...options, body: { confirm: true } },
+    );
   }
 
   /** The component in every environment it is deployed in (status from the watch cache). */

@@ -4,7 +4,11 @@
  * @packageDocumentation
  */
 export { stagecraftPlugin as default } from './plugin';
-export { stagecraftApiRef, StagecraftClient } from './api/StagecraftApi';
+export {
+  stagecraftApiRef,
+  StagecraftClient,
+  isPending,
+} from './api/StagecraftApi';
 export type {
   StagecraftApi,
   PromoteRequest,
@@ -14,6 +18,9 @@ export type {
   ConfigChange,
   EnvironmentResource,
   DeploymentStreamListener,
+  DeployOutcome,
+  ApprovalQuery,
+  EnvironmentTypeInfo,
 } from './api/StagecraftApi';
 export { EnvironmentOverviewCard } from './components/EnvironmentOverviewCard';
 export { DeploymentsContent } from './components/DeploymentsContent';
@@ -23,3 +30,5 @@ export {
   EnvironmentWorkloadsCard,
   EnvironmentResourcesCard,
 } from './components/EnvironmentCards';
+export { EnvironmentApprovalsCard } from './components/Approvals';
+export { EnvironmentUsageCard } from './components/Usage';

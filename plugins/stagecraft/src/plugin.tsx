@@ -62,6 +62,30 @@ export const environmentResourcesCard = EntityCardBlueprint.make({
   },
 });
 
+/** Deploys into an environment that wait for approval. @public */
+export const environmentApprovalsCard = EntityCardBlueprint.make({
+  name: 'environment-approvals',
+  params: {
+    filter: { kind: 'environment' },
+    type: 'content',
+    loader: () =>
+      import('./components/Approvals').then(m => (
+        <m.EnvironmentApprovalsCard />
+      )),
+  },
+});
+
+/** Requests and limits against the quota, with a cost estimate. @public */
+export const environmentUsageCard = EntityCardBlueprint.make({
+  name: 'environment-usage',
+  params: {
+    filter: { kind: 'environment' },
+    type: 'content',
+    loader: () =>
+      import('./components/Usage').then(m => <m.EnvironmentUsageCard />),
+  },
+});
+
 /** The "Deployments" tab of a Component. @public */
 export const deploymentsEntityContent = EntityContentBlueprint.make({
   name: 'deployments',
@@ -112,6 +136,8 @@ export const stagecraftPlugin = createFrontendPlugin({
     environmentOverviewCard,
     environmentWorkloadsCard,
     environmentResourcesCard,
+    environmentApprovalsCard,
+    environmentUsageCard,
     deploymentsEntityContent,
     configEntityContent,
     environmentsPage,

@@ -8,7 +8,14 @@
 // without reloading the page.
 import type { Browser, Locator, Page } from 'playwright-core';
 import path from 'node:path';
-import { appUrl, backendUrl, launchSignedIn, shots } from './__testUtils__/browser';
+import {
+  appUrl,
+  launchSignedIn,
+  shots,
+  ciToken,
+  guestToken,
+  stagecraftCall,
+} from './__testUtils__/browser';
 
 const component = 'component:default/payments-worker';
 // unique per run, so every deploy really changes the cluster
@@ -16,27 +23,12 @@ const tag = `e2e-${Date.now().toString(36)}`;
 
 jest.setTimeout(300_000);
 
-async function guestToken(): Promise<string> {
-  const res = await fetch(
-    `${backendUrl}/api/auth/guest/refresh?env=development`,
-    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
-  );
-  if (!res.ok) throw new Error(`guest sign-in: ${res.status}`);
-  return (await res.json()).backstageIdentity.token;
-}
-
 async function call(token: string, method: string, p: string, body?: unknown) {
-  const res = await fetch(`${backendUrl}/api/stagecraft${p}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'Content-Type': 'application/json',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
+  const res = await stagecraftCall(token, method, p, body);
+  if (res.status >= 400) {
+    throw new Error(`${method} ${p}: ${res.status} ${res.text}`);
+  }
+  return res.body;
 }
 
 /** The example pipeline, provisioned (idempotent), with payments-worker running in each. */
@@ -68,7 +60,14 @@ async function seed() {
   }
   for (const [from, , next] of envs) {
     if (next && !current.some(d => d.environment === next)) {
-      await call(token, 'POST', `/components/${ref}/promote`, { from });
+      // production changes need the platform group (the example policy):
+      // the demo's CI pipeline token promotes there
+      await call(
+        next === 'payments-prod' ? ciToken : token,
+        'POST',
+        `/components/${ref}/promote`,
+        { from },
+      );
     }
   }
 }

@@ -147,6 +147,21 @@ describe('software templates through the scaffolder API', () => {
     });
   });
 
+  it('a step the policy denies (kubernetes:apply for non-platform users) fails the task, never skips', async () => {
+    const run = await runTemplate(token, 'new-environment', {
+      name: 'scaffolded-team-dev',
+      type: 'development',
+      owner: 'group:default/payments',
+      cluster: 'local',
+      extraManifests:
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: extra }\ndata: { a: b }',
+    });
+    expect(run.status).toBe('failed');
+    const log = run.log.join('\n');
+    expect(log).toMatch(/kubernetes:apply/);
+    expect(log).not.toContain('Applied ConfigMap/extra');
+  });
+
   it('"Preview environment" creates a preview with a TTL, deploys into it, and runs again without failing', async () => {
     const values = {
       name: 'checkout-pr-7',

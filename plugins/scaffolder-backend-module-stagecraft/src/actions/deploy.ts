@@ -76,6 +76,11 @@ export function createDeployAction(options: {
             .describe('How long to wait (default 300)'),
       },
       output: {
+        approvalId: z =>
+          z
+            .string()
+            .optional()
+            .describe('The approval request, when the environment needs one'),
         releaseId: z => z.string().describe('The release deployed'),
         revision: z =>
           z
@@ -140,6 +145,14 @@ export function createDeployAction(options: {
         r =>
           `Release ${result.release.id} (${result.release.image}) is revision ${r.revision} in ${environment}`,
       );
+      if (result.pending) {
+        // a protected environment: the request waits for its approvers
+        ctx.output('approvalId', result.pending.id);
+        ctx.logger.info(
+          `Deploy of release ${result.release.id} to ${environment} waits for ${result.pending.required} approval(s) from ${result.pending.group} (request ${result.pending.id})`,
+        );
+        return;
+      }
       if (!wait || dryRun) return;
       await waitForRollout({
         client: options.client,

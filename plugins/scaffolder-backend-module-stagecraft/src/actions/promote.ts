@@ -1,6 +1,14 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
-import { dryRunOf, once, originOf, reportRollout } from './shared';
+import {
+  dryRunOf,
+  handlePending,
+  once,
+  originOf,
+  realSleep,
+  reportRollout,
+  TIMEOUT,
+} from './shared';
 
 /**
  * `stagecraft:promote` and `stagecraft:rollback` — move releases along the
@@ -9,7 +17,9 @@ import { dryRunOf, once, originOf, reportRollout } from './shared';
  * @public
  */
 export function createPromoteAction(options: {
-  client: Pick<StagecraftClient, 'promote'>;
+  client: Pick<StagecraftClient, 'promote' | 'getApproval'>;
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
 }) {
   return createTemplateAction({
     id: 'stagecraft:promote',
@@ -37,8 +47,35 @@ export function createPromoteAction(options: {
             .optional()
             .describe("Target environment (default: from's promotesTo)"),
         dryRun: z => z.boolean().optional().describe('Only show the diff'),
+        waitForApproval: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'When the target needs approval: wait until it is approved and ran (default: report the pending request and finish)',
+            ),
+        timeoutSeconds: z =>
+          z
+            .number()
+            .int()
+            .min(TIMEOUT.min)
+            .max(86400)
+            .optional()
+            .describe(
+              `How long to wait for approval (default ${TIMEOUT.default})`,
+            ),
       },
       output: {
+        approvalId: z =>
+          z
+            .string()
+            .optional()
+            .describe('The approval request, when one was needed'),
+        approvalState: z =>
+          z
+            .string()
+            .optional()
+            .describe('pending, executed, rejected or failed'),
         releaseId: z => z.string().describe('The release promoted'),
         revision: z =>
           z
@@ -79,6 +116,12 @@ export function createPromoteAction(options: {
         r =>
           `Release ${result.release.id} promoted from ${from} to ${r.environment} (revision ${r.revision})`,
       );
+      await handlePending(ctx, options.client, result, {
+        credentials,
+        wait: ctx.input.waitForApproval === true,
+        timeoutSeconds: ctx.input.timeoutSeconds ?? TIMEOUT.default,
+        sleep: options.sleep ?? realSleep,
+      });
     },
   });
 }

@@ -73,6 +73,73 @@ export async function once<T>(
   return recorded as unknown as T;
 }
 
+/**
+ * A change into a protected environment waits for approvers: report the
+ * request, and with `wait` poll it until it ran (or was rejected/failed).
+ * Returns true when the change is still pending (not waited for).
+ */
+export async function handlePending(
+  ctx: StagecraftActionContext & {
+    output(name: string, value: unknown): void;
+  },
+  client: Pick<StagecraftClient, 'getApproval'>,
+  result: DeployResult,
+  options: {
+    credentials: BackstageCredentials;
+    wait: boolean;
+    timeoutSeconds: number;
+    sleep: (ms: number) => Promise<void>;
+  },
+): Promise<boolean> {
+  const pending = result.pending;
+  if (!pending) return false;
+  ctx.output('approvalId', pending.id);
+  ctx.output('approvalState', pending.state);
+  ctx.logger.info(
+    `${pending.action} of release ${pending.releaseId} to ${pending.environment} waits for ${pending.required} approval(s) from ${pending.group} (request ${pending.id})`,
+  );
+  if (!options.wait) return true;
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  let seen = pending.approvals.length;
+  for (;;) {
+    await options.sleep(POLL_MS);
+    const now = await client.getApproval(pending.id, {
+      credentials: options.credentials,
+    });
+    if (now.approvals.length !== seen) {
+      seen = now.approvals.length;
+      ctx.logger.info(
+        `Approved by ${now.approvals.map(a => a.by).join(', ')} (${seen}/${
+          now.required
+        })`,
+      );
+    }
+    ctx.output('approvalState', now.state);
+    if (now.state === 'executed') {
+      ctx.logger.info(
+        `Approved: release ${now.releaseId} runs in ${now.environment} (revision ${now.revision})`,
+      );
+      if (now.revision) ctx.output('revision', now.revision);
+      ctx.output('environment', now.environment);
+      return false;
+    }
+    if (now.state !== 'pending') {
+      throw new Error(
+        `${now.action} of ${now.releaseId} to ${now.environment} was ${
+          now.state
+        }${now.rejection ? ` by ${now.rejection.by}` : ''}${
+          now.error ? `: ${now.error}` : ''
+        }`,
+      );
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `still waiting for approval of request ${pending.id} after ${options.timeoutSeconds} s`,
+      );
+    }
+  }
+}
+
 /** Logs and outputs what a deploy, promote or rollback did (or would do). */
 export function reportRollout(
   ctx: StagecraftActionContext & {
@@ -81,6 +148,10 @@ export function reportRollout(
   result: DeployResult,
   done: (revision: NonNullable<DeployResult['revision']>) => string,
 ) {
+  if (result.pending) {
+    ctx.output('releaseId', result.release.id);
+    return;
+  }
   ctx.logger.info(
     result.revision
       ? done(result.revision)

@@ -4,7 +4,14 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
@@ -83,6 +90,10 @@ export async function startIntegrationBackend(
     auditorEvents?: AuditorEventRecord[];
     /** Collects every log line of every plugin (for leak checks). */
     logs?: string[];
+    /** `backend.*` config, e.g. a PostgreSQL `database` (default: SQLite in memory). */
+    backend?: JsonObject;
+    /** Groups of users (userInfo ownership refs); default: only themselves. */
+    groups?: Record<string, string[]>;
   } = {},
 ) {
   const sc = kubeconfig('stagecraft');
@@ -116,8 +127,10 @@ export async function startIntegrationBackend(
         }),
       }),
       ...(options.logs ? [capturingRootLogger(options.logs)] : []),
+      ...(options.groups ? [userInfoWithGroups(options.groups)] : []),
       mockServices.rootConfig.factory({
         data: {
+          ...(options.backend && { backend: options.backend }),
           events: { useEventBus: 'never' },
           catalog: {
             rules: [{ allow: ['Environment', 'Location', 'Component'] }],
@@ -158,5 +171,43 @@ function capturingRootLogger(lines: string[]) {
     service: coreServices.rootLogger,
     deps: {},
     factory: () => make({}),
+  });
+}
+
+/** userInfo whose ownership refs are the user and the groups given for them. */
+export function userInfoWithGroups(groups: Record<string, string[]>) {
+  return createServiceFactory({
+    service: coreServices.userInfo,
+    deps: {},
+    factory: () => ({
+      getUserInfo: async (credentials: any) => ({
+        userEntityRef: credentials.principal.userEntityRef,
+        ownershipEntityRefs: [
+          credentials.principal.userEntityRef,
+          ...(groups[credentials.principal.userEntityRef] ?? []),
+        ],
+      }),
+    }),
+  });
+}
+
+/**
+ * A StagecraftClient calling a test backend as the default mock user (what
+ * scaffolder actions use, with the initiator's credentials).
+ */
+export function clientFor(server: http.Server): StagecraftClient {
+  const base = `http://127.0.0.1:${
+    (server.address() as AddressInfo).port
+  }/api/stagecraft`;
+  return new StagecraftClient({
+    discovery: {
+      getBaseUrl: async () => base,
+      getExternalBaseUrl: async () => base,
+    },
+    auth: {
+      getPluginRequestToken: async () => ({
+        token: mockCredentials.user.token(),
+      }),
+    } as any,
   });
 }

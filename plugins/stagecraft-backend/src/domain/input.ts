@@ -9,6 +9,8 @@ import type {
   Auditor,
   AuditEvent,
   Authorizer,
+  EnvironmentRecord,
+  EnvironmentStore,
   StagecraftAction,
 } from './ports';
 
@@ -33,6 +35,23 @@ export function unknownFields(
       errors.push({ field: key, message: `${key} is not a known field` });
     }
   }
+}
+
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+/** Keys that would reach an object's prototype when used as property names. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * A configuration or secret key: an environment variable name (letters,
+ * digits, `_`; not starting with a digit), never one that names an object's
+ * prototype (`__proto__`, `constructor`, `prototype`).
+ */
+export function isEnvVarName(key: unknown): key is string {
+  return (
+    typeof key === 'string' &&
+    ENV_VAR_NAME.test(key) &&
+    !PROTOTYPE_KEYS.has(key)
+  );
 }
 
 const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -111,4 +130,40 @@ export async function authorizeOrThrow(
     error: 'denied',
   });
   throw new NotAllowedError(message);
+}
+
+/** The records of a list the actor may see (one decision; no per-item leaks). */
+export async function permittedOnly<T extends EnvironmentRecord>(
+  authorizer: Authorizer,
+  actor: Actor,
+  action: StagecraftAction,
+  records: T[],
+): Promise<T[]> {
+  if (!records.length) return [];
+  if (authorizer.filter) return authorizer.filter(actor, action, records);
+  const allowed = await authorizer.authorize(
+    actor,
+    action,
+    records.map(r => r.name),
+  );
+  return records.filter((_, i) => allowed[i]);
+}
+
+/** The environment names among `names` the actor may act on (missing ones drop out). */
+export async function permittedNames(
+  deps: {
+    authorizer: Authorizer;
+    store: Pick<EnvironmentStore, 'getEnvironment'>;
+  },
+  actor: Actor,
+  action: StagecraftAction,
+  names: string[],
+): Promise<Set<string>> {
+  const records = (
+    await Promise.all(
+      [...new Set(names)].map(n => deps.store.getEnvironment(n)),
+    )
+  ).filter((r): r is EnvironmentRecord => r !== undefined);
+  const allowed = await permittedOnly(deps.authorizer, actor, action, records);
+  return new Set(allowed.map(r => r.name));
 }

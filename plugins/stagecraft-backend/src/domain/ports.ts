@@ -4,6 +4,7 @@
  * tests may substitute fakes of these interfaces (never of the domain).
  */
 import type {
+  ApprovalRequest,
   ConfigVersion,
   DeploymentRevision,
   Environment,
@@ -113,7 +114,9 @@ export type StagecraftAction =
   | 'config.update'
   | 'secret.update'
   | 'resource.provision'
-  | 'resource.read';
+  | 'resource.read'
+  | 'deployment.approve'
+  | 'deployment.operate';
 
 /** Decides whether an actor may do something (backed by Backstage permissions). */
 export interface Authorizer {
@@ -126,6 +129,17 @@ export interface Authorizer {
     action: StagecraftAction,
     resources?: string[],
   ): Promise<boolean[]>;
+  /**
+   * The environments among `records` the actor may act on, decided once for
+   * the whole list (a policy's conditions applied as a filter), so a list
+   * never reveals what the actor may not see. Optional: without it, lists
+   * ask `authorize` for every record.
+   */
+  filter?<T extends EnvironmentRecord>(
+    actor: Actor,
+    action: StagecraftAction,
+    records: T[],
+  ): Promise<T[]>;
 }
 
 /** One audited change. Never carries secret values. */
@@ -197,6 +211,10 @@ export interface DeploymentStore {
   ): Promise<DeploymentRevision[]>;
   /** The latest revision of every environment a component is deployed in. */
   listCurrent(component: string): Promise<DeploymentRevision[]>;
+  /** The latest revision of every component deployed in an environment. */
+  listCurrentIn(environment: string): Promise<DeploymentRevision[]>;
+  /** Revisions a template run made (origin task id), newest first. */
+  listRevisionsByTask(taskId: string): Promise<DeploymentRevision[]>;
 }
 
 /** A component as the deployment use cases need it. */
@@ -311,4 +329,20 @@ export interface ResourceStore {
   listConsumers(environment: string): Promise<ResourceConsumerRecord[]>;
   /** Forgets one resource and its consumers. */
   deleteResource(environment: string, name: string): Promise<void>;
+}
+
+/** Approval requests of protected deploys. */
+export interface ApprovalStore {
+  putApproval(request: ApprovalRequest): Promise<void>;
+  getApproval(id: string): Promise<ApprovalRequest | undefined>;
+  listApprovals(filter: {
+    component?: string;
+    environment?: string;
+    state?: string;
+  }): Promise<ApprovalRequest[]>;
+}
+
+/** Who a user is and which groups they belong to (ownership refs). */
+export interface Directory {
+  ownershipOf(actor: Actor): Promise<string[]>;
 }

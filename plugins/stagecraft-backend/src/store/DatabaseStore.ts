@@ -1,11 +1,13 @@
 import type { Knex } from 'knex';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type {
+  ApprovalRequest,
   ConfigVersion,
   DeploymentRevision,
   Release,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type {
+  ApprovalStore,
   AuditEvent,
   ConfigStore,
   DeploymentStore,
@@ -22,6 +24,12 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
+/** Deadlock / serialization failure (PostgreSQL) or a busy database (SQLite). */
+function isTransient(e: unknown): boolean {
+  const code = String((e as { code?: unknown }).code ?? '');
+  return ['40001', '40P01', 'SQLITE_BUSY', 'SQLITE_LOCKED'].includes(code);
+}
+
 /** A stored audit row. */
 export interface AuditRow extends AuditEvent {
   id: number;
@@ -35,7 +43,8 @@ export class DatabaseStore
     DeploymentStore,
     ConfigStore,
     SourceStore,
-    ResourceStore
+    ResourceStore,
+    ApprovalStore
 {
   static async create(options: {
     knex: Knex;
@@ -170,6 +179,7 @@ export class DatabaseStore
     return this.appendNumbered(
       'stagecraft_deployment_revisions',
       'revision',
+      `revision:${revision.component}:${revision.environment}`,
       { component: revision.component, environment: revision.environment },
       n => ({ ...revision, revision: n }),
       numbered => ({ release_id: numbered.releaseId, at: numbered.at }),
@@ -182,6 +192,7 @@ export class DatabaseStore
     return this.appendNumbered(
       'stagecraft_config_versions',
       'version',
+      `config:${version.scope}`,
       { scope: version.scope },
       n => ({ ...version, version: n }),
       numbered => ({ at: numbered.at }),
@@ -206,33 +217,46 @@ export class DatabaseStore
   }
 
   /**
-   * Inserts the next numbered row of a sequence (1, 2, 3… per `key`). The
-   * unique (key, number) index settles races: a concurrent writer makes the
-   * insert fail and it is retried with the next number.
+   * Inserts the next numbered row of a sequence (1, 2, 3… per key) in one
+   * transaction with taking its number: an atomic upsert of the key's counter
+   * (`stagecraft_sequences`) whose row lock makes concurrent writers of the
+   * same key wait for each other until commit, across backend replicas. A
+   * rolled-back insert rolls its number back, so there are no gaps; the
+   * unique (key, number) index refuses a duplicate should anything else
+   * write the table. A serialization failure or deadlock (PostgreSQL) or a
+   * busy database (SQLite) is retried a bounded number of times.
    */
   private async appendNumbered<T>(
     table: string,
     column: string,
+    sequence: string,
     key: Record<string, string>,
     build: (n: number) => T,
     columns: (numbered: T) => Record<string, unknown>,
   ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const last = await this.db(table)
-        .where(key)
-        .max(`${column} as max`)
-        .first();
-      const numbered = build(Number(last?.max ?? 0) + 1);
+    for (let attempt = 1; ; attempt++) {
       try {
-        await this.db(table).insert({
-          ...key,
-          [column]: (numbered as Record<string, unknown>)[column],
-          ...columns(numbered),
-          record: JSON.stringify(numbered),
+        return await this.db.transaction(async tx => {
+          const [counter] = await tx('stagecraft_sequences')
+            .insert({ key: sequence, value: 1 })
+            .onConflict('key')
+            .merge({ value: tx.raw('?? + 1', ['stagecraft_sequences.value']) })
+            .returning('value');
+          const n = Number(
+            typeof counter === 'object' ? counter.value : counter,
+          );
+          const numbered = build(n);
+          await tx(table).insert({
+            ...key,
+            [column]: n,
+            ...columns(numbered),
+            record: JSON.stringify(numbered),
+          });
+          return numbered;
         });
-        return numbered;
       } catch (e) {
-        if (attempt >= 4) throw e;
+        if (attempt >= 5 || !isTransient(e)) throw e;
+        await new Promise(r => setTimeout(r, Math.random() * 50 * attempt));
       }
     }
   }
@@ -244,6 +268,73 @@ export class DatabaseStore
     const rows = await this.db('stagecraft_deployment_revisions')
       .where({ component, environment })
       .orderBy('revision', 'desc');
+    return rows.map(r => JSON.parse(r.record));
+  }
+
+  /** The latest revision of every component deployed in one environment. */
+  async listCurrentIn(environment: string): Promise<DeploymentRevision[]> {
+    const latest = this.db('stagecraft_deployment_revisions')
+      .select('component')
+      .max('revision as revision')
+      .where({ environment })
+      .groupBy('component')
+      .as('latest');
+    const rows = await this.db('stagecraft_deployment_revisions as r')
+      .join(latest, function on() {
+        this.on('r.component', '=', 'latest.component').andOn(
+          'r.revision',
+          '=',
+          'latest.revision',
+        );
+      })
+      .where('r.environment', environment)
+      .orderBy('r.component')
+      .select('r.record');
+    return rows.map(r => JSON.parse(r.record));
+  }
+
+  /** Revisions a template run made (their origin's task id), newest first. */
+  async listRevisionsByTask(taskId: string): Promise<DeploymentRevision[]> {
+    const rows = await this.db('stagecraft_deployment_revisions')
+      .where('record', 'like', `%"taskId":${JSON.stringify(taskId)}%`)
+      .orderBy('id', 'desc');
+    return rows
+      .map(r => JSON.parse(r.record) as DeploymentRevision)
+      .filter(r => r.origin?.taskId === taskId);
+  }
+
+  async putApproval(request: ApprovalRequest): Promise<void> {
+    await this.db('stagecraft_approvals')
+      .insert({
+        id: request.id,
+        component: request.component,
+        environment: request.environment,
+        state: request.state,
+        requested_at: request.requestedAt,
+        record: JSON.stringify(request),
+      })
+      .onConflict('id')
+      .merge();
+  }
+
+  async getApproval(id: string): Promise<ApprovalRequest | undefined> {
+    const row = await this.db('stagecraft_approvals').where({ id }).first();
+    return row ? JSON.parse(row.record) : undefined;
+  }
+
+  async listApprovals(filter: {
+    component?: string;
+    environment?: string;
+    state?: string;
+  }): Promise<ApprovalRequest[]> {
+    const query = this.db('stagecraft_approvals').orderBy(
+      'requested_at',
+      'desc',
+    );
+    if (filter.component) query.where('component', filter.component);
+    if (filter.environment) query.where('environment', filter.environment);
+    if (filter.state) query.where('state', filter.state);
+    const rows = await query.limit(500);
     return rows.map(r => JSON.parse(r.record));
   }
 

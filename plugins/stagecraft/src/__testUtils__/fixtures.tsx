@@ -17,9 +17,11 @@ import {
 } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type {
+  ApprovalRequest,
   DeploymentRevision,
   Environment,
   EnvironmentDeployment,
+  EnvironmentUsage,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
   DeploymentStreamListener,
@@ -146,6 +148,58 @@ export function deployment(
   };
 }
 
+/** A pending promotion of payments-worker into payments-staging, by the CI service. */
+export function approval(
+  extra: Partial<ApprovalRequest> = {},
+): ApprovalRequest {
+  const at = new Date(Date.now() - 10 * 60_000).toISOString();
+  return {
+    id: 'apr-1',
+    component: WORKER,
+    environment: 'payments-staging',
+    action: 'promote',
+    releaseId: 'r-bbbbbbbbbbbb',
+    image: 'ghcr.io/example/payments-worker:1.0.1',
+    from: 'payments-dev',
+    requestedBy: 'service:external:stagecraft-ci',
+    requestedAt: at,
+    required: 1,
+    group: 'group:default/payments',
+    approvals: [],
+    state: 'pending',
+    updatedAt: at,
+    ...extra,
+  };
+}
+
+const GI = 1024 ** 3;
+const MI = 1024 ** 2;
+
+/** Usage of an environment with one component (two replicas). */
+export function usage(
+  environment: string,
+  extra: Partial<EnvironmentUsage> = {},
+): EnvironmentUsage {
+  return {
+    environment,
+    owner: 'group:default/payments',
+    tier: 'development',
+    quota: { cpu: 4, memory: 8 * GI, pods: 20 },
+    requests: { cpu: 0.5, memory: 512 * MI },
+    limits: { cpu: 1, memory: GI },
+    pods: 2,
+    components: [
+      {
+        component: WORKER,
+        replicas: 2,
+        requests: { cpu: 0.5, memory: 512 * MI },
+        limits: { cpu: 1, memory: GI },
+      },
+    ],
+    ...extra,
+  };
+}
+
 /** A StagecraftApi whose every method is a jest.fn; `emit` feeds the SSE listener. */
 export function mockStagecraftApi(overrides: Partial<StagecraftApi> = {}) {
   const listeners: DeploymentStreamListener[] = [];
@@ -176,11 +230,31 @@ export function mockStagecraftApi(overrides: Partial<StagecraftApi> = {}) {
     getConfigHistory: jest.fn(async () => []),
     setConfig: jest.fn(),
     listSecrets: jest.fn(async () => []),
+    listApprovals: jest.fn(async () => []),
+    approve: jest.fn(),
+    reject: jest.fn(),
+    restart: jest.fn(),
+    scale: jest.fn(),
+    pauseEnvironment: jest.fn(),
+    resumeEnvironment: jest.fn(),
+    cloneEnvironment: jest.fn(),
+    getTeardownPlan: jest.fn(),
+    teardown: jest.fn(),
+    getEnvironmentUsage: jest.fn(async () => undefined),
+    listUsage: jest.fn(async () => undefined),
+    listEnvironmentTypes: jest.fn(async () => [
+      { name: 'preview', tier: 'preview', defaultTtl: '3d' },
+      { name: 'development', tier: 'development' },
+      { name: 'staging', tier: 'staging' },
+      { name: 'production', tier: 'production' },
+    ]),
     ...overrides,
   } as jest.Mocked<StagecraftApi>;
   const emit = (d: EnvironmentDeployment) =>
     listeners.forEach(l => l.onStatus(d));
-  return { api, emit };
+  const emitApproval = (r: ApprovalRequest) =>
+    listeners.forEach(l => l.onApproval?.(r));
+  return { api, emit, emitApproval };
 }
 
 /** Allow everything, or deny the named permissions. */
@@ -200,11 +274,14 @@ export function renderWithEntity(
     api,
     entities = environmentEntities,
     denied = [],
+    user = 'user:default/guest',
   }: {
     entity: Entity;
     api: StagecraftApi;
     entities?: Entity[];
     denied?: string[];
+    /** The signed-in user. */
+    user?: string;
   },
 ) {
   return renderInTestApp(
@@ -220,6 +297,9 @@ export function renderWithEntity(
         <EntityProvider entity={entity}>{element}</EntityProvider>
       </SWRConfig>
     </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [mockApis.identity({ userEntityRef: user })],
+    },
   );
 }

@@ -5,6 +5,9 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ApprovalRequest,
+  CloneEnvironmentRequest,
+  CloneResult,
   ConfigValue,
   ConfigVersion,
   DeploymentRevision,
@@ -13,8 +16,13 @@ import type {
   EffectiveConfig,
   Environment,
   EnvironmentDeployment,
+  EnvironmentUsage,
   HealthResponse,
+  PauseResult,
+  PendingResult,
   SecretKeyInfo,
+  TeardownPlan,
+  TeardownResult,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { readServerSentEvents } from './sse';
 
@@ -70,9 +78,38 @@ export interface EnvironmentResource {
   [field: string]: unknown;
 }
 
+/**
+ * What deploy, promote and rollback answer: the rollout (201), or an approval
+ * request (202) when the target environment's type requires approvals.
+ * @public
+ */
+export type DeployOutcome = DeployResult | PendingResult;
+
+/** Whether a deploy/promote/rollback is waiting for approvals. @public */
+export function isPending(outcome: DeployOutcome): outcome is PendingResult {
+  return !!(outcome as PendingResult).pending;
+}
+
+/** Filter of `GET /approvals` (every field optional). @public */
+export interface ApprovalQuery {
+  component?: string;
+  environment?: string;
+  state?: ApprovalRequest['state'];
+}
+
+/** An environment type developers may create (`GET /environment-types`). @public */
+export interface EnvironmentTypeInfo {
+  name: string;
+  tier: string;
+  description?: string;
+  defaultTtl?: string;
+}
+
 /** Callbacks of a live deployment status stream. @public */
 export interface DeploymentStreamListener {
   onStatus(deployment: EnvironmentDeployment): void;
+  /** An approval request changed (only when the backend streams `approval` events). */
+  onApproval?(request: ApprovalRequest): void;
   /** The stream is connected (again). */
   onOpen?(): void;
   /** The stream broke; it reconnects by itself (with back-off). */
@@ -101,12 +138,43 @@ export interface StagecraftApi {
     environment: string,
   ): Promise<DeploymentRevision[]>;
   getDrift(componentRef: string, environment: string): Promise<DriftedField[]>;
-  deploy(componentRef: string, request: DeployRequest): Promise<DeployResult>;
-  promote(componentRef: string, request: PromoteRequest): Promise<DeployResult>;
+  deploy(componentRef: string, request: DeployRequest): Promise<DeployOutcome>;
+  promote(
+    componentRef: string,
+    request: PromoteRequest,
+  ): Promise<DeployOutcome>;
   rollback(
     componentRef: string,
     request: RollbackRequest,
+  ): Promise<DeployOutcome>;
+  /** `undefined` when the backend does not offer approvals (404). */
+  listApprovals(query?: ApprovalQuery): Promise<ApprovalRequest[] | undefined>;
+  approve(id: string, comment?: string): Promise<ApprovalRequest>;
+  reject(id: string, comment?: string): Promise<ApprovalRequest>;
+  /** Rollout restart: a new revision with action `restart`. */
+  restart(componentRef: string, environment: string): Promise<DeployResult>;
+  /** Change the replicas (within the environment's quota). */
+  scale(
+    componentRef: string,
+    environment: string,
+    replicas: number,
   ): Promise<DeployResult>;
+  /** Scale every component of a preview/development environment to zero. */
+  pauseEnvironment(name: string): Promise<PauseResult>;
+  /** Give every component back the replicas it had when paused. */
+  resumeEnvironment(name: string): Promise<PauseResult>;
+  cloneEnvironment(
+    name: string,
+    request: CloneEnvironmentRequest,
+  ): Promise<CloneResult>;
+  /** What a template run created (and teardown would remove). */
+  getTeardownPlan(taskId: string): Promise<TeardownPlan>;
+  teardown(taskId: string): Promise<TeardownResult>;
+  /** `undefined` when there is no usage to read (404). */
+  getEnvironmentUsage(name: string): Promise<EnvironmentUsage | undefined>;
+  /** Usage of every environment (of one owner); `undefined` on 404. */
+  listUsage(owner?: string): Promise<EnvironmentUsage[] | undefined>;
+  listEnvironmentTypes(): Promise<EnvironmentTypeInfo[]>;
   getConfig(environment: string, component?: string): Promise<EffectiveConfig>;
   getConfigHistory(
     environment: string,
@@ -210,6 +278,8 @@ export class StagecraftClient implements StagecraftApi {
       await readServerSentEvents(response.body, event => {
         if (event.event === 'status') {
           listener.onStatus(JSON.parse(event.data) as EnvironmentDeployment);
+        } else if (event.event === 'approval') {
+          listener.onApproval?.(JSON.parse(event.data) as ApprovalRequest);
         }
       });
       throw new Error('The event stream ended');
@@ -261,8 +331,8 @@ export class StagecraftClient implements StagecraftApi {
   async deploy(
     componentRef: string,
     request: DeployRequest,
-  ): Promise<DeployResult> {
-    return this.request<DeployResult>(
+  ): Promise<DeployOutcome> {
+    return this.request<DeployOutcome>(
       'POST',
       `/components/${enc(componentRef)}/deploy`,
       request,
@@ -272,8 +342,8 @@ export class StagecraftClient implements StagecraftApi {
   async promote(
     componentRef: string,
     request: PromoteRequest,
-  ): Promise<DeployResult> {
-    return this.request<DeployResult>(
+  ): Promise<DeployOutcome> {
+    return this.request<DeployOutcome>(
       'POST',
       `/components/${enc(componentRef)}/promote`,
       request,
@@ -283,12 +353,135 @@ export class StagecraftClient implements StagecraftApi {
   async rollback(
     componentRef: string,
     request: RollbackRequest,
-  ): Promise<DeployResult> {
-    return this.request<DeployResult>(
+  ): Promise<DeployOutcome> {
+    return this.request<DeployOutcome>(
       'POST',
       `/components/${enc(componentRef)}/rollback`,
       request,
     );
+  }
+
+  async listApprovals(
+    q: ApprovalQuery = {},
+  ): Promise<ApprovalRequest[] | undefined> {
+    const qs = query({
+      component: q.component,
+      environment: q.environment,
+      state: q.state,
+    });
+    return this.optional(
+      async () =>
+        (
+          await this.request<{ items: ApprovalRequest[] }>(
+            'GET',
+            `/approvals${qs ? `?${qs}` : ''}`,
+          )
+        ).items,
+    );
+  }
+
+  async approve(id: string, comment?: string): Promise<ApprovalRequest> {
+    return this.request<ApprovalRequest>(
+      'POST',
+      `/approvals/${enc(id)}/approve`,
+      comment ? { comment } : {},
+    );
+  }
+
+  async reject(id: string, comment?: string): Promise<ApprovalRequest> {
+    return this.request<ApprovalRequest>(
+      'POST',
+      `/approvals/${enc(id)}/reject`,
+      comment ? { comment } : {},
+    );
+  }
+
+  async restart(
+    componentRef: string,
+    environment: string,
+  ): Promise<DeployResult> {
+    return this.request<DeployResult>(
+      'POST',
+      `/components/${enc(componentRef)}/restart`,
+      { environment },
+    );
+  }
+
+  async scale(
+    componentRef: string,
+    environment: string,
+    replicas: number,
+  ): Promise<DeployResult> {
+    return this.request<DeployResult>(
+      'POST',
+      `/components/${enc(componentRef)}/scale`,
+      { environment, replicas },
+    );
+  }
+
+  async pauseEnvironment(name: string): Promise<PauseResult> {
+    return this.request<PauseResult>(
+      'POST',
+      `/environments/${enc(name)}/pause`,
+    );
+  }
+
+  async resumeEnvironment(name: string): Promise<PauseResult> {
+    return this.request<PauseResult>(
+      'POST',
+      `/environments/${enc(name)}/resume`,
+    );
+  }
+
+  async cloneEnvironment(
+    name: string,
+    request: CloneEnvironmentRequest,
+  ): Promise<CloneResult> {
+    return this.request<CloneResult>(
+      'POST',
+      `/environments/${enc(name)}/clone`,
+      request,
+    );
+  }
+
+  async getTeardownPlan(taskId: string): Promise<TeardownPlan> {
+    return this.request<TeardownPlan>('GET', `/teardown/${enc(taskId)}`);
+  }
+
+  async teardown(taskId: string): Promise<TeardownResult> {
+    return this.request<TeardownResult>('POST', `/teardown/${enc(taskId)}`, {
+      confirm: true,
+    });
+  }
+
+  async getEnvironmentUsage(
+    name: string,
+  ): Promise<EnvironmentUsage | undefined> {
+    return this.optional(() =>
+      this.request<EnvironmentUsage>('GET', `/environments/${enc(name)}/usage`),
+    );
+  }
+
+  async listUsage(owner?: string): Promise<EnvironmentUsage[] | undefined> {
+    const qs = query({ owner });
+    return this.optional(
+      async () =>
+        (
+          await this.request<{ items: EnvironmentUsage[] }>(
+            'GET',
+            `/usage${qs ? `?${qs}` : ''}`,
+          )
+        ).items,
+    );
+  }
+
+  async listEnvironmentTypes(): Promise<EnvironmentTypeInfo[]> {
+    return (
+      await this.request<{ items: EnvironmentTypeInfo[] }>(
+        'GET',
+        '/environment-types',
+      )
+    ).items;
   }
 
   async getConfig(
@@ -329,6 +522,16 @@ export class StagecraftClient implements StagecraftApi {
     ).items;
   }
 
+  /** `undefined` instead of a 404 (an endpoint or object that is not there). */
+  private async optional<T>(read: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (e) {
+      if ((e as ResponseError).response?.status === 404) return undefined;
+      throw e;
+    }
+  }
+
   private async request<T>(
     method: string,
     path: string,
@@ -345,9 +548,9 @@ export class StagecraftClient implements StagecraftApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    if (response.status === 204 || response.status === 202) {
-      return undefined as T;
-    }
-    return (await response.json()) as T;
+    if (response.status === 204) return undefined as T;
+    // 202 carries a body too (a pending approval), or none (a deletion under way)
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 }

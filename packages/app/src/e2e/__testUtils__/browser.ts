@@ -40,3 +40,40 @@ export async function launchSignedIn(viewport: {
   await page.getByRole('link', { name: 'Catalog' }).first().waitFor();
   return { browser, page };
 }
+
+/** The guest's Backstage token (for API calls next to the browser). */
+export async function guestToken(): Promise<string> {
+  const res = await fetch(
+    `${backendUrl}/api/auth/guest/refresh?env=development`,
+    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+  );
+  if (!res.ok) throw new Error(`guest sign-in: ${res.status}`);
+  return (await res.json()).backstageIdentity.token;
+}
+
+/** The demo CI pipeline's static token (app-config.yaml). */
+export const ciToken =
+  process.env.STAGECRAFT_CI_TOKEN ?? 'stagecraft-ci-demo-token';
+
+/** A Stagecraft API call; resolves with the status and body, whatever the status. */
+export async function stagecraftCall(
+  token: string,
+  method: string,
+  p: string,
+  body?: unknown,
+): Promise<{ status: number; body: any; text: string }> {
+  const res = await fetch(`${backendUrl}/api/stagecraft${p}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    body: text ? JSON.parse(text) : undefined,
+    text,
+  };
+}

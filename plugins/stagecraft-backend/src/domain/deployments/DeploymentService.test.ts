@@ -229,6 +229,26 @@ describe('DeploymentService', () => {
     expect(second.diff).toBe('');
   });
 
+  it('a task asking again for the change it made gets the same revision (resumed scaffolder step)', async () => {
+    const { service, audits } = await setup();
+    const origin = { taskId: 'task-7' };
+    const first = await service.deploy(bob, 'hello', {
+      environment: 'hello-dev',
+      origin,
+    });
+    const again = await service.deploy(bob, 'hello', {
+      environment: 'hello-dev',
+      origin,
+    });
+    expect(again.revision).toEqual(first.revision);
+    const other = await service.deploy(bob, 'hello', {
+      environment: 'hello-dev',
+      origin: { taskId: 'task-8' },
+    });
+    expect(other.revision?.revision).toBe(2);
+    expect(audits.filter(a => a.action === 'deployment.deploy').length).toBe(2);
+  });
+
   it('refuses to promote across a tier, down the pipeline, or what is not deployed', async () => {
     const { service } = await setup();
     await expect(

@@ -4,6 +4,7 @@ import {
   EnvironmentDeployment,
   ENVIRONMENT_TIERS,
   Origin,
+  ApprovalRequest,
   Release,
   RevisionAction,
   validateDnsLabel,
@@ -26,7 +27,7 @@ import type {
   WorkloadObserver,
   WorkloadSource,
 } from '../ports';
-import { deploymentStatus } from './status';
+import { cachedDeploymentStatus } from './status';
 import { DriftedField, driftOf } from './drift';
 import { refOf } from '../environments/manifests';
 import {
@@ -48,7 +49,8 @@ import {
 
 const COMPONENT_REF =
   /^(?:component:)?(?:([a-z0-9][a-z0-9_.-]*)\/)?([a-z0-9][a-z0-9_.-]*)$/i;
-const IMAGE = /^[^\s]{1,512}$/;
+/** An image reference (registry/path:tag@digest): no spaces, quotes or control characters. */
+const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,511}$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const noProgress: ProgressListener = () => {};
 
@@ -139,8 +141,42 @@ export class DeploymentService {
       ) => string | undefined;
       /** Allow promoting across more than one tier (e.g. development → production). */
       allowTierSkip?: boolean;
+      /**
+       * Approvals and deployment windows of protected environments: may
+       * refuse (window closed) or turn the change into a pending request.
+       */
+      gate?: DeploymentGate;
+      /**
+       * How long the status read path may reuse what it read from the store
+       * (current revisions per component, environment records), in ms; this
+       * replica's own deploys invalidate it at once. 0: read every time.
+       */
+      readCacheMs?: number;
     },
   ) {}
+
+  /** Store reads of the status path, shared for `readCacheMs` (see deps). */
+  private readonly reads = new Map<
+    string,
+    { at: number; value: Promise<unknown> }
+  >();
+
+  private cachedRead<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const ttl = this.deps.readCacheMs ?? 1000;
+    if (ttl <= 0) return read();
+    const now = Date.now();
+    const hit = this.reads.get(key);
+    if (hit && now - hit.at < ttl) return hit.value as Promise<T>;
+    if (this.reads.size > 10_000) {
+      for (const [k, v] of this.reads) {
+        if (now - v.at >= ttl) this.reads.delete(k);
+      }
+    }
+    const value = read();
+    this.reads.set(key, { at: now, value });
+    value.catch(() => this.reads.delete(key));
+    return value;
+  }
 
   /** Deploys the component's workload (optionally another image) to an environment. */
   async deploy(
@@ -174,6 +210,10 @@ export class DeploymentService {
         origin: checkOrigin,
       },
     );
+    // an inline workload is checked before anything is looked up
+    const inline = b.workload
+      ? validateWorkloadSpec(b.workload, 'workload')
+      : undefined;
     const env = await this.environment(
       actor,
       'deployment.create',
@@ -181,8 +221,8 @@ export class DeploymentService {
     );
     const component = await this.deps.workloads.component(ref, actor);
     let spec: WorkloadSpec;
-    if (b.workload) {
-      spec = validateWorkloadSpec(b.workload, 'workload');
+    if (inline) {
+      spec = inline;
     } else {
       const { text, source } = await this.deps.workloads.workload(
         component,
@@ -200,6 +240,16 @@ export class DeploymentService {
       createdAt: this.deps.clock.now().toISOString(),
     };
     const existing = await this.deps.deployments.getRelease(release.id);
+    const pending = await this.admit(
+      b,
+      actor,
+      'deploy',
+      component,
+      env,
+      existing ?? release,
+    );
+    if (pending)
+      return { release: existing ?? release, diff: '', dryRun: false, pending };
     return this.rollout(actor, 'deploy', component, env, existing ?? release, {
       replicas: b.replicas as number | undefined,
       dryRun: b.dryRun === true,
@@ -262,6 +312,16 @@ export class DeploymentService {
     }
     const release = await this.requireRelease(current.releaseId);
     const component = await this.deps.workloads.component(ref, actor);
+    const pending = await this.admit(
+      b,
+      actor,
+      'promote',
+      component,
+      to,
+      release,
+      from.name,
+    );
+    if (pending) return { release, diff: '', dryRun: false, pending };
     return this.rollout(actor, 'promote', component, to, release, {
       from: from.name,
       dryRun: b.dryRun === true,
@@ -317,6 +377,15 @@ export class DeploymentService {
     }
     const release = await this.requireRelease(target.releaseId);
     const component = await this.deps.workloads.component(ref, actor);
+    const pending = await this.admit(
+      b,
+      actor,
+      'rollback',
+      component,
+      env,
+      release,
+    );
+    if (pending) return { release, diff: '', dryRun: false, pending };
     return this.rollout(actor, 'rollback', component, env, release, {
       dryRun: b.dryRun === true,
       origin: originOf(b.origin),
@@ -353,7 +422,9 @@ export class DeploymentService {
   /** `deployments()` with each environment's record (for the watch's matching). */
   private async deploymentsIn(actor: Actor, componentRef: unknown) {
     const ref = normalizeComponentRef(componentRef);
-    const revisions = await this.deps.deployments.listCurrent(ref);
+    const revisions = await this.cachedRead(`current:${ref}`, () =>
+      this.deps.deployments.listCurrent(ref),
+    );
     if (!revisions.length) return [];
     const allowed = await this.deps.authorizer.authorize(
       actor,
@@ -365,11 +436,21 @@ export class DeploymentService {
       env: EnvironmentRecord;
       kubernetesId: string;
     }> = [];
-    for (const revision of revisions.filter((_, i) => allowed[i])) {
-      const env = await this.deps.environments.getEnvironment(
-        revision.environment,
-      );
-      if (!env) continue;
+    // a component removed from an environment (teardown) is not there
+    const visible = revisions.filter(
+      (r, i) => allowed[i] && r.action !== 'remove',
+    );
+    // the environments are read together, the status comes from the cache
+    const envs = await Promise.all(
+      visible.map(r =>
+        this.cachedRead(`env:${r.environment}`, () =>
+          this.deps.environments.getEnvironment(r.environment),
+        ),
+      ),
+    );
+    visible.forEach((revision, i) => {
+      const env = envs[i];
+      if (!env) return;
       const kubernetesId = revision.kubernetesId ?? ref.split('/')[1];
       result.push({
         env,
@@ -378,7 +459,7 @@ export class DeploymentService {
           environment: env.name,
           tier: env.tier,
           revision,
-          status: deploymentStatus(
+          status: cachedDeploymentStatus(
             this.deps.observer.observe(
               env.cluster,
               env.namespace,
@@ -387,7 +468,7 @@ export class DeploymentService {
           ),
         },
       });
-    }
+    });
     return result.sort(
       (a, b) =>
         ENVIRONMENT_TIERS.indexOf(a.env.tier) -
@@ -482,8 +563,11 @@ export class DeploymentService {
 
   /**
    * Calls `onUpdate` with the fresh state of an environment whenever the watch
-   * cache sees the component's objects there change (coalesced per
-   * environment). Returns the unsubscribe function.
+   * cache sees the component's objects there change. Changes of other
+   * components are dropped on arrival (by kubernetes-id, no store read); a
+   * burst is coalesced into one read per `coalesceMs`, and an environment
+   * whose state did not change is not sent again. Returns the unsubscribe
+   * function.
    */
   watch(
     actor: Actor,
@@ -492,30 +576,47 @@ export class DeploymentService {
     coalesceMs = 200,
   ): () => void {
     const ref = normalizeComponentRef(componentRef);
-    const pending = new Map<string, NodeJS.Timeout>();
+    const ids = new Set([ref.split('/')[1]]);
+    const changed = new Set<string>();
+    const sent = new Map<string, string>();
+    let timer: NodeJS.Timeout | undefined;
+    let closed = false;
+    const scope = (cluster: string, namespace: string, id: string) =>
+      `${cluster}\u0000${namespace}\u0000${id}`;
+    const flush = async () => {
+      timer = undefined;
+      const keys = new Set(changed);
+      changed.clear();
+      const all = await this.deploymentsIn(actor, ref).catch(() => []);
+      if (closed) return;
+      for (const { deployment, env, kubernetesId } of all) {
+        ids.add(kubernetesId);
+        if (!keys.has(scope(env.cluster, env.namespace, kubernetesId))) {
+          continue;
+        }
+        const state = JSON.stringify([
+          deployment.revision?.revision,
+          deployment.status,
+        ]);
+        if (sent.get(env.name) === state) continue;
+        sent.set(env.name, state);
+        onUpdate(deployment);
+      }
+    };
+    // the component's kubernetes-ids other than its name, from its revisions
+    this.deploymentsIn(actor, ref).then(
+      all => all.forEach(d => ids.add(d.kubernetesId)),
+      () => undefined,
+    );
     const unsubscribe = this.deps.observer.subscribe(change => {
-      const key = `${change.cluster}/${change.namespace}/${change.kubernetesId}`;
-      if (pending.has(key)) return;
-      pending.set(
-        key,
-        setTimeout(async () => {
-          pending.delete(key);
-          const all = await this.deploymentsIn(actor, ref).catch(() => []);
-          for (const { deployment, env, kubernetesId } of all) {
-            if (
-              env.cluster === change.cluster &&
-              env.namespace === change.namespace &&
-              kubernetesId === change.kubernetesId
-            ) {
-              onUpdate(deployment);
-            }
-          }
-        }, coalesceMs),
-      );
+      if (!ids.has(change.kubernetesId)) return;
+      changed.add(scope(change.cluster, change.namespace, change.kubernetesId));
+      timer ??= setTimeout(() => void flush(), coalesceMs);
     });
     return () => {
+      closed = true;
       unsubscribe();
-      pending.forEach(t => clearTimeout(t));
+      if (timer) clearTimeout(timer);
     };
   }
 
@@ -530,6 +631,8 @@ export class DeploymentService {
       from?: string;
       dryRun: boolean;
       origin?: Origin;
+      restartedAt?: string;
+      approval?: { id: string; approvers: string[] };
       onProgress: ProgressListener;
     },
   ): Promise<DeployResult> {
@@ -540,17 +643,22 @@ export class DeploymentService {
     // this environment's configuration, merged at deploy time (the release stays the same)
     const config = await this.deps.config?.effective(component.ref, env);
     const secretRefs = await this.deps.secrets?.forDeploy(component.ref, env);
+    // a rollout restart stays in the pod template until the next restart
+    const restartedAt = opts.restartedAt ?? previous?.restartedAt;
     const renderWith = (outputs: ResourceOutputs | undefined) =>
-      withSecretRefs(
-        this.render(
-          component,
-          env,
-          release,
-          opts.replicas ?? previous?.replicas ?? 1,
-          config?.values,
-          outputs,
+      withRestart(
+        withSecretRefs(
+          this.render(
+            component,
+            env,
+            release,
+            opts.replicas ?? previous?.replicas ?? 1,
+            config?.values,
+            outputs,
+          ),
+          secretRefs,
         ),
-        secretRefs,
+        restartedAt,
       );
     // resources are matched and the workload rendered with their outputs
     // before anything is written (an unknown type or output refuses the
@@ -574,6 +682,20 @@ export class DeploymentService {
       objects.map(o => this.deps.gateway.get(env.cluster, refOf(o))),
     );
     const target = `${component.ref}@${env.name}`;
+    // the same task asking again for the same change (a scaffolder step
+    // resumed after the backend died mid-request) gets what it already made
+    if (
+      !opts.dryRun &&
+      opts.origin &&
+      previous?.origin?.taskId === opts.origin.taskId &&
+      previous.releaseId === release.id &&
+      previous.action === action
+    ) {
+      opts.onProgress(
+        `task ${opts.origin.taskId} already made revision ${previous.revision}`,
+      );
+      return { release, revision: previous, diff: '', dryRun: false };
+    }
     if (opts.dryRun) {
       opts.onProgress(`dry run of release ${release.id} in ${env.name}`);
       const desired = await this.deps.gateway.apply(env.cluster, objects, {
@@ -612,6 +734,8 @@ export class DeploymentService {
         at: this.deps.clock.now().toISOString(),
         ...(opts.from && { from: opts.from }),
         ...(opts.origin && { origin: opts.origin }),
+        ...(restartedAt && { restartedAt }),
+        ...(opts.approval && { approval: opts.approval }),
         replicas: opts.replicas ?? previous?.replicas ?? 1,
         kubernetesId: component.kubernetesId,
         ...(config && { configVersion: config.version }),
@@ -620,6 +744,7 @@ export class DeploymentService {
         diff:
           diff.length > 65536 ? `${diff.slice(0, 65536)}\n… (truncated)` : diff,
       });
+      this.reads.delete(`current:${component.ref}`);
       opts.onProgress(
         `revision ${revision.revision}: ${
           changed.length ? changed.join(', ') : 'no change'
@@ -657,6 +782,123 @@ export class DeploymentService {
       });
       throw e;
     }
+  }
+
+  /**
+   * Rolls out a stored release of a component again (day-2 operations,
+   * approved requests, clones): `permission` is checked on the environment,
+   * replicas and restart as given (default: as now). No gate: callers decide.
+   */
+  async runRelease(
+    actor: Actor,
+    request: {
+      action: RevisionAction;
+      permission: StagecraftAction;
+      component: string;
+      environment: string;
+      releaseId: string;
+      replicas?: number;
+      restartedAt?: string;
+      from?: string;
+      origin?: Origin;
+      approval?: { id: string; approvers: string[] };
+      dryRun?: boolean;
+      onProgress?: ProgressListener;
+    },
+  ): Promise<DeployResult> {
+    const env = await this.environment(
+      actor,
+      request.permission,
+      request.environment,
+    );
+    const component = await this.deps.workloads.component(
+      request.component,
+      actor,
+    );
+    const release = await this.requireRelease(request.releaseId);
+    return this.rollout(actor, request.action, component, env, release, {
+      replicas: request.replicas,
+      restartedAt: request.restartedAt,
+      from: request.from,
+      origin: request.origin,
+      approval: request.approval,
+      dryRun: request.dryRun === true,
+      onProgress: request.onProgress ?? noProgress,
+    });
+  }
+
+  /**
+   * Removes a component from an environment (teardown): deletes the objects
+   * of its current release and records a `remove` revision (0 replicas).
+   */
+  async remove(
+    actor: Actor,
+    componentRef: string,
+    environment: string,
+  ): Promise<string[]> {
+    const env = await this.environment(
+      actor,
+      'deployment.operate',
+      environment,
+    );
+    const [current] = await this.deps.deployments.listRevisions(
+      componentRef,
+      env.name,
+    );
+    if (!current || current.action === 'remove') return [];
+    const component = await this.deps.workloads.component(componentRef, actor);
+    const release = await this.requireRelease(current.releaseId);
+    const objects = this.render(component, env, release, 0, undefined);
+    const target = `${componentRef}@${env.name}`;
+    for (const o of [...objects].reverse()) {
+      await this.deps.gateway.delete(env.cluster, refOf(o));
+    }
+    const removed = objects.map(o => `${o.kind}/${o.metadata.name}`);
+    await this.deps.deployments.appendRevision({
+      component: componentRef,
+      environment: env.name,
+      releaseId: release.id,
+      image: release.image,
+      action: 'remove',
+      actor: actor.ref,
+      at: this.deps.clock.now().toISOString(),
+      replicas: 0,
+      kubernetesId: component.kubernetesId,
+      changed: removed,
+    });
+    this.reads.delete(`current:${componentRef}`);
+    await this.deps.auditor.record({
+      action: 'deployment.remove',
+      actor: actor.ref,
+      targetKind: 'deployment',
+      target,
+      outcome: 'succeeded',
+      details: { release: release.id, removed },
+    });
+    return removed;
+  }
+
+  /** The gate's word on a real (not dry-run) change; dry runs always pass. */
+  private admit(
+    body: Record<string, unknown>,
+    actor: Actor,
+    action: 'deploy' | 'promote' | 'rollback',
+    component: ComponentInfo,
+    environment: EnvironmentRecord,
+    release: Release,
+    from?: string,
+  ): Promise<ApprovalRequest | undefined> {
+    if (body.dryRun === true || !this.deps.gate) {
+      return Promise.resolve(undefined);
+    }
+    return this.deps.gate.admit({
+      actor,
+      action,
+      component: component.ref,
+      environment,
+      release,
+      ...(from && { from }),
+    });
   }
 
   private ingress(component: string, env: EnvironmentRecord) {
@@ -781,4 +1023,54 @@ export function withSecretRefs(
     }
     return d;
   });
+}
+
+/** Pod template annotation of `kubectl rollout restart`. */
+export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+
+/** Puts the restart annotation on the Deployment's pod template. */
+export function withRestart(
+  objects: KubeObject[],
+  restartedAt: string | undefined,
+): KubeObject[] {
+  if (!restartedAt) return objects;
+  return objects.map(o => {
+    if (o.kind !== 'Deployment') return o;
+    const spec = o.spec as {
+      template: { metadata?: { annotations?: Record<string, string> } };
+    };
+    return {
+      ...o,
+      spec: {
+        ...spec,
+        template: {
+          ...spec.template,
+          metadata: {
+            ...spec.template.metadata,
+            annotations: {
+              ...spec.template.metadata?.annotations,
+              [RESTARTED_AT]: restartedAt,
+            },
+          },
+        },
+      },
+    };
+  });
+}
+
+/** What the gate says about a change into a protected environment. */
+export interface DeploymentGate {
+  /**
+   * Throws when the environment's deployment windows are closed (naming the
+   * next opening); returns the pending request when approvals are required,
+   * undefined when the change may go ahead.
+   */
+  admit(request: {
+    actor: Actor;
+    action: 'deploy' | 'promote' | 'rollback';
+    component: string;
+    environment: EnvironmentRecord;
+    release: Release;
+    from?: string;
+  }): Promise<ApprovalRequest | undefined>;
 }

@@ -17,7 +17,7 @@ import type {
   StagecraftAction,
   Authorizer,
 } from '../ports';
-import { authorizeOrThrow } from '../input';
+import { authorizeOrThrow, permittedOnly } from '../input';
 import {
   isManagedByStagecraft,
   refOf,
@@ -238,14 +238,12 @@ export class EnvironmentService {
 
   /** The environments the actor may read. */
   async list(actor: Actor): Promise<Environment[]> {
-    const records = await this.deps.store.listEnvironments();
-    if (!records.length) return [];
-    const allowed = await this.deps.authorizer.authorize(
+    return permittedOnly(
+      this.deps.authorizer,
       actor,
       'environment.read',
-      records.map(r => r.name),
+      await this.deps.store.listEnvironments(),
     );
-    return records.filter((_, i) => allowed[i]);
   }
 
   /** Changes owner, quota or TTL (counted from now) and re-applies. */

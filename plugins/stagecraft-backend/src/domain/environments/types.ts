@@ -1,5 +1,6 @@
 import type {
   ConfigValue,
+  DeployWindow,
   EnvironmentQuota,
   EnvironmentTier,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
@@ -33,6 +34,10 @@ export interface EnvironmentTypeSpec {
   defaultTtl?: string;
   /** Position in the promotion pipeline (lower promotes to higher). */
   order: number;
+  /** Deploys, promotions and rollbacks into it wait for approvals from a group. */
+  approvals?: { required: number; group: string };
+  /** When changes may happen (cron starts, duration, time zone); always when empty. */
+  deployWindows?: DeployWindow[];
 }
 
 const TIER_QUOTA: Record<EnvironmentTier, EnvironmentQuota> = {

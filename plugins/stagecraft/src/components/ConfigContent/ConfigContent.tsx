@@ -41,6 +41,7 @@ import { DiffView } from '../common/DiffView';
 import { fullRef, orderByPipeline, relativeTime } from '../common/environments';
 import { useEnvironments } from '../common/useEnvironments';
 import { NoWorkloadEmptyState } from '../DeploymentsContent';
+import { messageOf } from '../common/format';
 
 const show = (v: ConfigValue | undefined) =>
   typeof v === 'string' ? v : JSON.stringify(v);
@@ -180,7 +181,7 @@ function EditDialog({
           onChange={e => setMessage(e.target.value)}
         />
         {busy && <LinearProgress />}
-        {error && <Alert severity="error">{error.message}</Alert>}
+        {error && <Alert severity="error">{messageOf(error)}</Alert>}
         {preview && (
           <DiffView
             diff={changesAsDiff(preview)}

@@ -10,13 +10,21 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import AlertTitle from '@material-ui/lab/AlertTitle';
 import type {
+  ApprovalRequest,
   DeploymentRevision,
   DeployResult,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { stagecraftApiRef } from '../../api/StagecraftApi';
+import {
+  DeployOutcome,
+  isPending,
+  stagecraftApiRef,
+} from '../../api/StagecraftApi';
 import { DiffView } from '../common/DiffView';
 import { imageTag, relativeTime } from '../common/environments';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { shortName, waitingText } from '../Approvals/text';
 
 /** What the dialog does. */
 export type DeploymentAction =
@@ -55,29 +63,35 @@ function revisionLabel(r: DeploymentRevision) {
 
 /**
  * Deploy, promote or roll back: choose, preview the server-side dry run's
- * diff, then confirm. Nothing is written before the confirmation.
+ * diff, then confirm. Nothing is written before the confirmation. Into an
+ * environment whose type requires approvals the confirmation makes an
+ * approval request (202) instead of a rollout: the dialog says so and stays
+ * until closed.
  */
 export function ActionDialog({
   componentRef,
   action,
   onClose,
   onDone,
+  onRequested,
 }: {
   componentRef: string;
   action: DeploymentAction;
   onClose: () => void;
   onDone: (action: DeploymentAction, result: DeployResult) => void;
+  onRequested?: (request: ApprovalRequest) => void;
 }) {
   const api = useApi(stagecraftApiRef);
   const [image, setImage] = useState('');
   const [history, setHistory] = useState<DeploymentRevision[]>();
   const [revision, setRevision] = useState<number | ''>('');
   const [preview, setPreview] = useState<DeployResult>();
+  const [requested, setRequested] = useState<ApprovalRequest>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
 
   const run = useCallback(
-    (dryRun: boolean): Promise<DeployResult> => {
+    (dryRun: boolean): Promise<DeployOutcome> => {
       switch (action.kind) {
         case 'deploy':
           return api.deploy(componentRef, {
@@ -106,7 +120,9 @@ export function ActionDialog({
     setBusy(true);
     setError(undefined);
     try {
-      setPreview(await run(true));
+      const outcome = await run(true);
+      if (isPending(outcome)) setRequested(outcome.pending);
+      else setPreview(outcome);
     } catch (e) {
       setError(e as Error);
     } finally {
@@ -137,8 +153,14 @@ export function ActionDialog({
     setBusy(true);
     setError(undefined);
     try {
-      const result = await run(false);
-      onDone(action, result);
+      const outcome = await run(false);
+      if (isPending(outcome)) {
+        setRequested(outcome.pending);
+        setBusy(false);
+        onRequested?.(outcome.pending);
+      } else {
+        onDone(action, outcome);
+      }
     } catch (e) {
       setError(e as Error);
       setBusy(false);
@@ -203,12 +225,18 @@ export function ActionDialog({
           </TextField>
         )}
         {busy && <LinearProgress />}
-        {error && (
-          <Alert severity="error" style={{ marginTop: 8 }}>
-            {error.message}
+        {error && <ErrorAlert error={error} />}
+        {requested && (
+          <Alert severity="info" style={{ marginTop: 8 }} role="status">
+            <AlertTitle>Approval requested</AlertTitle>
+            {requested.environment} requires approval: nothing is deployed until
+            then. {waitingText(requested)} (requested by{' '}
+            {shortName(requested.requestedBy)}). It runs on approval, and the
+            request stays visible on the component's Deployments tab and the
+            environment's page.
           </Alert>
         )}
-        {preview && (
+        {preview && !requested && (
           <>
             <Typography variant="subtitle2" style={{ marginTop: 8 }}>
               Dry run: release {preview.release.id} ({preview.release.image})
@@ -222,9 +250,9 @@ export function ActionDialog({
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose} disabled={busy}>
-          Cancel
+          {requested ? 'Close' : 'Cancel'}
         </Button>
-        {!preview && action.kind !== 'promote' && (
+        {!requested && !preview && action.kind !== 'promote' && (
           <Button
             color="primary"
             variant="outlined"
@@ -234,14 +262,16 @@ export function ActionDialog({
             Preview changes
           </Button>
         )}
-        <Button
-          color="primary"
-          variant="contained"
-          onClick={confirm}
-          disabled={busy || !preview}
-        >
-          {confirmLabels[action.kind]}
-        </Button>
+        {!requested && (
+          <Button
+            color="primary"
+            variant="contained"
+            onClick={confirm}
+            disabled={busy || !preview}
+          >
+            {confirmLabels[action.kind]}
+          </Button>
+        )}
       </DialogActions>
     </Dialog>
   );

@@ -1,4 +1,11 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  Fragment,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import {
   CodeSnippet,
   EmptyState,
@@ -24,11 +31,14 @@ import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   ANNOTATIONS,
+  ApprovalRequest,
   deploymentCreatePermission,
+  deploymentOperatePermission,
   deploymentPromotePermission,
   deploymentRollbackPermission,
   DeployResult,
   EnvironmentDeployment,
+  RevisionAction,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { DriftedField, stagecraftApiRef } from '../../api/StagecraftApi';
 import {
@@ -43,12 +53,22 @@ import { HealthStatus } from '../common/HealthStatus';
 import { ClusterProblems } from '../common/ClusterProblems';
 import { useClusterProblems } from '../common/useClusterHealth';
 import { ActionDialog, DeploymentAction, targetOf } from './ActionDialog';
+import { Operation, OperationDialog } from './OperationDialog';
+import { DecisionOutcome } from '../Approvals/DecisionOutcome';
+import { PendingApproval } from '../Approvals/PendingApproval';
+import { useApprovals } from '../Approvals/useApprovals';
+import { messageOf } from '../common/format';
 
 /** A rollout this page started and follows until the cluster reports its end. */
 interface PendingRollout {
-  action: DeploymentAction['kind'];
+  action: RevisionAction;
   release: string;
   revision?: number;
+  /**
+   * The status when it started: a restart or scale keeps the release, so
+   * only a newer status tells that the cluster took it up.
+   */
+  baseline?: EnvironmentDeployment['status'];
 }
 
 const WORKLOAD_EXAMPLE = `# stagecraft.yaml, next to catalog-info.yaml
@@ -102,12 +122,14 @@ function RowActions({
   deployment,
   busy,
   onAction,
+  onOperation,
 }: {
   env: EnvironmentInfo;
   next?: EnvironmentInfo;
   deployment?: EnvironmentDeployment;
   busy: boolean;
   onAction: (a: DeploymentAction) => void;
+  onOperation: (o: Operation) => void;
 }) {
   const canDeploy = usePermission({
     permission: deploymentCreatePermission,
@@ -121,6 +143,11 @@ function RowActions({
     permission: deploymentRollbackPermission,
     resourceRef: env.name,
   });
+  const canOperate = usePermission({
+    permission: deploymentOperatePermission,
+    resourceRef: env.name,
+  });
+  const operateDenied = !canOperate.loading && !canOperate.allowed;
   const deployed = !!deployment?.revision;
   return (
     <Box display="flex" style={{ gap: 8 }} flexWrap="wrap">
@@ -190,6 +217,47 @@ function RowActions({
           </Button>
         </DeniedTooltip>
       )}
+      {deployed && (
+        <DeniedTooltip
+          denied={operateDenied}
+          title={`You may not restart or scale in ${env.name}`}
+        >
+          <Button
+            size="small"
+            disabled={busy || !canOperate.allowed}
+            aria-label={`Restart in ${env.name}`}
+            onClick={() =>
+              onOperation({ kind: 'restart', environment: env.name })
+            }
+          >
+            Restart
+          </Button>
+        </DeniedTooltip>
+      )}
+      {deployed && (
+        <DeniedTooltip
+          denied={operateDenied}
+          title={`You may not restart or scale in ${env.name}`}
+        >
+          <Button
+            size="small"
+            disabled={busy || !canOperate.allowed}
+            aria-label={`Scale in ${env.name}`}
+            onClick={() =>
+              onOperation({
+                kind: 'scale',
+                environment: env.name,
+                replicas:
+                  deployment?.revision?.replicas ??
+                  deployment?.status.replicas.desired ??
+                  1,
+              })
+            }
+          >
+            Scale
+          </Button>
+        </DeniedTooltip>
+      )}
     </Box>
   );
 }
@@ -245,14 +313,23 @@ function DriftBadge({ drift }: { drift?: DriftedField[] | Error }) {
   );
 }
 
+const VERBS: Partial<Record<RevisionAction, string>> = {
+  deploy: 'Deploy',
+  promote: 'Promotion',
+  rollback: 'Rollback',
+  restart: 'Restart',
+  scale: 'Scaling',
+};
+
 function rolloutText(p: PendingRollout, d?: EnvironmentDeployment) {
-  const verb = { deploy: 'Deploy', promote: 'Promotion', rollback: 'Rollback' }[
-    p.action
-  ];
-  if (!d || d.status.release !== p.release) {
+  const verb = VERBS[p.action] ?? p.action;
+  if (!d || d.status === p.baseline || d.status.release !== p.release) {
     return `${verb} of ${p.release} started…`;
   }
   if (d.status.phase === 'complete') return `${verb} of ${p.release} complete`;
+  if (d.status.phase === 'scaled-to-zero') {
+    return `${verb} of ${p.release} complete (scaled to zero)`;
+  }
   if (d.status.phase === 'failed') {
     return `${verb} of ${p.release} failed${
       d.status.reason ? `: ${d.status.reason}` : ''
@@ -262,7 +339,12 @@ function rolloutText(p: PendingRollout, d?: EnvironmentDeployment) {
 }
 
 /** Live map of environment → deployment: a first GET, then the SSE stream. */
-function useLiveDeployments(componentRef: string) {
+function useLiveDeployments(
+  componentRef: string,
+  onApproval?: (request: ApprovalRequest) => void,
+) {
+  const approvalListener = useRef(onApproval);
+  approvalListener.current = onApproval;
   const api = useApi(stagecraftApiRef);
   const initial = useAsyncRetry(
     () => api.getDeployments(componentRef),
@@ -276,6 +358,7 @@ function useLiveDeployments(componentRef: string) {
     setLive({});
     return api.watchDeployments(componentRef, {
       onStatus: d => setLive(prev => ({ ...prev, [d.environment]: d })),
+      onApproval: r => approvalListener.current?.(r),
       onOpen: () => setStream('live'),
       onError: e => setStream(e),
     });
@@ -331,16 +414,46 @@ export function DeploymentsMatrix({
   system?: string;
 }) {
   const environments = useEnvironments();
-  const { initial, deployments, stream, patch } =
-    useLiveDeployments(componentRef);
+  const approvals = useApprovals({ component: componentRef });
+  const { initial, deployments, stream, patch } = useLiveDeployments(
+    componentRef,
+    approvals.upsert,
+  );
   const drift = useDrift(componentRef, deployments);
   const [action, setAction] = useState<DeploymentAction>();
+  const [operation, setOperation] = useState<Operation>();
   const [pending, setPending] = useState<Record<string, PendingRollout>>({});
+  const [decided, setDecided] = useState<Record<string, ApprovalRequest>>({});
+  const approvalsByEnv = useMemo(() => {
+    const out: Record<string, ApprovalRequest[]> = {};
+    for (const r of approvals.items) (out[r.environment] ??= []).push(r);
+    return out;
+  }, [approvals.items]);
+
+  // a new revision where a request waited: someone may have decided it elsewhere
+  const { reload: reloadApprovals } = approvals;
+  const seenRevisions = useRef<Record<string, number>>({});
+  useEffect(() => {
+    const now: Record<string, number> = {};
+    for (const env of Object.keys(approvalsByEnv)) {
+      now[env] = deployments[env]?.revision?.revision ?? 0;
+    }
+    const before = seenRevisions.current;
+    seenRevisions.current = now;
+    if (
+      Object.entries(now).some(([env, n]) => env in before && before[env] !== n)
+    ) {
+      reloadApprovals();
+    }
+  }, [approvalsByEnv, deployments, reloadApprovals]);
 
   const rows = useMemo(() => {
     const all = environments.value ?? [];
     const mine = all.filter(
-      e => (system && e.system === system) || deployments[e.name],
+      e =>
+        (system && e.system === system) ||
+        deployments[e.name] ||
+        approvals.items.some(r => r.environment === e.name),
     );
     // deployed somewhere the catalog does not know (yet)
     for (const d of Object.values(deployments)) {
@@ -349,7 +462,7 @@ export function DeploymentsMatrix({
       }
     }
     return orderByPipeline(mine);
-  }, [environments.value, deployments, system]);
+  }, [environments.value, deployments, system, approvals.items]);
 
   const clusters = rows.map(r => r.cluster).filter((c): c is string => !!c);
   const health = useClusterProblems(clusters);
@@ -359,18 +472,17 @@ export function DeploymentsMatrix({
     .sort()
     .pop();
 
-  const onDone = (a: DeploymentAction, result: DeployResult) => {
-    const env = targetOf(a);
-    setAction(undefined);
+  const follow = (env: string, kind: RevisionAction, result: DeployResult) => {
+    const current = deployments[env];
     setPending(p => ({
       ...p,
       [env]: {
-        action: a.kind,
+        action: kind,
         release: result.release.id,
         revision: result.revision?.revision,
+        baseline: current?.status,
       },
     }));
-    const current = deployments[env];
     if (result.revision) {
       patch({
         environment: env,
@@ -382,6 +494,30 @@ export function DeploymentsMatrix({
           pods: { total: 0, running: 0, pending: 0, failed: 0, ready: 0 },
         },
       });
+    }
+  };
+  const onDone = (a: DeploymentAction, result: DeployResult) => {
+    setAction(undefined);
+    follow(targetOf(a), a.kind, result);
+  };
+  const onOperationDone = (o: Operation, result: DeployResult) => {
+    setOperation(undefined);
+    follow(o.environment, o.kind, result);
+  };
+  const onDecided = (result: ApprovalRequest) => {
+    approvals.upsert(result);
+    setDecided(d => ({ ...d, [result.environment]: result }));
+    if (result.state === 'executed') {
+      // the rollout arrives on the event stream like any other
+      setPending(p => ({
+        ...p,
+        [result.environment]: {
+          action: result.action,
+          release: result.releaseId,
+          revision: result.revision,
+          baseline: deployments[result.environment]?.status,
+        },
+      }));
     }
   };
 
@@ -421,6 +557,18 @@ export function DeploymentsMatrix({
                 <Chip size="small" label="Live updates reconnecting…" />
               </Tooltip>
             )}
+            {approvals.error && (
+              <Tooltip title={messageOf(approvals.error)}>
+                <Chip size="small" label="Pending approvals unknown" />
+              </Tooltip>
+            )}
+            {approvals.items.length > 0 && (
+              <Chip
+                size="small"
+                color="secondary"
+                label={`${approvals.items.length} waiting for approval`}
+              />
+            )}
           </Box>
         }
       >
@@ -442,97 +590,126 @@ export function DeploymentsMatrix({
               const rev = d?.revision;
               const next = rows.find(r => r.name === env.promotesTo);
               const p = pending[env.name];
+              const waiting = approvalsByEnv[env.name] ?? [];
+              const outcome = decided[env.name];
               return (
-                <TableRow key={env.name} data-testid={`env-${env.name}`}>
-                  <TableCell>
-                    {env.entity ? (
-                      <EntityRefLink
-                        entityRef={`environment:default/${env.name}`}
-                      >
-                        {env.name}
-                      </EntityRefLink>
-                    ) : (
-                      env.name
-                    )}
-                    <Box>
-                      <Chip
-                        size="small"
-                        label={env.tier}
-                        color={
-                          env.tier === 'production' ? 'secondary' : 'default'
-                        }
-                      />
-                    </Box>
-                  </TableCell>
-                  <TableCell>
-                    {rev ? (
-                      <>
-                        <Typography variant="body2">
-                          {imageTag(rev.image)}
-                        </Typography>
-                        <Typography variant="caption" color="textSecondary">
-                          {rev.releaseId} · rev {rev.revision}
-                        </Typography>
-                      </>
-                    ) : (
-                      <Typography variant="body2" color="textSecondary">
-                        Not deployed
-                      </Typography>
-                    )}
-                  </TableCell>
-                  <TableCell>
-                    {d ? <HealthStatus status={d.status} /> : '—'}
-                    {d?.status.message && d.status.phase === 'failed' && (
-                      <Typography variant="caption" display="block">
-                        {d.status.message}
-                      </Typography>
-                    )}
-                    {p && (
-                      <Typography
-                        variant="caption"
-                        display="block"
-                        role="status"
-                      >
-                        {rolloutText(p, d)}
-                      </Typography>
-                    )}
-                  </TableCell>
-                  <TableCell>{d ? <Replicas d={d} /> : '—'}</TableCell>
-                  <TableCell>
-                    {rev ? (
-                      <>
-                        <Typography variant="body2">
-                          {rev.action} by{' '}
-                          {rev.actor.startsWith('user:') ? (
-                            <EntityRefLink entityRef={rev.actor} />
-                          ) : (
-                            rev.actor
-                          )}
-                        </Typography>
-                        <Tooltip title={rev.at}>
-                          <Typography variant="caption" color="textSecondary">
-                            {relativeTime(rev.at)}
-                            {rev.from ? ` · from ${rev.from}` : ''}
+                <Fragment key={env.name}>
+                  <TableRow data-testid={`env-${env.name}`}>
+                    <TableCell>
+                      {env.entity ? (
+                        <EntityRefLink
+                          entityRef={`environment:default/${env.name}`}
+                        >
+                          {env.name}
+                        </EntityRefLink>
+                      ) : (
+                        env.name
+                      )}
+                      <Box>
+                        <Chip
+                          size="small"
+                          label={env.tier}
+                          color={
+                            env.tier === 'production' ? 'secondary' : 'default'
+                          }
+                        />
+                      </Box>
+                    </TableCell>
+                    <TableCell>
+                      {rev ? (
+                        <>
+                          <Typography variant="body2">
+                            {imageTag(rev.image)}
                           </Typography>
-                        </Tooltip>
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </TableCell>
-                  <TableCell>
-                    <DriftBadge drift={drift[env.name]} />
-                  </TableCell>
-                  <TableCell>
-                    <RowActions
-                      env={env}
-                      next={next}
-                      deployment={d}
-                      busy={!!action}
-                      onAction={setAction}
-                    />
-                  </TableCell>
-                </TableRow>
+                          <Typography variant="caption" color="textSecondary">
+                            {rev.releaseId} · rev {rev.revision}
+                          </Typography>
+                        </>
+                      ) : (
+                        <Typography variant="body2" color="textSecondary">
+                          Not deployed
+                        </Typography>
+                      )}
+                    </TableCell>
+                    <TableCell>
+                      {d ? <HealthStatus status={d.status} /> : '—'}
+                      {d?.status.message && d.status.phase === 'failed' && (
+                        <Typography variant="caption" display="block">
+                          {d.status.message}
+                        </Typography>
+                      )}
+                      {p && (
+                        <Typography
+                          variant="caption"
+                          display="block"
+                          role="status"
+                        >
+                          {rolloutText(p, d)}
+                        </Typography>
+                      )}
+                    </TableCell>
+                    <TableCell>{d ? <Replicas d={d} /> : '—'}</TableCell>
+                    <TableCell>
+                      {rev ? (
+                        <>
+                          <Typography variant="body2">
+                            {rev.action} by{' '}
+                            {rev.actor.startsWith('user:') ? (
+                              <EntityRefLink entityRef={rev.actor} />
+                            ) : (
+                              rev.actor
+                            )}
+                          </Typography>
+                          <Tooltip title={rev.at}>
+                            <Typography variant="caption" color="textSecondary">
+                              {relativeTime(rev.at)}
+                              {rev.from ? ` · from ${rev.from}` : ''}
+                            </Typography>
+                          </Tooltip>
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </TableCell>
+                    <TableCell>
+                      <DriftBadge drift={drift[env.name]} />
+                    </TableCell>
+                    <TableCell>
+                      <RowActions
+                        env={env}
+                        next={next}
+                        deployment={d}
+                        busy={!!action || !!operation}
+                        onAction={setAction}
+                        onOperation={setOperation}
+                      />
+                    </TableCell>
+                  </TableRow>
+                  {(waiting.length > 0 || outcome) && (
+                    <TableRow data-testid={`approvals-${env.name}`}>
+                      <TableCell colSpan={7} style={{ paddingTop: 0 }}>
+                        {outcome && (
+                          <DecisionOutcome
+                            request={outcome}
+                            onClose={() =>
+                              setDecided(o => {
+                                const { [env.name]: _, ...rest } = o;
+                                return rest;
+                              })
+                            }
+                          />
+                        )}
+                        {waiting.map(r => (
+                          <PendingApproval
+                            key={r.id}
+                            request={r}
+                            onDecided={onDecided}
+                          />
+                        ))}
+                      </TableCell>
+                    </TableRow>
+                  )}
+                </Fragment>
               );
             })}
           </TableBody>
@@ -544,6 +721,15 @@ export function DeploymentsMatrix({
           action={action}
           onClose={() => setAction(undefined)}
           onDone={onDone}
+          onRequested={approvals.upsert}
+        />
+      )}
+      {operation && (
+        <OperationDialog
+          componentRef={componentRef}
+          operation={operation}
+          onClose={() => setOperation(undefined)}
+          onDone={onOperationDone}
         />
       )}
     </>

@@ -12,6 +12,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import type { Environment } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
+import { messageOf } from '../common/format';
 
 const EXTENSIONS = ['8h', '24h', '3d', '7d'];
 
@@ -86,7 +87,7 @@ export function ExtendButton({
       </Denied>
       {error && (
         <Typography color="error" variant="caption">
-          {error.message}
+          {messageOf(error)}
         </Typography>
       )}
     </>
@@ -162,7 +163,7 @@ export function DeleteEnvironmentButton({
               inputProps={{ 'aria-label': 'Confirm name' }}
             />
           )}
-          {error && <Alert severity="error">{error.message}</Alert>}
+          {error && <Alert severity="error">{messageOf(error)}</Alert>}
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setOpen(false)} disabled={busy}>

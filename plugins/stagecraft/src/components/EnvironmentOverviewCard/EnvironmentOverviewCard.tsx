@@ -21,6 +21,14 @@ import {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
 import { DeleteEnvironmentButton, ExtendButton } from './EnvironmentActions';
+import {
+  CloneButton,
+  PauseResumeButtons,
+  TeardownButton,
+} from '../EnvironmentOperations';
+
+/** Tiers whose environments may be paused (scaled to zero) and resumed. */
+const PAUSABLE_TIERS = ['preview', 'development'];
 
 function ClusterStatus({ cluster }: { cluster: string }) {
   const api = useApi(stagecraftApiRef);
@@ -98,7 +106,7 @@ function Countdown({ expiresAt }: { expiresAt: string }) {
   );
 }
 
-function useProvisioning(name: string) {
+function useProvisioning(name: string, annotatedTaskId?: string) {
   const api = useApi(stagecraftApiRef);
   const [env, setEnv] = useState<Environment>();
   const state = useAsync(async () => {
@@ -175,9 +183,28 @@ function useProvisioning(name: string) {
           </Box>
         ),
       }),
-      quota: `limit ${env.quota.cpu} CPU · ${env.quota.memory} memory · ${env.quota.pods} pods (usage not reported yet)`,
+      quota: `limit ${env.quota.cpu} CPU · ${env.quota.memory} memory · ${env.quota.pods} pods (usage: see Resource usage)`,
     },
-    actions: <DeleteEnvironmentButton env={env} allowed={canDelete.allowed} />,
+    actions: (
+      <Box
+        display="flex"
+        flexWrap="wrap"
+        alignItems="center"
+        style={{ gap: 8 }}
+      >
+        <CloneButton env={env} />
+        {PAUSABLE_TIERS.includes(env.tier) && (
+          <PauseResumeButtons name={name} />
+        )}
+        {(env.origin?.taskId ?? annotatedTaskId) && (
+          <TeardownButton
+            name={name}
+            taskId={(env.origin?.taskId ?? annotatedTaskId)!}
+          />
+        )}
+        <DeleteEnvironmentButton env={env} allowed={canDelete.allowed} />
+      </Box>
+    ),
   };
 }
 
@@ -196,7 +223,10 @@ export function EnvironmentOverviewCard() {
     />
   );
   const managed = env.metadata.annotations?.[ANNOTATIONS.managed] === 'true';
-  const p = useProvisioning(env.metadata.name);
+  const p = useProvisioning(
+    env.metadata.name,
+    env.metadata.annotations?.[ANNOTATIONS.scaffolderTask],
+  );
   const metadata: Record<string, unknown> = {
     tier: (
       <Chip

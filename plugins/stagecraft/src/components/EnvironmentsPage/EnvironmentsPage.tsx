@@ -27,7 +27,16 @@ import useAsync from 'react-use/esm/useAsync';
 import {
   ANNOTATIONS,
   EnvironmentDeployment,
+  EnvironmentUsage,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
+import {
+  formatBytes,
+  formatCores,
+  formatMoney,
+  messageOf,
+  percentOf,
+  statusOf,
+} from '../common/format';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
 import {
   EnvironmentInfo,
@@ -204,6 +213,52 @@ function Cell({ d }: { d?: EnvironmentDeployment }) {
   );
 }
 
+/** Requests of one environment against its quota, and its estimated cost. */
+function UsageCell({ u }: { u?: EnvironmentUsage }) {
+  if (!u) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        —
+      </Typography>
+    );
+  }
+  return (
+    <Box data-testid={`usage-${u.environment}`}>
+      <Typography variant="caption" display="block">
+        CPU {formatCores(u.requests.cpu)} / {formatCores(u.quota.cpu)} (
+        {percentOf(u.requests.cpu, u.quota.cpu)}%)
+      </Typography>
+      <Typography variant="caption" display="block">
+        Memory {formatBytes(u.requests.memory)} / {formatBytes(u.quota.memory)}{' '}
+        ({percentOf(u.requests.memory, u.quota.memory)}%)
+      </Typography>
+      <Typography variant="caption" display="block">
+        Pods {u.pods} / {u.quota.pods}
+      </Typography>
+      {u.estimate && (
+        <Typography variant="body2">
+          ≈ {formatMoney(u.estimate.monthly, u.estimate.currency)}/month
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
+/** "Estimated monthly cost: €40.00" over every environment shown (one currency each). */
+function totalCost(usage: EnvironmentUsage[]) {
+  const byCurrency = new Map<string, number>();
+  for (const u of usage) {
+    if (!u.estimate) continue;
+    byCurrency.set(
+      u.estimate.currency,
+      (byCurrency.get(u.estimate.currency) ?? 0) + u.estimate.monthly,
+    );
+  }
+  return [...byCurrency]
+    .map(([currency, sum]) => formatMoney(sum, currency))
+    .join(' + ');
+}
+
 /** Every component of a team × every environment of that team. */
 export function TeamMatrix({
   environments,
@@ -244,6 +299,45 @@ export function TeamMatrix({
       }),
     );
   }, [catalogApi, api, team]);
+  const usage = useAsync(async () => {
+    const items = await api.listUsage(team || undefined);
+    return items && Object.fromEntries(items.map(u => [u.environment, u]));
+  }, [api, team]);
+  const shownUsage = columns
+    .map(c => usage.value?.[c.name])
+    .filter((u): u is EnvironmentUsage => !!u);
+  const cost = totalCost(shownUsage);
+
+  let usageNote: JSX.Element | undefined;
+  if (usage.error) {
+    usageNote = (
+      <Typography variant="caption" color="textSecondary">
+        {statusOf(usage.error) === 403
+          ? `You may not see the usage of these environments (${messageOf(
+              usage.error,
+            )}).`
+          : `Usage unknown: ${messageOf(usage.error)}`}
+      </Typography>
+    );
+  } else if (!usage.loading && usage.value === undefined) {
+    usageNote = (
+      <Typography variant="caption" color="textSecondary">
+        Usage is not available: this Stagecraft backend has no usage endpoint
+        yet.
+      </Typography>
+    );
+  } else if (cost) {
+    usageNote = (
+      <Typography variant="body2">
+        Estimated monthly cost{team ? ` of ${team}` : ''}:{' '}
+        <strong>{cost}</strong>{' '}
+        <Typography variant="caption" color="textSecondary" component="span">
+          (requests of {shownUsage.length} environment
+          {shownUsage.length === 1 ? '' : 's'} at the configured prices)
+        </Typography>
+      </Typography>
+    );
+  }
 
   let body: JSX.Element;
   if (state.loading) body = <Progress />;
@@ -282,19 +376,35 @@ export function TeamMatrix({
               ))}
             </TableRow>
           ))}
+          {shownUsage.length > 0 && (
+            <TableRow data-testid="usage-row">
+              <TableCell>
+                <Typography variant="subtitle2">Usage / cost</Typography>
+                <Typography variant="caption" color="textSecondary">
+                  requests vs quota
+                </Typography>
+              </TableCell>
+              {columns.map(e => (
+                <TableCell key={e.name}>
+                  <UsageCell u={usage.value?.[e.name]} />
+                </TableCell>
+              ))}
+            </TableRow>
+          )}
         </TableBody>
       </Table>
     );
   }
   return (
     <InfoCard title="Team view">
-      <Box mb={2}>
+      <Box mb={2} display="flex" alignItems="center" style={{ gap: 24 }}>
         <FilterSelect
           label="Team"
           value={team}
           options={owners}
           onChange={setTeam}
         />
+        {usageNote}
       </Box>
       {body}
     </InfoCard>

@@ -1,0 +1,140 @@
+import type { DeployResult } from './deployments';
+import type { Environment, Origin } from './environments';
+
+/** Where an approval request stands. @public */
+export type ApprovalState =
+  | 'pending'
+  | 'rejected'
+  | 'executed'
+  | 'failed'
+  | 'expired';
+
+/** One approver's decision. @public */
+export interface ApprovalDecision {
+  by: string;
+  at: string;
+  comment?: string;
+}
+
+/**
+ * A deploy, promotion or rollback into a protected environment that waits for
+ * approvals (environment type `approvals`). It runs when enough approvers
+ * from the group approved; anyone of them may reject it.
+ * @public
+ */
+export interface ApprovalRequest {
+  id: string;
+  component: string;
+  environment: string;
+  action: 'deploy' | 'promote' | 'rollback';
+  /** The exact release that will run (immutable). */
+  releaseId: string;
+  image: string;
+  /** For promotions: the environment the release comes from. */
+  from?: string;
+  requestedBy: string;
+  requestedAt: string;
+  /** Approvals needed, and from which group. */
+  required: number;
+  group: string;
+  approvals: ApprovalDecision[];
+  rejection?: ApprovalDecision;
+  state: ApprovalState;
+  /** The revision it made, once executed. */
+  revision?: number;
+  /** Why it failed, when it did. */
+  error?: string;
+  updatedAt: string;
+}
+
+/** A deploy/promote/rollback answer that waits for approval (HTTP 202). @public */
+export type PendingResult = DeployResult & { pending: ApprovalRequest };
+
+/** Body of approve/reject. @public */
+export interface ApprovalDecisionRequest {
+  comment?: string;
+}
+
+/** A deployment window: cron start, length, time zone. @public */
+export interface DeployWindow {
+  /** Cron expression of the window's starts, e.g. "0 9 * * 1-4". */
+  cron: string;
+  /** How long each window lasts, e.g. "7h". */
+  duration: string;
+  /** IANA time zone, e.g. "Europe/Berlin" (default UTC). */
+  timeZone?: string;
+}
+
+/** Result of pausing or resuming an environment. @public */
+export interface PauseResult {
+  environment: string;
+  /** Each component and the replicas it had (pause) or got back (resume). */
+  components: Array<{ component: string; replicas: number; revision: number }>;
+}
+
+/** Body of `POST /environments/:name/clone`. @public */
+export interface CloneEnvironmentRequest {
+  /** The new environment's name. */
+  name: string;
+  /** Its type (default: the source's). */
+  type?: string;
+  owner?: string;
+  ttl?: string;
+  dryRun?: boolean;
+  origin?: Origin;
+}
+
+/** What a clone did. @public */
+export interface CloneResult {
+  environment: Environment;
+  /** The same releases as the source, one per component. */
+  deployed: Array<{ component: string; releaseId: string; revision?: number }>;
+  /** Configuration keys copied (values, never secrets). */
+  configCopied: number;
+  /** Secret keys the clone needs set (never copied: write-only). */
+  secretsToSet: Array<{ component: string; key: string }>;
+}
+
+/** What a template run created and teardown will remove. @public */
+export interface TeardownPlan {
+  taskId: string;
+  environments: Array<{ name: string; namespace: string; tier: string }>;
+  /** Deployments the run made into environments it did not create. */
+  deployments: Array<{ component: string; environment: string }>;
+}
+
+/** What teardown removed. @public */
+export interface TeardownResult extends TeardownPlan {
+  removed: true;
+}
+
+/** Requests (and limits) as numbers: cores and bytes. @public */
+export interface ResourceAmounts {
+  cpu: number;
+  memory: number;
+}
+
+/** Resource usage of an environment, from what Stagecraft deployed. @public */
+export interface EnvironmentUsage {
+  environment: string;
+  owner: string;
+  tier: string;
+  /** The namespace's quota as numbers (cores, bytes, pods). */
+  quota: ResourceAmounts & { pods: number };
+  requests: ResourceAmounts;
+  limits: ResourceAmounts;
+  pods: number;
+  components: Array<{
+    component: string;
+    replicas: number;
+    requests: ResourceAmounts;
+    limits: ResourceAmounts;
+  }>;
+  /** Estimated monthly cost of the requests, when prices are configured. */
+  estimate?: { currency: string; monthly: number };
+  /** Actual usage needs metrics-server; absent when it is not installed. */
+  actual?: ResourceAmounts;
+}
+
+/** Re-exported for the day-2 answers (restart, scale). @public */
+export type OperationResult = DeployResult;

@@ -1,0 +1,542 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type {
+  DeployResult,
+  RevisionAction,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import {
+  approval,
+  deployment,
+  mockStagecraftApi,
+  provisioned,
+  renderWithEntity,
+  revision,
+  WORKER,
+  workerEntity,
+} from '../../__testUtils__/fixtures';
+import { httpError } from '../../__testUtils__/http';
+import { DeploymentsContent } from './DeploymentsContent';
+
+const dev1 = revision(
+  'payments-dev',
+  1,
+  'ghcr.io/example/payments-worker:1.0.0',
+  { replicas: 2 },
+);
+const staging1 = revision(
+  'payments-staging',
+  1,
+  'ghcr.io/example/payments-worker:1.0.0',
+  { action: 'promote', from: 'payments-dev' },
+);
+
+function liveApi() {
+  return mockStagecraftApi({
+    listEnvironments: jest.fn(async () => [
+      provisioned('payments-dev', 'development'),
+      provisioned('payments-staging', 'staging'),
+      provisioned('payments-prod', 'production'),
+    ]),
+    getDeployments: jest.fn(async () => [
+      deployment('payments-dev', 'development', dev1),
+      deployment('payments-staging', 'staging', staging1),
+    ]),
+  });
+}
+
+const rowOf = (env: string) => screen.getByTestId(`env-${env}`);
+
+const result = (
+  env: string,
+  n: number,
+  image: string,
+  action: RevisionAction,
+): DeployResult => ({
+  release: {
+    id: 'r-111111111111',
+    component: WORKER,
+    image,
+    workload: {},
+    createdBy: 'user:default/guest',
+    createdAt: new Date().toISOString(),
+  },
+  dryRun: false,
+  diff: '',
+  revision: revision(env, n, image, { action }),
+});
+
+describe('DeploymentsContent: approvals', () => {
+  it('shows a pending promotion on the staging row; the approver approves it and the row follows the rollout live', async () => {
+    const { api, emit } = liveApi();
+    api.listApprovals.mockResolvedValue([approval()]);
+    api.approve.mockResolvedValue(
+      approval({
+        state: 'executed',
+        revision: 2,
+        approvals: [{ by: 'user:default/guest', at: new Date().toISOString() }],
+      }),
+    );
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+
+    const pending = within(
+      await screen.findByTestId('approvals-payments-staging'),
+    );
+    expect(
+      pending.getByText(
+        'Promotion of 1.0.1 (r-bbbbbbbbbbbb) from payments-dev to payments-staging',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      pending.getByText(
+        /Waiting for 1 of 1 approval from group:default\/payments — requested by/,
+      ),
+    ).toBeInTheDocument();
+    expect(pending.getByText(/^Waiting for 1 of 1/)).toHaveTextContent(
+      /requested by service:external:stagecraft-ci 10 min ago$/,
+    );
+    expect(screen.getByText('1 waiting for approval')).toBeInTheDocument();
+    expect(api.listApprovals).toHaveBeenCalledWith({
+      component: WORKER,
+      environment: undefined,
+      state: 'pending',
+    });
+
+    const approve = pending.getByRole('button', {
+      name: 'Approve promotion to payments-staging',
+    });
+    await waitFor(() => expect(approve).toBeEnabled());
+    await userEvent.click(approve);
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText('Approve the promotion to payments-staging?'),
+    ).toBeInTheDocument();
+    await userEvent.type(within(dialog).getByLabelText('Comment'), 'ship it');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Approve' }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(api.approve).toHaveBeenCalledWith('apr-1', 'ship it');
+    expect(
+      screen.getByText(
+        'Approved: the promotion of payments-worker to payments-staging runs as revision 2.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Waiting for 1 of 1/)).not.toBeInTheDocument();
+    const staging = within(rowOf('payments-staging'));
+    expect(
+      staging.getByText('Promotion of r-bbbbbbbbbbbb started…'),
+    ).toBeInTheDocument();
+
+    // the rollout arrives on the event stream
+    const staging2 = revision(
+      'payments-staging',
+      2,
+      'ghcr.io/example/payments-worker:1.0.1',
+      { action: 'promote', from: 'payments-dev', releaseId: 'r-bbbbbbbbbbbb' },
+    );
+    act(() =>
+      emit(
+        deployment('payments-staging', 'staging', staging2, {
+          phase: 'progressing',
+          replicas: { desired: 1, updated: 0, ready: 0, available: 0 },
+        }),
+      ),
+    );
+    expect(staging.getByText('1.0.1')).toBeInTheDocument();
+    expect(
+      staging.getByText('Promotion of r-bbbbbbbbbbbb in progress…'),
+    ).toBeInTheDocument();
+    act(() => emit(deployment('payments-staging', 'staging', staging2)));
+    expect(
+      staging.getByText('Promotion of r-bbbbbbbbbbbb complete'),
+    ).toBeInTheDocument();
+    expect(staging.getByText('Healthy')).toBeInTheDocument();
+  });
+
+  it('records an approval that still needs more', async () => {
+    const { api } = liveApi();
+    api.listApprovals.mockResolvedValue([approval({ required: 2 })]);
+    api.approve.mockResolvedValue(
+      approval({
+        required: 2,
+        approvals: [{ by: 'user:default/guest', at: new Date().toISOString() }],
+      }),
+    );
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    const pending = within(
+      await screen.findByTestId('approvals-payments-staging'),
+    );
+    expect(
+      pending.getByText(/Waiting for 2 of 2 approvals/),
+    ).toBeInTheDocument();
+    const approve = pending.getByRole('button', { name: /^Approve/ });
+    await waitFor(() => expect(approve).toBeEnabled());
+    await userEvent.click(approve);
+    await userEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: 'Approve',
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'Your approval is recorded. Waiting for 1 of 2 approvals from group:default/payments.',
+      ),
+    ).toBeInTheDocument();
+    // still pending; the guest approved already
+    expect(screen.getByText(/^Approved by guest/)).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', {
+        name: 'Approve promotion to payments-staging',
+      }),
+    ).toBeDisabled();
+  });
+
+  it('rejects with a comment', async () => {
+    const { api } = liveApi();
+    api.listApprovals.mockResolvedValue([approval()]);
+    api.reject.mockResolvedValue(
+      approval({
+        state: 'rejected',
+        rejection: { by: 'user:default/guest', at: new Date().toISOString() },
+      }),
+    );
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    const reject = await screen.findByRole('button', {
+      name: 'Reject promotion to payments-staging',
+    });
+    await waitFor(() => expect(reject).toBeEnabled());
+    await userEvent.click(reject);
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(
+      within(dialog).getByLabelText('Comment'),
+      'not on a Friday',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Reject' }),
+    );
+    expect(
+      await screen.findByText(
+        'Rejected: the promotion of payments-worker to payments-staging will not run.',
+      ),
+    ).toBeInTheDocument();
+    expect(api.reject).toHaveBeenCalledWith('apr-1', 'not on a Friday');
+    expect(api.approve).not.toHaveBeenCalled();
+  });
+
+  it('does not let the requester approve their own request', async () => {
+    const { api } = liveApi();
+    api.listApprovals.mockResolvedValue([
+      approval({ requestedBy: 'user:default/guest' }),
+    ]);
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    await screen.findByRole('button', {
+      name: 'Approve promotion to payments-staging',
+    });
+    // the identity resolves asynchronously (and the button gets a tooltip)
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', {
+          name: 'Approve promotion to payments-staging',
+        }),
+      ).toBeDisabled(),
+    );
+    expect(
+      screen.getByRole('button', {
+        name: 'Reject promotion to payments-staging',
+      }),
+    ).toBeEnabled();
+  });
+
+  it('disables Approve and Reject without the approve permission', async () => {
+    const { api } = liveApi();
+    api.listApprovals.mockResolvedValue([approval()]);
+    renderWithEntity(<DeploymentsContent />, {
+      entity: workerEntity,
+      api,
+      denied: ['stagecraft.deployment.approve'],
+    });
+    await screen.findByTestId('approvals-payments-staging');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', {
+          name: 'Approve promotion to payments-staging',
+        }),
+      ).toBeDisabled(),
+    );
+    expect(
+      screen.getByRole('button', {
+        name: 'Reject promotion to payments-staging',
+      }),
+    ).toBeDisabled();
+  });
+
+  it('shows the 403 of an approver outside the group in the dialog', async () => {
+    const { api } = liveApi();
+    api.listApprovals.mockResolvedValue([approval()]);
+    api.approve.mockRejectedValue(
+      await httpError(
+        403,
+        'user:default/guest is not in group:default/payments',
+      ),
+    );
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    const approve = await screen.findByRole('button', {
+      name: 'Approve promotion to payments-staging',
+    });
+    await waitFor(() => expect(approve).toBeEnabled());
+    await userEvent.click(approve);
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Approve' }),
+    );
+    expect(await within(dialog).findByText('Not allowed')).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(/is not in group:default\/payments/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a request that arrives on the event stream', async () => {
+    const { api, emitApproval } = liveApi();
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    await screen.findByTestId('env-payments-staging');
+    expect(screen.queryByTestId('approvals-payments-staging')).toBeNull();
+    act(() => emitApproval(approval()));
+    expect(
+      within(screen.getByTestId('approvals-payments-staging')).getByText(
+        /Waiting for 1 of 1 approval/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('keeps the matrix when the approvals cannot be read', async () => {
+    const { api } = liveApi();
+    api.listApprovals.mockRejectedValue(new Error('approvals: 500'));
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    expect(
+      await screen.findByText('Pending approvals unknown'),
+    ).toBeInTheDocument();
+    expect(
+      within(rowOf('payments-dev')).getByText('1.0.0'),
+    ).toBeInTheDocument();
+  });
+
+  it('says "Approval requested" when a promotion needs approval (202)', async () => {
+    const { api } = liveApi();
+    api.promote.mockImplementation(async (_ref, req) =>
+      req.dryRun
+        ? {
+            ...result(
+              'payments-staging',
+              2,
+              'ghcr.io/example/payments-worker:1.0.0',
+              'promote',
+            ),
+            dryRun: true,
+            revision: undefined,
+          }
+        : {
+            ...result(
+              'payments-staging',
+              2,
+              'ghcr.io/example/payments-worker:1.0.0',
+              'promote',
+            ),
+            revision: undefined,
+            pending: approval({ requestedBy: 'user:default/guest' }),
+          },
+    );
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Promote payments-dev to payments-staging',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await within(dialog).findByText(/Dry run: release/);
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Promote' }),
+    );
+    expect(
+      await within(dialog).findByText('Approval requested'),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(
+        /Waiting for 1 of 1 approval from group:default\/payments/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).queryByRole('button', { name: 'Promote' }),
+    ).toBeNull();
+    // no rollout to follow, but the request is on the row
+    expect(
+      within(rowOf('payments-staging')).queryByText(/started…/),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByTestId('approvals-payments-staging'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Close' }),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('shows when the next deployment window opens (409)', async () => {
+    const { api } = liveApi();
+    api.deploy.mockRejectedValue(
+      await httpError(
+        409,
+        'payments-prod accepts deploys only inside its windows; next allowed at 2030-03-04T09:00:00.000Z',
+      ),
+    );
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Deploy to payments-dev' }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Preview changes' }),
+    );
+    const dialog = screen.getByRole('dialog');
+    expect(
+      await within(dialog).findByText('Outside the deployment window'),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(/next allowed at 2030-03-04T09:00:00.000Z/),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(
+        `Next allowed at ${new Date(
+          '2030-03-04T09:00:00.000Z',
+        ).toLocaleString()} (in`,
+        { exact: false },
+      ),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('DeploymentsContent: day-2 operations', () => {
+  it('restarts a deployment and follows the rollout', async () => {
+    const { api, emit } = liveApi();
+    api.restart.mockResolvedValue(
+      result('payments-dev', 2, dev1.image, 'restart'),
+    );
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    const restart = await screen.findByRole('button', {
+      name: 'Restart in payments-dev',
+    });
+    await waitFor(() => expect(restart).toBeEnabled());
+    await userEvent.click(restart);
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText('Restart payments-worker in payments-dev'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Restart' }),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(api.restart).toHaveBeenCalledWith(WORKER, 'payments-dev');
+    expect(
+      within(rowOf('payments-dev')).getByText(
+        'Restart of r-111111111111 started…',
+      ),
+    ).toBeInTheDocument();
+    // same release: only a newer status says the cluster took it up
+    const dev2 = revision('payments-dev', 2, dev1.image, {
+      action: 'restart',
+      releaseId: 'r-111111111111',
+    });
+    act(() =>
+      emit(
+        deployment('payments-dev', 'development', dev2, {
+          phase: 'progressing',
+          replicas: { desired: 2, updated: 1, ready: 2, available: 2 },
+        }),
+      ),
+    );
+    expect(
+      within(rowOf('payments-dev')).getByText(
+        'Restart of r-111111111111 in progress…',
+      ),
+    ).toBeInTheDocument();
+    act(() => emit(deployment('payments-dev', 'development', dev2)));
+    expect(
+      within(rowOf('payments-dev')).getByText(
+        'Restart of r-111111111111 complete',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(rowOf('payments-dev')).getByText(/^restart by/),
+    ).toBeInTheDocument();
+  });
+
+  it('scales within the quota, and shows the refusal naming replicas', async () => {
+    const { api } = liveApi();
+    api.scale
+      .mockRejectedValueOnce(
+        await httpError(
+          400,
+          'replicas 40 would exceed the quota of payments-dev (cpu 20 > 4)',
+        ),
+      )
+      .mockResolvedValueOnce(result('payments-dev', 2, dev1.image, 'scale'));
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    const scale = await screen.findByRole('button', {
+      name: 'Scale in payments-dev',
+    });
+    await waitFor(() => expect(scale).toBeEnabled());
+    await userEvent.click(scale);
+    const dialog = await screen.findByRole('dialog');
+    const input = within(dialog).getByLabelText('Replicas');
+    expect(input).toHaveValue(2);
+    // unchanged: nothing to do
+    expect(
+      within(dialog).getByRole('button', { name: 'Scale' }),
+    ).toBeDisabled();
+    await userEvent.clear(input);
+    await userEvent.type(input, '40');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Scale' }),
+    );
+    expect(
+      await within(dialog).findByText(/replicas 40 would exceed the quota/),
+    ).toBeInTheDocument();
+    await userEvent.clear(input);
+    await userEvent.type(input, '3');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Scale' }),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(api.scale).toHaveBeenLastCalledWith(WORKER, 'payments-dev', 3);
+    expect(
+      within(rowOf('payments-dev')).getByText(
+        'Scaling of r-111111111111 started…',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('disables Restart and Scale without the operate permission', async () => {
+    const { api } = liveApi();
+    renderWithEntity(<DeploymentsContent />, {
+      entity: workerEntity,
+      api,
+      denied: ['stagecraft.deployment.operate'],
+    });
+    await screen.findByTestId('env-payments-dev');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Restart in payments-dev' }),
+      ).toBeDisabled(),
+    );
+    expect(
+      screen.getByRole('button', { name: 'Scale in payments-dev' }),
+    ).toBeDisabled();
+    expect(
+      screen.getByRole('button', { name: 'Deploy to payments-dev' }),
+    ).toBeEnabled();
+    // nothing runs in prod: nothing to restart
+    expect(
+      screen.queryByRole('button', { name: 'Restart in payments-prod' }),
+    ).toBeNull();
+  });
+});

@@ -1,0 +1,118 @@
+import { useState } from 'react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import type { DeployResult } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { stagecraftApiRef } from '../../api/StagecraftApi';
+import { ErrorAlert } from '../common/ErrorAlert';
+
+/** A day-2 operation on a running deployment. */
+export type Operation =
+  | { kind: 'restart'; environment: string }
+  | { kind: 'scale'; environment: string; replicas: number };
+
+const componentName = (ref: string) => ref.replace(/^component:[^/]+\//, '');
+
+/**
+ * Restart (a rollout restart: same release, new pods) or scale (replicas
+ * within the environment's quota), confirmed in a dialog.
+ */
+export function OperationDialog({
+  componentRef,
+  operation,
+  onClose,
+  onDone,
+}: {
+  componentRef: string;
+  operation: Operation;
+  onClose: () => void;
+  onDone: (operation: Operation, result: DeployResult) => void;
+}) {
+  const api = useApi(stagecraftApiRef);
+  const current = operation.kind === 'scale' ? operation.replicas : 0;
+  const [replicas, setReplicas] = useState(String(current));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+  const name = componentName(componentRef);
+  const n = Number(replicas);
+  const valid = replicas.trim() !== '' && Number.isInteger(n) && n >= 0;
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result =
+        operation.kind === 'restart'
+          ? await api.restart(componentRef, operation.environment)
+          : await api.scale(componentRef, operation.environment, n);
+      onDone(operation, result);
+    } catch (e) {
+      setError(e as Error);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} maxWidth="sm" fullWidth>
+      <DialogTitle>
+        {operation.kind === 'restart'
+          ? `Restart ${name} in ${operation.environment}`
+          : `Scale ${name} in ${operation.environment}`}
+      </DialogTitle>
+      <DialogContent>
+        {operation.kind === 'restart' ? (
+          <Typography variant="body2">
+            Replaces the pods of {name} one by one (a rollout restart). The
+            release and its configuration stay as they are; it is recorded as a
+            new revision.
+          </Typography>
+        ) : (
+          <>
+            <Typography variant="body2">
+              Runs {name} with another number of replicas (0 stops it). The
+              requests of every replica count against the quota of{' '}
+              {operation.environment}.
+            </Typography>
+            <TextField
+              label="Replicas"
+              type="number"
+              value={replicas}
+              onChange={e => setReplicas(e.target.value)}
+              error={!valid}
+              helperText={
+                valid
+                  ? `Now: ${current}`
+                  : 'A whole number of replicas, 0 or more'
+              }
+              margin="normal"
+              inputProps={{ min: 0, step: 1, 'aria-label': 'Replicas' }}
+            />
+          </>
+        )}
+        {busy && <LinearProgress />}
+        {error && <ErrorAlert error={error} />}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={busy}>
+          Cancel
+        </Button>
+        <Button
+          color="primary"
+          variant="contained"
+          onClick={confirm}
+          disabled={
+            busy || (operation.kind === 'scale' && (!valid || n === current))
+          }
+        >
+          {operation.kind === 'restart' ? 'Restart' : 'Scale'}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

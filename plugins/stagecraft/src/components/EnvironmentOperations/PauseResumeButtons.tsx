@@ -1,0 +1,134 @@
+import { useState } from 'react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import {
+  deploymentOperatePermission,
+  PauseResult,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import { stagecraftApiRef } from '../../api/StagecraftApi';
+import { DeniedTooltip, ErrorAlert } from '../common/ErrorAlert';
+
+type Op = 'pause' | 'resume';
+
+const short = (ref: string) => ref.replace(/^component:default\//, '');
+
+function summary(op: Op, r: PauseResult) {
+  if (!r.components.length) {
+    return `Nothing runs in ${r.environment}: nothing to ${op}.`;
+  }
+  const list = r.components
+    .map(c =>
+      op === 'pause'
+        ? `${short(c.component)} (had ${c.replicas})`
+        : `${short(c.component)} (${c.replicas})`,
+    )
+    .join(', ');
+  return op === 'pause'
+    ? `Paused ${r.environment}: ${list} scaled to zero; Resume gives the replicas back.`
+    : `Resumed ${r.environment}: ${list} replicas back.`;
+}
+
+/**
+ * Pause (every component scaled to zero, replicas remembered) and resume a
+ * preview or development environment.
+ */
+export function PauseResumeButtons({ name }: { name: string }) {
+  const api = useApi(stagecraftApiRef);
+  const canOperate = usePermission({
+    permission: deploymentOperatePermission,
+    resourceRef: name,
+  });
+  const [op, setOp] = useState<Op>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+  const [result, setResult] = useState<{ op: Op; result: PauseResult }>();
+  const denied = !canOperate.loading && !canOperate.allowed;
+  const run = async () => {
+    if (!op) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r =
+        op === 'pause'
+          ? await api.pauseEnvironment(name)
+          : await api.resumeEnvironment(name);
+      setResult({ op, result: r });
+      setOp(undefined);
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const close = () => {
+    setOp(undefined);
+    setError(undefined);
+  };
+  return (
+    <>
+      {(['pause', 'resume'] as const).map(o => (
+        <DeniedTooltip
+          key={o}
+          denied={denied}
+          title={`You may not pause or resume ${name}`}
+        >
+          <Button
+            size="small"
+            variant="outlined"
+            disabled={!canOperate.allowed}
+            onClick={() => setOp(o)}
+          >
+            {o === 'pause' ? 'Pause' : 'Resume'}
+          </Button>
+        </DeniedTooltip>
+      ))}
+      {result && (
+        <Alert
+          severity="success"
+          role="status"
+          onClose={() => setResult(undefined)}
+          style={{ flexBasis: '100%' }}
+        >
+          {summary(result.op, result.result)}
+        </Alert>
+      )}
+      {op && (
+        <Dialog open onClose={busy ? undefined : close}>
+          <DialogTitle>
+            {op === 'pause' ? `Pause ${name}?` : `Resume ${name}?`}
+          </DialogTitle>
+          <DialogContent>
+            <Typography variant="body2">
+              {op === 'pause'
+                ? `Scales every component in ${name} to zero replicas and remembers how many each had; nothing is deleted and nothing counts against the quota meanwhile.`
+                : `Gives every component in ${name} back the replicas it had when paused.`}
+            </Typography>
+            {busy && <LinearProgress />}
+            {error && <ErrorAlert error={error} />}
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={close} disabled={busy}>
+              Cancel
+            </Button>
+            <Button
+              color="primary"
+              variant="contained"
+              onClick={run}
+              disabled={busy}
+            >
+              {op === 'pause' ? 'Pause' : 'Resume'}
+            </Button>
+          </DialogActions>
+        </Dialog>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,3 @@
+export { CloneButton } from './CloneButton';
+export { TeardownButton } from './TeardownButton';
+export { PauseResumeButtons } from './PauseResumeButtons';

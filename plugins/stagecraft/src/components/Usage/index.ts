@@ -1,0 +1,2 @@
+export { EnvironmentUsageCard, UsageDetails } from './EnvironmentUsageCard';
+export { UsageBar } from './UsageBar';
