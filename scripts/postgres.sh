@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server on loopback for the tests (never the machine's
 # own cluster): Debian's `postgresql` is installed when no server binaries are
-# found, a data directory is made under .artifacts/postgres, the server listens
+# found, a data directory is made under /tmp (see dir=), the server listens
 # on 127.0.0.1:${STAGECRAFT_PG_PORT:-5433} only and is stopped by its PID.
 #
 #   bash scripts/postgres.sh start   install if needed, initdb if needed, start
 #   bash scripts/postgres.sh stop    stop the server this script started (by PID)
 #   bash scripts/postgres.sh url     print the connection string
+#   bash scripts/postgres.sh status  exit 0 when the server it started runs
 #
 # Connection: user postgres, password stagecraft (a test-only secret on a
 # loopback-only server whose data is wiped by every `start`).
@@ -14,7 +15,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 port=${STAGECRAFT_PG_PORT:-5433}
-dir=$root/.artifacts/postgres
+# outside the checkout: the unprivileged postgres user must reach it, and a
+# checkout may sit in a directory only its owner can enter (mktemp -d)
+dir=${STAGECRAFT_PG_DIR:-/tmp/stagecraft-postgres-$(id -u)-$(printf '%s' "$root" | md5sum | cut -c1-8)}
 data=$dir/data
 pidfile=$dir/postgres.pid
 password=stagecraft
@@ -73,6 +76,7 @@ cmd_start() {
   fi
   rm -rf "$data"
   mkdir -p "$dir"
+  chmod 755 "$dir"
   # the postgres user needs to reach the data dir (the repo is root's)
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
   echo "$password" >"$dir/pwfile"
@@ -113,11 +117,12 @@ cmd_stop() {
 }
 
 case "${1:-}" in
+status) running ;;
 start) cmd_start ;;
 stop) cmd_stop ;;
 url) cmd_url ;;
 *)
-  echo "usage: $0 start|stop|url" >&2
+  echo "usage: $0 start|stop|status|url" >&2
   exit 2
   ;;
 esac

@@ -51,8 +51,7 @@ fail_run() { # writes a Jest-shaped report with one failure, so the summary coun
   exit 1
 }
 
-if [ ! -f "$root/.artifacts/postgres/postgres.pid" ] ||
-  ! kill -0 "$(cat "$root/.artifacts/postgres/postgres.pid")" 2>/dev/null; then
+if ! bash scripts/postgres.sh status; then
   bash scripts/postgres.sh start || fail_run "PostgreSQL did not start"
   started_pg=1
 fi
