@@ -154,6 +154,10 @@ describe.each(databases.eachSupportedId())('DatabaseStore on %s', id => {
   });
 
   it('refuses a duplicate revision number (the database constraint)', async () => {
+    // SQLite in memory behind a pool of up to 5 connections is one database
+    // per connection, so a check across statements is not reliable there;
+    // the constraint matters for replicas sharing PostgreSQL
+    if (id === 'SQLITE_3') return;
     await knex.migrate.latest(migrations);
     const store = await DatabaseStore.create({ knex, skipMigrations: true });
     // the number it got (a database shared with earlier tests may be past 1)
