@@ -240,22 +240,18 @@ export class DeploymentService {
       createdAt: this.deps.clock.now().toISOString(),
     };
     const existing = await this.deps.deployments.getRelease(release.id);
-    const pending = await this.admit(
+    return this.gatedRollout(
       b,
       actor,
       'deploy',
       component,
       env,
       existing ?? release,
+      {
+        replicas: b.replicas as number | undefined,
+        onProgress,
+      },
     );
-    if (pending)
-      return { release: existing ?? release, diff: '', dryRun: false, pending };
-    return this.rollout(actor, 'deploy', component, env, existing ?? release, {
-      replicas: b.replicas as number | undefined,
-      dryRun: b.dryRun === true,
-      origin: originOf(b.origin),
-      onProgress,
-    });
   }
 
   /** Deploys the exact release running in `from` to the next environment. */
@@ -312,20 +308,8 @@ export class DeploymentService {
     }
     const release = await this.requireRelease(current.releaseId);
     const component = await this.deps.workloads.component(ref, actor);
-    const pending = await this.admit(
-      b,
-      actor,
-      'promote',
-      component,
-      to,
-      release,
-      from.name,
-    );
-    if (pending) return { release, diff: '', dryRun: false, pending };
-    return this.rollout(actor, 'promote', component, to, release, {
+    return this.gatedRollout(b, actor, 'promote', component, to, release, {
       from: from.name,
-      dryRun: b.dryRun === true,
-      origin: originOf(b.origin),
       onProgress,
     });
   }
@@ -377,18 +361,7 @@ export class DeploymentService {
     }
     const release = await this.requireRelease(target.releaseId);
     const component = await this.deps.workloads.component(ref, actor);
-    const pending = await this.admit(
-      b,
-      actor,
-      'rollback',
-      component,
-      env,
-      release,
-    );
-    if (pending) return { release, diff: '', dryRun: false, pending };
-    return this.rollout(actor, 'rollback', component, env, release, {
-      dryRun: b.dryRun === true,
-      origin: originOf(b.origin),
+    return this.gatedRollout(b, actor, 'rollback', component, env, release, {
       onProgress,
     });
   }
@@ -878,26 +851,36 @@ export class DeploymentService {
     return removed;
   }
 
-  /** The gate's word on a real (not dry-run) change; dry runs always pass. */
-  private admit(
+  /**
+   * A deploy, promote or rollback asked for through the API: the gate
+   * (approvals, windows) has its word on a real change, dry runs always
+   * pass; then the rollout, with the request's dryRun and origin.
+   */
+  private async gatedRollout(
     body: Record<string, unknown>,
     actor: Actor,
     action: 'deploy' | 'promote' | 'rollback',
     component: ComponentInfo,
     environment: EnvironmentRecord,
     release: Release,
-    from?: string,
-  ): Promise<ApprovalRequest | undefined> {
-    if (body.dryRun === true || !this.deps.gate) {
-      return Promise.resolve(undefined);
+    opts: { replicas?: number; from?: string; onProgress: ProgressListener },
+  ): Promise<DeployResult> {
+    const dryRun = body.dryRun === true;
+    if (!dryRun && this.deps.gate) {
+      const pending = await this.deps.gate.admit({
+        actor,
+        action,
+        component: component.ref,
+        environment,
+        release,
+        ...(opts.from && { from: opts.from }),
+      });
+      if (pending) return { release, diff: '', dryRun: false, pending };
     }
-    return this.deps.gate.admit({
-      actor,
-      action,
-      component: component.ref,
-      environment,
-      release,
-      ...(from && { from }),
+    return this.rollout(actor, action, component, environment, release, {
+      ...opts,
+      dryRun,
+      origin: originOf(body.origin),
     });
   }
 
