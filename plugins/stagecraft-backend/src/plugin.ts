@@ -17,6 +17,7 @@ import { EnvironmentService } from './domain/environments/EnvironmentService';
 import { DeploymentService } from './domain/deployments/DeploymentService';
 import { ConfigService } from './domain/config/ConfigService';
 import { SecretService } from './domain/config/SecretService';
+import { CatalogEnvironmentDeclarations } from './services/CatalogEnvironmentDeclarations';
 import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
 import { systemClock } from './domain/ports';
@@ -115,6 +116,10 @@ export const stagecraftPlugin = createBackendPlugin({
             ) ?? 180) * 1000,
         });
         const environments = new EnvironmentService({
+          declarations: new CatalogEnvironmentDeclarations({
+            catalog: deps.catalog,
+            auth: deps.auth,
+          }),
           resources,
           gateway,
           store,

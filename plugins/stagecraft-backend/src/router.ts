@@ -107,6 +107,15 @@ export async function createRouter(options: {
     res.status(created ? 201 : 200).json(environment);
   });
 
+  router.post('/environments/:name/provision', async (req, res) => {
+    const { environment, created } = await environments.provisionDeclared(
+      await actor(req),
+      req.params.name,
+      msg => logger.info(`environment ${req.params.name}: ${msg}`),
+    );
+    res.status(created ? 201 : 200).json(environment);
+  });
+
   router.get('/environments/:name', async (req, res) => {
     res.json(await environments.get(await actor(req), req.params.name));
   });

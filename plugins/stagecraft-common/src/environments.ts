@@ -112,6 +112,10 @@ export interface ApplyManifestsResult {
 /** Body of `PATCH /api/stagecraft/environments/:name`. @public */
 export interface UpdateEnvironmentRequest {
   owner?: string;
+  /** Entity ref of the system; null removes it. */
+  system?: string | null;
+  /** Entity ref of the next environment; null removes it (the pipeline order applies). */
+  promotesTo?: string | null;
   quota?: Partial<EnvironmentQuota>;
   /** New time to live, counted from now. */
   ttl?: string;

@@ -342,6 +342,25 @@ export interface ApprovalStore {
   }): Promise<ApprovalRequest[]>;
 }
 
+/** The spec of an Environment declared in the catalog (e.g. in YAML), as provisioning takes it. */
+export interface DeclaredEnvironment {
+  /** `environment:<namespace>/<name>` */
+  ref: string;
+  type?: string;
+  tier: string;
+  owner: string;
+  system?: string;
+  cluster?: string;
+  namespace?: string;
+  promotesTo?: string;
+}
+
+/** Environments declared in the catalog, read with the actor's credentials. */
+export interface EnvironmentDeclarations {
+  /** The declaration of `name`, or undefined when the catalog has none. */
+  declared(name: string, actor: Actor): Promise<DeclaredEnvironment | undefined>;
+}
+
 /** Who a user is and which groups they belong to (ownership refs). */
 export interface Directory {
   ownershipOf(actor: Actor): Promise<string[]>;

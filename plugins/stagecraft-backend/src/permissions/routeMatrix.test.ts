@@ -120,6 +120,7 @@ function calls(env: string) {
     ['get', `/environments/${env}`],
     ['patch', `/environments/${env}`, { ttl: '8h' }],
     ['post', `/environments/${env}/extend`, { ttl: '8h' }],
+    ['post', `/environments/${env}/provision`],
     ['delete', `/environments/${env}`, { confirm: env, dryRun: true }],
     [
       'post',
@@ -323,6 +324,8 @@ describe('route x policy matrix', () => {
         ([m, r]) =>
           m !== 'get' &&
           r !== '/environments' &&
+          // create (as POST /environments): decided without an environment
+          !r.endsWith('/provision') &&
           !r.startsWith('/sources') &&
           !r.startsWith('/approvals') &&
           !r.startsWith('/teardown') &&

@@ -121,18 +121,27 @@ export class CatalogWorkloadSource implements WorkloadSource {
   }
 
   private async entity(ref: string, actor: Actor): Promise<Entity> {
-    const caller = actor.credentials as BackstageCredentials | undefined;
-    // users read the catalog as themselves (they deploy only what they can
-    // see); services — other plugins, a CI token whose access restrictions
-    // cannot be delegated — through Stagecraft's own identity
-    const credentials =
-      caller && this.deps.auth.isPrincipal(caller, 'user')
-        ? caller
-        : await this.deps.auth.getOwnServiceCredentials();
+    const credentials = await catalogCredentials(this.deps.auth, actor);
     const entity = await this.deps.catalog.getEntityByRef(ref, { credentials });
     if (!entity) throw new NotFoundError(`${ref} not found in the catalog`);
     return entity;
   }
+}
+
+/**
+ * The credentials the catalog is read with for an actor: users read it as
+ * themselves (they act only on what they can see); services — other plugins,
+ * a CI token whose access restrictions cannot be delegated — through
+ * Stagecraft's own identity.
+ */
+export async function catalogCredentials(
+  auth: AuthService,
+  actor: Actor,
+): Promise<BackstageCredentials> {
+  const caller = actor.credentials as BackstageCredentials | undefined;
+  return caller && auth.isPrincipal(caller, 'user')
+    ? caller
+    : auth.getOwnServiceCredentials();
 }
 
 /** The component's inline JSON schema (JSON or YAML) of its configuration values. */

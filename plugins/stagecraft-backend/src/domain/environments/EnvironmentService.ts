@@ -10,6 +10,8 @@ import type {
   Auditor,
   Clock,
   ClusterGateway,
+  DeclaredEnvironment,
+  EnvironmentDeclarations,
   EnvironmentRecord,
   EnvironmentStore,
   KubeObject,
@@ -26,6 +28,7 @@ import {
 import type { EnvironmentTypeSpec } from './types';
 import {
   assertEnvironmentName,
+  checkEntityRef,
   parseTtl,
   validateCreateRequest,
   validateTtlRequest,
@@ -54,6 +57,11 @@ export class EnvironmentService {
       types: EnvironmentTypeSpec[];
       /** How long delete waits for the namespace to be gone. */
       deleteTimeoutMs?: number;
+      /**
+       * Environments declared in the catalog: creating one of that name takes
+       * its spec (type, owner, system, cluster, namespace, promotesTo).
+       */
+      declarations?: EnvironmentDeclarations;
       /** Deprovisions the environment's resources before its namespace goes. */
       resources?: {
         deprovisionAll(
@@ -74,7 +82,7 @@ export class EnvironmentService {
     onProgress: ProgressListener = noProgress,
   ): Promise<{ environment: Environment; created: boolean; dryRun?: boolean }> {
     await this.authorize(actor, 'environment.create');
-    const req = validateCreateRequest(body);
+    const req = validateCreateRequest(await this.withDeclaration(actor, body));
     const type = this.types.get(req.type);
     if (!type) {
       throw new ValidationError([
@@ -198,6 +206,64 @@ export class EnvironmentService {
     return { environment, created: !existing };
   }
 
+  /**
+   * Provisions the Environment the catalog declares under `name` (e.g. in
+   * YAML), with its spec: the same use case, checks and audit as `create`.
+   */
+  async provisionDeclared(
+    actor: Actor,
+    name: unknown,
+    onProgress: ProgressListener = noProgress,
+  ): Promise<{ environment: Environment; created: boolean }> {
+    const envName = assertEnvironmentName(name);
+    await this.authorize(actor, 'environment.create');
+    const declared = await this.deps.declarations?.declared(envName, actor);
+    if (!declared) {
+      throw new NotFoundError(
+        `no Environment named "${envName}" is declared in the catalog`,
+      );
+    }
+    // provisioned already: the declared spec is compared with the record
+    // (the same fields → no change; others → 409 naming them)
+    const provisioned = await this.deps.store.getEnvironment(envName);
+    return this.create(
+      actor,
+      provisioned
+        ? { name: envName, ...declaredFields(declared) }
+        : { name: envName },
+      onProgress,
+    );
+  }
+
+  /**
+   * The request with the fields of the catalog's declaration of that name
+   * filled in; a field given that differs from the declaration is a 409
+   * naming each one, so the catalog and the cluster cannot disagree.
+   */
+  private async withDeclaration(actor: Actor, body: unknown) {
+    const b = body as Record<string, unknown> | undefined;
+    const declarations = this.deps.declarations;
+    if (!declarations || typeof b?.name !== 'string' || Array.isArray(b)) {
+      return body;
+    }
+    // once provisioned, the record is the spec (a change goes through PATCH)
+    if (await this.deps.store.getEnvironment(b.name)) return body;
+    const declared = await declarations.declared(b.name, actor);
+    if (!declared) return body;
+    const spec = declaredFields(declared);
+    const differs = Object.entries(spec).filter(
+      ([k, v]) => b[k] !== undefined && normalised(k, b[k]) !== v,
+    );
+    if (differs.length) {
+      throw new ConflictError(
+        `${declared.ref} is declared in the catalog with ${differs
+          .map(([k, v]) => `${k} "${v}" (request: "${String(b[k])}")`)
+          .join(', ')}; leave these out to take the declared spec, or change the entity`,
+      );
+    }
+    return { ...spec, ...b };
+  }
+
   /** One environment with the live state of its objects. */
   async get(actor: Actor, name: unknown): Promise<Environment> {
     const envName = assertEnvironmentName(name);
@@ -260,12 +326,16 @@ export class EnvironmentService {
     const next: EnvironmentRecord = {
       ...record,
       ...(req.owner && { owner: req.owner }),
+      ...(req.system && { system: req.system }),
+      ...(req.promotesTo && { promotesTo: req.promotesTo }),
       quota: { ...record.quota, ...req.quota },
       ...(req.ttlMs && {
         expiresAt: new Date(now.getTime() + req.ttlMs).toISOString(),
       }),
       updatedAt: now.toISOString(),
     };
+    if (req.system === null) delete next.system;
+    if (req.promotesTo === null) delete next.promotesTo;
     return this.provision(
       actor,
       'environment.update',
@@ -591,4 +661,30 @@ export class EnvironmentService {
     }
     return cluster;
   }
+}
+
+/** The request fields a declaration fixes, normalised like a request's. */
+function declaredFields(d: DeclaredEnvironment): Record<string, string> {
+  const fields: Record<string, string | undefined> = {
+    type: d.type ?? d.tier,
+    owner: normalised('owner', d.owner),
+    system: d.system && normalised('system', d.system),
+    cluster: d.cluster,
+    namespace: d.namespace,
+    promotesTo: d.promotesTo && normalised('promotesTo', d.promotesTo),
+  };
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, v]) => v !== undefined),
+  ) as Record<string, string>;
+}
+
+const REF_KINDS: Record<string, string> = {
+  owner: 'group',
+  system: 'system',
+  promotesTo: 'environment',
+};
+
+function normalised(field: string, value: unknown): string {
+  const kind = REF_KINDS[field];
+  return (kind && checkEntityRef(value, field, kind, [])) || String(value);
 }

@@ -249,6 +249,10 @@ export function validateCreateRequest(body: unknown): ValidCreateRequest {
 /** A checked update request. */
 export interface ValidUpdateRequest {
   owner?: string;
+  /** null removes it */
+  system?: string | null;
+  /** null removes it (the pipeline's order applies) */
+  promotesTo?: string | null;
   quota?: Partial<EnvironmentQuota>;
   ttlMs?: number;
 }
@@ -259,15 +263,31 @@ export function validateUpdateRequest(body: unknown): ValidUpdateRequest {
     Record<keyof UpdateEnvironmentRequest, unknown>
   >;
   const errors: FieldError[] = [];
-  unknownFields(b, ['owner', 'quota', 'ttl'], errors);
+  unknownFields(b, ['owner', 'system', 'promotesTo', 'quota', 'ttl'], errors);
   const owner = checkEntityRef(b.owner, 'owner', 'group', errors, [
     'group',
     'user',
   ]);
+  const system =
+    b.system === null
+      ? null
+      : checkEntityRef(b.system, 'system', 'system', errors, ['system']);
+  const promotesTo =
+    b.promotesTo === null
+      ? null
+      : checkEntityRef(b.promotesTo, 'promotesTo', 'environment', errors, [
+          'environment',
+        ]);
   const quota = checkQuota(b.quota, errors);
   const ttlMs = parseTtl(b.ttl, 'ttl', errors);
   if (errors.length) throw new ValidationError(errors);
-  return { owner, quota, ttlMs };
+  return {
+    owner,
+    ...(system !== undefined && { system }),
+    ...(promotesTo !== undefined && { promotesTo }),
+    quota,
+    ttlMs,
+  };
 }
 
 /** Validates `{ ttl }` of an extend request. */
