@@ -35,6 +35,7 @@ export interface ProtectionPolicy {
 
 const STATES = ['pending', 'rejected', 'executed', 'failed', 'expired'];
 const COMMENT_MAX = 1000;
+const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
 function checkComment(v: unknown): string | undefined {
   return v === undefined || (typeof v === 'string' && v.length <= COMMENT_MAX)
@@ -156,20 +157,70 @@ export class ApprovalService implements DeploymentGate {
       q.component === undefined
         ? undefined
         : normalizeComponentRef(q.component);
-    const requests = await this.deps.store.listApprovals({
-      ...(component && { component }),
-      ...(q.environment !== undefined && {
-        environment: q.environment as string,
-      }),
-      ...(q.state !== undefined && { state: q.state as string }),
-    });
+    // the state filter applies after requests of deleted environments expired
+    const requests = await Promise.all(
+      (
+        await this.deps.store.listApprovals({
+          ...(component && { component }),
+          ...(q.environment !== undefined && {
+            environment: q.environment as string,
+          }),
+        })
+      ).map(r => this.expireIfOrphaned(r)),
+    );
     const readable = await permittedNames(
       { authorizer: this.deps.authorizer, store: this.deps.environments },
       actor,
       'deployment.read',
       requests.map(r => r.environment),
     );
-    return requests.filter(r => readable.has(r.environment));
+    // an environment that is gone has no owner to ask: its requests stay
+    // visible to the requester and the approver group
+    const groups = requests.some(r => r.environmentGone)
+      ? (await this.deps.directory.ownershipOf(actor)).map(lower)
+      : [];
+    return requests
+      .filter(
+        r =>
+          readable.has(r.environment) ||
+          (r.environmentGone &&
+            (r.requestedBy === actor.ref || groups.includes(lower(r.group)))),
+      )
+      .filter(r => q.state === undefined || r.state === q.state)
+      .map(({ environmentGone: _, ...r }) => r);
+  }
+
+  /**
+   * A pending request whose environment was deleted can never run: it
+   * becomes `expired` (stored and audited) the first time it is read.
+   */
+  private async expireIfOrphaned(
+    request: ApprovalRequest,
+  ): Promise<ApprovalRequest & { environmentGone?: boolean }> {
+    if (await this.deps.environments.getEnvironment(request.environment)) {
+      return request;
+    }
+    if (request.state !== 'pending') {
+      return { ...request, environmentGone: true };
+    }
+    const error = `environment "${request.environment}" was deleted before the request was decided`;
+    const next: ApprovalRequest = {
+      ...request,
+      state: 'expired',
+      error,
+      updatedAt: this.deps.clock.now().toISOString(),
+    };
+    await this.deps.store.putApproval(next);
+    await this.audit(
+      { ref: 'system:stagecraft' },
+      'approval.expire',
+      request.component,
+      request.environment,
+      'succeeded',
+      { id: request.id, releaseId: request.releaseId },
+      error,
+    );
+    return { ...next, environmentGone: true };
   }
 
   async get(actor: Actor, id: unknown): Promise<ApprovalRequest> {
@@ -325,7 +376,10 @@ export class ApprovalService implements DeploymentGate {
     }
     const request = await this.deps.store.getApproval(id);
     if (!request) throw new NotFoundError(`approval request ${id} not found`);
-    return request;
+    const { environmentGone: _, ...current } = await this.expireIfOrphaned(
+      request,
+    );
+    return current;
   }
 
   private async authorize(
