@@ -90,6 +90,8 @@ describe('ConfigService', () => {
       { key: 'FEATURES', after: { beta: true } },
       { key: 'LOG_LEVEL', before: 'info', after: 'debug' },
     ]);
+    // the answer names the version it wrote, as a GET does afterwards
+    expect(result.effective.version).toBe('env1.cmp1');
     const dev = await service.get(bob, {
       environment: 'app-dev',
       component: app,

@@ -283,7 +283,10 @@ export class ConfigService {
       // keys only: values can be sensitive even when they are not secrets
       details: { version: version.version, changed },
     });
-    return { dryRun: false, version, effective: merged, changes };
+    // read back: the effective version names the version just written
+    // (the merge above was computed before it existed)
+    const effective = await this.merge(target.env, target.component);
+    return { dryRun: false, version, effective, changes };
   }
 
   private async validateAgainstSchema(
