@@ -44,6 +44,10 @@ export function environmentFromNamespace(
   const system = annotations[NAMESPACE_ANNOTATIONS.system];
   const promotesTo = annotations[NAMESPACE_ANNOTATIONS.promotesTo];
   const expiresAt = annotations[NAMESPACE_ANNOTATIONS.expiresAt];
+  const taskId = annotations[NAMESPACE_ANNOTATIONS.scaffolderTask];
+  const template = annotations[NAMESPACE_ANNOTATIONS.template];
+  const origin =
+    record?.origin ?? (taskId ? { taskId, ...(template && { template }) } : undefined);
   return {
     name,
     type,
@@ -54,6 +58,7 @@ export function environmentFromNamespace(
     ...(system && { system }),
     ...(promotesTo && { promotesTo }),
     ...(expiresAt && { expiresAt }),
+    ...(origin && { origin }),
     quota: record?.quota ?? tierDefaults(type, tier).quota,
     phase: terminating ? 'Deleting' : record?.phase ?? 'Ready',
     createdBy: record?.createdBy ?? 'unknown',

@@ -12,6 +12,9 @@ export const NAMESPACE_ANNOTATIONS = {
   system: 'stagecraft.io/system',
   promotesTo: 'stagecraft.io/promotes-to',
   expiresAt: 'stagecraft.io/expires-at',
+  /** The template run that created it (its origin), as on the catalog entity. */
+  scaffolderTask: 'stagecraft.io/scaffolder-task',
+  template: 'stagecraft.io/template',
 } as const;
 
 /** Names of the objects inside an environment's namespace. */
@@ -66,6 +69,12 @@ export function renderEnvironmentObjects(
       [NAMESPACE_ANNOTATIONS.promotesTo]: env.promotesTo,
     }),
     ...(env.expiresAt && { [NAMESPACE_ANNOTATIONS.expiresAt]: env.expiresAt }),
+    ...(env.origin && {
+      [NAMESPACE_ANNOTATIONS.scaffolderTask]: env.origin.taskId,
+      ...(env.origin.template && {
+        [NAMESPACE_ANNOTATIONS.template]: env.origin.template,
+      }),
+    }),
   };
   const { level, version } = type.podSecurity;
   const objects: KubeObject[] = [
