@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Validator } from 'jsonschema';
 import { parse } from 'yaml';
 import { createStagecraftActions } from './module';
 
@@ -68,4 +69,39 @@ describe('templates/', () => {
       expect(problems).toEqual([]);
     },
   );
+});
+
+/**
+ * Each template's parameter pages validated as the scaffolder validates a
+ * task's values (jsonschema, `dependencies`/`oneOf` as the Create page's form
+ * reads them): a field is required only on the branch that uses it.
+ */
+describe('templates/ forms, branch by branch', () => {
+  const validator = new Validator();
+  const pages = (name: string) =>
+    parse(
+      fs.readFileSync(path.join(templatesDir, name, 'template.yaml'), 'utf8'),
+    ).spec.parameters as object[];
+  const missing = (schema: object, data: object) => {
+    const { errors } = validator.validate(data, schema as any, {
+      nestedErrors: true,
+    });
+    return [
+      ...new Set(
+        errors.filter(e => e.name === 'required').map(e => String(e.argument)),
+      ),
+    ];
+  };
+
+  it('New service: the local publish target needs no GitHub repository; GitHub needs one', () => {
+    const where = pages('stagecraft-service')[1];
+    expect(missing(where, { publishTarget: 'local' })).toEqual([]);
+    expect(missing(where, { publishTarget: 'github' })).toEqual(['repoUrl']);
+    expect(
+      missing(where, {
+        publishTarget: 'github',
+        repoUrl: 'github.com?owner=acme&repo=svc',
+      }),
+    ).toEqual([]);
+  });
 });
