@@ -8,9 +8,18 @@ source scripts/lib.sh
 
 yarn install --immutable
 cluster_env
-if [ "$STAGECRAFT_STARTED_CLUSTER" = 1 ]; then
+demo_pid=
+cleanup() {
+  [ -n "$demo_pid" ] && kill "$demo_pid" 2>/dev/null
   # stop the control plane we started when Backstage stops
-  trap 'bash dev/cluster/cluster.sh down >&2' EXIT
+  if [ "$STAGECRAFT_STARTED_CLUSTER" = 1 ]; then bash dev/cluster/cluster.sh down >&2; fi
+}
+trap cleanup EXIT
+# the living demo (README): seeded through Stagecraft's API once the backend
+# answers; it never holds Backstage up, and gives up quietly without a cluster
+if [ "${STAGECRAFT_DEMO:-1}" != 0 ]; then
+  node scripts/demo-seed.mjs --timeout 900 >&2 &
+  demo_pid=$!
 fi
 echo "stagecraft: starting Backstage — app http://localhost:3000, backend http://localhost:7007" >&2
 yarn start

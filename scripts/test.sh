@@ -110,6 +110,12 @@ if ensure_chromium; then
   echo $! >"$out/backstage.pid"
   if wait_http http://localhost:7007/api/stagecraft/health 300 && wait_http http://localhost:3000 300 &&
     wait_catalog_environments 300; then
+    # the living demo of `make start` (scripts/demo-seed.mjs), then the
+    # README's walk-through against it, then the browser tests
+    check demo-seed node scripts/demo-seed.mjs --strict --timeout 300
+    node scripts/readme-walkthrough.mjs README.md "$checks" >"$out/readme-walkthrough.log" 2>&1 ||
+      { echo "FAILED: README walk-through (last lines of $out/readme-walkthrough.log)"; tail -30 "$out/readme-walkthrough.log"; }
+    grep '^walkthrough: ' "$out/readme-walkthrough.log" || true
     jest_run e2e --testPathPatterns '\.e2e\.test\.'
   else
     echo "fail backstage-start" >>"$checks"
