@@ -27,6 +27,7 @@ import {
   DeploymentStreamListener,
   StagecraftApi,
   stagecraftApiRef,
+  WireDeployment,
 } from '../api/StagecraftApi';
 
 const env = (
@@ -214,6 +215,7 @@ export function mockStagecraftApi(overrides: Partial<StagecraftApi> = {}) {
     ),
     extendEnvironment: jest.fn(),
     deleteEnvironment: jest.fn(async () => undefined),
+    provisionEnvironment: jest.fn(),
     getEnvironmentResources: jest.fn(async () => undefined),
     getDeployments: jest.fn(async () => []),
     watchDeployments: jest.fn((_ref: string, l: DeploymentStreamListener) => {
@@ -250,8 +252,7 @@ export function mockStagecraftApi(overrides: Partial<StagecraftApi> = {}) {
     ]),
     ...overrides,
   } as jest.Mocked<StagecraftApi>;
-  const emit = (d: EnvironmentDeployment) =>
-    listeners.forEach(l => l.onStatus(d));
+  const emit = (d: WireDeployment) => listeners.forEach(l => l.onStatus(d));
   const emitApproval = (r: ApprovalRequest) =>
     listeners.forEach(l => l.onApproval?.(r));
   return { api, emit, emitApproval };

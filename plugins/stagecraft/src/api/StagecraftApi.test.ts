@@ -146,3 +146,49 @@ describe('StagecraftClient (issue 13 routes)', () => {
     await expect(c.getTeardownPlan('t')).rejects.toThrow(/404/);
   });
 });
+
+describe('StagecraftClient provisionEnvironment', () => {
+  const env = { name: 'payments-dev', phase: 'Ready' };
+
+  it('POSTs /environments/:name/provision with no body; 201 is created, 200 is already there', async () => {
+    const statuses = [201, 200];
+    const { c, calls } = client(() => ({
+      status: statuses.shift()!,
+      body: env,
+    }));
+    expect(await c.provisionEnvironment('payments dev')).toEqual({
+      environment: env,
+      created: true,
+    });
+    expect(await c.provisionEnvironment('payments-dev')).toEqual({
+      environment: env,
+      created: false,
+    });
+    expect(calls[0]).toEqual({
+      url: '/environments/payments%20dev/provision',
+      method: 'POST',
+      body: undefined,
+    });
+  });
+
+  it.each([404, 409, 403])('throws the backend answer %s', async status => {
+    const { c } = client(() => ({
+      status,
+      body: { error: { name: 'Error', message: `refused ${status}` } },
+    }));
+    await expect(c.provisionEnvironment('payments-dev')).rejects.toMatchObject({
+      response: { status },
+    });
+  });
+});
+
+describe('StagecraftClient getDeployments', () => {
+  it('answers the items as sent, or none when the body has no items', async () => {
+    const bodies = [{ items: [{ environment: 'payments-dev' }] }, {}];
+    const { c } = client(() => ({ status: 200, body: bodies.shift() }));
+    expect(await c.getDeployments(REF)).toEqual([
+      { environment: 'payments-dev' },
+    ]);
+    expect(await c.getDeployments(REF)).toEqual([]);
+  });
+});

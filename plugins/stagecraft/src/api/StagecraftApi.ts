@@ -1,188 +1,42 @@
-import {
-  createApiRef,
-  DiscoveryApi,
-  FetchApi,
-} from '@backstage/frontend-plugin-api';
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   ApprovalRequest,
   CloneEnvironmentRequest,
   CloneResult,
-  ConfigValue,
   ConfigVersion,
   DeploymentRevision,
   DeployRequest,
   DeployResult,
   EffectiveConfig,
   Environment,
-  EnvironmentDeployment,
   EnvironmentUsage,
   HealthResponse,
   PauseResult,
-  PendingResult,
   SecretKeyInfo,
   TeardownPlan,
   TeardownResult,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { readServerSentEvents } from './sse';
+import type {
+  ApprovalQuery,
+  ConfigChange,
+  DeployOutcome,
+  DeploymentStreamListener,
+  DriftedField,
+  EnvironmentResource,
+  EnvironmentTypeInfo,
+  PromoteRequest,
+  ProvisionResult,
+  RollbackRequest,
+  SetConfigRequest,
+  StagecraftApi,
+} from './types';
+import type { WireDeployment } from './wire';
 
-/** Body of `POST /components/:ref/promote`. @public */
-export interface PromoteRequest {
-  from: string;
-  to?: string;
-  dryRun?: boolean;
-}
-
-/** Body of `POST /components/:ref/rollback`. @public */
-export interface RollbackRequest {
-  environment: string;
-  revision?: number;
-  releaseId?: string;
-  dryRun?: boolean;
-}
-
-/** A field changed outside Stagecraft (`GET /components/:ref/drift`). @public */
-export interface DriftedField {
-  object: string;
-  path: string;
-  expected: unknown;
-  actual: unknown;
-}
-
-/** Body of `PUT /config`. @public */
-export interface SetConfigRequest {
-  environment: string;
-  component?: string;
-  /** `null` removes a key. */
-  values: Record<string, ConfigValue>;
-  message?: string;
-  dryRun?: boolean;
-}
-
-/** What `PUT /config` answers. @public */
-export interface ConfigChange {
-  dryRun: boolean;
-  version?: ConfigVersion;
-  effective: EffectiveConfig;
-  changes: Array<{ key: string; before?: ConfigValue; after?: ConfigValue }>;
-}
-
-/**
- * A resource provisioned in an environment (`GET /environments/:name/resources`).
- * Loosely typed: the endpoint is new, only `type` and `id` are relied upon.
- * @public
- */
-export interface EnvironmentResource {
-  type: string;
-  id: string;
-  [field: string]: unknown;
-}
-
-/**
- * What deploy, promote and rollback answer: the rollout (201), or an approval
- * request (202) when the target environment's type requires approvals.
- * @public
- */
-export type DeployOutcome = DeployResult | PendingResult;
-
-/** Whether a deploy/promote/rollback is waiting for approvals. @public */
-export function isPending(outcome: DeployOutcome): outcome is PendingResult {
-  return !!(outcome as PendingResult).pending;
-}
-
-/** Filter of `GET /approvals` (every field optional). @public */
-export interface ApprovalQuery {
-  component?: string;
-  environment?: string;
-  state?: ApprovalRequest['state'];
-}
-
-/** An environment type developers may create (`GET /environment-types`). @public */
-export interface EnvironmentTypeInfo {
-  name: string;
-  tier: string;
-  description?: string;
-  defaultTtl?: string;
-}
-
-/** Callbacks of a live deployment status stream. @public */
-export interface DeploymentStreamListener {
-  onStatus(deployment: EnvironmentDeployment): void;
-  /** An approval request changed (only when the backend streams `approval` events). */
-  onApproval?(request: ApprovalRequest): void;
-  /** The stream is connected (again). */
-  onOpen?(): void;
-  /** The stream broke; it reconnects by itself (with back-off). */
-  onError?(error: Error): void;
-}
-
-/** What the Stagecraft UI asks the Stagecraft backend. @public */
-export interface StagecraftApi {
-  getHealth(): Promise<HealthResponse>;
-  listEnvironments(): Promise<Environment[]>;
-  getEnvironment(name: string): Promise<Environment>;
-  extendEnvironment(name: string, ttl: string): Promise<Environment>;
-  deleteEnvironment(name: string, confirm?: string): Promise<void>;
-  /** `undefined` when the backend does not offer the endpoint (404). */
-  getEnvironmentResources(
-    name: string,
-  ): Promise<EnvironmentResource[] | undefined>;
-  getDeployments(componentRef: string): Promise<EnvironmentDeployment[]>;
-  /** Server-sent events of `GET /components/:ref/events`; returns a function that stops them. */
-  watchDeployments(
-    componentRef: string,
-    listener: DeploymentStreamListener,
-  ): () => void;
-  getHistory(
-    componentRef: string,
-    environment: string,
-  ): Promise<DeploymentRevision[]>;
-  getDrift(componentRef: string, environment: string): Promise<DriftedField[]>;
-  deploy(componentRef: string, request: DeployRequest): Promise<DeployOutcome>;
-  promote(
-    componentRef: string,
-    request: PromoteRequest,
-  ): Promise<DeployOutcome>;
-  rollback(
-    componentRef: string,
-    request: RollbackRequest,
-  ): Promise<DeployOutcome>;
-  /** `undefined` when the backend does not offer approvals (404). */
-  listApprovals(query?: ApprovalQuery): Promise<ApprovalRequest[] | undefined>;
-  approve(id: string, comment?: string): Promise<ApprovalRequest>;
-  reject(id: string, comment?: string): Promise<ApprovalRequest>;
-  /** Rollout restart: a new revision with action `restart`. */
-  restart(componentRef: string, environment: string): Promise<DeployResult>;
-  /** Change the replicas (within the environment's quota). */
-  scale(
-    componentRef: string,
-    environment: string,
-    replicas: number,
-  ): Promise<DeployResult>;
-  /** Scale every component of a preview/development environment to zero. */
-  pauseEnvironment(name: string): Promise<PauseResult>;
-  /** Give every component back the replicas it had when paused. */
-  resumeEnvironment(name: string): Promise<PauseResult>;
-  cloneEnvironment(
-    name: string,
-    request: CloneEnvironmentRequest,
-  ): Promise<CloneResult>;
-  /** What a template run created (and teardown would remove). */
-  getTeardownPlan(taskId: string): Promise<TeardownPlan>;
-  teardown(taskId: string): Promise<TeardownResult>;
-  /** `undefined` when there is no usage to read (404). */
-  getEnvironmentUsage(name: string): Promise<EnvironmentUsage | undefined>;
-  /** Usage of every environment (of one owner); `undefined` on 404. */
-  listUsage(owner?: string): Promise<EnvironmentUsage[] | undefined>;
-  listEnvironmentTypes(): Promise<EnvironmentTypeInfo[]>;
-  getConfig(environment: string, component?: string): Promise<EffectiveConfig>;
-  getConfigHistory(
-    environment: string,
-    component?: string,
-  ): Promise<ConfigVersion[]>;
-  setConfig(request: SetConfigRequest): Promise<ConfigChange>;
-  listSecrets(environment: string, component: string): Promise<SecretKeyInfo[]>;
-}
+export * from './types';
+export * from './wire';
 
 /** @public */
 export const stagecraftApiRef = createApiRef<StagecraftApi>({
@@ -233,6 +87,14 @@ export class StagecraftClient implements StagecraftApi {
     );
   }
 
+  async provisionEnvironment(name: string): Promise<ProvisionResult> {
+    const { status, body } = await this.send<Environment>(
+      'POST',
+      `/environments/${enc(name)}/provision`,
+    );
+    return { environment: body, created: status === 201 };
+  }
+
   async getEnvironmentResources(
     name: string,
   ): Promise<EnvironmentResource[] | undefined> {
@@ -247,13 +109,12 @@ export class StagecraftClient implements StagecraftApi {
     }
   }
 
-  async getDeployments(componentRef: string): Promise<EnvironmentDeployment[]> {
-    return (
-      await this.request<{ items: EnvironmentDeployment[] }>(
-        'GET',
-        `/components/${enc(componentRef)}/deployments`,
-      )
-    ).items;
+  async getDeployments(componentRef: string): Promise<WireDeployment[]> {
+    const body = await this.request<{ items?: WireDeployment[] } | undefined>(
+      'GET',
+      `/components/${enc(componentRef)}/deployments`,
+    );
+    return Array.isArray(body?.items) ? body!.items : [];
   }
 
   watchDeployments(
@@ -277,7 +138,7 @@ export class StagecraftClient implements StagecraftApi {
       listener.onOpen?.();
       await readServerSentEvents(response.body, event => {
         if (event.event === 'status') {
-          listener.onStatus(JSON.parse(event.data) as EnvironmentDeployment);
+          listener.onStatus(JSON.parse(event.data) as WireDeployment);
         } else if (event.event === 'approval') {
           listener.onApproval?.(JSON.parse(event.data) as ApprovalRequest);
         }
@@ -537,6 +398,14 @@ export class StagecraftClient implements StagecraftApi {
     path: string,
     body?: unknown,
   ): Promise<T> {
+    return (await this.send<T>(method, path, body)).body;
+  }
+
+  private async send<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('stagecraft');
     const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, {
       method,
@@ -548,9 +417,10 @@ export class StagecraftClient implements StagecraftApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    if (response.status === 204) return undefined as T;
+    const { status } = response;
+    if (status === 204) return { status, body: undefined as T };
     // 202 carries a body too (a pending approval), or none (a deletion under way)
     const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    return { status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 }

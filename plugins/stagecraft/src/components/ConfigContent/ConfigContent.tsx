@@ -36,12 +36,17 @@ import {
   configUpdatePermission,
   EffectiveConfig,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { ConfigChange, stagecraftApiRef } from '../../api/StagecraftApi';
+import {
+  asArray,
+  ConfigChange,
+  stagecraftApiRef,
+  Wire,
+} from '../../api/StagecraftApi';
 import { DiffView } from '../common/DiffView';
 import { fullRef, orderByPipeline, relativeTime } from '../common/environments';
 import { useEnvironments } from '../common/useEnvironments';
 import { NoWorkloadEmptyState } from '../DeploymentsContent';
-import { messageOf } from '../common/format';
+import { messageOf, statusOf } from '../common/format';
 
 const show = (v: ConfigValue | undefined) =>
   typeof v === 'string' ? v : JSON.stringify(v);
@@ -68,9 +73,9 @@ function changesAsDiff(change: ConfigChange) {
     .join('\n');
 }
 
-function layerOf(config: EffectiveConfig, key: string) {
-  for (const layer of [...config.layers].reverse()) {
-    if (key in layer.values) return layer.layer;
+function layerOf(config: Wire<EffectiveConfig>, key: string) {
+  for (const layer of [...(config.layers ?? [])].reverse()) {
+    if (layer?.values && key in layer.values) return layer.layer ?? '';
   }
   return '';
 }
@@ -218,9 +223,12 @@ function EditDialog({
 export function EnvironmentConfig({
   environment,
   component,
+  provisioned,
 }: {
   environment: string;
   component: string;
+  /** Whether Stagecraft has provisioned the environment (a 404 then is a real error). */
+  provisioned: boolean;
 }) {
   const api = useApi(stagecraftApiRef);
   const [editing, setEditing] = useState(false);
@@ -238,17 +246,35 @@ export function EnvironmentConfig({
   }, [api, environment, component]);
 
   if (state.loading) return <Progress />;
+  if (statusOf(state.error) === 404 && !provisioned) {
+    return (
+      <EmptyState
+        missing="data"
+        title={`${environment} is not provisioned yet`}
+        description={`Configuration lives in a provisioned environment. Provision ${environment} from its Environment page (the Provision button), then set values here.`}
+      />
+    );
+  }
   if (state.error) return <ResponseErrorPanel error={state.error} />;
-  const { config, history, secrets } = state.value!;
-  const componentLayer =
-    config.layers.find(l => l.layer === 'component')?.values ?? {};
-  const keys = Object.keys(config.values).sort();
+  // the backend may leave out any field: render what there is
+  const config: Wire<EffectiveConfig> = state.value?.config ?? {};
+  const history = asArray(state.value?.history);
+  const secrets = asArray(state.value?.secrets);
+  const componentLayer = (config.layers ?? []).find(
+    l => l?.layer === 'component',
+  )?.values as Record<string, ConfigValue> | undefined;
+  const values = (config.values ?? {}) as Record<string, ConfigValue>;
+  const keys = Object.keys(values).sort();
 
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} md={7}>
         <InfoCard
-          title={`Effective configuration (${config.version})`}
+          title={
+            config.version
+              ? `Effective configuration (${config.version})`
+              : 'Effective configuration'
+          }
           action={
             canUpdate.allowed ? (
               <Button
@@ -284,7 +310,7 @@ export function EnvironmentConfig({
                 {keys.map(k => (
                   <TableRow key={k}>
                     <TableCell>{k}</TableCell>
-                    <TableCell>{show(config.values[k])}</TableCell>
+                    <TableCell>{show(values[k])}</TableCell>
                     <TableCell>{layerOf(config, k)}</TableCell>
                   </TableRow>
                 ))}
@@ -310,8 +336,8 @@ export function EnvironmentConfig({
                 </TableRow>
               </TableHead>
               <TableBody>
-                {secrets.map(s => (
-                  <TableRow key={s.key}>
+                {secrets.map((s, i) => (
+                  <TableRow key={`${s.key}#${i}`}>
                     <TableCell>{s.key}</TableCell>
                     <TableCell>v{s.version}</TableCell>
                     <TableCell>
@@ -334,8 +360,8 @@ export function EnvironmentConfig({
             {history.length ? (
               <Table size="small" aria-label="config history">
                 <TableBody>
-                  {history.map(v => (
-                    <TableRow key={`${v.scope}#${v.version}`}>
+                  {history.map((v, i) => (
+                    <TableRow key={`${v.scope}#${v.version}#${i}`}>
                       <TableCell>v{v.version}</TableCell>
                       <TableCell>
                         <Typography variant="body2">
@@ -343,7 +369,7 @@ export function EnvironmentConfig({
                         </Typography>
                         <Typography variant="caption" color="textSecondary">
                           {v.actor} {relativeTime(v.at)} · changed{' '}
-                          {v.changed.join(', ') || 'nothing'}
+                          {asArray(v.changed).join(', ') || 'nothing'}
                         </Typography>
                       </TableCell>
                     </TableRow>
@@ -360,7 +386,7 @@ export function EnvironmentConfig({
         <EditDialog
           environment={environment}
           component={component}
-          current={componentLayer}
+          current={componentLayer ?? {}}
           onClose={() => setEditing(false)}
           onSaved={() => {
             setEditing(false);
@@ -423,6 +449,7 @@ export function ConfigContent() {
         key={env.name}
         environment={env.name}
         component={stringifyEntityRef(entity)}
+        provisioned={!!env.provisioned}
       />
     </>
   );

@@ -83,12 +83,15 @@ describe('EnvironmentWorkloadsCard', () => {
 });
 
 describe('EnvironmentResourcesCard', () => {
-  it('says the listing is not available when the backend has no endpoint (404)', async () => {
+  it('says a 404 means the environment is not provisioned yet, and points at Provision', async () => {
     const { api } = mockStagecraftApi();
     renderWithEntity(<EnvironmentResourcesCard />, { entity: staging, api });
     expect(
-      await screen.findByText(/Resource listing is not available/),
+      await screen.findByText(
+        /payments-staging is not provisioned yet, so it has no resources\. Provision it/,
+      ),
     ).toBeInTheDocument();
+    expect(screen.queryByText(/endpoint/)).not.toBeInTheDocument();
     expect(api.getEnvironmentResources).toHaveBeenCalledWith(
       'payments-staging',
     );

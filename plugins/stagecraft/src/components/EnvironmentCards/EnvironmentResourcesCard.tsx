@@ -25,8 +25,8 @@ export function EnvironmentResourcesCard() {
   else if (state.value === undefined) {
     body = (
       <Typography variant="body2" color="textSecondary">
-        Resource listing is not available: this Stagecraft backend has no
-        resources endpoint yet.
+        {name} is not provisioned yet, so it has no resources. Provision it with
+        the Provision button of the Environment card.
       </Typography>
     );
   } else if (!state.value.length) {
@@ -40,11 +40,14 @@ export function EnvironmentResourcesCard() {
   } else {
     body = (
       <>
-        {state.value.map(r => (
+        {state.value.map((r, i) => (
           <StructuredMetadataTable
-            key={`${r.type}/${r.id}`}
+            key={`${r.type}/${r.id}/${i}`}
             metadata={Object.fromEntries(
-              SHOWN.filter(k => r[k] !== undefined).map(k => [k, String(r[k])]),
+              SHOWN.filter(k => r?.[k] !== undefined).map(k => [
+                k,
+                typeof r[k] === 'object' ? JSON.stringify(r[k]) : String(r[k]),
+              ]),
             )}
           />
         ))}

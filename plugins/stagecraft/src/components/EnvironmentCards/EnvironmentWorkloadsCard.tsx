@@ -20,10 +20,13 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import {
   ANNOTATIONS,
-  EnvironmentDeployment,
   RELATIONS,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { stagecraftApiRef } from '../../api/StagecraftApi';
+import {
+  isPlaced,
+  PlacedDeployment,
+  stagecraftApiRef,
+} from '../../api/StagecraftApi';
 import { HealthStatus } from '../common/HealthStatus';
 import { fullRef, imageTag, relativeTime } from '../common/environments';
 
@@ -58,14 +61,13 @@ export function EnvironmentWorkloadsCard() {
     const rows = await Promise.all(
       refs.map(async ref => ({
         ref,
-        deployment: (
-          await api.getDeployments(ref)
-        ).find(d => d.environment === name),
+        deployment: (await api.getDeployments(ref))
+          .filter(isPlaced)
+          .find(d => d.environment === name),
       })),
     );
     return rows.filter(
-      (r): r is { ref: string; deployment: EnvironmentDeployment } =>
-        !!r.deployment,
+      (r): r is { ref: string; deployment: PlacedDeployment } => !!r.deployment,
     );
   }, [catalogApi, api, name, system]);
 
@@ -99,7 +101,7 @@ export function EnvironmentWorkloadsCard() {
                 <EntityRefLink entityRef={ref} />
               </TableCell>
               <TableCell>
-                {imageTag(d.revision?.image)}
+                {d.revision ? imageTag(d.revision.image) : 'Not deployed'}
                 <Typography
                   variant="caption"
                   color="textSecondary"
@@ -112,13 +114,18 @@ export function EnvironmentWorkloadsCard() {
                 <HealthStatus status={d.status} />
               </TableCell>
               <TableCell>
-                {d.status.replicas.ready}/{d.status.replicas.desired}
+                {d.status?.replicas
+                  ? `${d.status.replicas.ready ?? '?'}/${
+                      d.status.replicas.desired ?? '?'
+                    }`
+                  : '—'}
               </TableCell>
               <TableCell>
-                {d.revision &&
-                  `${d.revision.action} by ${d.revision.actor} ${relativeTime(
-                    d.revision.at,
-                  )}`}
+                {d.revision
+                  ? `${d.revision.action ?? 'changed'} by ${
+                      d.revision.actor ?? 'someone'
+                    } ${relativeTime(d.revision.at)}`.trim()
+                  : '—'}
               </TableCell>
             </TableRow>
           ))}

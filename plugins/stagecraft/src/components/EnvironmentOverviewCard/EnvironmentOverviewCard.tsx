@@ -19,11 +19,14 @@ import {
   environmentDeletePermission,
   environmentUpdatePermission,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { stagecraftApiRef } from '../../api/StagecraftApi';
+import { ProvisionResult, stagecraftApiRef } from '../../api/StagecraftApi';
+import { messageOf, statusOf } from '../common/format';
+import { TierChip } from '../common/TierChip';
 import { DeleteEnvironmentButton, ExtendButton } from './EnvironmentActions';
 import {
   CloneButton,
   PauseResumeButtons,
+  ProvisionButton,
   TeardownButton,
 } from '../EnvironmentOperations';
 
@@ -109,6 +112,7 @@ function Countdown({ expiresAt }: { expiresAt: string }) {
 function useProvisioning(name: string, annotatedTaskId?: string) {
   const api = useApi(stagecraftApiRef);
   const [env, setEnv] = useState<Environment>();
+  const [provisioned, setProvisioned] = useState<ProvisionResult>();
   const state = useAsync(async () => {
     const e = await api.getEnvironment(name);
     setEnv(e);
@@ -122,33 +126,39 @@ function useProvisioning(name: string, annotatedTaskId?: string) {
     permission: environmentDeletePermission,
     resourceRef: name,
   });
-  if (state.loading) {
+  if (!env && state.loading) {
     return {
       env: undefined,
       actions: undefined,
       rows: { status: <Progress /> },
     };
   }
-  const status = (state.error as { response?: { status?: number } })?.response
-    ?.status;
-  if (state.error && status === 404) {
+  if (!env && statusOf(state.error) === 404) {
     return {
       env: undefined,
-      actions: undefined,
+      actions: (
+        <ProvisionButton
+          name={name}
+          onProvisioned={r => {
+            setProvisioned(r);
+            setEnv(r.environment);
+          }}
+        />
+      ),
       rows: {
         provisioning:
-          'declared only — not provisioned yet (create it with the Stagecraft environment template or POST /api/stagecraft/environments with this name)',
+          'declared only — not provisioned yet: Provision creates it from this declaration (or use the Stagecraft environment template, or POST /api/stagecraft/environments/{name}/provision)',
       },
     };
   }
-  if (state.error || !env) {
+  if (!env) {
     return {
       env: undefined,
       actions: undefined,
       rows: {
         status: (
           <Typography color="error" variant="body2">
-            status unknown ({state.error?.message})
+            status unknown ({messageOf(state.error)})
           </Typography>
         ),
       },
@@ -157,11 +167,16 @@ function useProvisioning(name: string, annotatedTaskId?: string) {
   return {
     env,
     rows: {
+      ...(provisioned && {
+        provisioned: provisioned.created
+          ? 'just now, from this declaration'
+          : 'already, with this spec',
+      }),
       phase: (
         <span>
           <Chip
             size="small"
-            label={env.phase}
+            label={env.phase ?? 'phase unknown'}
             color={env.phase === 'Ready' ? 'primary' : 'default'}
           />
           {env.message && (
@@ -183,7 +198,11 @@ function useProvisioning(name: string, annotatedTaskId?: string) {
           </Box>
         ),
       }),
-      quota: `limit ${env.quota.cpu} CPU · ${env.quota.memory} memory · ${env.quota.pods} pods (usage: see Resource usage)`,
+      quota: env.quota
+        ? `limit ${env.quota.cpu ?? '?'} CPU · ${
+            env.quota.memory ?? '?'
+          } memory · ${env.quota.pods ?? '?'} pods (usage: see Resource usage)`
+        : 'not reported',
     },
     actions: (
       <Box
@@ -193,7 +212,7 @@ function useProvisioning(name: string, annotatedTaskId?: string) {
         style={{ gap: 8 }}
       >
         <CloneButton env={env} />
-        {PAUSABLE_TIERS.includes(env.tier) && (
+        {!!env.tier && PAUSABLE_TIERS.includes(env.tier) && (
           <PauseResumeButtons name={name} />
         )}
         {(env.origin?.taskId ?? annotatedTaskId) && (
@@ -212,32 +231,34 @@ function useProvisioning(name: string, annotatedTaskId?: string) {
 export function EnvironmentOverviewCard() {
   const { entity } = useEntity();
   const env = entity as unknown as EnvironmentEntity;
-  const { spec } = env;
+  // the catalog validates the spec, but a card shows whatever it is given
+  const spec: Partial<EnvironmentEntity['spec']> = env.spec ?? {};
   // spec refs may omit kind and namespace; resolve them like the catalog does
-  const ref = (target: string, defaultKind: string) => (
-    <EntityRefLink
-      entityRef={parseEntityRef(target, {
-        defaultKind,
-        defaultNamespace: env.metadata.namespace ?? 'default',
-      })}
-    />
-  );
+  const ref = (target: string | undefined, defaultKind: string) => {
+    if (!target) return '—';
+    try {
+      return (
+        <EntityRefLink
+          entityRef={parseEntityRef(target, {
+            defaultKind,
+            defaultNamespace: env.metadata.namespace ?? 'default',
+          })}
+        />
+      );
+    } catch {
+      return target;
+    }
+  };
   const managed = env.metadata.annotations?.[ANNOTATIONS.managed] === 'true';
   const p = useProvisioning(
     env.metadata.name,
     env.metadata.annotations?.[ANNOTATIONS.scaffolderTask],
   );
   const metadata: Record<string, unknown> = {
-    tier: (
-      <Chip
-        size="small"
-        label={spec.tier}
-        color={spec.tier === 'production' ? 'secondary' : 'default'}
-      />
-    ),
-    type: spec.type ?? spec.tier,
-    cluster: <ClusterStatus cluster={spec.cluster} />,
-    namespace: spec.namespace,
+    tier: spec.tier ? <TierChip tier={spec.tier} /> : 'not declared',
+    type: spec.type ?? spec.tier ?? '—',
+    cluster: spec.cluster ? <ClusterStatus cluster={spec.cluster} /> : '—',
+    namespace: spec.namespace ?? '—',
     owner: ref(spec.owner, 'group'),
     ...(spec.system && {
       system: ref(spec.system, 'system'),

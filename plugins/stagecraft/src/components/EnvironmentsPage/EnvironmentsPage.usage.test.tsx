@@ -100,12 +100,25 @@ describe('EnvironmentsPage team view: usage and cost', () => {
     expect(await screen.findByText('Usage unknown: boom')).toBeInTheDocument();
   });
 
-  it('says when the backend has no usage endpoint', async () => {
+  it('shows no usage (and claims no missing endpoint) when the backend answers 404', async () => {
     const api = setup();
     api.listUsage.mockResolvedValue(undefined);
-    await openTeamView(api);
+    const table = await openTeamView(api);
+    expect(api.listUsage).toHaveBeenCalled();
+    expect(within(table).queryByTestId('usage-row')).not.toBeInTheDocument();
+    expect(screen.queryByText(/endpoint/)).not.toBeInTheDocument();
+  });
+
+  it('says an unprovisioned environment has no usage yet and points at Provision', async () => {
+    const api = setup();
+    api.listUsage.mockResolvedValue([usage('payments-dev')]);
+    const table = await openTeamView(api);
+    await within(table).findByTestId('usage-payments-dev');
+    // payments-prod is declared in the catalog only
     expect(
-      await screen.findByText(/Usage is not available/),
+      within(table).getByText(
+        'Not provisioned yet: Provision it on the All environments tab',
+      ),
     ).toBeInTheDocument();
   });
 });

@@ -5,12 +5,14 @@ import {
   StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
-import type { DeploymentStatus } from '@stagecraft/backstage-plugin-stagecraft-common';
+import type { WireStatus } from '../../api/wire';
 
-/** The rollout phase as a Backstage status (colour + text). */
-export function HealthStatus({ status }: { status: DeploymentStatus }) {
-  const reason = status.reason ? ` (${status.reason})` : '';
-  switch (status.phase) {
+/** The rollout phase as a Backstage status (colour + text); any field may be missing. */
+export function HealthStatus({ status }: { status?: WireStatus }) {
+  const reason = status?.reason ? ` (${status.reason})` : '';
+  switch (status?.phase) {
+    case undefined:
+      return <StatusPending>Status not reported yet</StatusPending>;
     case 'complete':
       return <StatusOK>Healthy</StatusOK>;
     case 'progressing':

@@ -1,6 +1,6 @@
 /** Cores as people write them: "250m", "1.5 cores". */
-export function formatCores(cores: number): string {
-  if (!Number.isFinite(cores)) return '—';
+export function formatCores(cores: number | undefined): string {
+  if (cores === undefined || !Number.isFinite(cores)) return '—';
   if (cores === 0) return '0';
   if (cores < 1) return `${Math.round(cores * 1000)}m`;
   const rounded = Math.round(cores * 100) / 100;
@@ -10,8 +10,8 @@ export function formatCores(cores: number): string {
 const UNITS = ['B', 'Ki', 'Mi', 'Gi', 'Ti'];
 
 /** Bytes in binary units: "512Mi", "1.5Gi". */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return '—';
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes)) return '—';
   if (bytes === 0) return '0';
   let value = bytes;
   let unit = 0;
@@ -36,8 +36,11 @@ export function formatMoney(amount: number, currency: string): string {
 }
 
 /** Share of a quota in percent, 0…100 (0 when there is no quota). */
-export function percentOf(used: number, quota: number): number {
-  if (!quota || quota <= 0) return 0;
+export function percentOf(
+  used: number | undefined,
+  quota: number | undefined,
+): number {
+  if (!quota || quota <= 0 || used === undefined) return 0;
   return Math.min(100, Math.round((used / quota) * 100));
 }
 

@@ -1,0 +1,193 @@
+import type {
+  ApprovalRequest,
+  CloneEnvironmentRequest,
+  CloneResult,
+  ConfigValue,
+  ConfigVersion,
+  DeploymentRevision,
+  DeployRequest,
+  DeployResult,
+  EffectiveConfig,
+  Environment,
+  EnvironmentUsage,
+  HealthResponse,
+  PauseResult,
+  PendingResult,
+  SecretKeyInfo,
+  TeardownPlan,
+  TeardownResult,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import type { WireDeployment } from './wire';
+
+/** What `POST /environments/:name/provision` answers. @public */
+export interface ProvisionResult {
+  environment: Environment;
+  /** 201: provisioned now; false (200): it already was, with the same spec. */
+  created: boolean;
+}
+
+/** Body of `POST /components/:ref/promote`. @public */
+export interface PromoteRequest {
+  from: string;
+  to?: string;
+  dryRun?: boolean;
+}
+
+/** Body of `POST /components/:ref/rollback`. @public */
+export interface RollbackRequest {
+  environment: string;
+  revision?: number;
+  releaseId?: string;
+  dryRun?: boolean;
+}
+
+/** A field changed outside Stagecraft (`GET /components/:ref/drift`). @public */
+export interface DriftedField {
+  object: string;
+  path: string;
+  expected: unknown;
+  actual: unknown;
+}
+
+/** Body of `PUT /config`. @public */
+export interface SetConfigRequest {
+  environment: string;
+  component?: string;
+  /** `null` removes a key. */
+  values: Record<string, ConfigValue>;
+  message?: string;
+  dryRun?: boolean;
+}
+
+/** What `PUT /config` answers. @public */
+export interface ConfigChange {
+  dryRun: boolean;
+  version?: ConfigVersion;
+  effective: EffectiveConfig;
+  changes: Array<{ key: string; before?: ConfigValue; after?: ConfigValue }>;
+}
+
+/**
+ * A resource provisioned in an environment (`GET /environments/:name/resources`).
+ * Loosely typed: the endpoint is new, only `type` and `id` are relied upon.
+ * @public
+ */
+export interface EnvironmentResource {
+  type: string;
+  id: string;
+  [field: string]: unknown;
+}
+
+/**
+ * What deploy, promote and rollback answer: the rollout (201), or an approval
+ * request (202) when the target environment's type requires approvals.
+ * @public
+ */
+export type DeployOutcome = DeployResult | PendingResult;
+
+/** Whether a deploy/promote/rollback is waiting for approvals. @public */
+export function isPending(outcome: DeployOutcome): outcome is PendingResult {
+  return !!(outcome as PendingResult).pending;
+}
+
+/** Filter of `GET /approvals` (every field optional). @public */
+export interface ApprovalQuery {
+  component?: string;
+  environment?: string;
+  state?: ApprovalRequest['state'];
+}
+
+/** An environment type developers may create (`GET /environment-types`). @public */
+export interface EnvironmentTypeInfo {
+  name: string;
+  tier: string;
+  description?: string;
+  defaultTtl?: string;
+}
+
+/** Callbacks of a live deployment status stream. @public */
+export interface DeploymentStreamListener {
+  onStatus(deployment: WireDeployment): void;
+  /** An approval request changed (only when the backend streams `approval` events). */
+  onApproval?(request: ApprovalRequest): void;
+  /** The stream is connected (again). */
+  onOpen?(): void;
+  /** The stream broke; it reconnects by itself (with back-off). */
+  onError?(error: Error): void;
+}
+
+/** What the Stagecraft UI asks the Stagecraft backend. @public */
+export interface StagecraftApi {
+  getHealth(): Promise<HealthResponse>;
+  listEnvironments(): Promise<Environment[]>;
+  getEnvironment(name: string): Promise<Environment>;
+  extendEnvironment(name: string, ttl: string): Promise<Environment>;
+  deleteEnvironment(name: string, confirm?: string): Promise<void>;
+  /**
+   * Provision a declared (catalog `kind: Environment`) environment from its
+   * entity: `created` is false when it was already provisioned with the same
+   * spec. 404: no such declared entity; 409: a provisioned environment of that
+   * name differs (the message lists the fields); 403: not allowed.
+   */
+  provisionEnvironment(name: string): Promise<ProvisionResult>;
+  /** `undefined` on 404: the environment is not provisioned (yet). */
+  getEnvironmentResources(
+    name: string,
+  ): Promise<EnvironmentResource[] | undefined>;
+  /** As the backend sends them: any field may be missing (see `Wire`). */
+  getDeployments(componentRef: string): Promise<WireDeployment[]>;
+  /** Server-sent events of `GET /components/:ref/events`; returns a function that stops them. */
+  watchDeployments(
+    componentRef: string,
+    listener: DeploymentStreamListener,
+  ): () => void;
+  getHistory(
+    componentRef: string,
+    environment: string,
+  ): Promise<DeploymentRevision[]>;
+  getDrift(componentRef: string, environment: string): Promise<DriftedField[]>;
+  deploy(componentRef: string, request: DeployRequest): Promise<DeployOutcome>;
+  promote(
+    componentRef: string,
+    request: PromoteRequest,
+  ): Promise<DeployOutcome>;
+  rollback(
+    componentRef: string,
+    request: RollbackRequest,
+  ): Promise<DeployOutcome>;
+  /** `undefined` when the backend does not offer approvals (404). */
+  listApprovals(query?: ApprovalQuery): Promise<ApprovalRequest[] | undefined>;
+  approve(id: string, comment?: string): Promise<ApprovalRequest>;
+  reject(id: string, comment?: string): Promise<ApprovalRequest>;
+  /** Rollout restart: a new revision with action `restart`. */
+  restart(componentRef: string, environment: string): Promise<DeployResult>;
+  /** Change the replicas (within the environment's quota). */
+  scale(
+    componentRef: string,
+    environment: string,
+    replicas: number,
+  ): Promise<DeployResult>;
+  /** Scale every component of a preview/development environment to zero. */
+  pauseEnvironment(name: string): Promise<PauseResult>;
+  /** Give every component back the replicas it had when paused. */
+  resumeEnvironment(name: string): Promise<PauseResult>;
+  cloneEnvironment(
+    name: string,
+    request: CloneEnvironmentRequest,
+  ): Promise<CloneResult>;
+  /** What a template run created (and teardown would remove). */
+  getTeardownPlan(taskId: string): Promise<TeardownPlan>;
+  teardown(taskId: string): Promise<TeardownResult>;
+  /** `undefined` when there is no usage to read (404). */
+  getEnvironmentUsage(name: string): Promise<EnvironmentUsage | undefined>;
+  /** Usage of every environment (of one owner); `undefined` on 404. */
+  listUsage(owner?: string): Promise<EnvironmentUsage[] | undefined>;
+  listEnvironmentTypes(): Promise<EnvironmentTypeInfo[]>;
+  getConfig(environment: string, component?: string): Promise<EffectiveConfig>;
+  getConfigHistory(
+    environment: string,
+    component?: string,
+  ): Promise<ConfigVersion[]>;
+  setConfig(request: SetConfigRequest): Promise<ConfigChange>;
+  listSecrets(environment: string, component: string): Promise<SecretKeyInfo[]>;
+}
