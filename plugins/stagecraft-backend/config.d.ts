@@ -30,6 +30,8 @@ export interface Config {
       networkPolicy?: 'default-deny' | 'none';
       /** TTL of new environments of this type, e.g. "72h" (previews default to 72h). @visibility frontend */
       defaultTtl?: string;
+      /** The longest an environment of this type may live from now, e.g. "7d"; extending beyond it is refused. @visibility frontend */
+      maxTtl?: string;
       /** Position in the promotion pipeline (defaults by tier). @visibility frontend */
       order?: number;
       /**

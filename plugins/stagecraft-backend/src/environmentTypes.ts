@@ -107,6 +107,13 @@ export function readEnvironmentTypes(config: Config): EnvironmentTypeSpec[] {
       );
     }
     if (ttl) spec.defaultTtl = ttl;
+    const maxTtl = c.getOptionalString('maxTtl');
+    if (maxTtl !== undefined) {
+      if (!/^\d+(s|m|h|d)$/.test(maxTtl) || /^0+\D/.test(maxTtl)) {
+        throw new InputError(`${where}.maxTtl must be a duration such as "7d"`);
+      }
+      spec.maxTtl = maxTtl;
+    }
     spec.order = c.getOptionalNumber('order') ?? spec.order;
     const values = c.getOptional('config');
     if (values !== undefined) {

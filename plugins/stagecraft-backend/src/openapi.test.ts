@@ -35,6 +35,7 @@ describe('openapi.yaml', () => {
       operations: {} as never,
       clones: {} as never,
       teardown: {} as never,
+      actions: {} as never,
       healthTimeoutMs: 1000,
     });
     const served = (router as unknown as { stack: any[] }).stack

@@ -33,10 +33,13 @@ import { readResourceDefinitions, resourceDrivers } from './resourceConfig';
 import { ManifestService } from './domain/manifests/ManifestService';
 import { SourceService } from './domain/sources/SourceService';
 import { ApprovalService } from './domain/approvals/ApprovalService';
-import { parseWindow } from './domain/policy/windows';
+import { protectionByType } from './domain/policy/protection';
 import { OperationsService } from './domain/operations/OperationsService';
 import { CloneService } from './domain/operations/CloneService';
 import { TeardownService } from './domain/operations/TeardownService';
+import { ActionsService } from './domain/actions/ActionsService';
+import { PromotionPipelines } from './domain/policy/pipeline';
+import { CatalogRegistrationsAdapter } from './services/CatalogRegistrationsAdapter';
 import { PermissionsAuthorizer } from './services/PermissionsAuthorizer';
 import { environmentResourceRef, environmentRules } from './permissions/rules';
 import { StoreAuditor } from './services/StoreAuditor';
@@ -94,7 +97,12 @@ export const stagecraftPlugin = createBackendPlugin({
         const authorizer = new PermissionsAuthorizer(
           deps.permissions,
           deps.permissionsRegistry.getPermissionRuleset(environmentResourceRef),
+          // refusals of the example policy name who may (issue 18)
+          config.getOptionalBoolean('stagecraft.examplePolicy.enabled')
+            ? config.getOptionalString('stagecraft.examplePolicy.platformGroup')
+            : undefined,
         );
+        const pipelines = new PromotionPipelines(environmentTypes);
         const auditor = new StoreAuditor(store, deps.auditor, systemClock);
         const drivers = resourceDrivers(moduleDrivers);
         const resources = new ResourceService({
@@ -194,41 +202,33 @@ export const stagecraftPlugin = createBackendPlugin({
           gate: {
             admit: request => later.approvals!.admit(request),
           },
+          pipeline: pipelines,
         });
+        const directory = {
+          ownershipOf: async (actor: { credentials?: unknown }) => {
+            const credentials = actor.credentials as
+              | BackstageCredentials
+              | undefined;
+            if (
+              !credentials ||
+              (credentials.principal as { type?: string }).type !== 'user'
+            ) {
+              return [];
+            }
+            return (await deps.userInfo.getUserInfo(credentials))
+              .ownershipEntityRefs;
+          },
+        };
         // approvals and deployment windows per environment type
-        const protection = new Map(
-          environmentTypes.map(t => [
-            t.name,
-            {
-              ...(t.approvals && { approvals: t.approvals }),
-              windows: (t.deployWindows ?? []).map((w, i) =>
-                parseWindow(w, `${t.name}.deployWindows[${i}]`),
-              ),
-            },
-          ]),
-        );
+        const policyFor = protectionByType(environmentTypes);
         const approvals = new ApprovalService({
           store,
           environments: store,
           authorizer,
           auditor,
           clock: systemClock,
-          directory: {
-            ownershipOf: async actor => {
-              const credentials = actor.credentials as
-                | BackstageCredentials
-                | undefined;
-              if (
-                !credentials ||
-                (credentials.principal as { type?: string }).type !== 'user'
-              ) {
-                return [];
-              }
-              return (await deps.userInfo.getUserInfo(credentials))
-                .ownershipEntityRefs;
-            },
-          },
-          policyFor: target => protection.get(target.type) ?? { windows: [] },
+          directory,
+          policyFor,
           execute: (actor, request) =>
             deployments.runRelease(actor, {
               action: request.action,
@@ -244,6 +244,21 @@ export const stagecraftPlugin = createBackendPlugin({
             }),
         });
         later.approvals = approvals;
+        const actions = new ActionsService({
+          environments: store,
+          deployments: store,
+          approvals: store,
+          authorizer,
+          auditor,
+          clock: systemClock,
+          directory,
+          pipelines,
+          types: environmentTypes,
+          policyFor,
+          allowTierSkip:
+            config.getOptionalBoolean('stagecraft.promotion.allowTierSkip') ??
+            false,
+        });
         const cost = config.getOptionalConfig('stagecraft.cost');
         const operations = new OperationsService({
           deployments,
@@ -276,6 +291,7 @@ export const stagecraftPlugin = createBackendPlugin({
           deployments,
           authorizer,
           auditor,
+          catalog: new CatalogRegistrationsAdapter(deps.catalog),
         });
         const sources = config.getOptionalBoolean(
           'stagecraft.localSources.enabled',
@@ -356,6 +372,7 @@ export const stagecraftPlugin = createBackendPlugin({
             operations,
             clones,
             teardown,
+            actions,
             healthTimeoutMs:
               config.getOptionalNumber('stagecraft.healthTimeoutMs') ?? 3000,
           }),

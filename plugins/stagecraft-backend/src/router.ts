@@ -18,6 +18,7 @@ import type { ApprovalService } from './domain/approvals/ApprovalService';
 import type { OperationsService } from './domain/operations/OperationsService';
 import type { CloneService } from './domain/operations/CloneService';
 import type { TeardownService } from './domain/operations/TeardownService';
+import type { ActionsService } from './domain/actions/ActionsService';
 
 /**
  * Translates HTTP to use cases and nothing else: validation, permissions,
@@ -41,6 +42,8 @@ export async function createRouter(options: {
   operations: OperationsService;
   clones: CloneService;
   teardown: TeardownService;
+  /** What the user may do where, and why not; the promotion pipelines. */
+  actions: ActionsService;
   healthTimeoutMs: number;
 }): Promise<express.Router> {
   const {
@@ -87,6 +90,7 @@ export async function createRouter(options: {
         ...(t.description && { description: t.description }),
         quota: t.quota,
         ...(t.defaultTtl && { defaultTtl: t.defaultTtl }),
+        ...(t.maxTtl && { maxTtl: t.maxTtl }),
         order: t.order,
         ...(t.approvals && { approvals: t.approvals }),
         ...(t.deployWindows && { deployWindows: t.deployWindows }),
@@ -396,10 +400,41 @@ export async function createRouter(options: {
       ),
     );
   });
+  router.post('/approvals/:id/withdraw', async (req, res) => {
+    res.json(
+      await options.approvals.withdraw(
+        await actor(req),
+        req.params.id,
+        req.body,
+      ),
+    );
+  });
   router.post('/approvals/:id/reject', async (req, res) => {
     res.json(
       await options.approvals.reject(await actor(req), req.params.id, req.body),
     );
+  });
+
+  // what the user may do, and why not (the tooltips of disabled controls)
+  router.get('/components/:ref/actions', async (req, res) => {
+    res.json(
+      await options.actions.forComponent(
+        await actor(req),
+        req.params.ref,
+        req.query.environment,
+      ),
+    );
+  });
+  router.get('/environments/:name/actions', async (req, res) => {
+    res.json(
+      await options.actions.forEnvironment(await actor(req), req.params.name),
+    );
+  });
+  // the promotion pipelines (order and each environment's target)
+  router.get('/pipeline', async (req, res) => {
+    res.json({
+      items: await options.actions.pipelines(await actor(req), req.query),
+    });
   });
 
   // teardown of what a template run created

@@ -86,6 +86,27 @@ export interface DeployResult {
    * yet; the release runs once the request is approved (HTTP 202).
    */
   pending?: ApprovalRequest;
+  /**
+   * A deploy without an image keeps the images of the release running in
+   * the environment: only configuration (and the rest of the workload) changes.
+   */
+  configOnly?: boolean;
+  /** Every object the deploy writes (or, dry run, would write), resources' included. */
+  objects?: DeployObject[];
+}
+
+/** One object a deploy writes. @public */
+export interface DeployObject {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** `workload`, or `resource:<name>` for a resource driver's objects. */
+  source: string;
+  /**
+   * create / update / unchanged (from a server-side dry run against the live
+   * object); `create-if-absent` for generated Secrets, never read or shown.
+   */
+  change: 'create' | 'update' | 'unchanged' | 'create-if-absent';
 }
 
 /** Where a rollout stands. @public */
@@ -94,6 +115,7 @@ export type RolloutPhase =
   | 'complete'
   | 'failed'
   | 'scaled-to-zero'
+  | 'paused'
   | 'missing';
 
 /** Live status of a component in one environment, from the watch cache. @public */
@@ -128,6 +150,12 @@ export interface EnvironmentDeployment {
   tier: string;
   revision?: DeploymentRevision;
   status: DeploymentStatus;
+  /** Scaled to zero by pause (phase `paused`); resume gives its replicas back. */
+  paused?: boolean;
+  /** Position in the promotion pipeline (absent for previews). */
+  order?: number;
+  /** Where a promotion from this environment goes (explicit or the pipeline's next). */
+  promotesTo?: string;
 }
 
 /** A configuration value: string, number, boolean or JSON. @public */

@@ -13,3 +13,4 @@ export * from './health';
 export * from './permissions';
 export * from './resources';
 export * from './operations';
+export * from './actions';

@@ -1,5 +1,6 @@
 import type { DeployResult } from './deployments';
 import type { Environment, Origin } from './environments';
+import type { TeardownStep } from './actions';
 
 /** Where an approval request stands. @public */
 export type ApprovalState =
@@ -7,7 +8,8 @@ export type ApprovalState =
   | 'rejected'
   | 'executed'
   | 'failed'
-  | 'expired';
+  | 'expired'
+  | 'withdrawn';
 
 /** One approver's decision. @public */
 export interface ApprovalDecision {
@@ -39,6 +41,8 @@ export interface ApprovalRequest {
   group: string;
   approvals: ApprovalDecision[];
   rejection?: ApprovalDecision;
+  /** The requester took the request back (POST /approvals/{id}/withdraw). */
+  withdrawal?: ApprovalDecision;
   state: ApprovalState;
   /** The revision it made, once executed. */
   revision?: number;
@@ -101,9 +105,13 @@ export interface TeardownPlan {
   environments: Array<{ name: string; namespace: string; tier: string }>;
   /** Deployments the run made into environments it did not create. */
   deployments: Array<{ component: string; environment: string }>;
+  /** Catalog entities the run registered (annotation stagecraft.io/scaffolder-task). */
+  catalog?: Array<{ entityRef: string }>;
+  /** Every removal in the order it runs: the reverse of creation. */
+  steps?: TeardownStep[];
 }
 
-/** What teardown removed. @public */
+/** What teardown removed: each step with its outcome. @public */
 export interface TeardownResult extends TeardownPlan {
   removed: true;
 }

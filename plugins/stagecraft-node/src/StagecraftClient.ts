@@ -256,15 +256,19 @@ export class StagecraftClient {
     );
   }
 
-  /** Removes what a template run created. */
+  /**
+   * Removes what a template run created: every step of the plan, or only
+   * `step` (an id from the plan's `steps`) so a caller can report each one.
+   */
   async teardown(
     taskId: string,
-    options: StagecraftRequestOptions,
+    options: StagecraftRequestOptions & { step?: string },
   ): Promise<TeardownResult> {
+    const { step, ...rest } = options;
     return this.request<TeardownResult>(
       'POST',
       `/teardown/${encodeURIComponent(taskId)}`,
-      { ...options, body: { confirm: true } },
+      { ...rest, body: { confirm: true, ...(step && { step }) } },
     );
   }
 

@@ -140,6 +140,17 @@ export interface Authorizer {
     action: StagecraftAction,
     records: T[],
   ): Promise<T[]>;
+  /**
+   * The same decisions as `authorize` for several actions on one
+   * environment, each refusal with a sentence saying why (the failing rule
+   * of a conditional decision). Optional: without it, refusals get a
+   * generic sentence.
+   */
+  explain?(
+    actor: Actor,
+    requests: Array<{ action: StagecraftAction; verb: string }>,
+    env: EnvironmentRecord,
+  ): Promise<Array<{ allowed: boolean; message?: string }>>;
 }
 
 /** One audited change. Never carries secret values. */
@@ -152,7 +163,8 @@ export interface AuditEvent {
     | 'config'
     | 'secret'
     | 'resource'
-    | 'source';
+    | 'source'
+    | 'catalog';
   target: string;
   outcome: 'succeeded' | 'failed';
   details?: Record<string, unknown>;
@@ -358,7 +370,10 @@ export interface DeclaredEnvironment {
 /** Environments declared in the catalog, read with the actor's credentials. */
 export interface EnvironmentDeclarations {
   /** The declaration of `name`, or undefined when the catalog has none. */
-  declared(name: string, actor: Actor): Promise<DeclaredEnvironment | undefined>;
+  declared(
+    name: string,
+    actor: Actor,
+  ): Promise<DeclaredEnvironment | undefined>;
 }
 
 /** Who a user is and which groups they belong to (ownership refs). */

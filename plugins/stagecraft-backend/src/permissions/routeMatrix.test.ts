@@ -178,6 +178,10 @@ function calls(env: string) {
     ['get', `/approvals/${UNKNOWN_ID}`],
     ['post', `/approvals/${UNKNOWN_ID}/approve`, {}],
     ['post', `/approvals/${UNKNOWN_ID}/reject`, {}],
+    ['post', `/approvals/${UNKNOWN_ID}/withdraw`, {}],
+    ['get', `/components/${C}/actions?environment=${env}`],
+    ['get', `/environments/${env}/actions`],
+    ['get', '/pipeline'],
     ['get', '/teardown/task-1'],
     ['post', '/teardown/task-1', { confirm: true }],
   ] as Array<[string, string, object?]>;
@@ -277,6 +281,7 @@ describe('route x policy matrix', () => {
       `/approvals/${UNKNOWN_ID}`,
       `/approvals/${UNKNOWN_ID}/approve`,
       `/approvals/${UNKNOWN_ID}/reject`,
+      `/approvals/${UNKNOWN_ID}/withdraw`,
       '/teardown/task-1',
     ];
     const lists = [
@@ -284,6 +289,7 @@ describe('route x policy matrix', () => {
       `get /components/${C}/deployments`,
       'get /usage',
       'get /approvals',
+      'get /pipeline',
     ];
     const answers: string[] = [];
     const expected: string[] = [];
@@ -361,6 +367,46 @@ describe('route x policy matrix', () => {
           false,
         ]);
       }
+    });
+
+    it('the actions answer explains a refusal with the rule that failed (conditional decisions)', async () => {
+      const reasons = async (user: string, env: string) => {
+        const res = await request(server)
+          .get(`/api/stagecraft/components/${C}/actions?environment=${env}`)
+          .set('Authorization', as(user));
+        expect(res.status).toBe(200);
+        return Object.fromEntries(
+          ['deploy', 'configUpdate'].map(a => [
+            a,
+            res.body.actions[a].reason?.message ?? 'allowed',
+          ]),
+        );
+      };
+      expect(await reasons('bob', 'payments-dev')).toEqual({
+        deploy: 'allowed',
+        configUpdate: 'allowed',
+      });
+      expect(await reasons('bob', 'other-dev')).toEqual({
+        deploy:
+          'Only group:default/other (the owner of other-dev) may deploy to other-dev',
+        configUpdate:
+          'Only group:default/other (the owner of other-dev) may change the configuration of other-dev',
+      });
+      expect((await reasons('bob', 'payments-prod')).deploy).toBe(
+        'You may deploy to preview, development and staging environments only; payments-prod is production',
+      );
+      expect(await reasons('alice', 'payments-prod')).toEqual({
+        deploy: 'allowed',
+        configUpdate: 'allowed',
+      });
+      const env = await request(server)
+        .get('/api/stagecraft/environments/other-dev/actions')
+        .set('Authorization', as('bob'));
+      expect(env.body.actions.delete.reason).toEqual({
+        code: 'forbidden',
+        message:
+          'Only group:default/other (the owner of other-dev) may delete other-dev',
+      });
     });
 
     it('everyone reads: the environment list shows what the user may read', async () => {

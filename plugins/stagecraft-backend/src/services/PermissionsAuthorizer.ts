@@ -38,6 +38,7 @@ import type {
   StagecraftAction,
 } from '../domain/ports';
 import type { EnvironmentFilter } from '../permissions/rules';
+import { explainConditions } from './explainDecision';
 
 /** Evaluates the rules' query form on one record (what a SQL WHERE would do). */
 export function matches(
@@ -84,9 +85,71 @@ export class PermissionsAuthorizer implements Authorizer {
   constructor(
     private readonly permissions: PermissionsService,
     /** The registered rules of environments (permissionsRegistry.getPermissionRuleset). */
-    ruleset: PermissionRuleset<EnvironmentRecord, EnvironmentFilter>,
+    private readonly ruleset: PermissionRuleset<
+      EnvironmentRecord,
+      EnvironmentFilter
+    >,
+    /** Named in refusals the policy's conditions explain (e.g. the platform group). */
+    private readonly privilegedGroup?: string,
   ) {
     this.toFilters = createConditionTransformer(ruleset);
+  }
+
+  /**
+   * One conditional decision per action, evaluated on the environment with
+   * the registered rules (what the framework does for `authorize`), so a
+   * refusal can name the rule that failed.
+   */
+  async explain(
+    actor: Actor,
+    requests: Array<{ action: StagecraftAction; verb: string }>,
+    env: EnvironmentRecord,
+  ): Promise<Array<{ allowed: boolean; message?: string }>> {
+    const credentials = actor.credentials as BackstageCredentials | undefined;
+    const denied = (verb: string) =>
+      `${actor.ref} is not allowed to ${verb} ${env.name}`;
+    if (!credentials) {
+      const ok = actor.ref.startsWith('system:');
+      return requests.map(r => ({
+        allowed: ok,
+        ...(!ok && { message: denied(r.verb) }),
+      }));
+    }
+    const permissionOf = (a: StagecraftAction) =>
+      a === 'environment.create'
+        ? undefined
+        : resourcePermissions[a as keyof typeof resourcePermissions];
+    const basic = requests.filter(r => !permissionOf(r.action));
+    const basicDecisions = basic.length
+      ? await this.permissions.authorize(
+          basic.map(() => ({ permission: environmentCreatePermission })),
+          { credentials },
+        )
+      : [];
+    const conditional = requests.filter(r => permissionOf(r.action));
+    const decisions = conditional.length
+      ? await this.permissions.authorizeConditional(
+          conditional.map(r => ({ permission: permissionOf(r.action)! })),
+          { credentials },
+        )
+      : [];
+    return requests.map(r => {
+      const b = basic.indexOf(r);
+      if (b >= 0) {
+        const ok = basicDecisions[b].result === AuthorizeResult.ALLOW;
+        return { allowed: ok, ...(!ok && { message: denied(r.verb) }) };
+      }
+      const d = decisions[conditional.indexOf(r)];
+      if (d.result === AuthorizeResult.ALLOW) return { allowed: true };
+      if (d.result !== AuthorizeResult.CONDITIONAL) {
+        return { allowed: false, message: denied(r.verb) };
+      }
+      const message = explainConditions(this.ruleset, d.conditions, env, {
+        verb: r.verb,
+        ...(this.privilegedGroup && { privilegedGroup: this.privilegedGroup }),
+      });
+      return message ? { allowed: false, message } : { allowed: true };
+    });
   }
 
   async authorize(

@@ -33,7 +33,14 @@ export interface ProtectionPolicy {
   windows: ParsedWindow[];
 }
 
-const STATES = ['pending', 'rejected', 'executed', 'failed', 'expired'];
+const STATES = [
+  'pending',
+  'rejected',
+  'executed',
+  'failed',
+  'expired',
+  'withdrawn',
+];
 const COMMENT_MAX = 1000;
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
@@ -96,16 +103,29 @@ export class ApprovalService implements DeploymentGate {
     }
     if (!policy.approvals) return undefined;
     // asking again for the same change returns the same request
-    const same = (
-      await this.deps.store.listApprovals({
-        component: request.component,
-        environment: env.name,
-        state: 'pending',
-      })
-    ).find(
+    const waiting = await this.deps.store.listApprovals({
+      component: request.component,
+      environment: env.name,
+      state: 'pending',
+    });
+    const same = waiting.find(
       r => r.releaseId === request.release.id && r.action === request.action,
     );
     if (same) return same;
+    // one change waits at a time: another one is refused until it is
+    // decided or withdrawn (what the actions answer says too)
+    if (waiting.length) {
+      const other = waiting[0];
+      throw new ConflictError(
+        `a ${other.action} of ${other.component} to ${env.name} (requested by ${
+          other.requestedBy
+        }) is already waiting for approval; ${
+          other.requestedBy === request.actor.ref
+            ? `withdraw it first (POST /approvals/${other.id}/withdraw)`
+            : 'wait until it is decided'
+        }`,
+      );
+    }
     const pending: ApprovalRequest = {
       id: randomUUID(),
       component: request.component,
@@ -317,34 +337,91 @@ export class ApprovalService implements DeploymentGate {
   ): Promise<ApprovalRequest> {
     const b = asObject(body ?? {});
     checkBody(b, ['comment'], { comment: checkComment });
-    const request = await this.decidable(actor, id);
+    const request = await this.decidable(actor, id, 'reject');
+    return this.close(actor, request, 'rejected', b.comment);
+  }
+
+  /**
+   * The requester takes back their own pending request: nothing runs.
+   * Only the requester (with read access to the environment); audited.
+   */
+  async withdraw(
+    actor: Actor,
+    id: unknown,
+    body: unknown,
+  ): Promise<ApprovalRequest> {
+    const b = asObject(body ?? {});
+    checkBody(b, ['comment'], { comment: checkComment });
+    const request = await this.require(id);
+    await this.authorize(actor, 'deployment.read', request);
+    const refuse = async (error: Error) => {
+      await this.audit(
+        actor,
+        'approval.withdraw',
+        request.component,
+        request.environment,
+        'failed',
+        { id: request.id },
+        error.message,
+      );
+      throw error;
+    };
+    if (request.requestedBy !== actor.ref) {
+      await refuse(
+        new NotAllowedError(
+          `only ${request.requestedBy}, who requested this ${request.action}, may withdraw it`,
+        ),
+      );
+    }
+    if (request.state !== 'pending') {
+      await refuse(
+        new ConflictError(
+          `approval request ${request.id} is ${request.state}; only pending requests are withdrawn`,
+        ),
+      );
+    }
+    return this.close(actor, request, 'withdrawn', b.comment);
+  }
+
+  /** Ends a pending request without running it: rejected, or withdrawn by its requester. */
+  private async close(
+    actor: Actor,
+    request: ApprovalRequest,
+    state: 'rejected' | 'withdrawn',
+    comment: unknown,
+  ): Promise<ApprovalRequest> {
     const now = this.deps.clock.now().toISOString();
+    const decision = {
+      by: actor.ref,
+      at: now,
+      ...(comment !== undefined && { comment: comment as string }),
+    };
     const next: ApprovalRequest = {
       ...request,
-      state: 'rejected',
-      rejection: {
-        by: actor.ref,
-        at: now,
-        ...(b.comment !== undefined && { comment: b.comment as string }),
-      },
+      state,
+      ...(state === 'rejected'
+        ? { rejection: decision }
+        : { withdrawal: decision }),
       updatedAt: now,
     };
     await this.deps.store.putApproval(next);
     await this.audit(
       actor,
-      'approval.reject',
+      state === 'rejected' ? 'approval.reject' : 'approval.withdraw',
       request.component,
       request.environment,
       'succeeded',
-      {
-        id: request.id,
-      },
+      { id: request.id, release: request.releaseId, action: request.action },
     );
     return next;
   }
 
   /** A pending request the actor may decide: permission, group, not their own. */
-  private async decidable(actor: Actor, id: unknown): Promise<ApprovalRequest> {
+  private async decidable(
+    actor: Actor,
+    id: unknown,
+    verb: 'approve' | 'reject' = 'approve',
+  ): Promise<ApprovalRequest> {
     const request = await this.require(id);
     await this.authorize(actor, 'deployment.approve', request);
     if (request.state !== 'pending') {
@@ -354,7 +431,9 @@ export class ApprovalService implements DeploymentGate {
     }
     if (request.requestedBy === actor.ref) {
       throw new NotAllowedError(
-        `${actor.ref} requested this change and cannot approve or reject it`,
+        verb === 'reject'
+          ? `${actor.ref} requested this change and cannot reject it; withdraw it instead (POST /approvals/${request.id}/withdraw)`
+          : `${actor.ref} requested this change and cannot approve it; another member of ${request.group} must`,
       );
     }
     const groups = (await this.deps.directory.ownershipOf(actor)).map(g =>

@@ -40,6 +40,13 @@ import {
 } from '../workloads';
 import { diffObjects } from './diff';
 import {
+  describeRollout,
+  keepRunningImages,
+  withPipeline,
+} from './rolloutParts';
+import type { ResourcePreview } from '../resources/preview';
+import type { PromotionPipelines } from '../policy/pipeline';
+import {
   asObject,
   authorizeOrThrow,
   checkBody,
@@ -133,7 +140,19 @@ export class DeploymentService {
           spec: WorkloadSpec,
           onProgress: ProgressListener,
         ): Promise<ResourceOutputs>;
+        /** What provisioning would write, for dry runs (nothing is written). */
+        previewFor?(
+          component: ComponentInfo,
+          env: EnvironmentRecord,
+          spec: WorkloadSpec,
+        ): Promise<ResourcePreview[]>;
       };
+      /**
+       * The promotion pipeline (order from environment types, promotesTo or
+       * the next stage): promote's default target and the deployments
+       * answer's order and targets.
+       */
+      pipeline?: PromotionPipelines;
       /** The Ingress host of a component in an environment (from its type's pattern), if any. */
       ingressHost?: (
         component: string,
@@ -230,7 +249,18 @@ export class DeploymentService {
       );
       spec = parseWorkloadSpec(text, source);
     }
-    spec = withImage(spec, b.image as string | undefined);
+    let configOnly = false;
+    if (b.image) {
+      spec = withImage(spec, b.image as string);
+    } else if (!inline) {
+      // no image: the running release's images stay (a config-only rollout)
+      ({ spec, configOnly } = await keepRunningImages(
+        this.deps.deployments,
+        ref,
+        env.name,
+        spec,
+      ));
+    }
     const release: Release = {
       id: releaseId({ spec }),
       component: ref,
@@ -240,7 +270,7 @@ export class DeploymentService {
       createdAt: this.deps.clock.now().toISOString(),
     };
     const existing = await this.deps.deployments.getRelease(release.id);
-    return this.gatedRollout(
+    const result = await this.gatedRollout(
       b,
       actor,
       'deploy',
@@ -252,6 +282,7 @@ export class DeploymentService {
         onProgress,
       },
     );
+    return configOnly ? { ...result, configOnly } : result;
   }
 
   /** Deploys the exact release running in `from` to the next environment. */
@@ -277,12 +308,17 @@ export class DeploymentService {
     );
     const toName =
       (b.to as string | undefined) ??
-      from.promotesTo?.replace(/^(?:environment:)?(?:[^/]+\/)?/, '');
+      (this.deps.pipeline
+        ? this.deps.pipeline.targetOf(
+            from,
+            await this.deps.environments.listEnvironments(),
+          )?.name
+        : from.promotesTo?.replace(/^(?:environment:)?(?:[^/]+\/)?/, ''));
     if (!toName) {
       throw new ValidationError([
         {
           field: 'to',
-          message: `to is required: environment "${from.name}" has no promotesTo`,
+          message: `to is required: environment "${from.name}" has no promotesTo and is the last stage of its pipeline`,
         },
       ]);
     }
@@ -442,11 +478,14 @@ export class DeploymentService {
         },
       });
     });
-    return result.sort(
+    result.sort(
       (a, b) =>
         ENVIRONMENT_TIERS.indexOf(a.env.tier) -
           ENVIRONMENT_TIERS.indexOf(b.env.tier) ||
         a.env.name.localeCompare(b.env.name),
+    );
+    return withPipeline(result, this.deps.pipeline, () =>
+      this.cachedRead('envs', () => this.deps.environments.listEnvironments()),
     );
   }
 
@@ -674,13 +713,12 @@ export class DeploymentService {
       const desired = await this.deps.gateway.apply(env.cluster, objects, {
         dryRun: true,
       });
-      return {
-        release,
-        diff: diffObjects(
-          desired.map((d, i) => ({ live: live[i], desired: d })),
-        ),
-        dryRun: true,
-      };
+      // every object the deploy would write: the resources' too
+      const { objects: written, diff } = describeRollout(
+        (await this.deps.resources?.previewFor?.(component, env, spec)) ?? [],
+        desired.map((d, i) => ({ live: live[i], desired: d })),
+      );
+      return { release, diff, dryRun: true, objects: written };
     }
     try {
       await this.deps.deployments.putRelease(release);

@@ -26,6 +26,7 @@ import {
   renderEnvironmentObjects,
 } from './manifests';
 import type { EnvironmentTypeSpec } from './types';
+import { checkMaxTtl } from './maxTtl';
 import {
   assertEnvironmentName,
   checkEntityRef,
@@ -360,6 +361,12 @@ export class EnvironmentService {
       now.getTime(),
       record.expiresAt ? Date.parse(record.expiresAt) : 0,
     );
+    try {
+      checkMaxTtl(this.typeOf(record), record, from + ttlMs, now);
+    } catch (e) {
+      await this.audit(actor, 'environment.extend', envName, 'failed', {}, e);
+      throw e;
+    }
     const next = {
       ...record,
       expiresAt: new Date(from + ttlMs).toISOString(),

@@ -32,6 +32,8 @@ export interface EnvironmentTypeSpec {
   config?: Record<string, ConfigValue>;
   /** TTL given to new environments of this type (previews), e.g. "72h". */
   defaultTtl?: string;
+  /** The longest an environment of this type may live from now; extend refuses more. */
+  maxTtl?: string;
   /** Position in the promotion pipeline (lower promotes to higher). */
   order: number;
   /** Deploys, promotions and rollbacks into it wait for approvals from a group. */

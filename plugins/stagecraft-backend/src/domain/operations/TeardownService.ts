@@ -1,6 +1,7 @@
 import {
   TeardownPlan,
   TeardownResult,
+  TeardownStep,
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { asObject, checkBody, permittedNames, permittedOnly } from '../input';
@@ -18,6 +19,20 @@ import type { DeploymentService } from '../deployments/DeploymentService';
 const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /**
+ * The catalog entities a template run registered (annotation
+ * `stagecraft.io/scaffolder-task`), read and unregistered with the actor's
+ * credentials, so the catalog's own permissions decide.
+ */
+export interface CatalogRegistrations {
+  registeredBy(
+    taskId: string,
+    actor: Actor,
+  ): Promise<Array<{ entityRef: string }>>;
+  /** Removes the entity's location and the entity; false when already gone. */
+  unregister(entityRef: string, actor: Actor): Promise<boolean>;
+}
+
+/**
  * Teardown of what a template run created, found by the origin the
  * scaffolder actions record: its environments (deleted, with their
  * resources) and its deployments into other environments (removed). The
@@ -32,6 +47,8 @@ export class TeardownService {
       deployments: DeploymentService;
       authorizer: Authorizer;
       auditor: Auditor;
+      /** Catalog registrations of the run (unregistered last). */
+      catalog?: CatalogRegistrations;
     },
   ) {}
 
@@ -79,15 +96,18 @@ export class TeardownService {
       'deployment.read',
       deployments.map(d => d.environment),
     );
-    return {
+    const catalog =
+      (await this.deps.catalog?.registeredBy(taskId, actor)) ?? [];
+    const plan = {
       taskId,
-      environments: environments.map(e => ({
-        name: e.name,
-        namespace: e.namespace,
-        tier: e.tier,
-      })),
+      environments: [...environments]
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .map(e => ({ name: e.name, namespace: e.namespace, tier: e.tier })),
+      // listRevisionsByTask is newest first: the reverse of creation
       deployments: deployments.filter(d => readable.has(d.environment)),
+      catalog,
     };
+    return { ...plan, steps: stepsOf(plan) };
   }
 
   async teardown(
@@ -97,11 +117,15 @@ export class TeardownService {
     onProgress: ProgressListener = () => {},
   ): Promise<TeardownResult> {
     const b = asObject(body);
-    checkBody(b, ['confirm'], {
+    checkBody(b, ['confirm', 'step'], {
       confirm: v =>
         v === true
           ? undefined
           : 'confirm must be true, after looking at the plan',
+      step: v =>
+        v === undefined || (typeof v === 'string' && v.length <= 300)
+          ? undefined
+          : 'step must be the id of one step of the plan',
     });
     const plan = await this.plan(actor, taskId);
     const production = plan.environments.filter(e => e.tier === 'production');
@@ -117,27 +141,141 @@ export class TeardownService {
         },
       ]);
     }
-    for (const d of plan.deployments) {
-      onProgress(`removing ${d.component} from ${d.environment}`);
-      await this.deps.deployments.remove(actor, d.component, d.environment);
+    const all = plan.steps ?? [];
+    const only = b.step as string | undefined;
+    // one step (a scaffolder action reporting each in turn), or all of them;
+    // a step no longer in the plan is already gone
+    const steps: TeardownStep[] =
+      only === undefined ? all : all.filter(s => s.id === only);
+    const results: TeardownStep[] = [];
+    for (const [i, step] of steps.entries()) {
+      onProgress(`step ${i + 1}/${steps.length}: ${step.description}`);
+      try {
+        const removed = await this.run(actor, step, onProgress);
+        results.push({ ...step, status: removed ? 'done' : 'skipped' });
+      } catch (e) {
+        const message = (e as Error).message;
+        results.push({ ...step, status: 'failed', message });
+        await this.audit(actor, plan.taskId, 'failed', results, message);
+        throw Object.assign(e as Error, {
+          message: `teardown step ${i + 1}/${steps.length} (${
+            step.description
+          }) failed: ${message}`,
+        });
+      }
     }
-    for (const e of plan.environments) {
-      onProgress(`deleting environment ${e.name}`);
-      await this.deps.environments.delete(actor, e.name, {}, onProgress);
+    await this.audit(actor, plan.taskId, 'succeeded', results);
+    if (only !== undefined && !steps.length) {
+      // asked again after it ran (a resumed task): nothing left to do
+      return { ...plan, steps: [gone(only)], removed: true };
     }
+    return {
+      ...plan,
+      steps:
+        only === undefined
+          ? results
+          : all.map(s => results.find(r => r.id === s.id) ?? s),
+      removed: true,
+    };
+  }
+
+  private async run(
+    actor: Actor,
+    step: TeardownStep,
+    onProgress: ProgressListener,
+  ): Promise<boolean> {
+    if (step.kind === 'deployment') {
+      const at = step.target.lastIndexOf('@');
+      const removed = await this.deps.deployments.remove(
+        actor,
+        step.target.slice(0, at),
+        step.target.slice(at + 1),
+      );
+      return removed.length > 0;
+    }
+    if (step.kind === 'environment') {
+      await this.deps.environments.delete(actor, step.target, {}, onProgress);
+      return true;
+    }
+    if (!this.deps.catalog) return false;
+    const removed = await this.deps.catalog.unregister(step.target, actor);
+    await this.deps.auditor.record({
+      action: 'catalog.unregister',
+      actor: actor.ref,
+      targetKind: 'catalog',
+      target: step.target,
+      outcome: 'succeeded',
+      details: { removed },
+    });
+    return removed;
+  }
+
+  private async audit(
+    actor: Actor,
+    taskId: string,
+    outcome: 'succeeded' | 'failed',
+    steps: TeardownStep[],
+    error?: string,
+  ) {
     await this.deps.auditor.record({
       action: 'teardown',
       actor: actor.ref,
       targetKind: 'environment',
-      target: plan.taskId,
-      outcome: 'succeeded',
-      details: {
-        environments: plan.environments.map(e => e.name),
-        deployments: plan.deployments.map(
-          d => `${d.component}@${d.environment}`,
-        ),
-      },
+      target: taskId,
+      outcome,
+      details: { steps: steps.map(s => `${s.id}: ${s.status}`) },
+      ...(error && { error }),
     });
-    return { ...plan, removed: true };
   }
+}
+
+/** A step that is no longer in the plan: already removed. */
+function gone(id: string): TeardownStep {
+  const kind = id.split(':')[0] as TeardownStep['kind'];
+  const target = id.slice(kind.length + 1);
+  return {
+    id,
+    kind: ['deployment', 'environment', 'catalog'].includes(kind)
+      ? kind
+      : 'catalog',
+    target,
+    description: `${target} (already removed)`,
+    status: 'skipped',
+    message: 'already gone',
+  };
+}
+
+/**
+ * The removals in the reverse order of creation: a run registers its
+ * component, creates environments, then deploys; teardown removes the
+ * deployments into other environments, deletes its environments (newest
+ * first, with their deployments and resources), then unregisters.
+ */
+function stepsOf(plan: Omit<TeardownPlan, 'steps'>): TeardownStep[] {
+  return [
+    ...plan.deployments.map(
+      (d): TeardownStep => ({
+        id: `deployment:${d.component}@${d.environment}`,
+        kind: 'deployment',
+        target: `${d.component}@${d.environment}`,
+        description: `Remove ${d.component} from ${d.environment}`,
+      }),
+    ),
+    ...plan.environments.map(
+      (e): TeardownStep => ({
+        id: `environment:${e.name}`,
+        kind: 'environment',
+        target: e.name,
+        description: `Delete environment ${e.name} (namespace ${e.namespace}) and its resources`,
+      }),
+    ),
+    ...(plan.catalog ?? []).map(
+      (c): TeardownStep => ({
+        id: `catalog:${c.entityRef}`,
+        kind: 'catalog',
+        target: c.entityRef,
+        description: `Unregister ${c.entityRef} from the catalog`,
+      }),
+    ),
+  ];
 }

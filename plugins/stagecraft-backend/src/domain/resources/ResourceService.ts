@@ -39,6 +39,7 @@ import type {
 import { canonicalJson } from '../workloads/canonical';
 import type { WorkloadSpec } from '../workloads';
 import { matchDefinition, ResolvedDefinition } from './definitions';
+import { PreviewRecorder, recorder, ResourcePreview } from './preview';
 
 /** Outputs of a workload's resources by their name in the workload. */
 export type WorkloadResourceOutputs = Record<string, ResourceOutputs>;
@@ -120,6 +121,8 @@ function boundCluster(
   env: EnvironmentRecord,
   labels: Record<string, string>,
   annotations: Record<string, string>,
+  /** A preview: applies are server-side dry runs, nothing else is written. */
+  preview?: PreviewRecorder,
 ): ResourceCluster {
   const placed = (o: ResourceObject): KubeObject => {
     if (
@@ -158,17 +161,35 @@ function boundCluster(
           );
         }
       }
+      if (preview) {
+        const live = await Promise.all(
+          desired.map(o => gateway.get(env.cluster, at(refOf(o)))),
+        );
+        const applied = await gateway.apply(env.cluster, desired, {
+          dryRun: true,
+        });
+        applied.forEach((o, i) => preview.applied(live[i], o));
+        return applied;
+      }
       return gateway.apply(env.cluster, desired);
     },
-    createIfAbsent: o => gateway.create(env.cluster, placed(o)),
-    mergePatch: (ref, patch) => gateway.mergePatch(env.cluster, at(ref), patch),
+    createIfAbsent: async o => {
+      if (!preview) return gateway.create(env.cluster, placed(o));
+      preview.createdIfAbsent(placed(o));
+      return true;
+    },
+    mergePatch: async (ref, patch) => {
+      if (!preview) await gateway.mergePatch(env.cluster, at(ref), patch);
+    },
     async get(ref) {
       if (ref.apiVersion === 'v1' && ref.kind === 'Secret') {
         throw new NotAllowedError('resource drivers may not read Secrets');
       }
       return gateway.get(env.cluster, at(ref));
     },
-    delete: ref => gateway.delete(env.cluster, at(ref)),
+    delete: async ref => {
+      if (!preview) await gateway.delete(env.cluster, at(ref));
+    },
   };
 }
 
@@ -223,6 +244,35 @@ export class ResourceService {
       for (const n of p.resourceNames) result[n] = outputs;
     }
     return result;
+  }
+
+  /**
+   * What provisioning the workload's resources would write, without writing:
+   * each driver runs against a cluster whose applies are server-side dry
+   * runs and whose Secret creations are only noted (never read or shown).
+   */
+  async previewFor(
+    component: ComponentInfo,
+    env: EnvironmentRecord,
+    spec: WorkloadSpec,
+  ): Promise<ResourcePreview[]> {
+    const previews: ResourcePreview[] = [];
+    for (const p of await this.plan(component, env, spec)) {
+      const preview = recorder(p.name);
+      const ctx = this.context(
+        env,
+        p,
+        definitionOf(p),
+        [component.ref],
+        noProgress,
+        preview,
+      );
+      await p.driver.provision(ctx).catch(e => {
+        throw inResource(e, p.resourceNames[0]);
+      });
+      previews.push(...preview.items);
+    }
+    return previews;
   }
 
   /**
@@ -565,6 +615,7 @@ export class ResourceService {
     definition: ResourceDriverContext['definition'],
     requestedBy: string[],
     onProgress: ProgressListener,
+    preview?: PreviewRecorder,
   ): ResourceDriverContext {
     const labels = {
       [LABELS.managedBy]: MANAGED_BY,
@@ -594,7 +645,13 @@ export class ResourceService {
       },
       labels,
       annotations,
-      cluster: boundCluster(this.deps.gateway, env, labels, annotations),
+      cluster: boundCluster(
+        this.deps.gateway,
+        env,
+        labels,
+        annotations,
+        preview,
+      ),
       onProgress,
     };
   }
