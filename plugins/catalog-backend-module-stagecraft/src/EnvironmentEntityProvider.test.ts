@@ -32,14 +32,15 @@ function environment(
   };
 }
 
-/** Waits until `check` stops throwing (or rethrows after ~2 s). */
-async function eventually(check: () => void) {
-  for (let i = 0; ; i++) {
+/** Waits until `check` stops throwing (or rethrows after 10 s, however busy the machine). */
+async function eventually(check: () => void, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     try {
       check();
       return;
     } catch (e) {
-      if (i >= 200) throw e;
+      if (Date.now() > deadline) throw e;
       await new Promise(r => setTimeout(r, 10));
     }
   }

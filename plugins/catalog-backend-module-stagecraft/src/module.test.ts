@@ -92,14 +92,15 @@ describe('catalogModuleStagecraft in a real catalog', () => {
     const server = await start({
       locations: [{ type: 'file', target: path.join(dir, 'good.yaml') }],
     });
-    let env: any;
-    for (let i = 0; i < 100 && !env?.relations?.length; i++) {
-      const res = await request(server).get(
-        '/api/catalog/entities/by-name/environment/default/payments-staging',
-      );
-      env = res.status === 200 ? res.body : undefined;
-      if (!env?.relations?.length) await new Promise(r => setTimeout(r, 100));
-    }
+    const env: any = await poll(
+      async () => {
+        const res = await request(server).get(
+          '/api/catalog/entities/by-name/environment/default/payments-staging',
+        );
+        return res.status === 200 ? res.body : undefined;
+      },
+      e => !!e?.relations?.length,
+    );
     expect(env.spec).toMatchObject({ tier: 'staging', cluster: 'local' });
     expect(
       env.relations.map((r: any) => `${r.type} ${r.targetRef}`).sort(),

@@ -42,7 +42,8 @@ function fakeServer(
   return { transport, lists, watches };
 }
 
-const tick = () => new Promise(r => setTimeout(r, 5));
+/** 5 ms of fake time: the retries (1 ms back-off) and their promises run, however busy the machine. */
+const tick = () => jest.advanceTimersByTimeAsync(5);
 
 function reflectorOn(transport: ReflectorTransport) {
   const seen: string[] = [];
@@ -66,6 +67,9 @@ function reflectorOn(transport: ReflectorTransport) {
 }
 
 describe('Reflector', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
   it('lists every page, then watches from the list resourceVersion with bookmarks', async () => {
     const server = fakeServer([
       () => ({ items: [obj('a', '5'), obj('b', '6')], rv: '10', cont: 'c1' }),
@@ -168,7 +172,7 @@ describe('Reflector', () => {
       onError: what => errors.push(what),
     });
     await r.start();
-    await new Promise(res => setTimeout(res, 50));
+    await jest.advanceTimersByTimeAsync(50);
     expect(calls).toBe(3);
     expect(errors).toEqual(['list', 'list']);
     expect(server.watches).toHaveLength(1);

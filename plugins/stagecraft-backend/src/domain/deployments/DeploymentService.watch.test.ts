@@ -82,9 +82,18 @@ function setup() {
   };
 }
 
-const wait = (ms: number) => new Promise(r => setTimeout(r, ms));
+/**
+ * Let `ms` of (fake) time pass: the coalescing timers fire exactly then, and
+ * the store reads they start settle, however busy the machine is.
+ */
+const wait = async (ms: number) => {
+  await jest.advanceTimersByTimeAsync(ms);
+};
 
 describe('DeploymentService.watch', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
   it('coalesces a burst into one update per changed environment, and ignores other components', async () => {
     const { service, objects, change, storeReads } = setup();
     const updates: EnvironmentDeployment[] = [];

@@ -30,6 +30,8 @@ function renderCard(
 }
 
 describe('EnvironmentApprovalsCard', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('lists the pending requests of the environment and approves one', async () => {
     const api = renderCard(a => {
       a.listApprovals.mockResolvedValue([approval()]);
@@ -79,6 +81,8 @@ describe('EnvironmentApprovalsCard', () => {
   });
 
   it('shows a spinner while loading', async () => {
+    // fake time: the wait for it counts simulated time, not a busy machine's
+    jest.useFakeTimers();
     renderCard(a => a.listApprovals.mockReturnValue(new Promise(() => {})));
     expect(await screen.findByTestId('progress')).toBeInTheDocument();
   });

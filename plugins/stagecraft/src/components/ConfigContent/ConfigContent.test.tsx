@@ -48,6 +48,8 @@ function api() {
 }
 
 describe('ConfigContent', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('shows effective values with their layer, history, and secrets by key and version only', async () => {
     const a = api();
     renderWithEntity(<ConfigContent />, { entity: workerEntity, api: a });
@@ -134,6 +136,8 @@ describe('ConfigContent', () => {
   });
 
   it('shows a spinner while loading', async () => {
+    // fake time: the wait for it counts simulated time, not a busy machine's
+    jest.useFakeTimers();
     const a = api();
     a.getConfig.mockReturnValue(new Promise(() => {}));
     renderWithEntity(<ConfigContent />, { entity: workerEntity, api: a });

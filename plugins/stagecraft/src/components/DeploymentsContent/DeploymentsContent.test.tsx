@@ -65,6 +65,8 @@ const result = (
 });
 
 describe('DeploymentsContent', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('shows the environments in pipeline order with release, health, replicas, last deploy and drift', async () => {
     const { api } = liveApi();
     api.getDrift.mockImplementation(async (_ref, env) =>
@@ -339,6 +341,8 @@ describe('DeploymentsContent', () => {
   });
 
   it('shows a spinner while loading', async () => {
+    // fake time: the wait for it counts simulated time, not a busy machine's
+    jest.useFakeTimers();
     const { api } = liveApi();
     api.getDeployments.mockReturnValue(new Promise(() => {}));
     renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
