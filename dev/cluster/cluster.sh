@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Local Kubernetes control plane for Stagecraft tests and demos, built from Go
 # modules and run on loopback only: etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler and kwok (fake nodes and pods; there
-# is no kubelet or container runtime).
+# kube-controller-manager, kube-scheduler, kwok (fake nodes and pods; there
+# is no kubelet or container runtime) and metrics-server (metrics.k8s.io, fed
+# by kwok's simulated resource usage).
 #
 #   bash dev/cluster/cluster.sh build    build the pinned binaries (cached)
 #   bash dev/cluster/cluster.sh up       build if needed, start, wait for a Ready node
@@ -16,6 +17,7 @@
 #   STAGECRAFT_APISERVER_PORT [6443]  STAGECRAFT_ETCD_PORT [2379]
 #   STAGECRAFT_ETCD_PEER_PORT [2380]  STAGECRAFT_KCM_PORT [10257]
 #   STAGECRAFT_SCHEDULER_PORT [10259] STAGECRAFT_KWOK_PORT [10247]
+#   STAGECRAFT_METRICS_SERVER_PORT [kwok's + 4: 10251]
 #   STAGECRAFT_FAKE_NODES [1]         STAGECRAFT_STOP_TIMEOUT [20] (seconds)
 #   STAGECRAFT_CLUSTER_STATE [dev/cluster/state]
 #   STAGECRAFT_CLUSTER_LOGS  [dev/cluster/logs]
@@ -43,12 +45,18 @@ etcd_peer_port=${STAGECRAFT_ETCD_PEER_PORT:-2380}
 kcm_port=${STAGECRAFT_KCM_PORT:-10257}
 scheduler_port=${STAGECRAFT_SCHEDULER_PORT:-10259}
 kwok_port=${STAGECRAFT_KWOK_PORT:-10247}
+# next to kwok's, so a second control plane (reliability suite, benchmark)
+# that moves kwok's port moves this one too
+metrics_server_port=${STAGECRAFT_METRICS_SERVER_PORT:-$((kwok_port + 4))}
+# kwok's --node-ip: the fake nodes' InternalIP (pods' hostIP); never dialled
+node_ip=10.244.0.1
 fake_nodes=${STAGECRAFT_FAKE_NODES:-1}
 stop_timeout=${STAGECRAFT_STOP_TIMEOUT:-20}
 
 k8s_bin=$cache/bin/k8s-$KUBERNETES_VERSION
 etcd_bin=$cache/bin/etcd-$ETCD_VERSION
 kwok_bin=$cache/bin/kwok-$KWOK_VERSION
+metrics_server_bin=$cache/bin/metrics-server-$METRICS_SERVER_VERSION
 kubectl=$k8s_bin/kubectl
 
 pki=$state/pki
@@ -56,16 +64,21 @@ pids=$state/pids
 server=https://127.0.0.1:$apiserver_port
 
 # Start order; `down` stops in reverse.
-components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok metrics-server)
 
-# The kwok stages (copied from the kwok module's kustomize/stage/): fake node
-# initialisation and heartbeat, pod ready/complete/delete.
+# kwok configuration copied from the kwok module's kustomize/: the stages (fake
+# node initialisation and heartbeat, pod ready/complete/delete), and the
+# simulated resource metrics metrics-server scrapes (the per-node
+# /metrics/nodes/NODE/metrics/resource endpoint, and each container's usage
+# from the pod annotations kwok.x-k8s.io/usage-cpu|memory, else 1m and 1Mi).
 stage_files=(
-  node/fast/node-initialize.yaml
-  node/heartbeat-with-lease/node-heartbeat-with-lease.yaml
-  pod/fast/pod-ready.yaml
-  pod/fast/pod-complete.yaml
-  pod/fast/pod-delete.yaml
+  stage/node/fast/node-initialize.yaml
+  stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml
+  stage/pod/fast/pod-ready.yaml
+  stage/pod/fast/pod-complete.yaml
+  stage/pod/fast/pod-delete.yaml
+  metrics/resource/metrics-resource.yaml
+  metrics/usage/usage-from-annotation.yaml
 )
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
@@ -121,7 +134,8 @@ go_build() { # module-dir out-dir ldflags names packages...
   log "built ${out#"$here"/} in $((SECONDS - start))s"
 }
 
-# Copies the kwok stage files from the pinned kwok module (in the module cache).
+# Copies the kwok stage and metrics files from the pinned kwok module (in the
+# module cache).
 sync_stages() {
   local dir
   dir=$(cd "$here/build/kwok" && "$go" mod download -json sigs.k8s.io/kwok |
@@ -129,7 +143,7 @@ sync_stages() {
   [[ -n "$dir" && -d "$dir/kustomize/stage" ]] || die "kwok module dir not found"
   mkdir -p "$stages"
   local f; for f in "${stage_files[@]}"; do
-    cmp -s "$dir/kustomize/stage/$f" "$stages/${f##*/}" || install -m 0644 "$dir/kustomize/stage/$f" "$stages/${f##*/}"
+    cmp -s "$dir/kustomize/$f" "$stages/${f##*/}" || install -m 0644 "$dir/kustomize/$f" "$stages/${f##*/}"
   done
 }
 
@@ -138,6 +152,7 @@ all_built() {
   is_built "$k8s_bin" kube-apiserver kube-controller-manager kube-scheduler kubectl || return 1
   is_built "$etcd_bin" etcd || return 1
   is_built "$kwok_bin" kwok || return 1
+  is_built "$metrics_server_bin" metrics-server || return 1
   local f
   for f in "${stage_files[@]}"; do [[ -f "$stages/${f##*/}" ]] || return 1; done
 }
@@ -160,6 +175,10 @@ cmd_build() {
   # etcd's main package is the root of its server module.
   go_build "$here/build/etcd" "$etcd_bin" "" etcd go.etcd.io/etcd/server/v3
   go_build "$here/build/kwok" "$kwok_bin" "" kwok sigs.k8s.io/kwok/cmd/kwok
+  # metrics-server stamps its version like client-go does (its Makefile).
+  go_build "$here/build/metrics-server" "$metrics_server_bin" \
+    "-X k8s.io/client-go/pkg/version.gitVersion=$METRICS_SERVER_VERSION" \
+    metrics-server sigs.k8s.io/metrics-server/cmd/metrics-server
   sync_stages
 }
 
@@ -167,19 +186,9 @@ cmd_build() {
 # certificates, tokens, kubeconfigs
 # ---------------------------------------------------------------------------
 
-# A local CA, the apiserver's serving cert, a front-proxy CA and client cert
-# (request-header authentication for aggregated APIs, as kubeadm sets it up),
-# the service-account key pair and random static tokens. Kept across down/up
-# (only `clean` removes them) so kubeconfigs handed out stay valid.
-ensure_pki() {
-  [[ -f "$pki/tokens.csv" && -f "$pki/apiserver.crt" && -f "$pki/front-proxy-client.crt" && -f "$pki/sa.pub" ]] &&
-    grep -q ',stagecraft,' "$pki/tokens.csv" && return 0
-  log "generating CA, certificates and tokens in ${pki#"$here"/}"
-  rm -rf "$pki" && mkdir -p "$pki"
-  (
-    umask 077
-    cd "$pki"
-    cat >openssl.cnf <<'CNF'
+# The openssl extensions of every certificate issued here.
+openssl_cnf() {
+  cat <<'CNF'
 [req]
 distinguished_name = dn
 [dn]
@@ -198,42 +207,86 @@ basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = clientAuth
 authorityKeyIdentifier = keyid
+[kwok]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+authorityKeyIdentifier = keyid
+subjectAltName = IP:127.0.0.1
+[metrics-server]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+authorityKeyIdentifier = keyid
+subjectAltName = DNS:metrics-server.kube-system.svc, IP:127.0.0.1
 CNF
-    # issue NAME CN CA EXTENSIONS: a key and a certificate signed by CA.
-    issue() {
-      openssl req -new -newkey rsa:2048 -nodes -config openssl.cnf \
-        -subj "/CN=$2" -keyout "$1.key" -out "$1.csr" 2>/dev/null
-      openssl x509 -req -in "$1.csr" -CA "$3.crt" -CAkey "$3.key" -set_serial "0x$(openssl rand -hex 16)" \
-        -days 825 -extfile openssl.cnf -extensions "$4" -out "$1.crt" 2>/dev/null
-      rm -f "$1.csr"
-    }
-    local ca
-    for ca in ca front-proxy-ca; do
-      openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -config openssl.cnf -extensions ca \
-        -subj "/CN=stagecraft-local-$ca" -keyout "$ca.key" -out "$ca.crt" 2>/dev/null
-    done
+}
+
+# issue NAME CN CA EXTENSIONS: a key and a certificate signed by CA, in $pki.
+issue() {
+  (
+    umask 077
+    cd "$pki"
+    openssl_cnf >openssl.cnf
+    openssl req -new -newkey rsa:2048 -nodes -config openssl.cnf \
+      -subj "/CN=$2" -keyout "$1.key" -out "$1.csr" 2>/dev/null
+    openssl x509 -req -in "$1.csr" -CA "$3.crt" -CAkey "$3.key" -set_serial "0x$(openssl rand -hex 16)" \
+      -days 825 -extfile openssl.cnf -extensions "$4" -out "$1.crt" 2>/dev/null
+    rm -f "$1.csr" openssl.cnf
+  )
+}
+
+# A local CA, the apiserver's serving cert, a front-proxy CA and client cert
+# (request-header authentication for aggregated APIs, as kubeadm sets it up),
+# the service-account key pair and random static tokens. Kept across down/up
+# (only `clean` removes them) so kubeconfigs handed out stay valid; what later
+# versions of this script added (serving certs of kwok and metrics-server, the
+# metrics-server token) is added to an existing PKI without renewing the rest.
+ensure_pki() {
+  if ! [[ -f "$pki/tokens.csv" && -f "$pki/apiserver.crt" && -f "$pki/front-proxy-client.crt" && -f "$pki/sa.pub" ]] ||
+    ! grep -q ',stagecraft,' "$pki/tokens.csv"; then
+    log "generating CA, certificates and tokens in ${pki#"$here"/}"
+    rm -rf "$pki" && mkdir -p "$pki"
+    (
+      umask 077
+      cd "$pki"
+      openssl_cnf >openssl.cnf
+      local ca
+      for ca in ca front-proxy-ca; do
+        openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -config openssl.cnf -extensions ca \
+          -subj "/CN=stagecraft-local-$ca" -keyout "$ca.key" -out "$ca.crt" 2>/dev/null
+      done
+      rm -f openssl.cnf
+      # Service-account token signing key (kube-apiserver signs, verifies with
+      # sa.pub; kube-controller-manager signs legacy token secrets with sa.key).
+      openssl genrsa -out sa.key 2048 2>/dev/null
+      openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+      # --token-auth-file format: token,user,uid[,"group1,group2"]. Users get
+      # system:authenticated in addition. The components use the identities that
+      # the apiserver's bootstrap RBAC policy grants their roles to.
+      t() { openssl rand -hex 24; }
+      {
+        echo "$(t),admin,admin,\"system:masters\""
+        echo "$(t),viewer,viewer"
+        # Backstage (Stagecraft and the stock Kubernetes plugin) talks to the
+        # cluster as this user; its rights are the ClusterRoleBindings of rbac_yaml.
+        echo "$(t),stagecraft,stagecraft"
+        echo "$(t),system:kube-controller-manager,system:kube-controller-manager"
+        echo "$(t),system:kube-scheduler,system:kube-scheduler"
+        echo "$(t),kwok,kwok,\"system:masters\""
+      } >tokens.csv
+    )
     issue apiserver kube-apiserver ca apiserver
     issue front-proxy-client front-proxy-client front-proxy-ca client
-    # Service-account token signing key (kube-apiserver signs, verifies with
-    # sa.pub; kube-controller-manager signs legacy token secrets with sa.key).
-    openssl genrsa -out sa.key 2048 2>/dev/null
-    openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
-    rm -f openssl.cnf
-    # --token-auth-file format: token,user,uid[,"group1,group2"]. Users get
-    # system:authenticated in addition. The components use the identities that
-    # the apiserver's bootstrap RBAC policy grants their roles to.
-    t() { openssl rand -hex 24; }
-    {
-      echo "$(t),admin,admin,\"system:masters\""
-      echo "$(t),viewer,viewer"
-      # Backstage (Stagecraft and the stock Kubernetes plugin) talks to the
-      # cluster as this user; its rights are the ClusterRoleBindings of rbac_yaml.
-      echo "$(t),stagecraft,stagecraft"
-      echo "$(t),system:kube-controller-manager,system:kube-controller-manager"
-      echo "$(t),system:kube-scheduler,system:kube-scheduler"
-      echo "$(t),kwok,kwok,\"system:masters\""
-    } >tokens.csv
-  )
+  fi
+  # kwok serves each fake node's metrics over TLS on 127.0.0.1 (metrics-server
+  # verifies it with the local CA); the aggregator verifies metrics-server as
+  # metrics-server.kube-system.svc (the APIService's caBundle is the local CA).
+  [[ -f "$pki/kwok.crt" ]] || issue kwok kwok ca kwok
+  [[ -f "$pki/metrics-server.crt" ]] || issue metrics-server metrics-server ca metrics-server
+  # metrics-server's identity: the rights of metrics_server_yaml
+  grep -q ',metrics-server,' "$pki/tokens.csv" ||
+    (umask 077 && echo "$(openssl rand -hex 24),metrics-server,metrics-server" >>"$pki/tokens.csv")
 }
 
 token_of() { awk -F, -v u="$1" '$2 == u { print $1; exit }' "$pki/tokens.csv"; }
@@ -273,6 +326,7 @@ write_kubeconfigs() {
   write_kubeconfig "$state/kube-controller-manager.kubeconfig" system:kube-controller-manager
   write_kubeconfig "$state/kube-scheduler.kubeconfig" system:kube-scheduler
   write_kubeconfig "$state/kwok.kubeconfig" kwok
+  write_kubeconfig "$state/metrics-server.kubeconfig" metrics-server
 }
 
 # ---------------------------------------------------------------------------
@@ -283,6 +337,7 @@ binary_of() {
   case "$1" in
     etcd) echo "$etcd_bin/etcd" ;;
     kwok) echo "$kwok_bin/kwok" ;;
+    metrics-server) echo "$metrics_server_bin/metrics-server" ;;
     *) echo "$k8s_bin/$1" ;;
   esac
 }
@@ -403,6 +458,12 @@ cmd_status() {
     local nodes
     nodes=$(kubectl_admin get nodes --no-headers --request-timeout=3s 2>/dev/null | awk '$2 == "Ready"' | wc -l)
     printf '%-24s %s\n' "ready nodes" "$nodes"
+    # informational: the aggregated API may flap under load without the
+    # control plane being down
+    local metrics
+    metrics=$(kubectl_admin get apiservice v1beta1.metrics.k8s.io --request-timeout=3s \
+      -o 'jsonpath={.status.conditions[?(@.type=="Available")].status}' 2>/dev/null) || metrics=absent
+    printf '%-24s %s\n' "metrics.k8s.io" "available: ${metrics:-unknown}"
   else
     printf '%-24s not answering (%s)\n' "readyz" "$server"
     rc=1
@@ -418,7 +479,8 @@ print_access() {
   done
   cat <<EOT
 
-Cluster is up: $server (Kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION)
+Cluster is up: $server (Kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION,
+  metrics-server $METRICS_SERVER_VERSION: kubectl top pods, metrics.k8s.io)
   admin  (system:masters):       KUBECONFIG=$state/admin.kubeconfig
   viewer (ClusterRole "view"):   KUBECONFIG=$state/viewer.kubeconfig
   stagecraft (Backstage):        KUBECONFIG=$state/stagecraft.kubeconfig
@@ -440,6 +502,8 @@ metadata:
   annotations:
     kwok.x-k8s.io/node: fake
     node.alpha.kubernetes.io/ttl: "0"
+    # metrics-server (>= v0.7) scrapes this path instead of /metrics/resource
+    metrics.k8s.io/resource-metrics-path: /metrics/nodes/kwok-node-$i/metrics/resource
   labels:
     type: kwok
     kubernetes.io/hostname: kwok-node-$i
@@ -447,6 +511,12 @@ metadata:
     kubernetes.io/arch: amd64
     node-role.kubernetes.io/agent: ""
 status:
+  # InternalIP and Hostname as kwok would set them; ExternalIP is where kwok
+  # serves the node's metrics (metrics-server prefers that address type)
+  addresses:
+  - {type: InternalIP, address: $node_ip}
+  - {type: Hostname, address: kwok-node-$i}
+  - {type: ExternalIP, address: 127.0.0.1}
   allocatable: {cpu: "1000", memory: 4Ti, pods: "20000", ephemeral-storage: 10Ti}
   capacity: {cpu: "1000", memory: 4Ti, pods: "20000", ephemeral-storage: 10Ti}
   nodeInfo: {architecture: amd64, operatingSystem: linux, kubeletVersion: $KUBERNETES_VERSION}
@@ -546,6 +616,87 @@ subjects:
   kind: User
   name: stagecraft
 ---
+# Pod metrics (metrics.k8s.io), read only: Stagecraft's actual usage and the
+# stock Kubernetes tab (which lists the pod metrics of a component's
+# namespaces). Not node metrics, and not aggregated into "view".
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: stagecraft-pod-metrics
+rules:
+- apiGroups: [metrics.k8s.io]
+  resources: [pods]
+  verbs: [get, list]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: stagecraft-pod-metrics
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: stagecraft-pod-metrics
+subjects:
+- apiGroup: rbac.authorization.k8s.io
+  kind: User
+  name: stagecraft
+---
+# metrics-server's identity, as its upstream manifest grants it: read nodes,
+# pods and the nodes' metrics, delegate authentication and authorization to
+# the apiserver (TokenReviews, SubjectAccessReviews, the request-header CA in
+# kube-system/extension-apiserver-authentication).
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:metrics-server
+rules:
+- apiGroups: [""]
+  resources: [nodes/metrics]
+  verbs: [get]
+- apiGroups: [""]
+  resources: [pods, nodes]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: system:metrics-server
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: system:metrics-server
+subjects:
+- apiGroup: rbac.authorization.k8s.io
+  kind: User
+  name: metrics-server
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: metrics-server:system:auth-delegator
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: system:auth-delegator
+subjects:
+- apiGroup: rbac.authorization.k8s.io
+  kind: User
+  name: metrics-server
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: metrics-server-auth-reader
+  namespace: kube-system
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: extension-apiserver-authentication-reader
+subjects:
+- apiGroup: rbac.authorization.k8s.io
+  kind: User
+  name: metrics-server
+---
 # Cluster-side guard for what RBAC cannot express: Stagecraft's identity
 # writes only inside namespaces labelled app.kubernetes.io/managed-by=
 # stagecraft, and creates, changes or deletes only such namespaces, so even a
@@ -598,6 +749,39 @@ spec:
 RBAC
 }
 
+# metrics.k8s.io served by the local metrics-server through the aggregation
+# layer. Nothing runs in pods here, so the Service is an ExternalName of
+# loopback (as kwokctl does it; Endpoints may not hold loopback addresses);
+# the apiserver dials 127.0.0.1 on the APIService's port and verifies the
+# serving cert as metrics-server.kube-system.svc against the local CA.
+apiservice_yaml() {
+  cat <<APISVC
+apiVersion: v1
+kind: Service
+metadata:
+  name: metrics-server
+  namespace: kube-system
+spec:
+  type: ExternalName
+  externalName: 127.0.0.1
+---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata:
+  name: v1beta1.metrics.k8s.io
+spec:
+  group: metrics.k8s.io
+  version: v1beta1
+  service:
+    name: metrics-server
+    namespace: kube-system
+    port: $metrics_server_port
+  caBundle: $(base64 -w0 <"$pki/ca.crt")
+  groupPriorityMinimum: 100
+  versionPriority: 100
+APISVC
+}
+
 cmd_up() {
   local start_time=$SECONDS name running=0
   for name in "${components[@]}"; do is_running "$name" && running=$((running + 1)); done
@@ -605,6 +789,7 @@ cmd_up() {
     log "already up"
     # keep Stagecraft's RBAC current (it grows with the features)
     rbac_yaml | kubectl_admin apply -f - >/dev/null
+    apiservice_yaml | kubectl_admin apply -f - >/dev/null
     print_access
     return 0
   elif ((running > 0)); then
@@ -620,7 +805,7 @@ cmd_up() {
   rm -rf "$state/etcd"
 
   local port
-  for port in "$etcd_port" "$etcd_peer_port" "$apiserver_port" "$kcm_port" "$scheduler_port" "$kwok_port"; do
+  for port in "$etcd_port" "$etcd_peer_port" "$apiserver_port" "$kcm_port" "$scheduler_port" "$kwok_port" "$metrics_server_port"; do
     port_open "$port" && die "port $port on 127.0.0.1 is already in use (see STAGECRAFT_*_PORT in $0)"
   done
 
@@ -723,7 +908,8 @@ SCHED
     --kubeconfig="$state/kwok.kubeconfig" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --server-address="127.0.0.1:$kwok_port" \
-    --cidr=10.244.0.1/16 --node-ip=10.244.0.1 \
+    --cidr=$node_ip/16 --node-ip=$node_ip \
+    --tls-cert-file="$pki/kwok.crt" --tls-private-key-file="$pki/kwok.key" \
     --node-lease-duration-seconds=40 \
     "${stage_args[@]}"
 
@@ -734,7 +920,25 @@ SCHED
   # default ServiceAccount; wait for it so that callers can deploy right away.
   wait_for kube-controller-manager 60 "the default ServiceAccount" \
     kubectl_admin -n default get serviceaccount default
-  for name in kube-scheduler kwok; do
+  # metrics-server scrapes kwok's simulated node metrics (the nodes' ExternalIP
+  # 127.0.0.1, kwok's port, the path of their resource-metrics-path
+  # annotation; TLS verified with the local CA) and is served by the
+  # apiserver's aggregation layer as metrics.k8s.io (front-proxy client cert,
+  # request-header authentication).
+  start metrics-server \
+    --bind-address=127.0.0.1 --secure-port="$metrics_server_port" \
+    --tls-cert-file="$pki/metrics-server.crt" --tls-private-key-file="$pki/metrics-server.key" \
+    --kubeconfig="$state/metrics-server.kubeconfig" \
+    --authentication-kubeconfig="$state/metrics-server.kubeconfig" \
+    --authorization-kubeconfig="$state/metrics-server.kubeconfig" \
+    --kubelet-preferred-address-types=ExternalIP --kubelet-port="$kwok_port" \
+    --kubelet-request-timeout=5s --metric-resolution=10s \
+    --profiling=false
+  wait_for metrics-server 30 "metrics-server on :$metrics_server_port" port_open "$metrics_server_port"
+  apiservice_yaml | kubectl_admin apply -f - >/dev/null
+  wait_for metrics-server 60 "the metrics.k8s.io APIService to be Available" \
+    kubectl_admin wait --for=condition=Available apiservice/v1beta1.metrics.k8s.io --timeout=2s
+  for name in kube-scheduler kwok metrics-server; do
     is_running "$name" || { log "$name exited"; show_log "$name"; false; }
   done
   up_done=1

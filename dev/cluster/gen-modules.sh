@@ -6,6 +6,10 @@
 #                            release's own go.mod (see below)
 #   build/etcd/go.mod        go.etcd.io/etcd/server/v3@$ETCD_VERSION
 #   build/kwok/go.mod        sigs.k8s.io/kwok@$KWOK_VERSION
+#   build/metrics-server/go.mod  sigs.k8s.io/metrics-server@$METRICS_SERVER_VERSION
+#
+#   bash dev/cluster/gen-modules.sh [MODULE...]   all four, or only the named
+#                                                 ones (e.g. metrics-server)
 #
 # Each module lists the main packages to build as `tool` directives, so
 # `go mod tidy` records every dependency in go.sum. The results are committed;
@@ -29,6 +33,14 @@ fi
 
 export GOWORK=off GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false"
 
+all_modules=(kubernetes etcd kwok metrics-server)
+wanted=("$@")
+[[ ${#wanted[@]} -gt 0 ]] || wanted=("${all_modules[@]}")
+for m in "${wanted[@]}"; do
+  [[ " ${all_modules[*]} " == *" $m "* ]] || { echo "gen-modules.sh: unknown module $m (${all_modules[*]})" >&2; exit 2; }
+done
+want() { [[ " ${wanted[*]} " == *" $1 "* ]]; }
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -43,11 +55,11 @@ go_directive() { awk '$1 == "go" { print $2; exit }' "$1"; }
 
 # Fails unless the go.mod's `go` directive is <= the local toolchain version.
 check_go_version() {
-  local want have
-  want=$(go_directive "$1")
+  local need have
+  need=$(go_directive "$1")
   have=$(go env GOVERSION); have=${have#go}
-  if [[ "$(printf '%s\n%s\n' "$want" "$have" | sort -V | tail -n1)" != "$have" ]]; then
-    echo "gen-modules.sh: $2 needs go $want but the local toolchain is go $have" >&2
+  if [[ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | tail -n1)" != "$have" ]]; then
+    echo "gen-modules.sh: $2 needs go $need but the local toolchain is go $have" >&2
     exit 1
   fi
 }
@@ -76,6 +88,7 @@ write_module() {
 }
 
 # --- kubernetes -------------------------------------------------------------
+if want kubernetes || want etcd; then
 kube_gomod=$(gomod_of "k8s.io/kubernetes@$KUBERNETES_VERSION")
 check_go_version "$kube_gomod" "k8s.io/kubernetes@$KUBERNETES_VERSION"
 staging_version="v0.${KUBERNETES_VERSION#v1.}"  # v1.37.2 -> v0.37.2
@@ -100,25 +113,43 @@ if [[ "$kube_etcd" != "$ETCD_VERSION" ]]; then
     "but versions.env has ETCD_VERSION=$ETCD_VERSION; set ETCD_VERSION=$kube_etcd" >&2
   exit 1
 fi
+fi
 
+if want kubernetes; then
 write_module "$here/build/kubernetes" "$(go_directive "$kube_gomod")" \
   "k8s.io/kubernetes $KUBERNETES_VERSION" \
   "$replaces" \
   "$(printf 'k8s.io/kubernetes/cmd/%s\n' kube-apiserver kube-controller-manager kube-scheduler kubectl)"
+fi
 
 # --- etcd ---------------------------------------------------------------------
 # The etcd binary's main package is the root of the server module. That module
 # has `replace` directives of its own (../api, ...), so `go install pkg@version`
 # refuses it; building it as a dependency of our own module works.
+if want etcd; then
 etcd_gomod=$(gomod_of "go.etcd.io/etcd/server/v3@$ETCD_VERSION")
 check_go_version "$etcd_gomod" "go.etcd.io/etcd/server/v3@$ETCD_VERSION"
 write_module "$here/build/etcd" "$(go_directive "$etcd_gomod")" \
   "go.etcd.io/etcd/server/v3 $ETCD_VERSION" "" "go.etcd.io/etcd/server/v3"
+fi
 
 # --- kwok ---------------------------------------------------------------------
+if want kwok; then
 kwok_gomod=$(gomod_of "sigs.k8s.io/kwok@$KWOK_VERSION")
 check_go_version "$kwok_gomod" "sigs.k8s.io/kwok@$KWOK_VERSION"
 write_module "$here/build/kwok" "$(go_directive "$kwok_gomod")" \
   "sigs.k8s.io/kwok $KWOK_VERSION" "" "sigs.k8s.io/kwok/cmd/kwok"
+fi
+
+# --- metrics-server -----------------------------------------------------------
+# Serves metrics.k8s.io (aggregated API) from kwok's simulated resource
+# metrics. Its own k8s.io/* dependencies (an older minor than the control
+# plane) are kept as the release pins them.
+if want metrics-server; then
+ms_gomod=$(gomod_of "sigs.k8s.io/metrics-server@$METRICS_SERVER_VERSION")
+check_go_version "$ms_gomod" "sigs.k8s.io/metrics-server@$METRICS_SERVER_VERSION"
+write_module "$here/build/metrics-server" "$(go_directive "$ms_gomod")" \
+  "sigs.k8s.io/metrics-server $METRICS_SERVER_VERSION" "" "sigs.k8s.io/metrics-server/cmd/metrics-server"
+fi
 
 echo ">> modules regenerated under ${here#"$PWD"/}/build/"
