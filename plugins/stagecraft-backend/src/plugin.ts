@@ -268,6 +268,10 @@ export const stagecraftPlugin = createBackendPlugin({
           auditor,
           clock: systemClock,
           types: environmentTypes,
+          // actual usage: the clusters' pods and metrics API
+          ...(gateway instanceof KubernetesClusterGateway && {
+            usage: gateway,
+          }),
           ...(cost && {
             prices: {
               currency: cost.getString('currency'),

@@ -122,26 +122,62 @@ export interface ResourceAmounts {
   memory: number;
 }
 
-/** Resource usage of an environment, from what Stagecraft deployed. @public */
+/**
+ * One workload of an environment's namespace (a Deployment, a StatefulSet
+ * of a provisioned resource, … or a bare pod), from its live pods. @public
+ */
+export interface WorkloadUsage {
+  kind: string;
+  name: string;
+  /** The component it runs, when Stagecraft deployed it. */
+  component?: string;
+  pods: number;
+  requests: ResourceAmounts;
+  limits: ResourceAmounts;
+  /** What its pods use now (metrics.k8s.io), when the cluster serves it. */
+  actual?: ResourceAmounts;
+}
+
+/** Whether the cluster's metrics API (metrics-server) told actual usage. @public */
+export type UsageMetrics =
+  | { available: true }
+  | { available: false; reason: string };
+
+/**
+ * Resource usage of an environment: what everything in its namespace
+ * requests and limits (what its ResourceQuota counts), what it actually uses
+ * (metrics.k8s.io), and Stagecraft's components. @public
+ */
 export interface EnvironmentUsage {
   environment: string;
   owner: string;
   tier: string;
   /** The namespace's quota as numbers (cores, bytes, pods). */
   quota: ResourceAmounts & { pods: number };
+  /** Of every pod in the namespace that is not finished, whoever made it. */
   requests: ResourceAmounts;
   limits: ResourceAmounts;
   pods: number;
+  /** Stagecraft's components: replicas and requests of their releases. */
   components: Array<{
     component: string;
     replicas: number;
     requests: ResourceAmounts;
     limits: ResourceAmounts;
+    /** What its pods use now, when the metrics API answers. */
+    actual?: ResourceAmounts;
   }>;
-  /** Estimated monthly cost of the requests, when prices are configured. */
-  estimate?: { currency: string; monthly: number };
-  /** Actual usage needs metrics-server; absent when it is not installed. */
+  /** Every workload of the namespace, from its live pods. */
+  workloads?: WorkloadUsage[];
+  /**
+   * Estimated monthly cost of the requests (and, when the metrics API
+   * answers, of the actual usage), when prices are configured.
+   */
+  estimate?: { currency: string; monthly: number; actualMonthly?: number };
+  /** What the namespace uses now (metrics.k8s.io); absent when unknown. */
   actual?: ResourceAmounts;
+  /** Whether actual usage is known, and if not, why (one sentence). */
+  metrics?: UsageMetrics;
 }
 
 /** Re-exported for the day-2 answers (restart, scale). @public */

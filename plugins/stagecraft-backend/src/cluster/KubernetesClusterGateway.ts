@@ -7,7 +7,10 @@ import {
   PatchStrategy,
   VersionApi,
 } from '@kubernetes/client-node';
-import { FIELD_MANAGER } from '@stagecraft/backstage-plugin-stagecraft-common';
+import {
+  FIELD_MANAGER,
+  LABELS,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
   ClusterUnavailableError,
   ConflictError,
@@ -19,7 +22,11 @@ import type {
   ClusterRef,
   KubeObject,
   KubeObjectRef,
+  PodMetrics,
+  PodResources,
+  UsageSource,
 } from '../domain/ports';
+import { cpuCores, memoryBytes } from '../domain/operations/quantity';
 import type { ClusterConnection } from './clusterConfig';
 import {
   AttemptFailure,
@@ -163,8 +170,60 @@ export interface RetryEvent {
   reason: string;
 }
 
+/** A literal API path (lists, the metrics API) instead of an object's. */
+type PathTarget = { path: string };
+
+type Amounts = PodResources['requests'];
+const sum = (a: Amounts, b: Amounts): Amounts => ({
+  cpu: a.cpu + b.cpu,
+  memory: a.memory + b.memory,
+});
+const max = (a: Amounts, b: Amounts): Amounts => ({
+  cpu: Math.max(a.cpu, b.cpu),
+  memory: Math.max(a.memory, b.memory),
+});
+const amounts = (r: Record<string, unknown> | undefined): Amounts => ({
+  cpu: cpuCores(r?.cpu) ?? 0,
+  memory: memoryBytes(r?.memory) ?? 0,
+});
+
+/**
+ * A pod's requests or limits as its ResourceQuota counts them: the sum of its
+ * containers, at least its largest init container, plus its overhead.
+ */
+function podAmounts(spec: any, field: 'requests' | 'limits'): Amounts {
+  const zero = { cpu: 0, memory: 0 };
+  const containers = ((spec?.containers ?? []) as any[])
+    .map(c => amounts(c.resources?.[field]))
+    .reduce(sum, zero);
+  const init = ((spec?.initContainers ?? []) as any[])
+    .map(c => amounts(c.resources?.[field]))
+    .reduce(max, zero);
+  return sum(max(containers, init), amounts(spec?.overhead));
+}
+
+/** The workload that owns a pod (a ReplicaSet's Deployment by its name). */
+function ownerOf(pod: any): { kind: string; name: string } {
+  const owner = ((pod.metadata?.ownerReferences ?? []) as any[]).find(
+    o => o.controller,
+  );
+  if (!owner) return { kind: 'Pod', name: pod.metadata.name };
+  const hash = pod.metadata?.labels?.['pod-template-hash'];
+  if (owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) {
+    return { kind: 'Deployment', name: owner.name.slice(0, -hash.length - 1) };
+  }
+  return { kind: owner.kind, name: owner.name };
+}
+
+/** Why actual usage is unknown, by the metrics API's answer. */
+const METRICS_UNSERVED: Record<number, string> = {
+  404: 'does not serve the metrics API (metrics.k8s.io); install metrics-server for actual usage',
+  503: 'has a metrics API (metrics.k8s.io) that is not available right now (is metrics-server running?)',
+  403: "does not let Stagecraft's identity read pod metrics (grant get/list on metrics.k8s.io pods)",
+};
+
 /** The ClusterGateway backed by the real API servers, through @kubernetes/client-node. */
-export class KubernetesClusterGateway implements ClusterGateway {
+export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
   private readonly clusters: Map<
     string,
     { kc: KubeConfig; paths: ResourcePaths; budgetMs: number }
@@ -333,6 +392,66 @@ export class KubernetesClusterGateway implements ClusterGateway {
     }
   }
 
+  async pods(cluster: string, namespace: string): Promise<PodResources[]> {
+    const list = (await this.request(cluster, 'GET', {
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+    })) as { items?: any[] };
+    return (
+      (list.items ?? [])
+        // as the ResourceQuota counts: not finished, not past its deletion
+        .filter(
+          p =>
+            !['Succeeded', 'Failed'].includes(p.status?.phase) &&
+            !(
+              p.metadata?.deletionTimestamp &&
+              Date.parse(p.metadata.deletionTimestamp) <= Date.now()
+            ),
+        )
+        .map(p => {
+          const kubernetesId = p.metadata?.labels?.[LABELS.kubernetesId];
+          return {
+            name: p.metadata.name,
+            workload: ownerOf(p),
+            ...(kubernetesId && { kubernetesId }),
+            requests: podAmounts(p.spec, 'requests'),
+            limits: podAmounts(p.spec, 'limits'),
+          };
+        })
+    );
+  }
+
+  async podMetrics(cluster: string, namespace: string): Promise<PodMetrics> {
+    let list: { items?: any[] };
+    try {
+      list = (await this.request(
+        cluster,
+        'GET',
+        {
+          path: `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(
+            namespace,
+          )}/pods`,
+        },
+        // one try: an absent or down metrics API is an answer, not a fault
+        { maxAttempts: 1 },
+      )) as { items?: any[] };
+    } catch (e) {
+      const status = (e as { status?: number }).status;
+      const reason = status && METRICS_UNSERVED[status];
+      if (reason)
+        return { served: false, reason: `cluster ${cluster} ${reason}` };
+      throw e;
+    }
+    return {
+      served: true,
+      pods: (list.items ?? []).map(m => ({
+        name: m.metadata.name,
+        ...((m.containers ?? []) as any[])
+          .map(c => amounts(c.usage))
+          .reduce(sum, { cpu: 0, memory: 0 }),
+      })),
+    };
+  }
+
   private policy(cluster: string, method: HttpMethod, budgetMs: number) {
     return {
       ...this.options.retry,
@@ -368,14 +487,16 @@ export class KubernetesClusterGateway implements ClusterGateway {
   private async request(
     cluster: string,
     method: HttpMethod,
-    ref: KubeObjectRef,
+    ref: KubeObjectRef | PathTarget,
     options: {
       query?: Record<string, string>;
       body?: string;
       contentType?: string;
+      maxAttempts?: number;
     } = {},
   ): Promise<unknown> {
     const { kc, paths, budgetMs } = this.entry(cluster);
+    const what = 'path' in ref ? ref.path : `${ref.kind}/${ref.name}`;
     return withRetries(
       method,
       async remainingMs => {
@@ -383,10 +504,11 @@ export class KubernetesClusterGateway implements ClusterGateway {
         let text;
         try {
           const url = new URL(
-            `${kc.getCurrentCluster()!.server}${await paths.pathOf(
-              ref,
-              method === 'POST' ? 'create' : 'read',
-            )}`,
+            `${kc.getCurrentCluster()!.server}${
+              'path' in ref
+                ? ref.path
+                : await paths.pathOf(ref, method === 'POST' ? 'create' : 'read')
+            }`,
           );
           for (const [k, v] of Object.entries(options.query ?? {}))
             url.searchParams.set(k, v);
@@ -409,19 +531,24 @@ export class KubernetesClusterGateway implements ClusterGateway {
         }
         if (!response.ok) {
           if (response.status === 404) {
-            const err = new Error(`${ref.kind}/${ref.name} not found`);
+            const err = Object.assign(new Error(`${what} not found`), {
+              status: 404,
+            });
             err.name = 'NotFoundError';
             throw err;
           }
           throw new AttemptFailure(
-            toDomainError(
-              cluster,
-              new ApiException(
-                response.status,
-                `HTTP ${response.status}`,
-                text,
-                {},
+            Object.assign(
+              toDomainError(
+                cluster,
+                new ApiException(
+                  response.status,
+                  `HTTP ${response.status}`,
+                  text,
+                  {},
+                ),
               ),
+              { status: response.status },
             ),
             {
               status: response.status,
@@ -435,6 +562,7 @@ export class KubernetesClusterGateway implements ClusterGateway {
       },
       {
         ...this.policy(cluster, method, budgetMs),
+        ...(options.maxAttempts && { maxAttempts: options.maxAttempts }),
         // a JSON patch (RFC 6902) may add to a list: not safe to repeat
         idempotent:
           method !== 'POST' &&

@@ -185,6 +185,36 @@ describe("Stagecraft's cluster identity (least privilege)", () => {
       { resource: 'secrets', verb: 'create', namespace: 'payments-dev' },
       true,
     ],
+    [
+      'list pod metrics (actual usage, the Kubernetes tab)',
+      {
+        group: 'metrics.k8s.io',
+        resource: 'pods',
+        verb: 'list',
+        namespace: 'payments-dev',
+      },
+      true,
+    ],
+    [
+      "get a pod's metrics",
+      {
+        group: 'metrics.k8s.io',
+        resource: 'pods',
+        verb: 'get',
+        namespace: 'payments-dev',
+      },
+      true,
+    ],
+    [
+      'read node metrics (not needed)',
+      { group: 'metrics.k8s.io', resource: 'nodes', verb: 'list' },
+      false,
+    ],
+    [
+      "read the kubelets' metrics (nodes/metrics)",
+      { resource: 'nodes', subresource: 'metrics', verb: 'get' },
+      false,
+    ],
   ])('may it %s? (%#)', async (_what, attrs, expected) => {
     expect(await canStagecraft(attrs)).toBe(expected);
   });

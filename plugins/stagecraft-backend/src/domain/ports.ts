@@ -9,6 +9,7 @@ import type {
   DeploymentRevision,
   Environment,
   Release,
+  ResourceAmounts,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 
 /** A cluster Stagecraft may talk to, as configured by an administrator. */
@@ -272,6 +273,37 @@ export interface WorkloadObserver {
       kubernetesId: string;
     }) => void,
   ): () => void;
+}
+
+/** A pod as its namespace's quota counts it. */
+export interface PodResources {
+  name: string;
+  /** What owns it: a Deployment (through its ReplicaSet), StatefulSet, … or the pod itself. */
+  workload: { kind: string; name: string };
+  /** Its `backstage.io/kubernetes-id` label (Stagecraft's components). */
+  kubernetesId?: string;
+  requests: ResourceAmounts;
+  limits: ResourceAmounts;
+}
+
+/** What the metrics API says each pod uses now, or why it cannot say. */
+export type PodMetrics =
+  | { served: true; pods: Array<{ name: string } & ResourceAmounts> }
+  | { served: false; reason: string };
+
+/**
+ * What runs in a namespace and what it uses, read from the cluster: its
+ * pods (everything that counts against the ResourceQuota, whoever made it)
+ * and the metrics API (metrics.k8s.io, served by metrics-server).
+ */
+export interface UsageSource {
+  /** The namespace's pods that are not finished (Succeeded/Failed pods count against no quota). */
+  pods(cluster: string, namespace: string): Promise<PodResources[]>;
+  /**
+   * Current usage per pod; `served: false` with the reason when the cluster
+   * has no metrics API (404), it is unavailable (503) or not readable (403).
+   */
+  podMetrics(cluster: string, namespace: string): Promise<PodMetrics>;
 }
 
 /** Versioned configuration values per scope. */

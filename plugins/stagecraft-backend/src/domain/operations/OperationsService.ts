@@ -8,7 +8,7 @@ import {
   validateDnsLabel,
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { ConflictError, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
 import { asObject, authorizeOrThrow, checkBody, permittedOnly } from '../input';
 import type {
   Actor,
@@ -18,6 +18,7 @@ import type {
   DeploymentStore,
   EnvironmentRecord,
   EnvironmentStore,
+  UsageSource,
 } from '../ports';
 import {
   DeploymentService,
@@ -26,7 +27,7 @@ import {
 import type { EnvironmentTypeSpec } from '../environments/types';
 import type { WorkloadSpec } from '../workloads';
 import { cpuCores, formatBytes, memoryBytes } from './quantity';
-import { PAUSABLE_TIERS as PAUSABLE, pauseState } from './pauseState';
+import { add, cores, liveUsage, withActual, zero } from './usage';
 
 /** Prices that turn requests into an estimated monthly cost. */
 export interface CostPrices {
@@ -36,14 +37,9 @@ export interface CostPrices {
 }
 
 const HOURS_PER_MONTH = 730;
+/** Tiers whose environments may be paused (scaled to zero) and resumed. */
+const PAUSABLE = ['preview', 'development'];
 
-const zero = (): ResourceAmounts => ({ cpu: 0, memory: 0 });
-/** Millicore precision: 0.1 + 0.2 is 0.3 here. */
-const cores = (n: number) => Math.round(n * 1e6) / 1e6;
-const add = (a: ResourceAmounts, b: ResourceAmounts, times = 1) => ({
-  cpu: cores(a.cpu + b.cpu * times),
-  memory: Math.round(a.memory + b.memory * times),
-});
 
 /**
  * Day-2 operations and resource usage: restart (rollout restart), scale
@@ -65,6 +61,8 @@ export class OperationsService {
       clock: Clock;
       types: EnvironmentTypeSpec[];
       prices?: CostPrices;
+      /** The cluster's pods and metrics; without it, usage is what Stagecraft deployed. */
+      usage?: UsageSource;
     },
   ) {
     this.types = new Map(deps.types.map(t => [t.name, t]));
@@ -167,12 +165,8 @@ export class OperationsService {
   /** Scales every component of a preview/development environment to zero. */
   async pause(actor: Actor, name: unknown): Promise<PauseResult> {
     const env = await this.pausable(actor, name);
-    const live = await this.live(env.name);
-    if (pauseState(live).alreadyPaused) {
-      throw new ConflictError(`${env.name} is already paused`);
-    }
     const components: PauseResult['components'] = [];
-    for (const r of live) {
+    for (const r of await this.live(env.name)) {
       if ((r.replicas ?? 1) === 0) continue;
       const result = await this.deps.deployments.runRelease(actor, {
         action: 'pause',
@@ -194,14 +188,8 @@ export class OperationsService {
   /** Gives every paused component back the replicas it had before the pause. */
   async resume(actor: Actor, name: unknown): Promise<PauseResult> {
     const env = await this.pausable(actor, name);
-    const live = await this.live(env.name);
-    if (pauseState(live).notPaused) {
-      throw new ConflictError(
-        `${env.name} is not paused; there is nothing to resume`,
-      );
-    }
     const components: PauseResult['components'] = [];
-    for (const r of live) {
+    for (const r of await this.live(env.name)) {
       if (r.action !== 'pause') continue;
       const before = (
         await this.deps.store.listRevisions(r.component, env.name)
@@ -224,7 +212,10 @@ export class OperationsService {
     return { environment: env.name, components };
   }
 
-  /** What an environment's workloads request and limit, against its quota, and cost. */
+  /**
+   * What everything in an environment's namespace requests and limits, against
+   * its quota, what it actually uses (metrics API), and what that costs.
+   */
   async usage(actor: Actor, name: unknown): Promise<EnvironmentUsage> {
     const environment = this.name(name, 'name');
     await this.authorize(actor, 'environment.read', environment);
@@ -265,7 +256,8 @@ export class OperationsService {
     let requests = zero();
     let limits = zero();
     let pods = 0;
-    for (const r of await this.live(env.name)) {
+    const current = await this.live(env.name);
+    for (const r of current) {
       const release = await this.deps.store.getRelease(r.releaseId);
       if (!release) continue;
       const per = podAmounts(release, type);
@@ -281,7 +273,28 @@ export class OperationsService {
       limits = add(limits, c.limits);
       pods += replicas;
     }
+    // the namespace as the cluster has it: StatefulSets of provisioned
+    // resources and anything else that requests resources count too
+    const byId = new Map(
+      current.map(r => [
+        r.kubernetesId ?? r.component.replace(/^.*\//, ''),
+        r.component,
+      ]),
+    );
+    const live = this.deps.usage
+      ? await liveUsage(this.deps.usage, env, id => byId.get(id))
+      : { unavailable: 'this backend reads no usage from its clusters' };
     const prices = this.deps.prices;
+    const monthly = (a: ResourceAmounts) =>
+      prices &&
+      Math.round(
+        (a.cpu * prices.cpuHour +
+          (a.memory / 1024 ** 3) * prices.memoryGiBHour) *
+          HOURS_PER_MONTH *
+          100,
+      ) / 100;
+    const counted = 'unavailable' in live ? { requests, limits, pods } : live;
+    const actual = 'unavailable' in live ? undefined : live.actual;
     return {
       environment: env.name,
       owner: env.owner,
@@ -291,22 +304,26 @@ export class OperationsService {
         memory: memoryBytes(env.quota.memory) ?? 0,
         pods: env.quota.pods,
       },
-      requests,
-      limits,
-      pods,
-      components,
+      requests: counted.requests,
+      limits: counted.limits,
+      pods: counted.pods,
+      components:
+        'unavailable' in live
+          ? components
+          : withActual(components, live.workloads),
+      ...(!('unavailable' in live) && { workloads: live.workloads }),
       ...(prices && {
         estimate: {
           currency: prices.currency,
-          monthly:
-            Math.round(
-              (requests.cpu * prices.cpuHour +
-                (requests.memory / 1024 ** 3) * prices.memoryGiBHour) *
-                HOURS_PER_MONTH *
-                100,
-            ) / 100,
+          monthly: monthly(counted.requests)!,
+          ...(actual && { actualMonthly: monthly(actual) }),
         },
       }),
+      ...(actual && { actual }),
+      metrics:
+        'unavailable' in live
+          ? { available: false, reason: live.unavailable }
+          : live.metrics,
     };
   }
 

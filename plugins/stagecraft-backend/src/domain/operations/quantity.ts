@@ -1,6 +1,7 @@
 /** Kubernetes quantities as numbers: CPU in cores, memory in bytes. */
 
-const CPU = /^(\d+(?:\.\d+)?)(m?)$/;
+const CPU = /^(\d+(?:\.\d+)?)(n|u|m)?$/;
+const CPU_UNITS: Record<string, number> = { '': 1, m: 1e-3, u: 1e-6, n: 1e-9 };
 const MEMORY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P|m)?$/;
 const MEMORY_UNITS: Record<string, number> = {
   '': 1,
@@ -18,14 +19,17 @@ const MEMORY_UNITS: Record<string, number> = {
   Pi: 1024 ** 5,
 };
 
-/** "500m" → 0.5, "2" → 2; undefined when it is not a CPU quantity. */
+/**
+ * "500m" → 0.5, "2" → 2, "1500000n" → 0.0015 (the metrics API's nanocores);
+ * undefined when it is not a CPU quantity.
+ */
 export function cpuCores(value: unknown): number | undefined {
   const m =
     typeof value === 'number'
       ? [String(value), String(value), '']
       : CPU.exec(String(value ?? ''));
   if (!m) return undefined;
-  return Number(m[1]) / (m[2] === 'm' ? 1000 : 1);
+  return Number(m[1]) * CPU_UNITS[m[2] ?? ''];
 }
 
 /** "128Mi" → 134217728; undefined when it is not a memory quantity. */
