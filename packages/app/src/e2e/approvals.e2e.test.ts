@@ -23,7 +23,8 @@ const ref = encodeURIComponent(component);
 // app-config.yaml: the environment type "gated" (tier staging) requires one
 // approval from group:default/payments
 const approvalType = process.env.STAGECRAFT_APPROVAL_TYPE ?? 'gated';
-const gated = process.env.STAGECRAFT_APPROVAL_ENV ?? 'payments-gated';
+// its own environment: the living demo's payments-gated has a request of its own
+const gated = process.env.STAGECRAFT_APPROVAL_ENV ?? 'e2e-gated';
 // unique per run, so the promotion really changes the cluster
 const tag = `approve-${Date.now().toString(36)}`;
 

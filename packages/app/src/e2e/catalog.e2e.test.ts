@@ -41,7 +41,8 @@ describe('Stagecraft in the browser', () => {
         .first()
         .waitFor({ timeout: 60_000 });
     }
-    await page.getByText('All Environments (3)').waitFor();
+    // the living demo adds payments-gated and the preview payments-pr-1
+    await page.getByText(/^All Environments \((\d+)\)$/).waitFor();
     await page.screenshot({
       path: path.join(shots, 'catalog-environments.png'),
     });

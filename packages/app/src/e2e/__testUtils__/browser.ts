@@ -31,6 +31,7 @@ export async function launchSignedIn(viewport: {
     ],
   });
   const page = await browser.newPage({ viewport });
+  watchForPageErrors(page);
   await page.goto(appUrl);
   // the guest sign-in page
   const enter = page.getByRole('button', { name: 'Enter' });
@@ -40,6 +41,53 @@ export async function launchSignedIn(viewport: {
   await page.getByRole('link', { name: 'Catalog' }).first().waitFor();
   return { browser, page };
 }
+
+/**
+ * What went wrong in any page of this test file since the last check: an
+ * uncaught exception or rejection (`pageerror`), an error React reports
+ * (render errors caught or not), or the dev server's error overlay.
+ */
+const pageErrors: string[] = [];
+const watched: Page[] = [];
+
+/** React's console.error lines that mean a component threw. */
+const REACT_ERROR =
+  /The above error occurred|Uncaught (Error|TypeError)|React will try to recreate|Minified React error|An error occurred in the <|Cannot read properties of/;
+
+/** Records the page's uncaught errors (every page of launchSignedIn is watched). */
+export function watchForPageErrors(page: Page) {
+  watched.push(page);
+  page.on('pageerror', e => pageErrors.push(`uncaught: ${e.stack ?? e.message}`));
+  page.on('console', msg => {
+    if (msg.type() === 'error' && REACT_ERROR.test(msg.text())) {
+      pageErrors.push(`React: ${msg.text().split('\n')[0]}`);
+    }
+  });
+}
+
+/** The errors recorded since the last call (and forgets them). */
+export async function takePageErrors(): Promise<string[]> {
+  for (const page of watched) {
+    if (page.isClosed()) continue;
+    const overlay = await page
+      .locator('#webpack-dev-server-client-overlay')
+      .count()
+      .catch(() => 0);
+    if (overlay) pageErrors.push('the dev server error overlay is shown');
+  }
+  return pageErrors.splice(0);
+}
+
+// every e2e test fails when a page it drove threw, even if its own
+// assertions passed (scripts/test.sh runs each *.e2e.test.ts with this file)
+afterEach(async () => {
+  const errors = await takePageErrors();
+  if (errors.length) {
+    throw new Error(
+      `the page had ${errors.length} uncaught error(s):\n${errors.join('\n')}`,
+    );
+  }
+});
 
 /** The guest's Backstage token (for API calls next to the browser). */
 export async function guestToken(): Promise<string> {
