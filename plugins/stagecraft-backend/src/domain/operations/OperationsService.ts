@@ -8,7 +8,7 @@ import {
   validateDnsLabel,
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { asObject, authorizeOrThrow, checkBody, permittedOnly } from '../input';
 import type {
   Actor,
@@ -28,6 +28,7 @@ import type { EnvironmentTypeSpec } from '../environments/types';
 import type { WorkloadSpec } from '../workloads';
 import { cpuCores, formatBytes, memoryBytes } from './quantity';
 import { add, cores, liveUsage, withActual, zero } from './usage';
+import { PAUSABLE_TIERS as PAUSABLE, pauseState } from './pauseState';
 
 /** Prices that turn requests into an estimated monthly cost. */
 export interface CostPrices {
@@ -37,9 +38,6 @@ export interface CostPrices {
 }
 
 const HOURS_PER_MONTH = 730;
-/** Tiers whose environments may be paused (scaled to zero) and resumed. */
-const PAUSABLE = ['preview', 'development'];
-
 
 /**
  * Day-2 operations and resource usage: restart (rollout restart), scale
@@ -165,8 +163,12 @@ export class OperationsService {
   /** Scales every component of a preview/development environment to zero. */
   async pause(actor: Actor, name: unknown): Promise<PauseResult> {
     const env = await this.pausable(actor, name);
+    const live = await this.live(env.name);
+    if (pauseState(live).alreadyPaused) {
+      throw new ConflictError(`${env.name} is already paused`);
+    }
     const components: PauseResult['components'] = [];
-    for (const r of await this.live(env.name)) {
+    for (const r of live) {
       if ((r.replicas ?? 1) === 0) continue;
       const result = await this.deps.deployments.runRelease(actor, {
         action: 'pause',
@@ -188,8 +190,14 @@ export class OperationsService {
   /** Gives every paused component back the replicas it had before the pause. */
   async resume(actor: Actor, name: unknown): Promise<PauseResult> {
     const env = await this.pausable(actor, name);
+    const live = await this.live(env.name);
+    if (pauseState(live).notPaused) {
+      throw new ConflictError(
+        `${env.name} is not paused; there is nothing to resume`,
+      );
+    }
     const components: PauseResult['components'] = [];
-    for (const r of await this.live(env.name)) {
+    for (const r of live) {
       if (r.action !== 'pause') continue;
       const before = (
         await this.deps.store.listRevisions(r.component, env.name)
