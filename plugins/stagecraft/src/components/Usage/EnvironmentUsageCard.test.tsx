@@ -82,6 +82,84 @@ describe('EnvironmentUsageCard', () => {
     expect(screen.getByText(/No cost estimate/)).toBeInTheDocument();
   });
 
+  it('shows every workload of the namespace with its actual usage, and the actual cost next to the requested', async () => {
+    const MI = 1024 ** 2;
+    renderCard(a =>
+      a.getEnvironmentUsage.mockResolvedValue(
+        usage('payments-dev', {
+          pods: 3,
+          requests: { cpu: 0.6, memory: 768 * MI },
+          actual: { cpu: 0.05, memory: 100 * MI },
+          metrics: { available: true },
+          estimate: { currency: 'EUR', monthly: 23.5, actualMonthly: 2.1 },
+          workloads: [
+            {
+              kind: 'Deployment',
+              name: 'payments-worker',
+              component: 'component:default/payments-worker',
+              pods: 2,
+              requests: { cpu: 0.5, memory: 512 * MI },
+              limits: { cpu: 1, memory: 1024 * MI },
+              actual: { cpu: 0.02, memory: 40 * MI },
+            },
+            {
+              kind: 'StatefulSet',
+              name: 'orders-db',
+              pods: 1,
+              requests: { cpu: 0.1, memory: 256 * MI },
+              limits: { cpu: 0.2, memory: 512 * MI },
+            },
+          ],
+        }),
+      ),
+    );
+    expect(
+      await screen.findByText('Actual usage: 50m CPU · 100Mi memory'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('€23.50')).toBeInTheDocument();
+    expect(screen.getByText('€2.10')).toBeInTheDocument();
+    const rows = within(
+      screen.getByRole('table', { name: 'usage per workload' }),
+    ).getAllByRole('row');
+    expect(
+      rows.slice(1).map(r =>
+        within(r)
+          .getAllByRole('cell')
+          .map(c => c.textContent),
+      ),
+    ).toEqual([
+      [
+        'payments-worker Deployment',
+        '2',
+        '500m / 1 core',
+        '20m',
+        '512Mi / 1Gi',
+        '40Mi',
+      ],
+      ['orders-db StatefulSet', '1', '100m / 200m', '—', '256Mi / 512Mi', '—'],
+    ]);
+  });
+
+  it('says in one line why actual usage is unknown', async () => {
+    renderCard(a =>
+      a.getEnvironmentUsage.mockResolvedValue(
+        usage('payments-dev', {
+          metrics: {
+            available: false,
+            reason:
+              'cluster local does not serve the metrics API (metrics.k8s.io); install metrics-server for actual usage',
+          },
+        }),
+      ),
+    );
+    expect(
+      await screen.findByText(
+        'No actual usage: cluster local does not serve the metrics API (metrics.k8s.io); install metrics-server for actual usage.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Actual usage:/)).toBeNull();
+  });
+
   it('marks a quota nearly used up', async () => {
     renderCard(a =>
       a.getEnvironmentUsage.mockResolvedValue(

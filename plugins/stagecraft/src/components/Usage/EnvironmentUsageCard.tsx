@@ -19,7 +19,110 @@ import { UsageBar } from './UsageBar';
 
 const count = (n: number) => String(n);
 
-/** Bars, cost and per-component table of one environment's usage. */
+/** A workload's or component's name: a link to the component when it has one. */
+function Name({ component, name }: { component?: string; name: string }) {
+  return component?.includes(':') ? (
+    <EntityRefLink entityRef={component} />
+  ) : (
+    <>{component ?? name}</>
+  );
+}
+
+/** One line on actual usage: the amounts, or why the cluster cannot tell. */
+function ActualLine({ usage }: { usage: EnvironmentUsage }) {
+  if (usage.actual) {
+    return (
+      <Typography variant="body2">
+        Actual usage: {formatCores(usage.actual.cpu)} CPU ·{' '}
+        {formatBytes(usage.actual.memory)} memory
+      </Typography>
+    );
+  }
+  return (
+    <Typography variant="caption" color="textSecondary" display="block">
+      {usage.metrics && !usage.metrics.available
+        ? `No actual usage: ${usage.metrics.reason}.`
+        : 'Actual usage needs metrics-server, which this cluster does not offer; these are the requests and limits of what runs here.'}
+    </Typography>
+  );
+}
+
+/** Every workload of the namespace (from its pods), requests next to actual. */
+function WorkloadsTable({ usage }: { usage: EnvironmentUsage }) {
+  return (
+    <Table size="small" aria-label="usage per workload">
+      <TableHead>
+        <TableRow>
+          <TableCell>Workload</TableCell>
+          <TableCell align="right">Pods</TableCell>
+          <TableCell align="right">CPU requests / limits</TableCell>
+          <TableCell align="right">CPU actual</TableCell>
+          <TableCell align="right">Memory requests / limits</TableCell>
+          <TableCell align="right">Memory actual</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {(usage.workloads ?? []).map(w => (
+          <TableRow key={`${w.kind}/${w.name}`}>
+            <TableCell>
+              <Name component={w.component} name={w.name} />{' '}
+              <Typography
+                variant="caption"
+                color="textSecondary"
+                component="span"
+              >
+                {w.kind}
+              </Typography>
+            </TableCell>
+            <TableCell align="right">{w.pods}</TableCell>
+            <TableCell align="right">
+              {formatCores(w.requests.cpu)} / {formatCores(w.limits.cpu)}
+            </TableCell>
+            <TableCell align="right">{formatCores(w.actual?.cpu)}</TableCell>
+            <TableCell align="right">
+              {formatBytes(w.requests.memory)} / {formatBytes(w.limits.memory)}
+            </TableCell>
+            <TableCell align="right">{formatBytes(w.actual?.memory)}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/** Stagecraft's components as their releases request (when the cluster told no workloads). */
+function ComponentsTable({ usage }: { usage: EnvironmentUsage }) {
+  return (
+    <Table size="small" aria-label="usage per component">
+      <TableHead>
+        <TableRow>
+          <TableCell>Component</TableCell>
+          <TableCell align="right">Replicas</TableCell>
+          <TableCell align="right">CPU requests / limits</TableCell>
+          <TableCell align="right">Memory requests / limits</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {usage.components.map(c => (
+          <TableRow key={c.component}>
+            <TableCell>
+              <Name component={c.component} name={c.component} />
+            </TableCell>
+            <TableCell align="right">{c.replicas}</TableCell>
+            <TableCell align="right">
+              {formatCores(c.requests.cpu)} / {formatCores(c.limits.cpu)}
+            </TableCell>
+            <TableCell align="right">
+              {formatBytes(c.requests.memory)} / {formatBytes(c.limits.memory)}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/** Bars, cost and per-workload table of one environment's usage. */
 export function UsageDetails({ usage }: { usage: EnvironmentUsage }) {
   const { quota, requests, limits } = usage;
   return (
@@ -72,12 +175,25 @@ export function UsageDetails({ usage }: { usage: EnvironmentUsage }) {
             <strong>
               {formatMoney(usage.estimate.monthly, usage.estimate.currency)}
             </strong>{' '}
+            requested
+            {usage.estimate.actualMonthly !== undefined && (
+              <>
+                {' · '}
+                <strong>
+                  {formatMoney(
+                    usage.estimate.actualMonthly,
+                    usage.estimate.currency,
+                  )}
+                </strong>{' '}
+                actual
+              </>
+            )}{' '}
             <Typography
               variant="caption"
               color="textSecondary"
               component="span"
             >
-              (from the requests, at the configured prices)
+              (at the configured prices)
             </Typography>
           </Typography>
         ) : (
@@ -86,61 +202,26 @@ export function UsageDetails({ usage }: { usage: EnvironmentUsage }) {
             memory.
           </Typography>
         )}
-        {usage.actual ? (
-          <Typography variant="body2">
-            Actual usage: {formatCores(usage.actual.cpu)} CPU ·{' '}
-            {formatBytes(usage.actual.memory)} memory
-          </Typography>
-        ) : (
-          <Typography variant="caption" color="textSecondary" display="block">
-            Actual usage needs metrics-server, which this cluster does not
-            offer; these are the requests and limits of what runs here.
-          </Typography>
-        )}
+        <ActualLine usage={usage} />
       </Box>
-      {usage.components.length ? (
-        <Table size="small" aria-label="usage per component">
-          <TableHead>
-            <TableRow>
-              <TableCell>Component</TableCell>
-              <TableCell align="right">Replicas</TableCell>
-              <TableCell align="right">CPU requests / limits</TableCell>
-              <TableCell align="right">Memory requests / limits</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {usage.components.map(c => (
-              <TableRow key={c.component}>
-                <TableCell>
-                  {c.component.includes(':') ? (
-                    <EntityRefLink entityRef={c.component} />
-                  ) : (
-                    c.component
-                  )}
-                </TableCell>
-                <TableCell align="right">{c.replicas}</TableCell>
-                <TableCell align="right">
-                  {formatCores(c.requests.cpu)} / {formatCores(c.limits.cpu)}
-                </TableCell>
-                <TableCell align="right">
-                  {formatBytes(c.requests.memory)} /{' '}
-                  {formatBytes(c.limits.memory)}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      ) : (
+      {usage.workloads?.length ? <WorkloadsTable usage={usage} /> : null}
+      {!usage.workloads?.length && usage.components.length ? (
+        <ComponentsTable usage={usage} />
+      ) : null}
+      {!usage.workloads?.length && !usage.components.length ? (
         <Alert severity="info">
           Nothing runs in {usage.environment} yet, so nothing counts against its
           quota.
         </Alert>
-      )}
+      ) : null}
     </>
   );
 }
 
-/** Requests and limits against the quota, per component, with a cost estimate. */
+/**
+ * Requests, limits and actual usage against the quota, per workload, with a
+ * cost estimate.
+ */
 export function EnvironmentUsageCard() {
   const { entity } = useEntity();
   const api = useApi(stagecraftApiRef);
