@@ -1,0 +1,117 @@
+/**
+ * @jest-environment node
+ */
+// The hero flow as a person does it (issue 17): the "New service" template
+// run from the Create page — the form, the review, the task page — then the
+// new component's Deployments tab, live, a deploy of a new image from the
+// tab, and a rollback. Any uncaught page error fails it (__testUtils__/browser).
+import type { Browser, Locator, Page } from 'playwright-core';
+import path from 'node:path';
+import { appUrl, launchSignedIn, shots } from './__testUtils__/browser';
+
+// unique per run: a second run of the test creates a second service
+const name = `hero-${Date.now().toString(36)}`;
+const env = `${name}-dev`;
+
+jest.setTimeout(420_000);
+
+describe('"New service" through the UI, then its Deployments tab', () => {
+  let browser: Browser;
+  let page: Page;
+  const row = (): Locator => page.getByTestId(`env-${env}`);
+  const shot = (file: string) =>
+    page.screenshot({ path: path.join(shots, file), fullPage: true });
+
+  beforeAll(async () => {
+    ({ browser, page } = await launchSignedIn({ width: 1440, height: 1000 }));
+  });
+
+  afterAll(async () => {
+    await page?.screenshot({
+      path: path.join(shots, 'new-service-last.png'),
+      fullPage: true,
+    });
+    await browser?.close();
+  });
+
+  it('runs the template from the Create page and the task completes', async () => {
+    await page.goto(`${appUrl}/create`);
+    // the innermost card titled "New service" (the list itself is a card)
+    const card = page
+      .locator('.MuiCard-root')
+      .filter({ has: page.getByText('New service', { exact: true }) })
+      .last();
+    await card.getByRole('button', { name: 'Choose' }).click();
+
+    await page.getByLabel('Name', { exact: false }).first().fill(name);
+    const owner = page.getByRole('combobox', { name: /Owner/ }).first();
+    await owner.click();
+    await owner.fill('payments');
+    await page
+      .getByRole('option', { name: /payments/ })
+      .first()
+      .click();
+    await page.getByLabel(/Container image/).fill('nginx:1.27');
+    await shot('new-service-1-form.png');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // the default publish target is the local one: nothing else is asked
+    await page.getByText('Publish to').first().waitFor();
+    await expect(
+      page.getByText('GitHub repository').count(),
+    ).resolves.toBe(0);
+    await page.getByRole('button', { name: /Review|Next/ }).click();
+    await page.getByText(name).first().waitFor();
+    await shot('new-service-2-review.png');
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    // the task page: every step, then the links of the output
+    await page.waitForURL(/\/create\/tasks\//, { timeout: 60_000 });
+    await page
+      .getByText('Deploy and wait for the rollout')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('link', { name: /Open in catalog|deployments/i })
+      .first()
+      .waitFor({ timeout: 240_000 });
+    await shot('new-service-3-task.png');
+  });
+
+  it("opens the new component's Deployments tab and sees the rollout live", async () => {
+    await page.goto(`${appUrl}/catalog/default/component/${name}/deployments`);
+    await row().waitFor({ timeout: 90_000 });
+    await row().getByText('nginx:1.27', { exact: false }).first().waitFor();
+    await row().getByText('Healthy').waitFor({ timeout: 120_000 });
+    await page.getByText('Live', { exact: true }).waitFor();
+    await shot('new-service-4-deployments.png');
+  });
+
+  it('deploys a new image from the tab', async () => {
+    await page.getByRole('button', { name: `Deploy to ${env}` }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Image or tag').fill('nginx:1.27.1');
+    await dialog.getByRole('button', { name: 'Deploy', exact: true }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+    await row().getByText('nginx:1.27.1', { exact: false }).first().waitFor();
+    await row()
+      .getByText(/^Deploy of r-\w+ complete$/)
+      .waitFor({ timeout: 120_000 });
+    await shot('new-service-5-deployed.png');
+  });
+
+  it('rolls back to the release the template deployed', async () => {
+    await page.getByRole('button', { name: `Roll back ${env}` }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/^#\d+ · /).first().waitFor({ timeout: 30_000 });
+    await dialog.getByRole('button', { name: 'Roll back', exact: true }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+    await row()
+      .getByText(/^Rollback of r-\w+ complete$/)
+      .waitFor({ timeout: 120_000 });
+    await expect(
+      row().getByText('nginx:1.27.1', { exact: false }).count(),
+    ).resolves.toBe(0);
+    await shot('new-service-6-rolled-back.png');
+  });
+});
