@@ -28,7 +28,9 @@ export const environmentOverviewCard = EntityCardBlueprint.make({
   name: 'environment-overview',
   params: {
     filter: { kind: 'environment' },
-    type: 'info',
+    // the main column: the card has actions and an expiry row, and the info
+    // column is a viewport-high sticky box that hides what does not fit
+    type: 'content',
     loader: () =>
       import('./components/EnvironmentOverviewCard').then(m => (
         <m.EnvironmentOverviewCard />

@@ -6,3 +6,6 @@ import { configure } from '@testing-library/react';
 // passes returns as soon as its condition holds, so this costs nothing then).
 configure({ asyncUtilTimeout: 10_000 });
 jest.setTimeout(30_000);
+
+// views keep their state in the URL's query (useUrlState): every test starts without one
+afterEach(() => window.history.replaceState(null, '', '/'));

@@ -38,11 +38,33 @@ const PAGES: Array<{ name: string; path: string; ready: RegExp }> = [
     ready: /Workloads running here/,
   },
   {
+    name: 'environment-page-dev',
+    path: '/catalog/default/environment/payments-dev',
+    ready: /Workloads running here/,
+  },
+  {
     name: 'environments-page',
     path: '/environments',
     ready: /payments-staging/,
   },
+  {
+    name: 'environments-team-view',
+    path: '/environments?view=team',
+    ready: /checkout/,
+  },
 ];
+
+/** Until every card of main has loaded: no spinner, no Backstage Progress bar. */
+async function settled(page: Page) {
+  await page.waitForFunction(
+    () =>
+      !document.querySelector(
+        'main .MuiCircularProgress-root, main [data-testid="progress"]',
+      ),
+    undefined,
+    { timeout: 60_000 },
+  );
+}
 
 /** Elements whose content does not fit: clipped text, or a word broken across lines. */
 async function clipped(page: Page): Promise<string[]> {
@@ -118,6 +140,7 @@ describe('Stagecraft pages: layout and accessibility', () => {
         .getByText(ready)
         .first()
         .waitFor({ timeout: 90_000 });
+      await settled(page);
       await page.screenshot({
         path: path.join(shots, `layout-${name}-${width}.png`),
         fullPage: true,

@@ -8,7 +8,6 @@ import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import TextField from '@material-ui/core/TextField';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
@@ -18,9 +17,10 @@ import {
   deploymentApprovePermission,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
-import { relativeTime } from '../common/environments';
 import { DeniedTooltip, ErrorAlert } from '../common/ErrorAlert';
 import { actionNoun, describeRequest, shortName, waitingText } from './text';
+import { RelativeTime } from '../common/RelativeTime';
+import { Busy } from '../common/Busy';
 
 type Decision = 'approve' | 'reject';
 
@@ -72,7 +72,8 @@ export function DecisionDialog({
       <DialogContent>
         <Typography variant="body2" gutterBottom>
           {describeRequest(request)}, requested by{' '}
-          {shortName(request.requestedBy)} {relativeTime(request.requestedAt)}.
+          {shortName(request.requestedBy)}{' '}
+          <RelativeTime at={request.requestedAt} />.
         </Typography>
         <Typography variant="body2" color="textSecondary" gutterBottom>
           {decision === 'approve'
@@ -90,7 +91,7 @@ export function DecisionDialog({
           margin="normal"
           inputProps={{ 'aria-label': 'Comment' }}
         />
-        {busy && <LinearProgress />}
+        {busy && <Busy label="Recording the decision" />}
         {error && <ErrorAlert error={error} />}
       </DialogContent>
       <DialogActions>
@@ -158,7 +159,7 @@ export function PendingApproval({
         {waitingText(request)} — requested by{' '}
         <Principal refString={request.requestedBy} />{' '}
         <Tooltip title={request.requestedAt}>
-          <span>{relativeTime(request.requestedAt)}</span>
+          <RelativeTime at={request.requestedAt} />
         </Tooltip>
       </Typography>
       {request.approvals.map(a => (
@@ -168,7 +169,7 @@ export function PendingApproval({
           display="block"
           color="textSecondary"
         >
-          Approved by {shortName(a.by)} {relativeTime(a.at)}
+          Approved by {shortName(a.by)} <RelativeTime at={a.at} />
           {a.comment ? `: “${a.comment}”` : ''}
         </Typography>
       ))}

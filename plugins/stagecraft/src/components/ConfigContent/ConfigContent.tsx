@@ -17,12 +17,10 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Grid from '@material-ui/core/Grid';
 import IconButton from '@material-ui/core/IconButton';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import Tab from '@material-ui/core/Tab';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Tabs from '@material-ui/core/Tabs';
 import TextField from '@material-ui/core/TextField';
@@ -43,10 +41,13 @@ import {
   Wire,
 } from '../../api/StagecraftApi';
 import { DiffView } from '../common/DiffView';
-import { fullRef, orderByPipeline, relativeTime } from '../common/environments';
+import { fullRef, orderByPipeline } from '../common/environments';
 import { useEnvironments } from '../common/useEnvironments';
 import { NoWorkloadEmptyState } from '../DeploymentsContent';
 import { messageOf, statusOf } from '../common/format';
+import { HeadRow } from '../common/HeadRow';
+import { RelativeTime } from '../common/RelativeTime';
+import { Busy } from '../common/Busy';
 
 const show = (v: ConfigValue | undefined) =>
   typeof v === 'string' ? v : JSON.stringify(v);
@@ -181,11 +182,12 @@ function EditDialog({
         <TextField
           fullWidth
           margin="normal"
+          id="config-change-why"
           label="Why (recorded with the version)"
           value={message}
           onChange={e => setMessage(e.target.value)}
         />
-        {busy && <LinearProgress />}
+        {busy && <Busy label="Saving" />}
         {error && <Alert severity="error">{messageOf(error)}</Alert>}
         {preview && (
           <DiffView
@@ -299,13 +301,7 @@ export function EnvironmentConfig({
         >
           {keys.length ? (
             <Table size="small" aria-label="effective configuration">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Key</TableCell>
-                  <TableCell>Value</TableCell>
-                  <TableCell>From</TableCell>
-                </TableRow>
-              </TableHead>
+              <HeadRow columns={['Key', 'Value', 'From']} />
               <TableBody>
                 {keys.map(k => (
                   <TableRow key={k}>
@@ -328,20 +324,14 @@ export function EnvironmentConfig({
         <InfoCard title="Secrets">
           {secrets.length ? (
             <Table size="small" aria-label="secrets">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Key</TableCell>
-                  <TableCell>Version</TableCell>
-                  <TableCell>Updated</TableCell>
-                </TableRow>
-              </TableHead>
+              <HeadRow columns={['Key', 'Version', 'Updated']} />
               <TableBody>
                 {secrets.map((s, i) => (
                   <TableRow key={`${s.key}#${i}`}>
                     <TableCell>{s.key}</TableCell>
                     <TableCell>v{s.version}</TableCell>
                     <TableCell>
-                      {s.updatedBy} {relativeTime(s.updatedAt)}
+                      {s.updatedBy} <RelativeTime at={s.updatedAt} />
                     </TableCell>
                   </TableRow>
                 ))}
@@ -368,7 +358,7 @@ export function EnvironmentConfig({
                           {v.message ?? '(no message)'}
                         </Typography>
                         <Typography variant="caption" color="textSecondary">
-                          {v.actor} {relativeTime(v.at)} · changed{' '}
+                          {v.actor} <RelativeTime at={v.at} /> · changed{' '}
                           {asArray(v.changed).join(', ') || 'nothing'}
                         </Typography>
                       </TableCell>

@@ -5,7 +5,6 @@ import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -25,6 +24,7 @@ import { DiffView } from '../common/DiffView';
 import { imageTag, relativeTime } from '../common/environments';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { shortName, waitingText } from '../Approvals/text';
+import { Busy } from '../common/Busy';
 
 /** What the dialog does. */
 export type DeploymentAction =
@@ -224,7 +224,7 @@ export function ActionDialog({
             ))}
           </TextField>
         )}
-        {busy && <LinearProgress />}
+        {busy && <Busy label="Working" />}
         {error && <ErrorAlert error={error} />}
         {requested && (
           <Alert severity="info" style={{ marginTop: 8 }} role="status">

@@ -16,11 +16,7 @@ import type {
   PlacedDeployment,
   WireRevision,
 } from '../../api/StagecraftApi';
-import {
-  EnvironmentInfo,
-  imageTag,
-  relativeTime,
-} from '../common/environments';
+import { EnvironmentInfo, imageTag } from '../common/environments';
 import { HealthStatus } from '../common/HealthStatus';
 import { TierChip } from '../common/TierChip';
 import { DecisionOutcome } from '../Approvals/DecisionOutcome';
@@ -29,6 +25,7 @@ import type { DeploymentAction } from './ActionDialog';
 import type { Operation } from './OperationDialog';
 import { RowActions } from './RowActions';
 import type { PendingRollout } from './useLiveDeployments';
+import { RelativeTime } from '../common/RelativeTime';
 
 /** Columns of the matrix (the approvals row spans them all). */
 export const COLUMNS = [
@@ -162,7 +159,7 @@ function LastDeployCell({ rev }: { rev?: WireRevision }) {
       </Typography>
       <Tooltip title={rev.at ?? ''}>
         <Typography variant="caption" color="textSecondary">
-          {relativeTime(rev.at)}
+          <RelativeTime at={rev.at} />
           {rev.from ? ` · from ${rev.from}` : ''}
         </Typography>
       </Tooltip>

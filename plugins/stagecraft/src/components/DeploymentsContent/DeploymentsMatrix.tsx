@@ -9,9 +9,6 @@ import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Tooltip from '@material-ui/core/Tooltip';
 import type {
   ApprovalRequest,
@@ -20,6 +17,7 @@ import type {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { orderByPipeline } from '../common/environments';
 import { useEnvironments } from '../common/useEnvironments';
+import { HeadRow } from '../common/HeadRow';
 import { ClusterProblems } from '../common/ClusterProblems';
 import { useClusterProblems } from '../common/useClusterHealth';
 import { messageOf } from '../common/format';
@@ -224,13 +222,7 @@ export function DeploymentsMatrix({
         }
       >
         <Table size="small" aria-label="deployments">
-          <TableHead>
-            <TableRow>
-              {COLUMNS.map(c => (
-                <TableCell key={c}>{c}</TableCell>
-              ))}
-            </TableRow>
-          </TableHead>
+          <HeadRow columns={COLUMNS} />
           <TableBody>
             {rows.map(env => (
               <DeploymentRow

@@ -5,12 +5,12 @@ import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import type { DeployResult } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
 import { ErrorAlert } from '../common/ErrorAlert';
+import { Busy } from '../common/Busy';
 
 /** A day-2 operation on a running deployment. */
 export type Operation =
@@ -95,7 +95,7 @@ export function OperationDialog({
             />
           </>
         )}
-        {busy && <LinearProgress />}
+        {busy && <Busy label="Working" />}
         {error && <ErrorAlert error={error} />}
       </DialogContent>
       <DialogActions>

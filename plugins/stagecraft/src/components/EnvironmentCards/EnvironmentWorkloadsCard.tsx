@@ -14,7 +14,6 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
@@ -28,7 +27,9 @@ import {
   stagecraftApiRef,
 } from '../../api/StagecraftApi';
 import { HealthStatus } from '../common/HealthStatus';
-import { fullRef, imageTag, relativeTime } from '../common/environments';
+import { fullRef, imageTag } from '../common/environments';
+import { HeadRow } from '../common/HeadRow';
+import { RelativeTime } from '../common/RelativeTime';
 
 /**
  * Components running in this environment. There is no per-environment
@@ -85,15 +86,15 @@ export function EnvironmentWorkloadsCard() {
   } else {
     body = (
       <Table size="small" aria-label="workloads">
-        <TableHead>
-          <TableRow>
-            <TableCell>Component</TableCell>
-            <TableCell>Release</TableCell>
-            <TableCell>Health</TableCell>
-            <TableCell>Replicas</TableCell>
-            <TableCell>Last deploy</TableCell>
-          </TableRow>
-        </TableHead>
+        <HeadRow
+          columns={[
+            'Component',
+            'Release',
+            'Health',
+            'Replicas',
+            'Last deploy',
+          ]}
+        />
         <TableBody>
           {state.value.map(({ ref, deployment: d }) => (
             <TableRow key={ref}>
@@ -121,11 +122,15 @@ export function EnvironmentWorkloadsCard() {
                   : '—'}
               </TableCell>
               <TableCell>
-                {d.revision
-                  ? `${d.revision.action ?? 'changed'} by ${
-                      d.revision.actor ?? 'someone'
-                    } ${relativeTime(d.revision.at)}`.trim()
-                  : '—'}
+                {d.revision ? (
+                  <>
+                    {d.revision.action ?? 'changed'} by{' '}
+                    {d.revision.actor ?? 'someone'}{' '}
+                    <RelativeTime at={d.revision.at} />
+                  </>
+                ) : (
+                  '—'
+                )}
               </TableCell>
             </TableRow>
           ))}

@@ -7,12 +7,10 @@ import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -27,6 +25,8 @@ import {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
 import { DeniedTooltip, ErrorAlert } from '../common/ErrorAlert';
+import { HeadRow } from '../common/HeadRow';
+import { Busy } from '../common/Busy';
 
 function ClonePlan({ plan, name }: { plan: CloneResult; name: string }) {
   return (
@@ -42,12 +42,7 @@ function ClonePlan({ plan, name }: { plan: CloneResult; name: string }) {
       </Typography>
       {plan.deployed.length ? (
         <Table size="small" aria-label="releases to deploy">
-          <TableHead>
-            <TableRow>
-              <TableCell>Component</TableCell>
-              <TableCell>Release</TableCell>
-            </TableRow>
-          </TableHead>
+          <HeadRow columns={['Component', 'Release']} />
           <TableBody>
             {plan.deployed.map(d => (
               <TableRow key={d.component}>
@@ -239,7 +234,7 @@ export function CloneButton({ env }: { env: Environment }) {
               {plan && <ClonePlan plan={plan} name={name} />}
             </>
           )}
-          {busy && <LinearProgress />}
+          {busy && <Busy label="Cloning" />}
           {error && <ErrorAlert error={error} />}
         </DialogContent>
         <DialogActions>

@@ -6,7 +6,6 @@ import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import {
@@ -15,6 +14,7 @@ import {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
 import { DeniedTooltip, ErrorAlert } from '../common/ErrorAlert';
+import { Busy } from '../common/Busy';
 
 type Op = 'pause' | 'resume';
 
@@ -111,7 +111,7 @@ export function PauseResumeButtons({ name }: { name: string }) {
                 ? `Scales every component in ${name} to zero replicas and remembers how many each had; nothing is deleted and nothing counts against the quota meanwhile.`
                 : `Gives every component in ${name} back the replicas it had when paused.`}
             </Typography>
-            {busy && <LinearProgress />}
+            {busy && <Busy label="Working" />}
             {error && <ErrorAlert error={error} />}
           </DialogContent>
           <DialogActions>

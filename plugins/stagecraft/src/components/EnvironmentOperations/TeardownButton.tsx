@@ -6,7 +6,6 @@ import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
@@ -22,6 +21,7 @@ import {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
 import { DeniedTooltip, ErrorAlert } from '../common/ErrorAlert';
+import { Busy } from '../common/Busy';
 
 function PlanList({ plan }: { plan: TeardownPlan }) {
   return (
@@ -92,7 +92,7 @@ function TeardownDialog({
     <Dialog open onClose={busy ? undefined : onClose} maxWidth="sm" fullWidth>
       <DialogTitle>Tear down what template run {taskId} created</DialogTitle>
       <DialogContent>
-        {plan.loading && <LinearProgress />}
+        {plan.loading && <Busy label="Loading the teardown plan" />}
         {plan.error && <ErrorAlert error={plan.error} />}
         {empty && (
           <Alert severity="info">Nothing of this run is left to remove.</Alert>
@@ -113,7 +113,7 @@ function TeardownDialog({
             />
           </>
         )}
-        {busy && <LinearProgress />}
+        {busy && <Busy label="Tearing down" />}
         {error && <ErrorAlert error={error} />}
       </DialogContent>
       <DialogActions>

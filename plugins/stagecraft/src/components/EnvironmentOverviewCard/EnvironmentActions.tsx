@@ -67,6 +67,7 @@ export function ExtendButton({
         value={ttl}
         onChange={e => setTtl(e.target.value)}
         disabled={!allowed || busy}
+        style={{ minWidth: 96 }}
         SelectProps={{ inputProps: { 'aria-label': 'Extend by' } }}
       >
         {EXTENSIONS.map(t => (

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import {
   Content,
   EmptyState,
@@ -8,6 +7,7 @@ import {
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import { useEnvironments } from '../common/useEnvironments';
+import { useUrlState } from '../common/useUrlState';
 import { EnvironmentsTable } from './EnvironmentsTable';
 import { TeamMatrix } from './TeamMatrix';
 
@@ -16,7 +16,8 @@ export { EnvironmentsTable, TeamMatrix };
 /** The top-level "Environments" page. @public */
 export function EnvironmentsPage() {
   const environments = useEnvironments();
-  const [tab, setTab] = useState(0);
+  const [view, setView] = useUrlState('view', 'all');
+  const tab = view === 'team' ? 1 : 0;
   let body: JSX.Element;
   if (environments.loading) body = <Progress />;
   else if (environments.error) {
@@ -34,18 +35,21 @@ export function EnvironmentsPage() {
   } else {
     body = <TeamMatrix environments={environments.value} />;
   }
+  // the page's landmark: entity pages have one, a plugin page brings its own
   return (
-    <Content>
-      <Tabs
-        value={tab}
-        onChange={(_, v) => setTab(v)}
-        indicatorColor="primary"
-        style={{ marginBottom: 16 }}
-      >
-        <Tab label="All environments" />
-        <Tab label="Team view" />
-      </Tabs>
-      {body}
-    </Content>
+    <main>
+      <Content>
+        <Tabs
+          value={tab}
+          onChange={(_, v) => setView(v === 1 ? 'team' : 'all')}
+          indicatorColor="primary"
+          style={{ marginBottom: 16 }}
+        >
+          <Tab label="All environments" />
+          <Tab label="Team view" />
+        </Tabs>
+        {body}
+      </Content>
+    </main>
   );
 }

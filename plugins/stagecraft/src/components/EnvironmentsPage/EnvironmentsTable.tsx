@@ -7,18 +7,20 @@ import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import type { Environment } from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
   EnvironmentInfo,
   orderByPipeline,
-  relativeTime,
+  refName,
 } from '../common/environments';
+import { RelativeTime } from '../common/RelativeTime';
+import { useUrlState } from '../common/useUrlState';
 import { TierChip } from '../common/TierChip';
 import { ProvisionButton } from '../EnvironmentOperations';
 import { ALL, distinct, EnvLink, FilterSelect } from './parts';
+import { HeadRow } from '../common/HeadRow';
 
 const SOON_MS = 24 * 3_600_000;
 
@@ -56,10 +58,12 @@ export function EnvironmentsTable({
 }: {
   environments: EnvironmentInfo[];
 }) {
-  const [owner, setOwner] = useState(ALL);
-  const [tier, setTier] = useState(ALL);
-  const [cluster, setCluster] = useState(ALL);
-  const [expiring, setExpiring] = useState(false);
+  const [owner, setOwner] = useUrlState('owner', ALL);
+  const [tier, setTier] = useUrlState('tier', ALL);
+  const [cluster, setCluster] = useUrlState('cluster', ALL);
+  const [expiringParam, setExpiringParam] = useUrlState('expiring');
+  const expiring = expiringParam === 'true';
+  const setExpiring = (v: boolean) => setExpiringParam(v ? 'true' : '');
   // provisioned from this page: shown without reloading the list
   const [fresh, setFresh] = useState<Record<string, Environment>>({});
   const now = Date.now();
@@ -77,6 +81,7 @@ export function EnvironmentsTable({
           label="Owner"
           value={owner}
           options={distinct(environments.map(e => e.owner))}
+          labelOf={o => refName(o, 'group') ?? o}
           onChange={setOwner}
         />
         <FilterSelect
@@ -103,17 +108,17 @@ export function EnvironmentsTable({
       </Box>
       {shown.length ? (
         <Table size="small" aria-label="environments">
-          <TableHead>
-            <TableRow>
-              <TableCell>Name</TableCell>
-              <TableCell>Tier</TableCell>
-              <TableCell>Cluster / namespace</TableCell>
-              <TableCell>Owner</TableCell>
-              <TableCell>System</TableCell>
-              <TableCell>Status</TableCell>
-              <TableCell>Expires</TableCell>
-            </TableRow>
-          </TableHead>
+          <HeadRow
+            columns={[
+              'Name',
+              'Tier',
+              'Cluster / namespace',
+              'Owner',
+              'System',
+              'Status',
+              'Expires',
+            ]}
+          />
           <TableBody>
             {shown.map(e => (
               <TableRow key={e.name}>
@@ -142,7 +147,7 @@ export function EnvironmentsTable({
                   />
                 </TableCell>
                 <TableCell>
-                  {e.expiresAt ? relativeTime(e.expiresAt, now) : '—'}
+                  {e.expiresAt ? <RelativeTime at={e.expiresAt} /> : '—'}
                 </TableCell>
               </TableRow>
             ))}

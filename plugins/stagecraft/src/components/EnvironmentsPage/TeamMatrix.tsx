@@ -12,7 +12,6 @@ import Box from '@material-ui/core/Box';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
@@ -42,6 +41,7 @@ import {
 } from '../common/environments';
 import { HealthStatus } from '../common/HealthStatus';
 import { ALL, distinct, EnvLink, FilterSelect } from './parts';
+import { HeadRow } from '../common/HeadRow';
 
 function Cell({ d }: { d?: PlacedDeployment }) {
   if (!d?.revision) {
@@ -202,16 +202,12 @@ export function TeamMatrix({
   } else {
     body = (
       <Table size="small" aria-label="team matrix">
-        <TableHead>
-          <TableRow>
-            <TableCell>Component</TableCell>
-            {columns.map(e => (
-              <TableCell key={e.name}>
-                <EnvLink env={e} />
-              </TableCell>
-            ))}
-          </TableRow>
-        </TableHead>
+        <HeadRow
+          columns={[
+            'Component',
+            ...columns.map(e => <EnvLink key={e.name} env={e} />),
+          ]}
+        />
         <TableBody>
           {state.value.map(row => (
             <TableRow key={row.ref}>

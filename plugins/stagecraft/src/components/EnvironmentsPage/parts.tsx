@@ -10,11 +10,14 @@ export function FilterSelect({
   label,
   value,
   options,
+  labelOf = o => o,
   onChange,
 }: {
   label: string;
   value: string;
   options: string[];
+  /** What a person reads for an option (a short name for an entity ref). */
+  labelOf?: (option: string) => string;
   onChange: (v: string) => void;
 }) {
   return (
@@ -29,7 +32,7 @@ export function FilterSelect({
       <MenuItem value={ALL}>All</MenuItem>
       {options.map(o => (
         <MenuItem key={o} value={o}>
-          {o}
+          {labelOf(o)}
         </MenuItem>
       ))}
     </TextField>

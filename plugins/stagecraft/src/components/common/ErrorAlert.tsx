@@ -3,7 +3,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { messageOf, nextAllowedAt, statusOf } from './format';
-import { relativeTime } from './environments';
+import { RelativeTime } from './RelativeTime';
 
 /**
  * An error of a Stagecraft call inside a dialog: a deployment-window refusal
@@ -20,7 +20,8 @@ export function ErrorAlert({ error }: { error: Error }) {
         {message}
         <div>
           Next allowed at {new Date(next).toLocaleString()} (
-          {relativeTime(next)}).
+          <RelativeTime at={next} />
+          ).
         </div>
       </Alert>
     );
