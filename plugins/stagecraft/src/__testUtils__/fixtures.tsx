@@ -17,8 +17,14 @@ import {
 } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type {
+  ActionReason,
+  ActionState,
   ApprovalRequest,
+  ComponentActionName,
+  ComponentActions,
   DeploymentRevision,
+  EnvironmentActionName,
+  EnvironmentActions,
   Environment,
   EnvironmentDeployment,
   EnvironmentUsage,
@@ -201,6 +207,119 @@ export function usage(
   };
 }
 
+/** Each action allowed, except those `denied` names (with their reason). */
+function answers<N extends string>(
+  names: N[],
+  denied: Partial<Record<N, ActionReason>>,
+): Record<N, ActionState> {
+  return Object.fromEntries(
+    names.map(n => {
+      const reason = denied[n];
+      return [n, reason ? { allowed: false, reason } : { allowed: true }];
+    }),
+  ) as Record<N, ActionState>;
+}
+
+/** Everything allowed for a component in an environment, except what `denied` names. */
+export function componentActions(
+  environment: string,
+  extra: Partial<ComponentActions> = {},
+  denied: Partial<Record<ComponentActionName, ActionReason>> = {},
+): ComponentActions {
+  return {
+    component: WORKER,
+    environment,
+    paused: false,
+    ...extra,
+    actions: answers(
+      [
+        'deploy',
+        'promote',
+        'rollback',
+        'restart',
+        'scale',
+        'approve',
+        'reject',
+        'withdraw',
+        'configUpdate',
+        'secretUpdate',
+      ],
+      denied,
+    ),
+  };
+}
+
+/** Everything allowed with an environment, except what `denied` names. */
+export function environmentActions(
+  environment: string,
+  extra: Partial<EnvironmentActions> = {},
+  denied: Partial<Record<EnvironmentActionName, ActionReason>> = {},
+): EnvironmentActions {
+  return {
+    environment,
+    provisioned: true,
+    workloads: [],
+    ...extra,
+    actions: answers(
+      [
+        'provision',
+        'pause',
+        'resume',
+        'delete',
+        'extend',
+        'configUpdate',
+        'secretUpdate',
+      ],
+      denied,
+    ),
+  };
+}
+
+/**
+ * The backend refuses `actions` in `environment` for the signed-in user with
+ * `message` (reason code `code`); everything else stays allowed.
+ */
+export function refuseActions(
+  api: jest.Mocked<StagecraftApi>,
+  refusals: Array<{
+    environment: string;
+    actions: ComponentActionName[];
+    message: string;
+    code?: ActionReason['code'];
+  }>,
+) {
+  api.getComponentActions.mockImplementation(async (component, environment) =>
+    componentActions(
+      environment,
+      { component },
+      Object.fromEntries(
+        refusals
+          .filter(r => r.environment === environment)
+          .flatMap(r =>
+            r.actions.map(a => [
+              a,
+              { code: r.code ?? 'forbidden', message: r.message },
+            ]),
+          ),
+      ),
+    ),
+  );
+}
+
+/** Hovers a disabled control's wrapper and resolves to its tooltip's text. */
+export async function tooltipOf(button: HTMLElement): Promise<string> {
+  const { fireEvent, waitFor } = await import('@testing-library/react');
+  const wrapper = button.parentElement!;
+  fireEvent.mouseOver(wrapper);
+  // the tooltip this wrapper describes itself with (another may still be fading)
+  return waitFor(() => {
+    const id = wrapper.getAttribute('aria-describedby');
+    const tip = id ? document.getElementById(id) : null;
+    if (!tip) throw new Error('no tooltip yet');
+    return tip.textContent ?? '';
+  });
+}
+
 /** A StagecraftApi whose every method is a jest.fn; `emit` feeds the SSE listener. */
 export function mockStagecraftApi(overrides: Partial<StagecraftApi> = {}) {
   const listeners: DeploymentStreamListener[] = [];
@@ -235,6 +354,15 @@ export function mockStagecraftApi(overrides: Partial<StagecraftApi> = {}) {
     listApprovals: jest.fn(async () => []),
     approve: jest.fn(),
     reject: jest.fn(),
+    withdraw: jest.fn(),
+    getComponentActions: jest.fn(
+      async (component: string, environment: string) =>
+        componentActions(environment, { component }),
+    ),
+    getEnvironmentActions: jest.fn(async (name: string) =>
+      environmentActions(name),
+    ),
+    getPipelines: jest.fn(async () => []),
     restart: jest.fn(),
     scale: jest.fn(),
     pauseEnvironment: jest.fn(),

@@ -5,15 +5,18 @@ import type {
   ApprovalRequest,
   CloneEnvironmentRequest,
   CloneResult,
+  ComponentActions,
   ConfigVersion,
   DeploymentRevision,
   DeployRequest,
   DeployResult,
   EffectiveConfig,
   Environment,
+  EnvironmentActions,
   EnvironmentUsage,
   HealthResponse,
   PauseResult,
+  PromotionPipeline,
   SecretKeyInfo,
   TeardownPlan,
   TeardownResult,
@@ -33,7 +36,7 @@ import type {
   SetConfigRequest,
   StagecraftApi,
 } from './types';
-import type { WireDeployment } from './wire';
+import type { Wire, WireDeployment } from './wire';
 
 export * from './types';
 export * from './wire';
@@ -257,6 +260,40 @@ export class StagecraftClient implements StagecraftApi {
     );
   }
 
+  async withdraw(id: string, comment?: string): Promise<ApprovalRequest> {
+    return this.request<ApprovalRequest>(
+      'POST',
+      `/approvals/${enc(id)}/withdraw`,
+      comment ? { comment } : {},
+    );
+  }
+
+  async getComponentActions(
+    componentRef: string,
+    environment: string,
+  ): Promise<Wire<ComponentActions>> {
+    return this.request<Wire<ComponentActions>>(
+      'GET',
+      `/components/${enc(componentRef)}/actions?${query({ environment })}`,
+    );
+  }
+
+  async getEnvironmentActions(name: string): Promise<Wire<EnvironmentActions>> {
+    return this.request<Wire<EnvironmentActions>>(
+      'GET',
+      `/environments/${enc(name)}/actions`,
+    );
+  }
+
+  async getPipelines(system?: string): Promise<Wire<PromotionPipeline>[]> {
+    const qs = query({ system });
+    const body = await this.request<{ items?: Wire<PromotionPipeline>[] }>(
+      'GET',
+      `/pipeline${qs ? `?${qs}` : ''}`,
+    );
+    return Array.isArray(body?.items) ? body.items : [];
+  }
+
   async restart(
     componentRef: string,
     environment: string,
@@ -309,9 +346,10 @@ export class StagecraftClient implements StagecraftApi {
     return this.request<TeardownPlan>('GET', `/teardown/${enc(taskId)}`);
   }
 
-  async teardown(taskId: string): Promise<TeardownResult> {
+  async teardown(taskId: string, step?: string): Promise<TeardownResult> {
     return this.request<TeardownResult>('POST', `/teardown/${enc(taskId)}`, {
       confirm: true,
+      ...(step !== undefined && { step }),
     });
   }
 

@@ -2,6 +2,7 @@ import type {
   ApprovalRequest,
   CloneEnvironmentRequest,
   CloneResult,
+  ComponentActions,
   ConfigValue,
   ConfigVersion,
   DeploymentRevision,
@@ -9,15 +10,17 @@ import type {
   DeployResult,
   EffectiveConfig,
   Environment,
+  EnvironmentActions,
   EnvironmentUsage,
   HealthResponse,
   PauseResult,
   PendingResult,
+  PromotionPipeline,
   SecretKeyInfo,
   TeardownPlan,
   TeardownResult,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import type { WireDeployment } from './wire';
+import type { Wire, WireDeployment } from './wire';
 
 /** What `POST /environments/:name/provision` answers. @public */
 export interface ProvisionResult {
@@ -159,6 +162,20 @@ export interface StagecraftApi {
   listApprovals(query?: ApprovalQuery): Promise<ApprovalRequest[] | undefined>;
   approve(id: string, comment?: string): Promise<ApprovalRequest>;
   reject(id: string, comment?: string): Promise<ApprovalRequest>;
+  /** The requester takes back a pending request (audited). */
+  withdraw(id: string, comment?: string): Promise<ApprovalRequest>;
+  /**
+   * What the signed-in user may do with a component in one environment, and
+   * the first failing reason of each action that is not allowed.
+   */
+  getComponentActions(
+    componentRef: string,
+    environment: string,
+  ): Promise<Wire<ComponentActions>>;
+  /** What the signed-in user may do with an environment, and why not. */
+  getEnvironmentActions(name: string): Promise<Wire<EnvironmentActions>>;
+  /** The promotion pipelines (order and each environment's target), of one system or all. */
+  getPipelines(system?: string): Promise<Wire<PromotionPipeline>[]>;
   /** Rollout restart: a new revision with action `restart`. */
   restart(componentRef: string, environment: string): Promise<DeployResult>;
   /** Change the replicas (within the environment's quota). */
@@ -177,7 +194,8 @@ export interface StagecraftApi {
   ): Promise<CloneResult>;
   /** What a template run created (and teardown would remove). */
   getTeardownPlan(taskId: string): Promise<TeardownPlan>;
-  teardown(taskId: string): Promise<TeardownResult>;
+  /** All steps, or one (`step`: the id of a plan step) so a dialog can show each as it runs. */
+  teardown(taskId: string, step?: string): Promise<TeardownResult>;
   /** `undefined` when there is no usage to read (404). */
   getEnvironmentUsage(name: string): Promise<EnvironmentUsage | undefined>;
   /** Usage of every environment (of one owner); `undefined` on 404. */

@@ -33,6 +33,13 @@ export function DecisionOutcome({
           run.
         </Alert>
       );
+    case 'withdrawn':
+      return (
+        <Alert severity="info" onClose={onClose} role="status">
+          Withdrawn: the {noun} of {component} to {request.environment} will not
+          run.
+        </Alert>
+      );
     default:
       return (
         <Alert severity="error" onClose={onClose} role="status">

@@ -5,7 +5,9 @@ import {
   approval,
   environmentEntities,
   mockStagecraftApi,
+  refuseActions,
   renderWithEntity,
+  tooltipOf,
 } from '../../__testUtils__/fixtures';
 import { httpError } from '../../__testUtils__/http';
 import { EnvironmentApprovalsCard } from './EnvironmentApprovalsCard';
@@ -116,22 +118,28 @@ describe('EnvironmentApprovalsCard', () => {
     ).toBeInTheDocument();
   });
 
-  it('disables the decisions without the approve permission', async () => {
-    renderCard(
-      a => a.listApprovals.mockResolvedValue([approval()]),
-      ['stagecraft.deployment.approve'],
-    );
+  it("disables the decisions with the backend's reason", async () => {
+    renderCard(a => {
+      a.listApprovals.mockResolvedValue([approval()]);
+      refuseActions(a, [
+        {
+          environment: 'payments-staging',
+          actions: ['approve', 'reject'],
+          code: 'not-approver',
+          message:
+            'Only members of group:default/payments may approve deploys to payments-staging',
+        },
+      ]);
+    });
     await screen.findByRole('group', {
       name: 'Pending promotion to payments-staging',
     });
-    await waitFor(() =>
-      expect(
-        screen.getByRole('button', { name: /^Approve promotion/ }),
-      ).toBeDisabled(),
-    );
+    const approve = screen.getByRole('button', { name: /^Approve promotion/ });
+    await waitFor(() => expect(approve).toBeDisabled());
     expect(
       screen.getByRole('button', { name: /^Reject promotion/ }),
     ).toBeDisabled();
+    expect(await tooltipOf(approve)).toMatch(/^Only members of group/);
   });
 
   it('says when the backend has no approvals endpoint', async () => {

@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -9,20 +8,26 @@ import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import useAsync from 'react-use/esm/useAsync';
 import {
   ApprovalRequest,
   deploymentApprovePermission,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
-import { DeniedTooltip, ErrorAlert } from '../common/ErrorAlert';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { PermissionButton } from '../common/PermissionButton';
+import { answerOf, useComponentActions } from '../common/useActions';
 import { actionNoun, describeRequest, shortName, waitingText } from './text';
 import { RelativeTime } from '../common/RelativeTime';
 import { Busy } from '../common/Busy';
 
-type Decision = 'approve' | 'reject';
+type Decision = 'approve' | 'reject' | 'withdraw';
+
+const VERBS: Record<Decision, string> = {
+  approve: 'Approve',
+  reject: 'Reject',
+  withdraw: 'Withdraw',
+};
 
 function Principal({ refString }: { refString: string }) {
   return refString.startsWith('user:') || refString.startsWith('group:') ? (
@@ -48,16 +53,13 @@ export function DecisionDialog({
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
-  const verb = decision === 'approve' ? 'Approve' : 'Reject';
+  const verb = VERBS[decision];
   const decide = async () => {
     setBusy(true);
     setError(undefined);
     try {
       const c = comment.trim() || undefined;
-      const result =
-        decision === 'approve'
-          ? await api.approve(request.id, c)
-          : await api.reject(request.id, c);
+      const result = await api[decision](request.id, c);
       onDecided(result);
     } catch (e) {
       setError(e as Error);
@@ -76,11 +78,16 @@ export function DecisionDialog({
           <RelativeTime at={request.requestedAt} />.
         </Typography>
         <Typography variant="body2" color="textSecondary" gutterBottom>
-          {decision === 'approve'
-            ? `${waitingText(
+          {
+            {
+              approve: `${waitingText(
                 request,
-              )}. It runs as soon as enough approvers agreed.`
-            : 'Nothing is deployed; the requester sees your rejection.'}
+              )}. It runs as soon as enough approvers agreed.`,
+              reject: 'Nothing is deployed; the requester sees your rejection.',
+              withdraw:
+                'Nothing is deployed; the approvers no longer see the request.',
+            }[decision]
+          }
         </Typography>
         <TextField
           label="Comment (optional)"
@@ -112,8 +119,9 @@ export function DecisionDialog({
 }
 
 /**
- * One pending request: what waits, for whom, and — for those who may —
- * Approve and Reject (each confirmed in a dialog).
+ * One pending request: what waits, for whom, and — as the backend answers for
+ * this user — Approve and Reject, or Withdraw for its requester (each
+ * confirmed in a dialog). A disabled one says the backend's reason.
  */
 export function PendingApproval({
   request,
@@ -122,25 +130,31 @@ export function PendingApproval({
   request: ApprovalRequest;
   onDecided: (result: ApprovalRequest) => void;
 }) {
-  const identityApi = useApi(identityApiRef);
-  const me = useAsync(
-    async () => (await identityApi.getBackstageIdentity()).userEntityRef,
-    [identityApi],
+  const answers = useComponentActions(
+    request.component,
+    [request.environment],
+    `${request.id}:${request.approvals.length}:${request.state}`,
   );
-  const canApprove = usePermission({
-    permission: deploymentApprovePermission,
-    resourceRef: request.environment,
-  });
+  const actions = answers[request.environment];
   const [decision, setDecision] = useState<Decision>();
-  const own = !!me.value && me.value === request.requestedBy;
-  const denied = !canApprove.loading && !canApprove.allowed;
-  const already = request.approvals.some(a => a.by === me.value);
-  let why = '';
-  if (denied) why = `You may not approve deploys to ${request.environment}`;
-  else if (own) {
-    why = `You requested it: another member of ${request.group} must approve`;
-  } else if (already) why = 'You approved it already';
   const noun = actionNoun(request);
+  const withdraw = answerOf(actions, 'withdraw');
+  const button = (d: Decision, deniedTitle: string) => (
+    <PermissionButton
+      state={answerOf(actions, d)}
+      access={{
+        permission: deploymentApprovePermission,
+        resourceRef: request.environment,
+      }}
+      deniedTitle={deniedTitle}
+      label={`${VERBS[d]} ${noun} to ${request.environment}`}
+      variant={d === 'approve' ? 'contained' : 'outlined'}
+      color={d === 'approve' ? 'primary' : 'default'}
+      onClick={() => setDecision(d)}
+    >
+      {VERBS[d]}
+    </PermissionButton>
+  );
   return (
     <Box
       role="group"
@@ -158,9 +172,7 @@ export function PendingApproval({
       <Typography variant="caption" display="block">
         {waitingText(request)} — requested by{' '}
         <Principal refString={request.requestedBy} />{' '}
-        <Tooltip title={request.requestedAt}>
-          <RelativeTime at={request.requestedAt} />
-        </Tooltip>
+        <RelativeTime at={request.requestedAt} />
       </Typography>
       {request.approvals.map(a => (
         <Typography
@@ -174,29 +186,18 @@ export function PendingApproval({
         </Typography>
       ))}
       <Box display="flex" style={{ gap: 8 }} mt={0.5}>
-        <DeniedTooltip denied={!!why} title={why}>
-          <Button
-            size="small"
-            variant="contained"
-            color="primary"
-            disabled={!!why || canApprove.loading}
-            aria-label={`Approve ${noun} to ${request.environment}`}
-            onClick={() => setDecision('approve')}
-          >
-            Approve
-          </Button>
-        </DeniedTooltip>
-        <DeniedTooltip denied={denied} title={why}>
-          <Button
-            size="small"
-            variant="outlined"
-            disabled={denied || canApprove.loading}
-            aria-label={`Reject ${noun} to ${request.environment}`}
-            onClick={() => setDecision('reject')}
-          >
-            Reject
-          </Button>
-        </DeniedTooltip>
+        {button(
+          'approve',
+          `You may not approve deploys to ${request.environment}`,
+        )}
+        {button(
+          'reject',
+          `You may not reject deploys to ${request.environment}`,
+        )}
+        {typeof withdraw === 'object' &&
+          !(withdraw instanceof Error) &&
+          withdraw.allowed &&
+          button('withdraw', 'Only its requester may withdraw it')}
       </Box>
       {decision && (
         <DecisionDialog

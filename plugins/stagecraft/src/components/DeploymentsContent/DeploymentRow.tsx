@@ -9,11 +9,13 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import type {
   ApprovalRequest,
+  ComponentActions,
   RevisionAction,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type {
   DriftedField,
   PlacedDeployment,
+  Wire,
   WireRevision,
 } from '../../api/StagecraftApi';
 import { EnvironmentInfo, imageTag } from '../common/environments';
@@ -170,7 +172,7 @@ function LastDeployCell({ rev }: { rev?: WireRevision }) {
 /** One environment of the matrix, and the approvals waiting there. */
 export function DeploymentRow({
   env,
-  next,
+  actions,
   deployment: d,
   pending,
   drift,
@@ -183,7 +185,8 @@ export function DeploymentRow({
   onOutcomeClosed,
 }: {
   env: EnvironmentInfo;
-  next?: EnvironmentInfo;
+  /** What the user may do here, and why not (the backend's answer). */
+  actions?: Wire<ComponentActions> | Error;
   deployment?: PlacedDeployment;
   pending?: PendingRollout;
   drift?: DriftedField[] | Error;
@@ -237,7 +240,7 @@ export function DeploymentRow({
         <TableCell>
           <RowActions
             env={env}
-            next={next}
+            actions={actions}
             deployment={d}
             busy={busy}
             onAction={onAction}

@@ -6,11 +6,14 @@ import type {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
   approval,
+  componentActions,
   deployment,
   mockStagecraftApi,
   provisioned,
+  refuseActions,
   renderWithEntity,
   revision,
+  tooltipOf,
   WORKER,
   workerEntity,
 } from '../../__testUtils__/fixtures';
@@ -164,6 +167,21 @@ describe('DeploymentsContent: approvals', () => {
         approvals: [{ by: 'user:default/guest', at: new Date().toISOString() }],
       }),
     );
+    // asked again once the request has an approval: the guest approved already
+    api.getComponentActions.mockImplementation(async (component, environment) =>
+      componentActions(
+        environment,
+        { component },
+        api.approve.mock.calls.length
+          ? {
+              approve: {
+                code: 'forbidden',
+                message: 'You approved it already',
+              },
+            }
+          : {},
+      ),
+    );
     renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
     const pending = within(
       await screen.findByTestId('approvals-payments-staging'),
@@ -225,51 +243,101 @@ describe('DeploymentsContent: approvals', () => {
     expect(api.approve).not.toHaveBeenCalled();
   });
 
-  it('does not let the requester approve their own request', async () => {
+  it('lets the requester withdraw their own request; Reject says why not', async () => {
     const { api } = liveApi();
-    api.listApprovals.mockResolvedValue([
-      approval({ requestedBy: 'user:default/guest' }),
-    ]);
-    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
-    await screen.findByRole('button', {
-      name: 'Approve promotion to payments-staging',
-    });
-    // the identity resolves asynchronously (and the button gets a tooltip)
-    await waitFor(() =>
-      expect(
-        screen.getByRole('button', {
-          name: 'Approve promotion to payments-staging',
-        }),
-      ).toBeDisabled(),
+    const mine = approval({ requestedBy: 'user:default/guest' });
+    api.listApprovals.mockResolvedValue([mine]);
+    api.getComponentActions.mockImplementation(async (component, environment) =>
+      componentActions(
+        environment,
+        { component },
+        {
+          approve: {
+            code: 'own-request',
+            message:
+              'You requested it: another member of group:default/payments must approve',
+          },
+          reject: {
+            code: 'own-request',
+            message: 'You requested it: withdraw it instead',
+          },
+        },
+      ),
     );
+    api.withdraw.mockResolvedValue({ ...mine, state: 'withdrawn' });
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    const reject = await screen.findByRole('button', {
+      name: 'Reject promotion to payments-staging',
+    });
+    await waitFor(() => expect(reject).toBeDisabled());
     expect(
       screen.getByRole('button', {
-        name: 'Reject promotion to payments-staging',
+        name: 'Approve promotion to payments-staging',
       }),
-    ).toBeEnabled();
+    ).toBeDisabled();
+    expect(await tooltipOf(reject)).toBe(
+      'You requested it: withdraw it instead',
+    );
+    await userEvent.click(
+      screen.getByRole('button', {
+        name: 'Withdraw promotion to payments-staging',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Withdraw' }),
+    );
+    expect(api.withdraw).toHaveBeenCalledWith('apr-1', undefined);
+    expect(
+      await screen.findByText(/^Withdrawn: the promotion/),
+    ).toBeInTheDocument();
   });
 
-  it('disables Approve and Reject without the approve permission', async () => {
+  it('offers no Withdraw to someone who did not request it', async () => {
     const { api } = liveApi();
     api.listApprovals.mockResolvedValue([approval()]);
-    renderWithEntity(<DeploymentsContent />, {
-      entity: workerEntity,
-      api,
-      denied: ['stagecraft.deployment.approve'],
+    refuseActions(api, [
+      {
+        environment: 'payments-staging',
+        actions: ['withdraw'],
+        code: 'not-requester',
+        message: 'Only its requester may withdraw it',
+      },
+    ]);
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    const approve = await screen.findByRole('button', {
+      name: 'Approve promotion to payments-staging',
     });
+    await waitFor(() => expect(approve).toBeEnabled());
+    expect(screen.queryByRole('button', { name: /^Withdraw/ })).toBeNull();
+  });
+
+  it("disables Approve and Reject with the backend's reason", async () => {
+    const { api } = liveApi();
+    api.listApprovals.mockResolvedValue([approval()]);
+    refuseActions(api, [
+      {
+        environment: 'payments-staging',
+        actions: ['approve', 'reject'],
+        code: 'not-approver',
+        message:
+          'Only members of group:default/payments may approve deploys to payments-staging',
+      },
+    ]);
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
     await screen.findByTestId('approvals-payments-staging');
-    await waitFor(() =>
-      expect(
-        screen.getByRole('button', {
-          name: 'Approve promotion to payments-staging',
-        }),
-      ).toBeDisabled(),
-    );
+    const approve = screen.getByRole('button', {
+      name: 'Approve promotion to payments-staging',
+    });
+    await waitFor(() => expect(approve).toBeDisabled());
     expect(
       screen.getByRole('button', {
         name: 'Reject promotion to payments-staging',
       }),
     ).toBeDisabled();
+    expect(await tooltipOf(approve)).toBe(
+      'Only members of group:default/payments may approve deploys to payments-staging',
+    );
   });
 
   it('shows the 403 of an approver outside the group in the dialog', async () => {
@@ -519,25 +587,31 @@ describe('DeploymentsContent: day-2 operations', () => {
     ).toBeInTheDocument();
   });
 
-  it('disables Restart and Scale without the operate permission', async () => {
+  it("disables Restart and Scale with the backend's reason", async () => {
     const { api } = liveApi();
-    renderWithEntity(<DeploymentsContent />, {
-      entity: workerEntity,
-      api,
-      denied: ['stagecraft.deployment.operate'],
-    });
+    refuseActions(api, [
+      {
+        environment: 'payments-dev',
+        actions: ['restart', 'scale'],
+        code: 'paused',
+        message: 'payments-dev is paused: resume it first',
+      },
+    ]);
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
     await screen.findByTestId('env-payments-dev');
-    await waitFor(() =>
-      expect(
-        screen.getByRole('button', { name: 'Restart in payments-dev' }),
-      ).toBeDisabled(),
-    );
+    const restart = screen.getByRole('button', {
+      name: 'Restart in payments-dev',
+    });
+    await waitFor(() => expect(restart).toBeDisabled());
     expect(
       screen.getByRole('button', { name: 'Scale in payments-dev' }),
     ).toBeDisabled();
     expect(
       screen.getByRole('button', { name: 'Deploy to payments-dev' }),
     ).toBeEnabled();
+    expect(await tooltipOf(restart)).toBe(
+      'payments-dev is paused: resume it first',
+    );
     // nothing runs in prod: nothing to restart
     expect(
       screen.queryByRole('button', { name: 'Restart in payments-prod' }),

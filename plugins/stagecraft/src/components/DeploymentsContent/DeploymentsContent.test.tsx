@@ -1,10 +1,19 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Entity } from '@backstage/catalog-model';
 import type { DeployResult } from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
+  componentActions,
   deployment,
   mockStagecraftApi,
+  refuseActions,
+  tooltipOf,
   provisioned,
   renderWithEntity,
   revision,
@@ -314,22 +323,28 @@ describe('DeploymentsContent', () => {
     ).toBeInTheDocument();
   });
 
-  it('disables the buttons the permission policy denies', async () => {
+  it('disables the buttons the backend refuses, with its reason as the tooltip', async () => {
     const { api } = liveApi();
-    renderWithEntity(<DeploymentsContent />, {
-      entity: workerEntity,
-      api,
-      denied: [
-        'stagecraft.deployment.create',
-        'stagecraft.deployment.rollback',
-      ],
-    });
+    refuseActions(api, [
+      {
+        environment: 'payments-dev',
+        actions: ['deploy', 'rollback'],
+        message:
+          'Only group:default/platform (the owner of payments-dev) may deploy to payments-dev',
+      },
+      {
+        environment: 'payments-prod',
+        actions: ['deploy'],
+        code: 'not-provisioned',
+        message: 'payments-prod is not provisioned yet',
+      },
+    ]);
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
     await screen.findByTestId('env-payments-dev');
-    await waitFor(() =>
-      expect(
-        screen.getByRole('button', { name: 'Deploy to payments-dev' }),
-      ).toBeDisabled(),
-    );
+    const deploy = screen.getByRole('button', {
+      name: 'Deploy to payments-dev',
+    });
+    await waitFor(() => expect(deploy).toBeDisabled());
     expect(
       screen.getByRole('button', { name: 'Roll back payments-dev' }),
     ).toBeDisabled();
@@ -338,6 +353,37 @@ describe('DeploymentsContent', () => {
         name: 'Promote payments-dev to payments-staging',
       }),
     ).toBeEnabled();
+    expect(await tooltipOf(deploy)).toBe(
+      'Only group:default/platform (the owner of payments-dev) may deploy to payments-dev',
+    );
+    const prod = screen.getByRole('button', {
+      name: 'Deploy to payments-prod',
+    });
+    await waitFor(() => expect(prod).toBeDisabled());
+    fireEvent.mouseLeave(deploy.parentElement!);
+    expect(await tooltipOf(prod)).toMatch(
+      /payments-prod is not provisioned yet/,
+    );
+    expect(api.getComponentActions).toHaveBeenCalledWith(
+      WORKER,
+      'payments-dev',
+    );
+  });
+
+  it('promotes to where the backend says, not where the catalog points', async () => {
+    const { api } = liveApi();
+    api.getComponentActions.mockImplementation(async (component, environment) =>
+      componentActions(environment, {
+        component,
+        ...(environment === 'payments-dev' && { promotesTo: 'payments-gated' }),
+      }),
+    );
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    expect(
+      await screen.findByRole('button', {
+        name: 'Promote payments-dev to payments-gated',
+      }),
+    ).toBeInTheDocument();
   });
 
   it('shows a spinner while loading', async () => {

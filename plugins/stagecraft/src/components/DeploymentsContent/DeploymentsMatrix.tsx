@@ -18,6 +18,7 @@ import type {
 import { orderByPipeline } from '../common/environments';
 import { useEnvironments } from '../common/useEnvironments';
 import { HeadRow } from '../common/HeadRow';
+import { useComponentActions } from '../common/useActions';
 import { ClusterProblems } from '../common/ClusterProblems';
 import { useClusterProblems } from '../common/useClusterHealth';
 import { messageOf } from '../common/format';
@@ -124,6 +125,21 @@ export function DeploymentsMatrix({
     return orderByPipeline(mine);
   }, [environments.value, deployments, system, approvals.items]);
 
+  // asked again on every new revision, phase or request there
+  const actionsVersion = rows
+    .map(
+      r =>
+        `${r.name}:${deployments[r.name]?.revision?.revision ?? '-'}:${
+          deployments[r.name]?.status?.phase ?? '-'
+        }:${(approvalsByEnv[r.name] ?? []).map(a => a.id).join('+')}`,
+    )
+    .join(',');
+  const actions = useComponentActions(
+    componentRef,
+    rows.map(r => r.name),
+    actionsVersion,
+  );
+
   const clusters = rows.map(r => r.cluster).filter((c): c is string => !!c);
   const health = useClusterProblems(clusters);
   const lastStatusAt = Object.values(deployments)
@@ -228,7 +244,7 @@ export function DeploymentsMatrix({
               <DeploymentRow
                 key={env.name}
                 env={env}
-                next={rows.find(r => r.name === env.promotesTo)}
+                actions={actions[env.name]}
                 deployment={deployments[env.name]}
                 pending={pending[env.name]}
                 drift={drift[env.name]}

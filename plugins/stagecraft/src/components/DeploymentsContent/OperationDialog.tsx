@@ -15,9 +15,31 @@ import { Busy } from '../common/Busy';
 /** A day-2 operation on a running deployment. */
 export type Operation =
   | { kind: 'restart'; environment: string }
-  | { kind: 'scale'; environment: string; replicas: number };
+  | {
+      kind: 'scale';
+      environment: string;
+      replicas: number;
+      /** The most replicas the quota allows (the backend's answer). */
+      maxReplicas?: number;
+    };
 
 const componentName = (ref: string) => ref.replace(/^component:[^/]+\//, '');
+
+function replicasHelp(
+  whole: boolean,
+  valid: boolean,
+  current: number,
+  max: number | undefined,
+  environment: string,
+) {
+  if (!whole) return 'A whole number of replicas, 0 or more';
+  if (!valid) {
+    return `At most ${max}: the quota of ${environment} has room for no more`;
+  }
+  return `Now: ${current}${
+    max !== undefined ? ` · at most ${max} (quota)` : ''
+  }`;
+}
 
 /**
  * Restart (a rollout restart: same release, new pods) or scale (replicas
@@ -41,7 +63,9 @@ export function OperationDialog({
   const [error, setError] = useState<Error>();
   const name = componentName(componentRef);
   const n = Number(replicas);
-  const valid = replicas.trim() !== '' && Number.isInteger(n) && n >= 0;
+  const max = operation.kind === 'scale' ? operation.maxReplicas : undefined;
+  const whole = replicas.trim() !== '' && Number.isInteger(n) && n >= 0;
+  const valid = whole && (max === undefined || n <= max);
 
   const confirm = async () => {
     setBusy(true);
@@ -85,13 +109,15 @@ export function OperationDialog({
               value={replicas}
               onChange={e => setReplicas(e.target.value)}
               error={!valid}
-              helperText={
-                valid
-                  ? `Now: ${current}`
-                  : 'A whole number of replicas, 0 or more'
-              }
+              helperText={replicasHelp(
+                whole,
+                valid,
+                current,
+                max,
+                operation.environment,
+              )}
               margin="normal"
-              inputProps={{ min: 0, step: 1, 'aria-label': 'Replicas' }}
+              inputProps={{ min: 0, max, step: 1, 'aria-label': 'Replicas' }}
             />
           </>
         )}

@@ -1,52 +1,62 @@
 import Box from '@material-ui/core/Box';
 import {
+  ComponentActions,
   deploymentCreatePermission,
   deploymentOperatePermission,
   deploymentPromotePermission,
   deploymentRollbackPermission,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import type { PlacedDeployment } from '../../api/StagecraftApi';
+import type { PlacedDeployment, Wire } from '../../api/StagecraftApi';
 import type { EnvironmentInfo } from '../common/environments';
 import { PermissionButton } from '../common/PermissionButton';
+import { answerOf } from '../common/useActions';
 import type { DeploymentAction } from './ActionDialog';
 import type { Operation } from './OperationDialog';
 
 /**
  * Deploy, promote, roll back, restart and scale in one environment. Only a
- * deployed revision can be promoted, rolled back, restarted or scaled.
+ * deployed revision can be promoted, rolled back, restarted or scaled. Each
+ * is enabled as the backend answers for this user (`actions`), with its first
+ * failing reason as the tooltip; promote goes where the backend's pipeline
+ * says.
  */
 export function RowActions({
   env,
-  next,
   deployment,
+  actions,
   busy,
   onAction,
   onOperation,
 }: {
   env: EnvironmentInfo;
-  next?: EnvironmentInfo;
   deployment?: PlacedDeployment;
+  /** `GET /components/{ref}/actions?environment=`; undefined while asked. */
+  actions?: Wire<ComponentActions> | Error;
   busy: boolean;
   onAction: (a: DeploymentAction) => void;
   onOperation: (o: Operation) => void;
 }) {
   const rev = deployment?.revision;
   const deployed = !!rev;
-  const operate = {
-    access: { permission: deploymentOperatePermission, resourceRef: env.name },
-    deniedTitle: `You may not restart or scale in ${env.name}`,
+  const answered = actions instanceof Error ? undefined : actions;
+  const target =
+    answered?.promotesTo ?? deployment?.promotesTo ?? env.promotesTo;
+  // the permission check stands in when the backend's answer is unreadable
+  const gate = (
+    action: string,
+    permission: typeof deploymentCreatePermission,
+    resourceRef = env.name,
+  ) => ({
+    state: answerOf(actions, action),
+    access: { permission, resourceRef },
     busy,
-  };
+  });
   return (
     <Box display="flex" style={{ gap: 8 }} flexWrap="wrap">
       <PermissionButton
-        access={{
-          permission: deploymentCreatePermission,
-          resourceRef: env.name,
-        }}
+        {...gate('deploy', deploymentCreatePermission)}
         deniedTitle={`You may not deploy to ${env.name}`}
         label={`Deploy to ${env.name}`}
-        busy={busy}
         variant="outlined"
         color="primary"
         onClick={() =>
@@ -59,38 +69,33 @@ export function RowActions({
       >
         Deploy
       </PermissionButton>
-      {next && deployed && (
+      {deployed && (
         <PermissionButton
-          access={{
-            permission: deploymentPromotePermission,
-            resourceRef: next.name,
-          }}
-          deniedTitle={`You may not promote to ${next.name}`}
-          label={`Promote ${env.name} to ${next.name}`}
-          busy={busy}
+          {...gate('promote', deploymentPromotePermission, target ?? env.name)}
+          deniedTitle={`You may not promote from ${env.name}`}
+          label={
+            target ? `Promote ${env.name} to ${target}` : `Promote ${env.name}`
+          }
           variant="outlined"
           onClick={() =>
+            target &&
             onAction({
               kind: 'promote',
               from: env.name,
-              to: next.name,
+              to: target,
               release: rev?.releaseId,
               image: rev?.image,
             })
           }
         >
-          Promote → {next.name}
+          {target ? `Promote → ${target}` : 'Promote'}
         </PermissionButton>
       )}
       {deployed && (
         <PermissionButton
-          access={{
-            permission: deploymentRollbackPermission,
-            resourceRef: env.name,
-          }}
+          {...gate('rollback', deploymentRollbackPermission)}
           deniedTitle={`You may not roll back ${env.name}`}
           label={`Roll back ${env.name}`}
-          busy={busy}
           onClick={() =>
             onAction({
               kind: 'rollback',
@@ -104,7 +109,8 @@ export function RowActions({
       )}
       {deployed && (
         <PermissionButton
-          {...operate}
+          {...gate('restart', deploymentOperatePermission)}
+          deniedTitle={`You may not restart in ${env.name}`}
           label={`Restart in ${env.name}`}
           onClick={() =>
             onOperation({ kind: 'restart', environment: env.name })
@@ -115,7 +121,8 @@ export function RowActions({
       )}
       {deployed && (
         <PermissionButton
-          {...operate}
+          {...gate('scale', deploymentOperatePermission)}
+          deniedTitle={`You may not scale in ${env.name}`}
           label={`Scale in ${env.name}`}
           onClick={() =>
             onOperation({
@@ -123,6 +130,7 @@ export function RowActions({
               environment: env.name,
               replicas:
                 rev?.replicas ?? deployment?.status?.replicas?.desired ?? 1,
+              maxReplicas: answered?.maxReplicas,
             })
           }
         >

@@ -54,7 +54,10 @@ export function CardError({ error, what }: { error: Error; what: string }) {
   return <ResponseErrorPanel error={error} />;
 }
 
-/** Wraps a disabled button in a tooltip that says why. */
+/**
+ * Wraps a disabled button in a tooltip that says why. The wrapper stays when
+ * the button is enabled (no tooltip then), so the button is never remounted.
+ */
 export function DeniedTooltip({
   denied,
   title,
@@ -64,9 +67,8 @@ export function DeniedTooltip({
   title: string;
   children: JSX.Element;
 }) {
-  if (!denied) return children;
   return (
-    <Tooltip title={title}>
+    <Tooltip title={denied ? title : ''}>
       <span>{children}</span>
     </Tooltip>
   );

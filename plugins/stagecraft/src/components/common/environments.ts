@@ -2,7 +2,10 @@ import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import {
   ENVIRONMENT_TIERS,
   Environment,
+  PipelineStage,
+  PromotionPipeline,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
+import type { Wire } from '../../api/wire';
 
 /** What the UI needs of an environment, from the catalog or the Stagecraft API. */
 export interface EnvironmentInfo {
@@ -21,6 +24,11 @@ export interface EnvironmentInfo {
   provisioned?: Environment;
   /** Present when the catalog knows it. */
   entity?: Entity;
+  /**
+   * Its place in the backend's promotion pipelines (`GET /pipeline`): which
+   * pipeline and which stage. Absent when the backend did not place it.
+   */
+  stage?: { pipeline: number; index: number; order?: number };
 }
 
 export function refName(ref: string | undefined, defaultKind: string) {
@@ -105,10 +113,56 @@ const tierRank = (tier: string) => {
 };
 
 /**
- * Pipeline order: each chain of promotesTo from its first environment, chains
- * sorted by the tier they start at; environments in no chain by tier, then name.
+ * The backend's promotion pipelines applied to the environments: each stage's
+ * place, and its promotion target (the one `promote` uses), replace what the
+ * catalog declares. Stages of environments not in `envs` are ignored.
+ */
+export function applyPipelines(
+  envs: EnvironmentInfo[],
+  pipelines: ReadonlyArray<Wire<PromotionPipeline>> | undefined,
+): EnvironmentInfo[] {
+  const places = new Map<
+    string,
+    { stage: NonNullable<EnvironmentInfo['stage']>; promotesTo?: string }
+  >();
+  (Array.isArray(pipelines) ? pipelines : []).forEach((p, pipeline) =>
+    (Array.isArray(p?.stages) ? p.stages : []).forEach(
+      (s: Wire<PipelineStage> | undefined, index: number) => {
+        if (!s?.environment || places.has(s.environment)) return;
+        places.set(s.environment, {
+          stage: { pipeline, index, order: s.order },
+          promotesTo: refName(s.promotesTo, 'environment'),
+        });
+      },
+    ),
+  );
+  return envs.map(e => {
+    const place = places.get(e.name);
+    return place
+      ? { ...e, stage: place.stage, promotesTo: place.promotesTo }
+      : e;
+  });
+}
+
+/**
+ * Pipeline order. Environments the backend placed (`stage`, from its
+ * pipelines) come first, in its order; the rest — declared but not
+ * provisioned, or an older backend — follow each chain of promotesTo from its
+ * first environment, chains sorted by the tier they start at, then by tier
+ * and name.
  */
 export function orderByPipeline<T extends EnvironmentInfo>(envs: T[]): T[] {
+  const placed = envs
+    .filter(e => e.stage)
+    .sort(
+      (a, b) =>
+        a.stage!.pipeline - b.stage!.pipeline ||
+        a.stage!.index - b.stage!.index,
+    );
+  return [...placed, ...orderByChains(envs.filter(e => !e.stage))];
+}
+
+function orderByChains<T extends EnvironmentInfo>(envs: T[]): T[] {
   const byName = new Map(envs.map(e => [e.name, e]));
   const targets = new Set(
     envs.map(e => e.promotesTo).filter((n): n is string => !!n),
