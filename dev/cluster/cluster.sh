@@ -289,6 +289,43 @@ ensure_pki() {
     (umask 077 && echo "$(openssl rand -hex 24),metrics-server,metrics-server" >>"$pki/tokens.csv")
 }
 
+# Stagecraft's identity as a client certificate (CN=stagecraft: the same user
+# as the static token) and a kubeconfig whose exec credential plugin
+# (exec-credential.sh) fetches ServiceAccount tokens, as `aws eks get-token`,
+# gke-gcloud-auth-plugin or kubelogin do. Added to an existing PKI.
+ensure_identities() {
+  [[ -f "$pki/stagecraft-client.crt" ]] || issue stagecraft-client stagecraft ca client
+  (
+    umask 077
+    cat >"$state/stagecraft-exec.kubeconfig" <<KCFG
+apiVersion: v1
+kind: Config
+clusters:
+- name: stagecraft
+  cluster:
+    server: $server
+    certificate-authority-data: $(base64 -w0 <"$pki/ca.crt")
+users:
+- name: stagecraft-exec
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: $here/exec-credential.sh
+      args: [--duration, 10m]
+      env:
+      - name: STAGECRAFT_CLUSTER_STATE
+        value: $state
+      interactiveMode: Never
+contexts:
+- name: stagecraft-exec
+  context:
+    cluster: stagecraft
+    user: stagecraft-exec
+current-context: stagecraft-exec
+KCFG
+  )
+}
+
 token_of() { awk -F, -v u="$1" '$2 == u { print $1; exit }' "$pki/tokens.csv"; }
 
 write_kubeconfig() { # file user
@@ -484,6 +521,9 @@ Cluster is up: $server (Kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok
   admin  (system:masters):       KUBECONFIG=$state/admin.kubeconfig
   viewer (ClusterRole "view"):   KUBECONFIG=$state/viewer.kubeconfig
   stagecraft (Backstage):        KUBECONFIG=$state/stagecraft.kubeconfig
+    the same identity as a client certificate: $pki/stagecraft-client.{crt,key}
+    as ServiceAccount stagecraft-system/stagecraft: kubectl create token stagecraft -n stagecraft-system
+    through an exec credential plugin:           KUBECONFIG=$state/stagecraft-exec.kubeconfig
   kubectl:                       $kubectl
 EOT
 }
@@ -540,8 +580,23 @@ subjects:
   name: viewer
 ---
 # Stagecraft's own identity: read-only everywhere (health, the Kubernetes tab)
-# plus exactly what provisioning environments needs. No escalate, no "*", and
+# plus exactly what provisioning environments needs. It is one identity served
+# three ways: the user `stagecraft` (static token, or the client certificate
+# state/pki/stagecraft-client.crt, CN=stagecraft) and the ServiceAccount
+# stagecraft-system/stagecraft (tokens from `kubectl create token`, as a pod's
+# projected token; exec-credential.sh hands them to an exec credential plugin). No escalate, no "*", and
 # bind only on the ClusterRole it hands to environment owners (edit).
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: stagecraft-system
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: stagecraft
+  namespace: stagecraft-system
+---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata:
@@ -554,6 +609,9 @@ subjects:
 - apiGroup: rbac.authorization.k8s.io
   kind: User
   name: stagecraft
+- kind: ServiceAccount
+  name: stagecraft
+  namespace: stagecraft-system
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -615,6 +673,9 @@ subjects:
 - apiGroup: rbac.authorization.k8s.io
   kind: User
   name: stagecraft
+- kind: ServiceAccount
+  name: stagecraft
+  namespace: stagecraft-system
 ---
 # Pod metrics (metrics.k8s.io), read only: Stagecraft's actual usage and the
 # stock Kubernetes tab (which lists the pod metrics of a component's
@@ -640,6 +701,9 @@ subjects:
 - apiGroup: rbac.authorization.k8s.io
   kind: User
   name: stagecraft
+- kind: ServiceAccount
+  name: stagecraft
+  namespace: stagecraft-system
 ---
 # metrics-server's identity, as its upstream manifest grants it: read nodes,
 # pods and the nodes' metrics, delegate authentication and authorization to
@@ -716,7 +780,9 @@ spec:
       scope: "*"
   matchConditions:
   - name: is-stagecraft
-    expression: request.userInfo.username == 'stagecraft'
+    expression: >-
+      request.userInfo.username in ['stagecraft',
+      'system:serviceaccount:stagecraft-system:stagecraft']
   variables:
   - name: managed
     expression: "'app.kubernetes.io/managed-by'"
@@ -787,8 +853,9 @@ cmd_up() {
   for name in "${components[@]}"; do is_running "$name" && running=$((running + 1)); done
   if ((running == ${#components[@]})) && readyz; then
     log "already up"
-    # keep Stagecraft's RBAC current (it grows with the features)
+    # keep Stagecraft's RBAC and identities current (they grow with the features)
     rbac_yaml | kubectl_admin apply -f - >/dev/null
+    ensure_identities
     apiservice_yaml | kubectl_admin apply -f - >/dev/null
     print_access
     return 0
@@ -802,6 +869,7 @@ cmd_up() {
   mkdir -p "$state" "$pids" "$logs"
   ensure_pki
   write_kubeconfigs
+  ensure_identities
   rm -rf "$state/etcd"
 
   local port

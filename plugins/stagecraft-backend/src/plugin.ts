@@ -12,6 +12,7 @@ import {
 import { clusterGatewayServiceRef } from './cluster/clusterGatewayService';
 import { KubernetesClusterGateway } from './cluster/KubernetesClusterGateway';
 import { NamespaceWatcher } from './cluster/NamespaceWatcher';
+import { startClusterAccess } from './cluster/clusterAccess';
 import { WorkloadCache } from './cluster/WorkloadCache';
 import { EnvironmentService } from './domain/environments/EnvironmentService';
 import { DeploymentService } from './domain/deployments/DeploymentService';
@@ -26,8 +27,10 @@ import { createRouter } from './router';
 import {
   ResourceDefinition,
   ResourceDriver,
+  stagecraftClusterAuthExtensionPoint,
   stagecraftResourcesExtensionPoint,
 } from '@stagecraft/backstage-plugin-stagecraft-node';
+import type { AuthenticationStrategy } from '@backstage/plugin-kubernetes-node';
 import { ResourceService } from './domain/resources/ResourceService';
 import { readResourceDefinitions, resourceDrivers } from './resourceConfig';
 import { ManifestService } from './domain/manifests/ManifestService';
@@ -60,6 +63,12 @@ export const stagecraftPlugin = createBackendPlugin({
       addResourceDriver: (...drivers) => void moduleDrivers.push(...drivers),
       addResourceDefinitions: (...definitions) =>
         void moduleDefinitions.push(...definitions),
+    });
+    // cluster auth strategies added by backend modules (by authProvider)
+    const moduleStrategies = new Map<string, AuthenticationStrategy>();
+    env.registerExtensionPoint(stagecraftClusterAuthExtensionPoint, {
+      addAuthStrategy: (key, strategy) =>
+        void moduleStrategies.set(key, strategy),
     });
     env.registerInit({
       deps: {
@@ -150,6 +159,20 @@ export const stagecraftPlugin = createBackendPlugin({
         const cache = new WorkloadCache({ clusters: clusterConfigs, logger });
         deps.lifecycle.addStartupHook(() => cache.start());
         deps.lifecycle.addShutdownHook(() => cache.stop());
+        // module strategies, catalog-located clusters, clusters changing at runtime
+        const access =
+          gateway instanceof KubernetesClusterGateway
+            ? startClusterAccess({
+                config,
+                logger,
+                gateway,
+                catalog: deps.catalog,
+                auth: deps.auth,
+                strategies: moduleStrategies,
+                watchers: [cache],
+              })
+            : undefined;
+        deps.lifecycle.addShutdownHook(() => access?.stop());
         const workloads = new CatalogWorkloadSource({
           catalog: deps.catalog,
           urlReader: deps.urlReader,
@@ -355,6 +378,7 @@ export const stagecraftPlugin = createBackendPlugin({
             listener: feed,
             logger,
           });
+          access?.watch(watcher);
           deps.lifecycle.addStartupHook(() => watcher.start());
           deps.lifecycle.addShutdownHook(() => watcher.stop());
         }

@@ -12,6 +12,9 @@ export interface ClusterHealth {
 
 /** Body of `GET /api/stagecraft/health`. @public */
 export interface HealthResponse {
-  status: 'ok' | 'degraded';
+  /** `unconfigured`: no cluster at all (`message` names the config key). */
+  status: 'ok' | 'degraded' | 'unconfigured';
   clusters: ClusterHealth[];
+  /** Why the status is `unconfigured`. */
+  message?: string;
 }

@@ -21,3 +21,5 @@ export type {
   SecretOutputRef,
   StagecraftResourcesExtensionPoint,
 } from './resources';
+export { stagecraftClusterAuthExtensionPoint } from './clusterAuth';
+export type { StagecraftClusterAuthExtensionPoint } from './clusterAuth';

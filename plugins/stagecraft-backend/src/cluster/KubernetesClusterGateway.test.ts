@@ -40,7 +40,7 @@ describe('KubernetesClusterGateway', () => {
       const probe = await gateway.probe('slow', { timeoutMs: 300 });
       expect(probe).toMatchObject({
         reachable: false,
-        error: 'no answer within 300 ms',
+        error: 'no answer within 300 ms (auth: none)',
       });
       expect(probe.latencyMs).toBeGreaterThanOrEqual(290);
     } finally {

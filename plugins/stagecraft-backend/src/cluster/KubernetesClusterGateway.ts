@@ -5,17 +5,12 @@ import {
   KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
-  VersionApi,
 } from '@kubernetes/client-node';
 import {
   FIELD_MANAGER,
   LABELS,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import {
-  ClusterUnavailableError,
-  ConflictError,
-  NotAllowedError,
-} from '../domain/errors';
+import { ClusterUnavailableError } from '../domain/errors';
 import type {
   ClusterGateway,
   ClusterProbe,
@@ -26,8 +21,16 @@ import type {
   PodResources,
   UsageSource,
 } from '../domain/ports';
-import { cpuCores, memoryBytes } from '../domain/operations/quantity';
+import type { AuthenticationStrategy } from '@backstage/plugin-kubernetes-node';
 import type { ClusterConnection } from './clusterConfig';
+import {
+  AuthStrategies,
+  describeAuth,
+  forgetCredentials,
+  toKubeConfig,
+} from './clusterAuth';
+import { describeError, toDomainError } from './clusterErrors';
+import { METRICS_UNSERVED, podMetricsOf, podResources } from './podUsage';
 import {
   AttemptFailure,
   HttpMethod,
@@ -35,77 +38,6 @@ import {
   RetryOptions,
   withRetries,
 } from './retryPolicy';
-
-/** Builds a client-node KubeConfig for one configured cluster. */
-export function toKubeConfig(c: ClusterConnection): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: c.name,
-        server: c.url,
-        caData: c.caData,
-        caFile: c.caFile,
-        skipTLSVerify: c.skipTLSVerify,
-      },
-    ],
-    users: [{ name: 'stagecraft', token: c.serviceAccountToken }],
-    contexts: [{ name: c.name, cluster: c.name, user: 'stagecraft' }],
-    currentContext: c.name,
-  });
-  return kc;
-}
-
-/** Never let a URL with credentials or a token echo back in an error. */
-function describeError(e: unknown): string {
-  const err = e as {
-    code?: number | string;
-    message?: string;
-    cause?: { code?: string };
-  };
-  const code = err.cause?.code ?? err.code;
-  const message = String(err.message ?? e)
-    .replace(/Bearer\s+\S+/gi, 'Bearer ***')
-    .split('\n')[0];
-  return code && !message.includes(String(code))
-    ? `${code}: ${message}`
-    : message;
-}
-
-/** The API server's own message of a failed call (its Status body), if any. */
-function statusMessage(e: ApiException<unknown>): string {
-  try {
-    const body = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
-    if (body && typeof body === 'object' && 'message' in body) {
-      return String((body as { message: unknown }).message);
-    }
-  } catch {
-    // not JSON
-  }
-  return describeError(e);
-}
-
-/**
- * Maps client errors to domain errors: 409 → ConflictError (with the managers
- * the API server names), 403 → NotAllowedError, 400/422 → InputError, anything
- * else (no HTTP answer, 5xx) → ClusterUnavailableError naming the cluster.
- */
-function toDomainError(cluster: string, e: unknown): Error {
-  if (e instanceof ApiException) {
-    const message = `cluster ${cluster}: ${statusMessage(e)}`;
-    if (e.code === 409) return new ConflictError(message);
-    if (e.code === 403) return new NotAllowedError(message);
-    if (e.code === 422 || e.code === 400) {
-      const err = new Error(message);
-      err.name = 'InputError';
-      return err;
-    }
-    return new ClusterUnavailableError(message);
-  }
-  return new ClusterUnavailableError(
-    `cluster ${cluster} unavailable: ${describeError(e)}`,
-  );
-}
 
 const refOfObject = (o: KubeObject): KubeObjectRef => ({
   apiVersion: o.apiVersion,
@@ -173,82 +105,93 @@ export interface RetryEvent {
 /** A literal API path (lists, the metrics API) instead of an object's. */
 type PathTarget = { path: string };
 
-type Amounts = PodResources['requests'];
-const sum = (a: Amounts, b: Amounts): Amounts => ({
-  cpu: a.cpu + b.cpu,
-  memory: a.memory + b.memory,
-});
-const max = (a: Amounts, b: Amounts): Amounts => ({
-  cpu: Math.max(a.cpu, b.cpu),
-  memory: Math.max(a.memory, b.memory),
-});
-const amounts = (r: Record<string, unknown> | undefined): Amounts => ({
-  cpu: cpuCores(r?.cpu) ?? 0,
-  memory: memoryBytes(r?.memory) ?? 0,
-});
+/** The ClusterGateway backed by the real API servers, through @kubernetes/client-node. */
+/** A cluster added, re-authenticated (changed) or dropped at runtime. */
+export type ClusterChange =
+  | { type: 'added' | 'changed'; name: string; kc: KubeConfig }
+  | { type: 'removed'; name: string };
 
-/**
- * A pod's requests or limits as its ResourceQuota counts them: the sum of its
- * containers, at least its largest init container, plus its overhead.
- */
-function podAmounts(spec: any, field: 'requests' | 'limits'): Amounts {
-  const zero = { cpu: 0, memory: 0 };
-  const containers = ((spec?.containers ?? []) as any[])
-    .map(c => amounts(c.resources?.[field]))
-    .reduce(sum, zero);
-  const init = ((spec?.initContainers ?? []) as any[])
-    .map(c => amounts(c.resources?.[field]))
-    .reduce(max, zero);
-  return sum(max(containers, init), amounts(spec?.overhead));
+interface Entry {
+  connection: ClusterConnection;
+  kc: KubeConfig;
+  paths: ResourcePaths;
+  budgetMs: number;
 }
-
-/** The workload that owns a pod (a ReplicaSet's Deployment by its name). */
-function ownerOf(pod: any): { kind: string; name: string } {
-  const owner = ((pod.metadata?.ownerReferences ?? []) as any[]).find(
-    o => o.controller,
-  );
-  if (!owner) return { kind: 'Pod', name: pod.metadata.name };
-  const hash = pod.metadata?.labels?.['pod-template-hash'];
-  if (owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) {
-    return { kind: 'Deployment', name: owner.name.slice(0, -hash.length - 1) };
-  }
-  return { kind: owner.kind, name: owner.name };
-}
-
-/** Why actual usage is unknown, by the metrics API's answer. */
-const METRICS_UNSERVED: Record<number, string> = {
-  404: 'does not serve the metrics API (metrics.k8s.io); install metrics-server for actual usage',
-  503: 'has a metrics API (metrics.k8s.io) that is not available right now (is metrics-server running?)',
-  403: "does not let Stagecraft's identity read pod metrics (grant get/list on metrics.k8s.io pods)",
-};
 
 /** The ClusterGateway backed by the real API servers, through @kubernetes/client-node. */
 export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
-  private readonly clusters: Map<
-    string,
-    { kc: KubeConfig; paths: ResourcePaths; budgetMs: number }
-  >;
+  private readonly clusters = new Map<string, Entry>();
+  private readonly strategies = new Map<string, AuthenticationStrategy>();
+  private readonly listeners = new Set<(change: ClusterChange) => void>();
 
   constructor(
     connections: ClusterConnection[],
     private readonly options: {
       retry?: Omit<RetryOptions, 'onRetry'>;
       onRetry?: (event: RetryEvent) => void;
+      /** Backstage's auth strategies by authProvider (more: addAuthStrategy). */
+      strategies?: AuthStrategies;
     } = {},
   ) {
-    this.clusters = new Map(
-      connections.map(c => {
-        const kc = toKubeConfig(c);
-        return [
-          c.name,
-          {
-            kc,
-            paths: kc.makeApiClient(ResourcePaths),
-            budgetMs: c.timeoutMs ?? DEFAULT_BUDGET_MS,
-          },
-        ];
-      }),
-    );
+    for (const c of connections) this.clusters.set(c.name, this.entryOf(c));
+  }
+
+  private entryOf(c: ClusterConnection): Entry {
+    const kc = toKubeConfig(c, {
+      get: key => this.strategies.get(key) ?? this.options.strategies?.get(key),
+    });
+    return {
+      connection: c,
+      kc,
+      paths: kc.makeApiClient(ResourcePaths),
+      budgetMs: c.timeoutMs ?? DEFAULT_BUDGET_MS,
+    };
+  }
+
+  /**
+   * An auth strategy for clusters whose authProvider is `key` (from a module,
+   * through stagecraftClusterAuthExtensionPoint); replaces a default.
+   */
+  addAuthStrategy(key: string, strategy: AuthenticationStrategy) {
+    this.strategies.set(key, strategy);
+  }
+
+  /**
+   * Adds a cluster, or replaces one whose connection changed (new URL, CA or
+   * credentials): its watches restart with the new credentials. Unchanged: no-op.
+   */
+  setCluster(c: ClusterConnection): 'added' | 'changed' | 'unchanged' {
+    const known = this.clusters.get(c.name);
+    if (known && JSON.stringify(known.connection) === JSON.stringify(c)) {
+      return 'unchanged';
+    }
+    const entry = this.entryOf(c);
+    this.clusters.set(c.name, entry);
+    const type = known ? 'changed' : 'added';
+    this.emit({ type, name: c.name, kc: entry.kc });
+    return type;
+  }
+
+  /** Drops a cluster: its calls fail as unknown, its watches stop. */
+  removeCluster(name: string): boolean {
+    if (!this.clusters.delete(name)) return false;
+    this.emit({ type: 'removed', name });
+    return true;
+  }
+
+  /** Where a cluster came from (config key or catalog), undefined when unknown. */
+  connection(name: string): ClusterConnection | undefined {
+    return this.clusters.get(name)?.connection;
+  }
+
+  /** Calls `listener` on every cluster added, changed or removed; returns its removal. */
+  onClustersChanged(listener: (change: ClusterChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(change: ClusterChange) {
+    for (const l of this.listeners) l(change);
   }
 
   /** The client-node config of a cluster (for the watch cache). */
@@ -393,47 +336,28 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
   }
 
   async pods(cluster: string, namespace: string): Promise<PodResources[]> {
-    const list = (await this.request(cluster, 'GET', {
-      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
-    })) as { items?: any[] };
-    return (
-      (list.items ?? [])
-        // as the ResourceQuota counts: not finished, not past its deletion
-        .filter(
-          p =>
-            !['Succeeded', 'Failed'].includes(p.status?.phase) &&
-            !(
-              p.metadata?.deletionTimestamp &&
-              Date.parse(p.metadata.deletionTimestamp) <= Date.now()
-            ),
-        )
-        .map(p => {
-          const kubernetesId = p.metadata?.labels?.[LABELS.kubernetesId];
-          return {
-            name: p.metadata.name,
-            workload: ownerOf(p),
-            ...(kubernetesId && { kubernetesId }),
-            requests: podAmounts(p.spec, 'requests'),
-            limits: podAmounts(p.spec, 'limits'),
-          };
-        })
+    return podResources(
+      await this.request(cluster, 'GET', {
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+      }),
     );
   }
 
   async podMetrics(cluster: string, namespace: string): Promise<PodMetrics> {
-    let list: { items?: any[] };
     try {
-      list = (await this.request(
-        cluster,
-        'GET',
-        {
-          path: `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(
-            namespace,
-          )}/pods`,
-        },
-        // one try: an absent or down metrics API is an answer, not a fault
-        { maxAttempts: 1 },
-      )) as { items?: any[] };
+      return podMetricsOf(
+        await this.request(
+          cluster,
+          'GET',
+          {
+            path: `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(
+              namespace,
+            )}/pods`,
+          },
+          // one try: an absent or down metrics API is an answer, not a fault
+          { maxAttempts: 1 },
+        ),
+      );
     } catch (e) {
       const status = (e as { status?: number }).status;
       const reason = status && METRICS_UNSERVED[status];
@@ -441,15 +365,6 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
         return { served: false, reason: `cluster ${cluster} ${reason}` };
       throw e;
     }
-    return {
-      served: true,
-      pods: (list.items ?? []).map(m => ({
-        name: m.metadata.name,
-        ...((m.containers ?? []) as any[])
-          .map(c => amounts(c.usage))
-          .reduce(sum, { cpu: 0, memory: 0 }),
-      })),
-    };
   }
 
   private policy(cluster: string, method: HttpMethod, budgetMs: number) {
@@ -512,20 +427,26 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
           );
           for (const [k, v] of Object.entries(options.query ?? {}))
             url.searchParams.set(k, v);
-          // client-node puts the token (and TLS agent) into these options
-          const init = await kc.applyToFetchOptions({});
-          const headers = init.headers as unknown as Headers;
-          headers.set('Accept', 'application/json');
-          if (options.contentType)
-            headers.set('Content-Type', options.contentType);
-          response = await fetch(url.toString(), {
-            ...init,
-            method,
-            headers,
-            body: options.body,
-            timeout: Math.max(1, Math.min(remainingMs, ATTEMPT_TIMEOUT_MS)),
-          });
-          text = await response.text();
+          for (let fresh = false; ; fresh = true) {
+            // client-node puts the credentials (and TLS agent) into these options
+            const init = await kc.applyToFetchOptions({});
+            const headers = init.headers as unknown as Headers;
+            headers.set('Accept', 'application/json');
+            if (options.contentType)
+              headers.set('Content-Type', options.contentType);
+            response = await fetch(url.toString(), {
+              ...init,
+              method,
+              headers,
+              body: options.body,
+              timeout: Math.max(1, Math.min(remainingMs, ATTEMPT_TIMEOUT_MS)),
+            });
+            text = await response.text();
+            // refused credentials: forget the cached ones (an exec plugin's
+            // token, a token file) and ask once more with fresh ones
+            if (response.status !== 401 || fresh) break;
+            forgetCredentials(kc);
+          }
         } catch (e) {
           throw this.attemptFailure(cluster, e);
         }
@@ -598,15 +519,16 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
     }
     let timer: NodeJS.Timeout | undefined;
     try {
-      const version = await Promise.race([
-        entry.kc.makeApiClient(VersionApi).getCode(),
+      // with Stagecraft's credentials: a refused one (401) is an error here
+      const version = (await Promise.race([
+        this.request(cluster, 'GET', { path: '/version' }, { maxAttempts: 1 }),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new Error(`no answer within ${timeoutMs} ms`)),
             timeoutMs,
           );
         }),
-      ]);
+      ])) as { gitVersion: string };
       return {
         reachable: true,
         version: version.gitVersion,
@@ -615,7 +537,7 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
     } catch (e) {
       return {
         reachable: false,
-        error: describeError(e),
+        error: `${describeError(e)} (auth: ${describeAuth(entry.connection)})`,
         latencyMs: Date.now() - started,
       };
     } finally {

@@ -45,8 +45,22 @@ export class NamespaceWatcher {
   ) {}
 
   async start(): Promise<void> {
+    for (const c of this.options.clusters) this.addCluster(c);
+  }
+
+  /** Watches one more cluster (a known one restarts, e.g. with new credentials). */
+  addCluster({
+    name,
+    kc,
+    transport,
+  }: {
+    name: string;
+    kc?: KubeConfig;
+    transport?: ReflectorTransport;
+  }) {
     const { listener, logger } = this.options;
-    for (const { name, kc, transport } of this.options.clusters) {
+    this.removeCluster(name);
+    {
       const report = (what: string) => (e: unknown) =>
         logger.warn(`stagecraft watch ${name}: ${what} failed: ${String(e)}`);
       const reflector = new Reflector<KubeObject>({
@@ -81,7 +95,13 @@ export class NamespaceWatcher {
     }
   }
 
+  /** Stops watching a cluster (its environments stay as they are). */
+  removeCluster(name: string) {
+    this.reflectors.get(name)?.stop();
+    this.reflectors.delete(name);
+  }
+
   async stop(): Promise<void> {
-    for (const r of this.reflectors.values()) r.stop();
+    for (const name of [...this.reflectors.keys()]) this.removeCluster(name);
   }
 }

@@ -292,6 +292,8 @@ export function kubeConfigTransport(kc: KubeConfig): ReflectorTransport {
             res.on('error', reject);
             res.on('end', () => {
               if ((res.statusCode ?? 0) >= 300) {
+                // refused credentials: the next try reads them afresh
+                if (res.statusCode === 401) connection = undefined;
                 let message = body.slice(0, 300);
                 try {
                   message = JSON.parse(body).message ?? message;

@@ -442,9 +442,24 @@ export class WorkloadCache implements WorkloadObserver {
   }
 
   async stop(): Promise<void> {
-    for (const byKind of this.reflectors.values()) {
-      for (const r of byKind.values()) r.stop();
-    }
+    for (const name of [...this.reflectors.keys()]) this.removeCluster(name);
+  }
+
+  /** Watches a cluster added at runtime; a known one restarts (new credentials). */
+  async addCluster(
+    name: string,
+    c: { kc?: KubeConfig; transport?: ReflectorTransport },
+  ) {
+    this.removeCluster(name);
+    await this.startCluster(name, c);
+  }
+
+  /** Stops a cluster's watches and forgets its objects. */
+  removeCluster(name: string) {
+    for (const r of this.reflectors.get(name)?.values() ?? []) r.stop();
+    this.reflectors.delete(name);
+    this.indexes.delete(name);
+    this.synced.delete(name);
   }
 
   syncedAt(cluster: string): Date | undefined {

@@ -28,6 +28,14 @@ export async function getHealth(
           };
     }),
   );
+  if (clusters.length === 0) {
+    return {
+      status: 'unconfigured',
+      clusters,
+      message:
+        'no cluster is configured: list clusters under kubernetes.clusterLocatorMethods (or stagecraft.clusters), or declare kubernetes-cluster Resources owned by stagecraft.catalogClusters.allowedOwners in the catalog',
+    };
+  }
   return {
     status: clusters.every(c => c.reachable) ? 'ok' : 'degraded',
     clusters,

@@ -1,0 +1,63 @@
+import { ApiException } from '@kubernetes/client-node';
+import {
+  ClusterUnavailableError,
+  ConflictError,
+  NotAllowedError,
+} from '../domain/errors';
+
+/** Never let a URL with credentials or a token echo back in an error. */
+export function describeError(e: unknown): string {
+  const err = e as {
+    code?: number | string;
+    message?: string;
+    cause?: { code?: string };
+  };
+  const code = err.cause?.code ?? err.code;
+  const message = String(err.message ?? e)
+    .replace(/Bearer\s+\S+/gi, 'Bearer ***')
+    .split('\n')[0];
+  return code && !message.includes(String(code))
+    ? `${code}: ${message}`
+    : message;
+}
+
+/** The API server's own message of a failed call (its Status body), if any. */
+function statusMessage(e: ApiException<unknown>): string {
+  try {
+    const body = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
+    if (body && typeof body === 'object' && 'message' in body) {
+      return String((body as { message: unknown }).message);
+    }
+  } catch {
+    // not JSON
+  }
+  return describeError(e);
+}
+
+/**
+ * Maps client errors to domain errors: 409 → ConflictError (with the managers
+ * the API server names), 403 → NotAllowedError, 400/422 → InputError, 401 →
+ * ClusterUnavailableError saying the credential was refused, anything
+ * else (no HTTP answer, 5xx) → ClusterUnavailableError naming the cluster.
+ */
+export function toDomainError(cluster: string, e: unknown): Error {
+  if (e instanceof ApiException) {
+    const message = `cluster ${cluster}: ${statusMessage(e)}`;
+    if (e.code === 409) return new ConflictError(message);
+    if (e.code === 403) return new NotAllowedError(message);
+    if (e.code === 401) {
+      return new ClusterUnavailableError(
+        `cluster ${cluster} refused Stagecraft's credentials (401 Unauthorized): expired, revoked or not valid for this cluster`,
+      );
+    }
+    if (e.code === 422 || e.code === 400) {
+      const err = new Error(message);
+      err.name = 'InputError';
+      return err;
+    }
+    return new ClusterUnavailableError(message);
+  }
+  return new ClusterUnavailableError(
+    `cluster ${cluster} unavailable: ${describeError(e)}`,
+  );
+}
