@@ -20,7 +20,7 @@ import type {
 } from '../../api/StagecraftApi';
 import { EnvironmentInfo, imageTag } from '../common/environments';
 import { HealthStatus } from '../common/HealthStatus';
-import { TierChip } from '../common/TierChip';
+import { AttentionChip, TierChip } from '../common/TierChip';
 import { DecisionOutcome } from '../Approvals/DecisionOutcome';
 import { PendingApproval } from '../Approvals/PendingApproval';
 import type { DeploymentAction } from './ActionDialog';
@@ -86,11 +86,7 @@ function DriftBadge({ drift }: { drift?: DriftedField[] | Error }) {
         .map(f => `${f.object} ${f.path}: ${String(f.actual)}`)
         .join('; ')}
     >
-      <Chip
-        size="small"
-        color="secondary"
-        label={`drifted (${drift.length})`}
-      />
+      <AttentionChip label={`drifted (${drift.length})`} />
     </Tooltip>
   );
 }

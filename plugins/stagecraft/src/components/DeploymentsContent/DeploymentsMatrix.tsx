@@ -18,6 +18,7 @@ import type {
 import { orderByPipeline } from '../common/environments';
 import { useEnvironments } from '../common/useEnvironments';
 import { HeadRow } from '../common/HeadRow';
+import { AttentionChip } from '../common/TierChip';
 import { useComponentActions } from '../common/useActions';
 import { ClusterProblems } from '../common/ClusterProblems';
 import { useClusterProblems } from '../common/useClusterHealth';
@@ -56,11 +57,7 @@ function StreamChips({
         </Tooltip>
       )}
       {waiting > 0 && (
-        <Chip
-          size="small"
-          color="secondary"
-          label={`${waiting} waiting for approval`}
-        />
+        <AttentionChip label={`${waiting} waiting for approval`} />
       )}
     </Box>
   );

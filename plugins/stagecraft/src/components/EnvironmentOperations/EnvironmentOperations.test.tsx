@@ -6,9 +6,11 @@ import type {
   Environment,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
+  environmentActions,
   mockStagecraftApi,
   provisioned,
   renderWithEntity,
+  tooltipOf,
   WORKER,
 } from '../../__testUtils__/fixtures';
 import { httpError } from '../../__testUtils__/http';
@@ -31,9 +33,15 @@ const entityOf = (env: Environment, annotations = {}): Entity => ({
   },
 });
 
-function setup(env: Environment, denied: string[] = [], annotations = {}) {
+function setup(
+  env: Environment,
+  denied: string[] = [],
+  annotations = {},
+  actions = environmentActions(env.name),
+) {
   const { api } = mockStagecraftApi({
     getEnvironment: jest.fn(async () => env),
+    getEnvironmentActions: jest.fn(async () => actions),
   });
   renderWithEntity(<EnvironmentOverviewCard />, {
     entity: entityOf(env, annotations),
@@ -189,29 +197,27 @@ describe('Environment page operations', () => {
 
   it('tears down what a template run created: the plan first, then a typed confirmation', async () => {
     const api = setup(preview);
-    api.getTeardownPlan.mockResolvedValue({
+    const plan = {
       taskId: 'task-7',
       environments: [{ name: 'pr-42', namespace: 'pr-42', tier: 'preview' }],
       deployments: [{ component: WORKER, environment: 'payments-dev' }],
-    });
-    api.teardown.mockResolvedValue({
-      taskId: 'task-7',
-      environments: [{ name: 'pr-42', namespace: 'pr-42', tier: 'preview' }],
-      deployments: [{ component: WORKER, environment: 'payments-dev' }],
-      removed: true,
-    });
+    };
+    // an older backend: no steps, one call removes everything
+    api.getTeardownPlan.mockResolvedValue(plan);
+    api.teardown.mockResolvedValue({ ...plan, removed: true });
     await userEvent.click(await enabled('Tear down template run'));
     const dialog = within(await screen.findByRole('dialog'));
-    const envs = within(
-      await dialog.findByRole('list', { name: 'environments to delete' }),
+    const steps = within(
+      await dialog.findByRole('list', { name: 'teardown steps' }),
     );
-    expect(envs.getByText('pr-42')).toBeInTheDocument();
-    expect(envs.getByText(/namespace pr-42 · preview/)).toBeInTheDocument();
-    const deps = within(
-      dialog.getByRole('list', { name: 'deployments to remove' }),
-    );
-    expect(deps.getByText(WORKER)).toBeInTheDocument();
-    expect(deps.getByText('removed from payments-dev')).toBeInTheDocument();
+    expect(
+      steps.getByText(`1. Remove ${WORKER} from payments-dev`),
+    ).toBeInTheDocument();
+    expect(
+      steps.getByText(
+        /^2\. Delete environment pr-42 \(namespace pr-42, preview\)/,
+      ),
+    ).toBeInTheDocument();
     expect(api.getTeardownPlan).toHaveBeenCalledWith('task-7');
     const go = dialog.getByRole('button', { name: 'Tear down' });
     expect(go).toBeDisabled();
@@ -222,11 +228,71 @@ describe('Environment page operations', () => {
     expect(api.teardown).not.toHaveBeenCalled();
     await userEvent.click(go);
     expect(
-      await screen.findByText(
-        'Torn down: pr-42; deployments removed: component:default/payments-worker from payments-dev.',
-      ),
+      await screen.findByText(`Torn down: ${WORKER}@payments-dev, pr-42.`),
     ).toBeInTheDocument();
     expect(api.teardown).toHaveBeenCalledWith('task-7');
+  });
+
+  it('runs the steps one by one in their order, showing each as it goes', async () => {
+    const api = setup(preview);
+    const steps = [
+      {
+        id: 'environment:pr-42',
+        kind: 'environment' as const,
+        target: 'pr-42',
+        description: 'Delete environment pr-42',
+      },
+      {
+        id: 'catalog:component:default/new-svc',
+        kind: 'catalog' as const,
+        target: 'component:default/new-svc',
+        description: 'Unregister component:default/new-svc from the catalog',
+      },
+    ];
+    const plan = {
+      taskId: 'task-7',
+      environments: [{ name: 'pr-42', namespace: 'pr-42', tier: 'preview' }],
+      deployments: [],
+      catalog: [{ entityRef: 'component:default/new-svc' }],
+      steps,
+    };
+    api.getTeardownPlan.mockResolvedValue(plan);
+    let finishFirst: () => void = () => {};
+    api.teardown.mockImplementation(
+      (_task: string, step?: string) =>
+        new Promise(resolve => {
+          const result = {
+            ...plan,
+            removed: true as const,
+            steps: steps.map(s =>
+              s.id === step ? { ...s, status: 'done' as const } : s,
+            ),
+          };
+          if (step === steps[0].id) finishFirst = () => resolve(result);
+          else resolve(result);
+        }),
+    );
+    await userEvent.click(await enabled('Tear down template run'));
+    const dialog = within(await screen.findByRole('dialog'));
+    await dialog.findByRole('list', { name: 'teardown steps' });
+    await userEvent.type(dialog.getByLabelText('Confirm teardown'), 'pr-42');
+    await userEvent.click(dialog.getByRole('button', { name: 'Tear down' }));
+    expect(
+      await within(dialog.getByTestId('teardown-step-1')).findByText(
+        'running…',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog.getByTestId('teardown-step-2')).getByText('to do'),
+    ).toBeInTheDocument();
+    finishFirst();
+    expect(
+      await screen.findByText('Torn down: pr-42, component:default/new-svc.'),
+    ).toBeInTheDocument();
+    expect(api.teardown.mock.calls).toEqual([
+      ['task-7', 'environment:pr-42'],
+      ['task-7', 'catalog:component:default/new-svc'],
+    ]);
   });
 
   it('finds the template run from the entity annotation too', async () => {
@@ -245,24 +311,62 @@ describe('Environment page operations', () => {
     ).toBeDisabled();
   });
 
-  it('disables what the permission policy denies', async () => {
-    setup(preview, [
-      'stagecraft.environment.create',
-      'stagecraft.deployment.operate',
-      'stagecraft.environment.delete',
-    ]);
+  it('disables what the backend refuses, saying why; Clone as the policy denies', async () => {
+    setup(
+      preview,
+      ['stagecraft.environment.create'],
+      {},
+      environmentActions(
+        preview.name,
+        {},
+        {
+          resume: {
+            code: 'not-paused',
+            message: 'pr-42 is not paused: there is nothing to resume',
+          },
+          delete: {
+            code: 'forbidden',
+            message:
+              'Only group:default/payments (the owner of pr-42) may delete pr-42',
+          },
+        },
+      ),
+    );
     await screen.findByRole('button', { name: 'Clone' });
     await waitFor(() =>
       expect(screen.getByRole('button', { name: 'Clone' })).toBeDisabled(),
     );
+    const resume = screen.getByRole('button', { name: 'Resume' });
+    await waitFor(() => expect(resume).toBeDisabled());
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeEnabled();
+    expect(await tooltipOf(resume)).toBe(
+      'pr-42 is not paused: there is nothing to resume',
+    );
+    expect(
+      screen.getByRole('button', { name: 'Tear down template run' }),
+    ).toBeDisabled();
+  });
+
+  it('says Paused when every workload is paused, and enables only Resume', async () => {
+    setup(
+      dev,
+      [],
+      {},
+      environmentActions(
+        dev.name,
+        { workloads: [{ component: WORKER, replicas: 0, paused: true }] },
+        {
+          pause: {
+            code: 'paused',
+            message: 'payments-dev is already paused',
+          },
+        },
+      ),
+    );
+    expect(await screen.findByText('Paused')).toBeInTheDocument();
     await waitFor(() =>
       expect(screen.getByRole('button', { name: 'Pause' })).toBeDisabled(),
     );
-    expect(screen.getByRole('button', { name: 'Resume' })).toBeDisabled();
-    await waitFor(() =>
-      expect(
-        screen.getByRole('button', { name: 'Tear down template run' }),
-      ).toBeDisabled(),
-    );
+    expect(screen.getByRole('button', { name: 'Resume' })).toBeEnabled();
   });
 });

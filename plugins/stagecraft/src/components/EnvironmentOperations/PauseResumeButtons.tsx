@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -13,7 +12,8 @@ import {
   PauseResult,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
-import { DeniedTooltip, ErrorAlert } from '../common/ErrorAlert';
+import { ErrorAlert } from '../common/ErrorAlert';
+import { ActionAnswer, PermissionButton } from '../common/PermissionButton';
 import { Busy } from '../common/Busy';
 
 type Op = 'pause' | 'resume';
@@ -38,19 +38,27 @@ function summary(op: Op, r: PauseResult) {
 
 /**
  * Pause (every component scaled to zero, replicas remembered) and resume a
- * preview or development environment.
+ * preview or development environment. Each is enabled only when the backend
+ * says it makes sense now (Pause while something runs, Resume while paused),
+ * with its reason as the tooltip otherwise; `onChanged` after either.
  */
-export function PauseResumeButtons({ name }: { name: string }) {
+export function PauseResumeButtons({
+  name,
+  pause,
+  resume,
+  onChanged,
+}: {
+  name: string;
+  pause: ActionAnswer;
+  resume: ActionAnswer;
+  onChanged?: (op: Op, result: PauseResult) => void;
+}) {
   const api = useApi(stagecraftApiRef);
-  const canOperate = usePermission({
-    permission: deploymentOperatePermission,
-    resourceRef: name,
-  });
+  const answers = { pause, resume };
   const [op, setOp] = useState<Op>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
   const [result, setResult] = useState<{ op: Op; result: PauseResult }>();
-  const denied = !canOperate.loading && !canOperate.allowed;
   const run = async () => {
     if (!op) return;
     setBusy(true);
@@ -62,6 +70,7 @@ export function PauseResumeButtons({ name }: { name: string }) {
           : await api.resumeEnvironment(name);
       setResult({ op, result: r });
       setOp(undefined);
+      onChanged?.(op, r);
     } catch (e) {
       setError(e as Error);
     } finally {
@@ -75,20 +84,20 @@ export function PauseResumeButtons({ name }: { name: string }) {
   return (
     <>
       {(['pause', 'resume'] as const).map(o => (
-        <DeniedTooltip
+        <PermissionButton
           key={o}
-          denied={denied}
-          title={`You may not pause or resume ${name}`}
+          state={answers[o]}
+          access={{
+            permission: deploymentOperatePermission,
+            resourceRef: name,
+          }}
+          deniedTitle={`You may not pause or resume ${name}`}
+          label={o === 'pause' ? 'Pause' : 'Resume'}
+          variant="outlined"
+          onClick={() => setOp(o)}
         >
-          <Button
-            size="small"
-            variant="outlined"
-            disabled={!canOperate.allowed}
-            onClick={() => setOp(o)}
-          >
-            {o === 'pause' ? 'Pause' : 'Resume'}
-          </Button>
-        </DeniedTooltip>
+          {o === 'pause' ? 'Pause' : 'Resume'}
+        </PermissionButton>
       ))}
       {result && (
         <Alert

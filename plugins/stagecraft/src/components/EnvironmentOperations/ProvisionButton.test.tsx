@@ -1,12 +1,14 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Entity } from '@backstage/catalog-model';
 import type { StagecraftApi } from '../../api/StagecraftApi';
 import {
+  environmentActions,
   environmentEntities,
   mockStagecraftApi,
   provisioned,
   renderWithEntity,
+  tooltipOf,
   workerEntity,
 } from '../../__testUtils__/fixtures';
 import { httpError } from '../../__testUtils__/http';
@@ -91,12 +93,28 @@ describe('Provision a declared environment', () => {
     ).toBeInTheDocument();
   });
 
-  it('is disabled without stagecraft.environment.create', async () => {
-    renderCard({}, ['stagecraft.environment.create']);
+  it("is disabled with the backend's reason when the user may not provision", async () => {
+    renderCard({
+      getEnvironmentActions: jest.fn(async () =>
+        environmentActions(
+          'payments-dev',
+          { provisioned: false },
+          {
+            provision: {
+              code: 'forbidden',
+              message: 'Only group:default/platform may provision payments-dev',
+            },
+          },
+        ),
+      ),
+    });
     const button = await screen.findByRole('button', {
       name: 'Provision payments-dev',
     });
-    expect(button).toBeDisabled();
+    await waitFor(() => expect(button).toBeDisabled());
+    expect(await tooltipOf(button)).toBe(
+      'Only group:default/platform may provision payments-dev',
+    );
   });
 
   it('in the Environments list, for declared environments only', async () => {

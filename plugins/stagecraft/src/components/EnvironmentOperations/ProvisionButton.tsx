@@ -9,7 +9,7 @@ import { environmentCreatePermission } from '@stagecraft/backstage-plugin-stagec
 import { ProvisionResult, stagecraftApiRef } from '../../api/StagecraftApi';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { messageOf, statusOf } from '../common/format';
-import { PermissionButton } from '../common/PermissionButton';
+import { ActionAnswer, PermissionButton } from '../common/PermissionButton';
 
 function ProvisionError({ name, error }: { name: string; error: Error }) {
   const status = statusOf(error);
@@ -43,9 +43,12 @@ function ProvisionError({ name, error }: { name: string; error: Error }) {
  */
 export function ProvisionButton({
   name,
+  state,
   onProvisioned,
 }: {
   name: string;
+  /** The backend's answer for `provision` (GET /environments/{name}/actions), when asked. */
+  state?: ActionAnswer;
   onProvisioned?: (result: ProvisionResult) => void;
 }) {
   const api = useApi(stagecraftApiRef);
@@ -69,6 +72,7 @@ export function ProvisionButton({
     <Box>
       <Box display="flex" alignItems="center" style={{ gap: 8 }}>
         <PermissionButton
+          state={state}
           access={{ permission: environmentCreatePermission }}
           deniedTitle="You may not provision environments (stagecraft.environment.create)"
           label={`Provision ${name}`}

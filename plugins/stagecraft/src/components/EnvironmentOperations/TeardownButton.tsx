@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -9,7 +8,6 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
-import ListSubheader from '@material-ui/core/ListSubheader';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
@@ -18,43 +16,74 @@ import {
   environmentDeletePermission,
   TeardownPlan,
   TeardownResult,
+  TeardownStep,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
-import { DeniedTooltip, ErrorAlert } from '../common/ErrorAlert';
+import { ErrorAlert } from '../common/ErrorAlert';
 import { Busy } from '../common/Busy';
+import { ActionAnswer, PermissionButton } from '../common/PermissionButton';
 
-function PlanList({ plan }: { plan: TeardownPlan }) {
+type StepState = TeardownStep['status'] | 'running';
+
+const STATE_TEXT: Record<NonNullable<StepState>, string> = {
+  pending: 'to do',
+  running: 'running…',
+  done: 'done',
+  skipped: 'already gone',
+  failed: 'failed',
+};
+
+/**
+ * The steps of a plan, in the order they run (the reverse of creation). A
+ * plan from an older backend has no steps: they are made from its lists.
+ */
+export function stepsOf(plan: TeardownPlan): TeardownStep[] {
+  if (plan.steps?.length) return plan.steps;
+  return [
+    ...plan.deployments.map(d => ({
+      id: `deployment:${d.component}@${d.environment}`,
+      kind: 'deployment' as const,
+      target: `${d.component}@${d.environment}`,
+      description: `Remove ${d.component} from ${d.environment}`,
+    })),
+    ...plan.environments.map(e => ({
+      id: `environment:${e.name}`,
+      kind: 'environment' as const,
+      target: e.name,
+      description: `Delete environment ${e.name} (namespace ${e.namespace}, ${e.tier}) with everything in it`,
+    })),
+    ...(plan.catalog ?? []).map(c => ({
+      id: `catalog:${c.entityRef}`,
+      kind: 'catalog' as const,
+      target: c.entityRef,
+      description: `Unregister ${c.entityRef} from the catalog`,
+    })),
+  ];
+}
+
+function StepList({
+  steps,
+  states,
+}: {
+  steps: TeardownStep[];
+  states: Record<string, StepState>;
+}) {
   return (
-    <>
-      <List dense aria-label="environments to delete">
-        <ListSubheader disableSticky>
-          Environments ({plan.environments.length})
-        </ListSubheader>
-        {plan.environments.map(e => (
-          <ListItem key={e.name}>
+    <List dense aria-label="teardown steps">
+      {steps.map((s, i) => {
+        const state = states[s.id] ?? s.status ?? 'pending';
+        return (
+          <ListItem key={s.id} data-testid={`teardown-step-${i + 1}`}>
             <ListItemText
-              primary={e.name}
-              secondary={`namespace ${e.namespace} · ${e.tier} — deleted with everything in it`}
+              primary={`${i + 1}. ${s.description}`}
+              secondary={`${STATE_TEXT[state]}${
+                s.message ? ` — ${s.message}` : ''
+              }`}
             />
           </ListItem>
-        ))}
-      </List>
-      {plan.deployments.length > 0 && (
-        <List dense aria-label="deployments to remove">
-          <ListSubheader disableSticky>
-            Deployments in other environments ({plan.deployments.length})
-          </ListSubheader>
-          {plan.deployments.map(d => (
-            <ListItem key={`${d.component}@${d.environment}`}>
-              <ListItemText
-                primary={d.component}
-                secondary={`removed from ${d.environment}`}
-              />
-            </ListItem>
-          ))}
-        </List>
-      )}
-    </>
+        );
+      })}
+    </List>
   );
 }
 
@@ -74,16 +103,36 @@ function TeardownDialog({
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
-  const empty =
-    !!plan.value &&
-    !plan.value.environments.length &&
-    !plan.value.deployments.length;
+  const [states, setStates] = useState<Record<string, StepState>>({});
+  const steps = plan.value ? stepsOf(plan.value) : [];
+  const empty = !!plan.value && !steps.length;
+  const stepwise = !!plan.value?.steps?.length;
   const go = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      onDone(await api.teardown(taskId));
+      if (!stepwise) {
+        onDone(await api.teardown(taskId));
+        return;
+      }
+      // one step at a time, so the dialog shows each as it runs
+      let last: TeardownResult | undefined;
+      for (const step of steps) {
+        setStates(p => ({ ...p, [step.id]: 'running' }));
+        last = await api.teardown(taskId, step.id);
+        const outcome = last.steps?.find(s => s.id === step.id);
+        setStates(p => ({ ...p, [step.id]: outcome?.status ?? 'done' }));
+      }
+      onDone({ ...plan.value!, ...last, removed: true });
     } catch (e) {
+      setStates(p =>
+        Object.fromEntries(
+          Object.entries(p).map(([k, v]) => [
+            k,
+            v === 'running' ? 'failed' : v,
+          ]),
+        ),
+      );
       setError(e as Error);
       setBusy(false);
     }
@@ -100,15 +149,16 @@ function TeardownDialog({
         {plan.value && !empty && (
           <>
             <Typography variant="body2">
-              This removes, and cannot be undone:
+              This removes, in this order, and cannot be undone:
             </Typography>
-            <PlanList plan={plan.value} />
+            <StepList steps={steps} states={states} />
             <TextField
               label={`Type ${confirmName} to confirm`}
               value={typed}
               onChange={e => setTyped(e.target.value)}
               fullWidth
               margin="normal"
+              disabled={busy}
               inputProps={{ 'aria-label': 'Confirm teardown' }}
             />
           </>
@@ -135,53 +185,44 @@ function TeardownDialog({
 
 /**
  * For an environment a template run created: remove everything that run
- * created (environments, deployments, resources), after showing the plan
- * and a typed confirmation.
+ * created (deployments, environments, catalog registrations), after showing
+ * the plan and a typed confirmation, step by step.
  */
 export function TeardownButton({
   name,
   taskId,
+  state,
 }: {
   /** The environment whose page this is (typed to confirm). */
   name: string;
   taskId: string;
+  /** The backend's answer for deleting the environment. */
+  state?: ActionAnswer;
 }) {
-  const canDelete = usePermission({
-    permission: environmentDeletePermission,
-    resourceRef: name,
-  });
   const [open, setOpen] = useState(false);
   const [done, setDone] = useState<TeardownResult>();
   if (done) {
+    const removed = stepsOf(done).filter(s => s.status !== 'skipped');
     return (
       <Alert severity="info" role="status">
-        Torn down:{' '}
-        {done.environments.map(e => e.name).join(', ') || 'no environments'}
-        {done.deployments.length
-          ? `; deployments removed: ${done.deployments
-              .map(d => `${d.component} from ${d.environment}`)
-              .join(', ')}`
-          : ''}
+        Torn down: {removed.map(s => s.target).join(', ') || 'nothing was left'}
         .
       </Alert>
     );
   }
   return (
     <>
-      <DeniedTooltip
-        denied={!canDelete.loading && !canDelete.allowed}
-        title={`You may not delete ${name}`}
+      <PermissionButton
+        state={state}
+        access={{ permission: environmentDeletePermission, resourceRef: name }}
+        deniedTitle={`You may not delete ${name}`}
+        label="Tear down template run"
+        color="secondary"
+        variant="outlined"
+        onClick={() => setOpen(true)}
       >
-        <Button
-          size="small"
-          color="secondary"
-          variant="outlined"
-          disabled={!canDelete.allowed}
-          onClick={() => setOpen(true)}
-        >
-          Tear down template run
-        </Button>
-      </DeniedTooltip>
+        Tear down template run
+      </PermissionButton>
       {open && (
         <TeardownDialog
           taskId={taskId}

@@ -7,45 +7,58 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import type { Environment } from '@stagecraft/backstage-plugin-stagecraft-common';
+import {
+  Environment,
+  environmentDeletePermission,
+  environmentUpdatePermission,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
 import { messageOf } from '../common/format';
+import { ActionAnswer, PermissionButton } from '../common/PermissionButton';
+import { parseTtl } from '../common/ttl';
 
 const EXTENSIONS = ['8h', '24h', '3d', '7d'];
 
-function Denied({
-  denied,
-  title,
-  children,
-}: {
-  denied: boolean;
-  title: string;
-  children: JSX.Element;
-}) {
-  return denied ? (
-    <Tooltip title={title}>
-      <span>{children}</span>
-    </Tooltip>
-  ) : (
-    children
-  );
-}
-
-/** Push the expiry out (POST /environments/:name/extend). */
+/**
+ * Push the expiry out (POST /environments/:name/extend), never beyond the
+ * type's maxTtl: `maxTtl` is the longest extension the backend accepts now,
+ * and the choices stop there (the limit is named).
+ */
 export function ExtendButton({
   name,
-  allowed,
+  state,
+  maxTtl,
   onExtended,
 }: {
   name: string;
-  allowed: boolean;
+  state: ActionAnswer;
+  maxTtl?: string;
   onExtended: (env: Environment) => void;
 }) {
   const api = useApi(stagecraftApiRef);
-  const [ttl, setTtl] = useState('24h');
+  const limit = parseTtl(maxTtl);
+  const choices = EXTENSIONS.filter(
+    t => limit === undefined || (parseTtl(t) ?? 0) <= limit,
+  );
+  const [ttl, setTtl] = useState(
+    choices.includes('24h') ? '24h' : choices[choices.length - 1] ?? '',
+  );
+  const allowed =
+    !!choices.length &&
+    typeof state === 'object' &&
+    (state instanceof Error || state.allowed === true);
+  const answer: ActionAnswer =
+    choices.length || typeof state !== 'object' || state instanceof Error
+      ? state
+      : {
+          allowed: false,
+          reason: {
+            code: 'quota',
+            message: `${name} already lives as long as its type allows (maxTtl): it cannot be extended now`,
+          },
+        };
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
   const extend = async () => {
@@ -70,22 +83,28 @@ export function ExtendButton({
         style={{ minWidth: 96 }}
         SelectProps={{ inputProps: { 'aria-label': 'Extend by' } }}
       >
-        {EXTENSIONS.map(t => (
+        {choices.map(t => (
           <MenuItem key={t} value={t}>
             +{t}
           </MenuItem>
         ))}
       </TextField>
-      <Denied denied={!allowed} title={`You may not change ${name}`}>
-        <Button
-          size="small"
-          variant="outlined"
-          onClick={extend}
-          disabled={!allowed || busy}
-        >
-          Extend
-        </Button>
-      </Denied>
+      <PermissionButton
+        state={answer}
+        access={{ permission: environmentUpdatePermission, resourceRef: name }}
+        deniedTitle={`You may not change ${name}`}
+        label="Extend"
+        busy={busy || !ttl}
+        variant="outlined"
+        onClick={extend}
+      >
+        Extend
+      </PermissionButton>
+      {maxTtl && (
+        <Typography variant="caption" color="textSecondary">
+          at most {maxTtl} more (the type's maxTtl)
+        </Typography>
+      )}
       {error && (
         <Typography color="error" variant="caption">
           {messageOf(error)}
@@ -98,11 +117,11 @@ export function ExtendButton({
 /** Delete, with the name typed for production (the backend demands it too). */
 export function DeleteEnvironmentButton({
   env,
-  allowed,
+  state,
   onDeleted,
 }: {
   env: Environment;
-  allowed: boolean;
+  state: ActionAnswer;
   onDeleted?: () => void;
 }) {
   const api = useApi(stagecraftApiRef);
@@ -136,17 +155,20 @@ export function DeleteEnvironmentButton({
   }
   return (
     <>
-      <Denied denied={!allowed} title={`You may not delete ${env.name}`}>
-        <Button
-          color="secondary"
-          variant="outlined"
-          size="small"
-          disabled={!allowed}
-          onClick={() => setOpen(true)}
-        >
-          Delete environment
-        </Button>
-      </Denied>
+      <PermissionButton
+        state={state}
+        access={{
+          permission: environmentDeletePermission,
+          resourceRef: env.name,
+        }}
+        deniedTitle={`You may not delete ${env.name}`}
+        label="Delete environment"
+        color="secondary"
+        variant="outlined"
+        onClick={() => setOpen(true)}
+      >
+        Delete environment
+      </PermissionButton>
       <Dialog open={open} onClose={() => !busy && setOpen(false)}>
         <DialogTitle>Delete {env.name}?</DialogTitle>
         <DialogContent>

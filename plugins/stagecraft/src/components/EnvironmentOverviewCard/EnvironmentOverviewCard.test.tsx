@@ -3,9 +3,11 @@ import userEvent from '@testing-library/user-event';
 import type { Entity } from '@backstage/catalog-model';
 import { StagecraftApi } from '../../api/StagecraftApi';
 import {
+  environmentActions,
   mockStagecraftApi,
   provisioned,
   renderWithEntity,
+  tooltipOf,
 } from '../../__testUtils__/fixtures';
 import { EnvironmentOverviewCard } from './EnvironmentOverviewCard';
 
@@ -140,7 +142,7 @@ describe('EnvironmentOverviewCard', () => {
     ).toBeInTheDocument();
   });
 
-  it('disables Extend and Delete when the policy denies them', async () => {
+  it("disables Extend and Delete with the backend's reasons", async () => {
     renderCard(
       {
         getEnvironment: jest.fn(async () =>
@@ -148,17 +150,80 @@ describe('EnvironmentOverviewCard', () => {
             expiresAt: new Date(Date.now() + 3600e3).toISOString(),
           }),
         ),
+        getEnvironmentActions: jest.fn(async () =>
+          environmentActions(
+            'payments-preview',
+            {},
+            {
+              extend: {
+                code: 'forbidden',
+                message:
+                  'Only group:default/payments may change payments-preview',
+              },
+              delete: {
+                code: 'forbidden',
+                message:
+                  'Only group:default/payments may delete payments-preview',
+              },
+            },
+          ),
+        ),
       },
       entity,
-      ['stagecraft.environment.update', 'stagecraft.environment.delete'],
     );
     await screen.findByText('Ready');
-    await waitFor(() =>
-      expect(
-        screen.getByRole('button', { name: 'Delete environment' }),
-      ).toBeDisabled(),
-    );
+    const remove = screen.getByRole('button', { name: 'Delete environment' });
+    await waitFor(() => expect(remove).toBeDisabled());
     expect(screen.getByRole('button', { name: 'Extend' })).toBeDisabled();
+    expect(await tooltipOf(remove)).toBe(
+      'Only group:default/payments may delete payments-preview',
+    );
+  });
+
+  it("offers extensions up to the type's maxTtl and names the limit", async () => {
+    renderCard(
+      {
+        getEnvironment: jest.fn(async () =>
+          provisioned('payments-preview', 'preview', {
+            expiresAt: new Date(Date.now() + 3600e3).toISOString(),
+          }),
+        ),
+        getEnvironmentActions: jest.fn(async () =>
+          environmentActions('payments-preview', { maxTtl: '2d23h' }),
+        ),
+      },
+      entity,
+    );
+    expect(
+      await screen.findByText("at most 2d23h more (the type's maxTtl)"),
+    ).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Extend by' }));
+    const options = within(screen.getByRole('listbox'))
+      .getAllByRole('option')
+      .map(o => o.textContent);
+    expect(options).toEqual(['+8h', '+24h']);
+  });
+
+  it('says Deleting, not Ready, once Delete was confirmed', async () => {
+    renderCard(
+      {
+        getEnvironment: jest.fn(async () =>
+          provisioned('payments-preview', 'preview'),
+        ),
+      },
+      entity,
+    );
+    await screen.findByText('Ready');
+    const remove = screen.getByRole('button', { name: 'Delete environment' });
+    await waitFor(() => expect(remove).toBeEnabled());
+    await userEvent.click(remove);
+    await userEvent.click(
+      within(screen.getByRole('dialog')).getByRole('button', {
+        name: 'Delete',
+      }),
+    );
+    expect(await screen.findByText('Deleting')).toBeInTheDocument();
+    expect(screen.queryByText('Ready')).not.toBeInTheDocument();
   });
 
   it('says which cluster is unreachable and why', async () => {

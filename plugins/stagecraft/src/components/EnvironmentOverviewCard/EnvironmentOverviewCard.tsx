@@ -3,10 +3,9 @@ import {
   Progress,
   StructuredMetadataTable,
 } from '@backstage/core-components';
-import { useEffect, useState } from 'react';
+import { useEffect, useReducer, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
-import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
@@ -16,12 +15,15 @@ import {
   ANNOTATIONS,
   Environment,
   EnvironmentEntity,
-  environmentDeletePermission,
-  environmentUpdatePermission,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { ProvisionResult, stagecraftApiRef } from '../../api/StagecraftApi';
+import {
+  asArray,
+  ProvisionResult,
+  stagecraftApiRef,
+} from '../../api/StagecraftApi';
+import { answerOf, useEnvironmentActions } from '../common/useActions';
 import { messageOf, statusOf } from '../common/format';
-import { TierChip } from '../common/TierChip';
+import { AttentionChip, TierChip } from '../common/TierChip';
 import { DeleteEnvironmentButton, ExtendButton } from './EnvironmentActions';
 import {
   CloneButton,
@@ -100,11 +102,11 @@ function Countdown({ expiresAt }: { expiresAt: string }) {
   return (
     <span>
       {expiry(expiresAt, now)}{' '}
-      <Chip
-        size="small"
-        color={ms < 24 * 36e5 ? 'secondary' : 'default'}
-        label={`${days ? `${days}d ` : ''}${hms} left`}
-      />
+      {ms < 24 * 36e5 ? (
+        <AttentionChip label={`${hms} left`} />
+      ) : (
+        <Chip size="small" label={`${days ? `${days}d ` : ''}${hms} left`} />
+      )}
     </span>
   );
 }
@@ -118,14 +120,16 @@ function useProvisioning(name: string, annotatedTaskId?: string) {
     setEnv(e);
     return e;
   }, [api, name]);
-  const canUpdate = usePermission({
-    permission: environmentUpdatePermission,
-    resourceRef: name,
-  });
-  const canDelete = usePermission({
-    permission: environmentDeletePermission,
-    resourceRef: name,
-  });
+  // asked again after every change made here, and when the phase or expiry moves
+  const [changes, changed] = useReducer((n: number) => n + 1, 0);
+  const actions = useEnvironmentActions(
+    name,
+    `${env?.phase}:${env?.expiresAt}:${changes}`,
+  );
+  const answer = (action: string) => answerOf(actions, action);
+  const reply = actions instanceof Error ? undefined : actions;
+  const workloads = asArray(reply?.workloads);
+  const paused = workloads.length > 0 && workloads.every(w => w?.paused);
   if (!env && state.loading) {
     return {
       env: undefined,
@@ -139,6 +143,7 @@ function useProvisioning(name: string, annotatedTaskId?: string) {
       actions: (
         <ProvisionButton
           name={name}
+          state={answer('provision')}
           onProvisioned={r => {
             setProvisioned(r);
             setEnv(r.environment);
@@ -176,9 +181,19 @@ function useProvisioning(name: string, annotatedTaskId?: string) {
         <span>
           <Chip
             size="small"
-            label={env.phase ?? 'phase unknown'}
-            color={env.phase === 'Ready' ? 'primary' : 'default'}
+            label={
+              paused && env.phase === 'Ready'
+                ? 'Paused'
+                : env.phase ?? 'phase unknown'
+            }
+            color={env.phase === 'Ready' && !paused ? 'primary' : 'default'}
           />
+          {paused && (
+            <Typography variant="caption" display="block">
+              Every component is scaled to zero; Resume gives their replicas
+              back.
+            </Typography>
+          )}
           {env.message && (
             <Typography variant="caption" display="block">
               {env.message}
@@ -192,8 +207,12 @@ function useProvisioning(name: string, annotatedTaskId?: string) {
             <Countdown expiresAt={env.expiresAt} />
             <ExtendButton
               name={name}
-              allowed={canUpdate.allowed}
-              onExtended={setEnv}
+              state={answer('extend')}
+              maxTtl={reply?.maxTtl}
+              onExtended={e => {
+                setEnv(e);
+                changed();
+              }}
             />
           </Box>
         ),
@@ -213,15 +232,29 @@ function useProvisioning(name: string, annotatedTaskId?: string) {
       >
         <CloneButton env={env} />
         {!!env.tier && PAUSABLE_TIERS.includes(env.tier) && (
-          <PauseResumeButtons name={name} />
+          <PauseResumeButtons
+            name={name}
+            pause={answer('pause')}
+            resume={answer('resume')}
+            onChanged={changed}
+          />
         )}
         {(env.origin?.taskId ?? annotatedTaskId) && (
           <TeardownButton
             name={name}
             taskId={(env.origin?.taskId ?? annotatedTaskId)!}
+            state={answer('delete')}
           />
         )}
-        <DeleteEnvironmentButton env={env} allowed={canDelete.allowed} />
+        <DeleteEnvironmentButton
+          env={env}
+          state={answer('delete')}
+          onDeleted={() => {
+            // the namespace goes away in the background: the phase says so now
+            setEnv(e => e && { ...e, phase: 'Deleting' });
+            changed();
+          }}
+        />
       </Box>
     ),
   };
