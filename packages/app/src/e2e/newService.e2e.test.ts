@@ -43,15 +43,13 @@ describe('"New service" through the UI, then its Deployments tab', () => {
       .last();
     await card.getByRole('button', { name: 'Choose' }).click();
 
-    await page.getByLabel('Name', { exact: false }).first().fill(name);
-    const owner = page.getByRole('combobox', { name: /Owner/ }).first();
+    await page.getByRole('textbox', { name: 'Name' }).fill(name);
+    // the owner picker: type, then choose the group from the catalog
+    const owner = page.getByRole('textbox', { name: 'Owner' });
     await owner.click();
     await owner.fill('payments');
-    await page
-      .getByRole('option', { name: /payments/ })
-      .first()
-      .click();
-    await page.getByLabel(/Container image/).fill('nginx:1.27');
+    await page.getByRole('option').filter({ hasText: 'payments' }).first().click();
+    await page.getByRole('textbox', { name: 'Container image' }).fill('nginx:1.27');
     await shot('new-service-1-form.png');
     await page.getByRole('button', { name: 'Next' }).click();
 
@@ -65,23 +63,24 @@ describe('"New service" through the UI, then its Deployments tab', () => {
     await shot('new-service-2-review.png');
     await page.getByRole('button', { name: 'Create' }).click();
 
-    // the task page: every step, then the links of the output
+    // the task page: every step, then what the run created
     await page.waitForURL(/\/create\/tasks\//, { timeout: 60_000 });
     await page
-      .getByText('Deploy and wait for the rollout')
-      .first()
+      .getByRole('button', { name: /^Deploy and wait for the rollout/ })
       .waitFor({ timeout: 60_000 });
     await page
-      .getByRole('link', { name: /Open in catalog|deployments/i })
-      .first()
+      .getByRole('heading', { name: 'What this run created' })
       .waitFor({ timeout: 240_000 });
+    await page.getByText(/Rollout in .*: complete/).first().waitFor();
+    await page.getByRole('button', { name: 'Open in catalog' }).waitFor();
     await shot('new-service-3-task.png');
   });
 
   it("opens the new component's Deployments tab and sees the rollout live", async () => {
     await page.goto(`${appUrl}/catalog/default/component/${name}/deployments`);
     await row().waitFor({ timeout: 90_000 });
-    await row().getByText('nginx:1.27', { exact: false }).first().waitFor();
+    // the row shows the running tag
+    await row().getByText('1.27', { exact: true }).first().waitFor();
     await row().getByText('Healthy').waitFor({ timeout: 120_000 });
     await page.getByText('Live', { exact: true }).waitFor();
     await shot('new-service-4-deployments.png');
@@ -90,10 +89,14 @@ describe('"New service" through the UI, then its Deployments tab', () => {
   it('deploys a new image from the tab', async () => {
     await page.getByRole('button', { name: `Deploy to ${env}` }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Image or tag').fill('nginx:1.27.1');
+    await dialog.getByLabel('Image or tag').fill('1.27.1');
+    // the dialog shows the diff before anything is written
+    await dialog.getByRole('button', { name: 'Preview changes' }).click();
+    await dialog.getByText(/^Dry run: release r-/).waitFor({ timeout: 60_000 });
+    await dialog.getByText(/^\+.*image: nginx:1\.27\.1/).first().waitFor();
     await dialog.getByRole('button', { name: 'Deploy', exact: true }).click();
     await dialog.waitFor({ state: 'detached', timeout: 60_000 });
-    await row().getByText('nginx:1.27.1', { exact: false }).first().waitFor();
+    await row().getByText('1.27.1', { exact: true }).first().waitFor();
     await row()
       .getByText(/^Deploy of r-\w+ complete$/)
       .waitFor({ timeout: 120_000 });
@@ -103,14 +106,18 @@ describe('"New service" through the UI, then its Deployments tab', () => {
   it('rolls back to the release the template deployed', async () => {
     await page.getByRole('button', { name: `Roll back ${env}` }).click();
     const dialog = page.getByRole('dialog');
+    // the previous release is preselected; its diff first
     await dialog.getByText(/^#\d+ · /).first().waitFor({ timeout: 30_000 });
+    await dialog.getByRole('button', { name: 'Preview changes' }).click();
+    await dialog.getByText(/^Dry run: release r-/).waitFor({ timeout: 60_000 });
     await dialog.getByRole('button', { name: 'Roll back', exact: true }).click();
     await dialog.waitFor({ state: 'detached', timeout: 60_000 });
     await row()
       .getByText(/^Rollback of r-\w+ complete$/)
       .waitFor({ timeout: 120_000 });
+    await row().getByText('1.27', { exact: true }).first().waitFor();
     await expect(
-      row().getByText('nginx:1.27.1', { exact: false }).count(),
+      row().getByText('1.27.1', { exact: true }).count(),
     ).resolves.toBe(0);
     await shot('new-service-6-rolled-back.png');
   });
