@@ -393,7 +393,7 @@ describe('approvals, windows and day-2 operations on the real control plane', ()
       origin,
     }).expect(201);
     const plan = await call('get', '/teardown/task-ops-1').expect(200);
-    expect(plan.body).toEqual({
+    expect(plan.body).toMatchObject({
       taskId: 'task-ops-1',
       environments: [
         { name: 'ops-task-env', namespace: 'ops-task-env', tier: 'preview' },
@@ -401,7 +401,13 @@ describe('approvals, windows and day-2 operations on the real control plane', ()
       deployments: [
         { component: 'component:default/ops', environment: 'ops-preview' },
       ],
+      catalog: [],
     });
+    // reverse order of creation: the deployment elsewhere, then the environment
+    expect(plan.body.steps.map((s: any) => s.id)).toEqual([
+      'deployment:component:default/ops@ops-preview',
+      'environment:ops-task-env',
+    ]);
     const refused = await call('post', '/teardown/task-ops-1', 'bob', {});
     expect(refused.status).toBe(400);
     const done = await call('post', '/teardown/task-ops-1', 'bob', {
@@ -437,6 +443,8 @@ describe('approvals, windows and day-2 operations on the real control plane', ()
       taskId: 'task-ops-1',
       environments: [],
       deployments: [],
+      catalog: [],
+      steps: [],
     });
   });
 });
