@@ -16,6 +16,7 @@ import type {
   PauseResult,
   PendingResult,
   PromotionPipeline,
+  ProvisionedResource,
   SecretKeyInfo,
   TeardownPlan,
   TeardownResult,
@@ -71,15 +72,11 @@ export interface ConfigChange {
 }
 
 /**
- * A resource provisioned in an environment (`GET /environments/:name/resources`).
- * Loosely typed: the endpoint is new, only `type` and `id` are relied upon.
+ * A resource provisioned in an environment (`GET /environments/:name/resources`),
+ * as the backend sends it: any field may be missing.
  * @public
  */
-export interface EnvironmentResource {
-  type: string;
-  id: string;
-  [field: string]: unknown;
-}
+export type EnvironmentResource = Wire<ProvisionedResource>;
 
 /**
  * What deploy, promote and rollback answer: the rollout (201), or an approval

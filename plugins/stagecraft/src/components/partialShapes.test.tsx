@@ -228,7 +228,7 @@ const cases: Case[] = [
         { type: 'postgres', status: { ready: true } } as any,
       ]),
     },
-    expect: ['postgres', '{"ready":true}'],
+    expect: ['postgres', 'Ready', 'unnamed'],
   },
   // the Environments page
   {

@@ -103,8 +103,9 @@ describe('EnvironmentResourcesCard', () => {
         {
           type: 'postgres',
           id: 'checkout-db',
-          status: 'Ready',
-          outputs: { password: 's3cr3t-value' },
+          status: { ready: true },
+          // never shown, whatever a backend sends
+          outputs: [{ name: 's3cr3t-value', secret: true }],
         },
       ]),
     });
@@ -112,6 +113,49 @@ describe('EnvironmentResourcesCard', () => {
     expect(await screen.findByText('postgres')).toBeInTheDocument();
     expect(screen.getByText('checkout-db')).toBeInTheDocument();
     expect(screen.queryByText(/s3cr3t-value/)).not.toBeInTheDocument();
+  });
+
+  it("shows each resource's name, who requested it and its live status (never [object Object])", async () => {
+    const { api } = mockStagecraftApi({
+      getEnvironmentResources: jest.fn(async () => [
+        {
+          environment: 'payments-staging',
+          name: 'checkout-db',
+          type: 'postgres',
+          class: 'default',
+          driver: 'manifest',
+          definition: 'postgres-default',
+          objects: ['StatefulSet/checkout-db'],
+          outputs: [{ name: 'password', secret: true }],
+          consumers: [
+            {
+              component: 'component:default/checkout',
+              resource: 'db',
+              actor: 'user:default/guest',
+              at: new Date(Date.now() - 60_000).toISOString(),
+            },
+          ],
+          createdBy: 'user:default/guest',
+          createdAt: new Date(Date.now() - 60_000).toISOString(),
+          updatedAt: new Date().toISOString(),
+          status: { ready: false, message: '0/1 replicas ready' },
+        },
+      ]),
+    });
+    renderWithEntity(<EnvironmentResourcesCard />, { entity: staging, api });
+    const table = within(
+      await screen.findByRole('table', { name: 'resources' }),
+    );
+    expect(table.getByText('checkout-db')).toBeInTheDocument();
+    expect(table.getByText('postgres · default')).toBeInTheDocument();
+    expect(
+      table.getByText('Not ready: 0/1 replicas ready'),
+    ).toBeInTheDocument();
+    expect(
+      table.getByText(/\(resources\.db\), deployed by/),
+    ).toBeInTheDocument();
+    expect(table.getByText('1 min ago')).toBeInTheDocument();
+    expect(screen.queryByText(/object Object/)).not.toBeInTheDocument();
   });
 
   it('explains how resources get there when there are none', async () => {

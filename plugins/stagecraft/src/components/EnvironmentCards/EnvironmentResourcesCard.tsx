@@ -3,15 +3,70 @@ import {
   InfoCard,
   Progress,
   ResponseErrorPanel,
-  StructuredMetadataTable,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import {
+  StatusError,
+  StatusOK,
+  StatusPending,
+} from '@backstage/core-components';
 import useAsync from 'react-use/esm/useAsync';
-import { stagecraftApiRef } from '../../api/StagecraftApi';
+import type { ProvisionedResource } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { asArray, stagecraftApiRef, Wire } from '../../api/StagecraftApi';
+import { HeadRow } from '../common/HeadRow';
+import { RelativeTime } from '../common/RelativeTime';
 
-const SHOWN = ['type', 'id', 'status', 'phase', 'driver', 'component'];
+type Resource = Wire<ProvisionedResource>;
+
+function Principal({ who: r }: { who?: string }) {
+  if (!r) return <>someone</>;
+  return r.startsWith('user:') || r.startsWith('group:') ? (
+    <EntityRefLink entityRef={r} />
+  ) : (
+    <>{r}</>
+  );
+}
+
+/** Live readiness (an object from the driver; absent when the cluster did not answer). */
+export function ResourceStatus({ status }: { status?: Resource['status'] }) {
+  if (!status || typeof status !== 'object' || status.ready === undefined) {
+    return <StatusPending>Status unknown</StatusPending>;
+  }
+  const message = typeof status.message === 'string' ? status.message : '';
+  return status.ready ? (
+    <StatusOK>Ready{message ? ` (${message})` : ''}</StatusOK>
+  ) : (
+    <StatusError>Not ready{message ? `: ${message}` : ''}</StatusError>
+  );
+}
+
+function RequestedBy({ r }: { r: Resource }) {
+  const consumers = asArray(r.consumers).filter(c => c?.component);
+  if (!consumers.length) {
+    return (
+      <>
+        <Principal who={r.createdBy} /> <RelativeTime at={r.createdAt} />
+      </>
+    );
+  }
+  return (
+    <>
+      {consumers.map(c => (
+        <Typography key={`${c.component}/${c.resource}`} variant="body2">
+          <EntityRefLink entityRef={c.component!} />
+          {c.resource ? ` (resources.${c.resource})` : ''}, deployed by{' '}
+          <Principal who={c.actor} /> <RelativeTime at={c.at} />
+        </Typography>
+      ))}
+    </>
+  );
+}
 
 /** Resources provisioned in this environment (databases, caches, …). */
 export function EnvironmentResourcesCard() {
@@ -29,7 +84,7 @@ export function EnvironmentResourcesCard() {
         the Provision button of the Environment card.
       </Typography>
     );
-  } else if (!state.value.length) {
+  } else if (!asArray(state.value).length) {
     body = (
       <EmptyState
         missing="data"
@@ -39,19 +94,33 @@ export function EnvironmentResourcesCard() {
     );
   } else {
     body = (
-      <>
-        {state.value.map((r, i) => (
-          <StructuredMetadataTable
-            key={`${r.type}/${r.id}/${i}`}
-            metadata={Object.fromEntries(
-              SHOWN.filter(k => r?.[k] !== undefined).map(k => [
-                k,
-                typeof r[k] === 'object' ? JSON.stringify(r[k]) : String(r[k]),
-              ]),
-            )}
-          />
-        ))}
-      </>
+      <Table size="small" aria-label="resources">
+        <HeadRow columns={['Resource', 'Type', 'Status', 'Requested by']} />
+        <TableBody>
+          {asArray(state.value).map((r, i) => (
+            <TableRow key={`${r?.name ?? r?.id ?? r?.type}/${i}`}>
+              <TableCell>
+                <Typography variant="body2">
+                  {r?.name ?? r?.id ?? 'unnamed'}
+                </Typography>
+                {r?.driver && (
+                  <Typography variant="caption" color="textSecondary">
+                    {r.driver}
+                    {r.definition ? ` · ${r.definition}` : ''}
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell>
+                {[r?.type, r?.class].filter(Boolean).join(' · ') || '—'}
+              </TableCell>
+              <TableCell>
+                <ResourceStatus status={r?.status} />
+              </TableCell>
+              <TableCell>{r && <RequestedBy r={r} />}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
     );
   }
   return <InfoCard title="Resources">{body}</InfoCard>;

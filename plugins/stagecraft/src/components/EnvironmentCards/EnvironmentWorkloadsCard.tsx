@@ -4,74 +4,28 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import {
-  catalogApiRef,
-  EntityRefLink,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import useAsync from 'react-use/esm/useAsync';
-import {
-  ANNOTATIONS,
-  RELATIONS,
-} from '@stagecraft/backstage-plugin-stagecraft-common';
-import {
-  isPlaced,
-  PlacedDeployment,
-  stagecraftApiRef,
-} from '../../api/StagecraftApi';
 import { HealthStatus } from '../common/HealthStatus';
-import { fullRef, imageTag } from '../common/environments';
+import { imageTag } from '../common/environments';
+import { useEnvironmentWorkloads } from '../common/useEnvironmentWorkloads';
 import { HeadRow } from '../common/HeadRow';
 import { RelativeTime } from '../common/RelativeTime';
 
-/**
- * Components running in this environment. There is no per-environment
- * deployments endpoint, so it asks `GET /components/:ref/deployments` for the
- * components of the environment's system and those the catalog relates to it.
- */
+/** Components running in this environment, live (see useEnvironmentWorkloads). */
 export function EnvironmentWorkloadsCard() {
   const { entity } = useEntity();
-  const catalogApi = useApi(catalogApiRef);
-  const api = useApi(stagecraftApiRef);
   const name = entity.metadata.name;
-  const system = fullRef(
-    (entity.spec as { system?: string } | undefined)?.system,
-    'system',
-  );
-  const state = useAsync(async () => {
-    const related = (entity.relations ?? [])
-      .filter(r => r.type === RELATIONS.hasDeployment)
-      .map(r => r.targetRef);
-    const inSystem = system
-      ? (
-          await catalogApi.getEntities({
-            filter: { kind: 'component', 'spec.system': system.split('/')[1] },
-          })
-        ).items
-          .filter(c => c.metadata.annotations?.[ANNOTATIONS.workload])
-          .map(c => stringifyEntityRef(c))
-      : [];
-    const refs = [...new Set([...related, ...inSystem])].sort();
-    const rows = await Promise.all(
-      refs.map(async ref => ({
-        ref,
-        deployment: (await api.getDeployments(ref))
-          .filter(isPlaced)
-          .find(d => d.environment === name),
-      })),
-    );
-    return rows.filter(
-      (r): r is { ref: string; deployment: PlacedDeployment } => !!r.deployment,
-    );
-  }, [catalogApi, api, name, system]);
-
+  const workloads = useEnvironmentWorkloads(entity);
+  const state = {
+    loading: workloads.loading,
+    error: workloads.error,
+    value: workloads.items,
+  };
   let body: JSX.Element;
   if (state.loading) body = <Progress />;
   else if (state.error) body = <ResponseErrorPanel error={state.error} />;

@@ -18,6 +18,7 @@ import { stagecraftApiRef } from '../../api/StagecraftApi';
 import { messageOf } from '../common/format';
 import { ActionAnswer, PermissionButton } from '../common/PermissionButton';
 import { parseTtl } from '../common/ttl';
+import { PROBLEM_TEXT } from '../common/TierChip';
 
 const EXTENSIONS = ['8h', '24h', '3d', '7d'];
 
@@ -106,7 +107,7 @@ export function ExtendButton({
         </Typography>
       )}
       {error && (
-        <Typography color="error" variant="caption">
+        <Typography style={PROBLEM_TEXT} variant="caption">
           {messageOf(error)}
         </Typography>
       )}

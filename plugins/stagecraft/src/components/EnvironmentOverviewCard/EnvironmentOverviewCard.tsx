@@ -23,7 +23,7 @@ import {
 } from '../../api/StagecraftApi';
 import { answerOf, useEnvironmentActions } from '../common/useActions';
 import { messageOf, statusOf } from '../common/format';
-import { AttentionChip, TierChip } from '../common/TierChip';
+import { AttentionChip, PROBLEM_TEXT, TierChip } from '../common/TierChip';
 import { DeleteEnvironmentButton, ExtendButton } from './EnvironmentActions';
 import {
   CloneButton,
@@ -41,7 +41,7 @@ function ClusterStatus({ cluster }: { cluster: string }) {
   if (loading) return <Progress />;
   if (error) {
     return (
-      <Typography color="error" variant="body2">
+      <Typography style={PROBLEM_TEXT} variant="body2">
         {cluster}: health unknown ({error.message})
       </Typography>
     );
@@ -49,7 +49,7 @@ function ClusterStatus({ cluster }: { cluster: string }) {
   const health = value?.clusters.find(c => c.name === cluster);
   if (!health) {
     return (
-      <Typography color="error" variant="body2">
+      <Typography style={PROBLEM_TEXT} variant="body2">
         {cluster}: not configured in Stagecraft (ask a platform engineer to add
         it under kubernetes.clusterLocatorMethods)
       </Typography>
@@ -60,7 +60,7 @@ function ClusterStatus({ cluster }: { cluster: string }) {
       {cluster} <Chip size="small" label={`reachable · ${health.version}`} />
     </span>
   ) : (
-    <Typography color="error" variant="body2">
+    <Typography style={PROBLEM_TEXT} variant="body2">
       {cluster}: unreachable ({health.error})
     </Typography>
   );
@@ -85,7 +85,7 @@ function Countdown({ expiresAt }: { expiresAt: string }) {
   const ms = Date.parse(expiresAt) - now;
   if (ms <= 0) {
     return (
-      <Typography variant="body2" color="error">
+      <Typography variant="body2" style={PROBLEM_TEXT}>
         {expiry(expiresAt, now)} — the reaper deletes it at its next run
       </Typography>
     );
@@ -162,7 +162,7 @@ function useProvisioning(name: string, annotatedTaskId?: string) {
       actions: undefined,
       rows: {
         status: (
-          <Typography color="error" variant="body2">
+          <Typography style={PROBLEM_TEXT} variant="body2">
             status unknown ({messageOf(state.error)})
           </Typography>
         ),

@@ -28,3 +28,9 @@ export function TierChip({ tier }: { tier?: string }) {
     <Chip size="small" label={tier} />
   );
 }
+
+/**
+ * The colour of a problem told in text: the theme's error red has 3.7:1
+ * against white, this one over 7:1 (WCAG AA asks 4.5:1).
+ */
+export const PROBLEM_TEXT: React.CSSProperties = { color: '#b71c1c' };
