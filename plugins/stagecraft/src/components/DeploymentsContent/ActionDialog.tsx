@@ -20,10 +20,10 @@ import {
   isPending,
   stagecraftApiRef,
 } from '../../api/StagecraftApi';
-import { DiffView } from '../common/DiffView';
 import { imageTag, relativeTime } from '../common/environments';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { shortName, waitingText } from '../Approvals/text';
+import { DeployPreview } from './DeployPreview';
 import { Busy } from '../common/Busy';
 
 /** What the dialog does. */
@@ -177,9 +177,11 @@ export function ActionDialog({
           <TextField
             label="Image or tag"
             placeholder={action.currentImage ?? 'ghcr.io/acme/app:1.2.0'}
-            helperText={`A tag (e.g. 1.0.1) replaces the tag of the workload's image; empty deploys the workload as it is${
-              action.currentImage ? ` (running: ${action.currentImage})` : ''
-            }.`}
+            helperText={
+              action.currentImage
+                ? `A tag (e.g. 1.0.1) replaces the tag of the workload's image. Empty: a config-only rollout that keeps the running image (${action.currentImage}).`
+                : "A tag (e.g. 1.0.1) replaces the tag of the workload's image; empty deploys the workload file's image."
+            }
             value={image}
             onChange={e => {
               setImage(e.target.value);
@@ -237,15 +239,7 @@ export function ActionDialog({
           </Alert>
         )}
         {preview && !requested && (
-          <>
-            <Typography variant="subtitle2" style={{ marginTop: 8 }}>
-              Dry run: release {preview.release.id} ({preview.release.image})
-            </Typography>
-            <DiffView
-              diff={preview.diff}
-              emptyText="No changes: the environment already runs this release."
-            />
-          </>
+          <DeployPreview preview={preview} environment={targetOf(action)} />
         )}
       </DialogContent>
       <DialogActions>
