@@ -22,7 +22,6 @@ const dryRun: DeployResult = {
   revision: revision('payments-dev', 3, running),
   dryRun: true,
   diff: '--- a\n+++ b\n-  LOG_LEVEL: info\n+  LOG_LEVEL: debug',
-  changed: ['Deployment/payments-worker'],
   configOnly: true,
   objects: [
     {
