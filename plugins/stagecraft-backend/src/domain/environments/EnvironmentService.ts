@@ -100,6 +100,9 @@ export class EnvironmentService {
     const cluster = this.resolveCluster(req.cluster);
     const now = this.deps.clock.now();
     const existing = await this.deps.store.getEnvironment(req.name);
+    if (req.ttlMs) {
+      checkMaxTtl(type, req, now.getTime() + req.ttlMs, now);
+    }
     const ttlMs =
       req.ttlMs ?? parseTtl(type.defaultTtl, `${type.name}.defaultTtl`, []);
     const record: EnvironmentRecord = {
@@ -324,6 +327,9 @@ export class EnvironmentService {
     const req = validateUpdateRequest(body);
     const record = await this.requireRecord(envName);
     const now = this.deps.clock.now();
+    if (req.ttlMs) {
+      checkMaxTtl(this.typeOf(record), record, now.getTime() + req.ttlMs, now);
+    }
     const next: EnvironmentRecord = {
       ...record,
       ...(req.owner && { owner: req.owner }),
@@ -357,10 +363,14 @@ export class EnvironmentService {
     const ttlMs = validateTtlRequest(body);
     const record = await this.requireRecord(envName);
     const now = this.deps.clock.now();
-    const from = Math.max(
-      now.getTime(),
-      record.expiresAt ? Date.parse(record.expiresAt) : 0,
-    );
+    // as the actions answer says: an environment without an expiry has
+    // nothing to extend (PATCH ttl gives it one)
+    if (!record.expiresAt) {
+      throw new ConflictError(
+        `${envName} does not expire; there is nothing to extend (set a ttl with PATCH to give it an expiry)`,
+      );
+    }
+    const from = Math.max(now.getTime(), Date.parse(record.expiresAt));
     try {
       checkMaxTtl(this.typeOf(record), record, from + ttlMs, now);
     } catch (e) {

@@ -59,4 +59,32 @@ describe('environment types carry maxTtl', () => {
       'failed',
     ]);
   });
+
+  it('a ttl beyond it on create or PATCH is refused before anything is written; an environment that never expires has nothing to extend', async () => {
+    const h = await domainHarness({
+      types: [
+        { ...tierDefaults('preview', 'preview'), maxTtl: '7d' },
+        tierDefaults('development', 'development'),
+      ],
+    });
+    await expect(
+      h.environments.create(alice, {
+        name: 'shop-pr-2',
+        type: 'preview',
+        owner: 'group:default/team-a',
+        ttl: '8d',
+      }),
+    ).rejects.toMatchObject({ errors: [{ field: 'ttl' }] });
+    expect(await h.environments.list(alice)).toEqual([]);
+    await h.provision([
+      ['shop-pr-1', 'preview'],
+      ['shop-dev', 'development'],
+    ]);
+    await expect(
+      h.environments.update(alice, 'shop-pr-1', { ttl: '30d' }),
+    ).rejects.toMatchObject({ errors: [{ field: 'ttl' }] });
+    await expect(
+      h.environments.extend(alice, 'shop-dev', { ttl: '1h' }),
+    ).rejects.toThrow('shop-dev does not expire; there is nothing to extend');
+  });
 });
