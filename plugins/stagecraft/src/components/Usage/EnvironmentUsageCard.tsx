@@ -236,8 +236,8 @@ export function EnvironmentUsageCard() {
   else if (!state.value) {
     body = (
       <Typography variant="body2" color="textSecondary">
-        No usage to show: {name} is not provisioned by Stagecraft (or this
-        backend has no usage endpoint yet).
+        {name} is not provisioned yet, so it has no usage. Provision it with
+        the Provision button of the Environment card.
       </Typography>
     );
   } else body = <UsageDetails usage={state.value} />;
