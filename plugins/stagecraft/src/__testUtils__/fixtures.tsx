@@ -350,6 +350,7 @@ export function mockStagecraftApi(overrides: Partial<StagecraftApi> = {}) {
     getConfig: jest.fn(),
     getConfigHistory: jest.fn(async () => []),
     setConfig: jest.fn(),
+    rollbackConfig: jest.fn(),
     listSecrets: jest.fn(async () => []),
     listApprovals: jest.fn(async () => []),
     approve: jest.fn(),

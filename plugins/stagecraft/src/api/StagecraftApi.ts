@@ -25,6 +25,7 @@ import { readServerSentEvents } from './sse';
 import type {
   ApprovalQuery,
   ConfigChange,
+  ConfigRollbackRequest,
   DeployOutcome,
   DeploymentStreamListener,
   DriftedField,
@@ -407,6 +408,10 @@ export class StagecraftClient implements StagecraftApi {
 
   async setConfig(request: SetConfigRequest): Promise<ConfigChange> {
     return this.request<ConfigChange>('PUT', '/config', request);
+  }
+
+  async rollbackConfig(request: ConfigRollbackRequest): Promise<ConfigChange> {
+    return this.request<ConfigChange>('POST', '/config/rollback', request);
   }
 
   async listSecrets(

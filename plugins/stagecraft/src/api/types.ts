@@ -63,6 +63,15 @@ export interface SetConfigRequest {
   dryRun?: boolean;
 }
 
+/** Body of `POST /config/rollback`. @public */
+export interface ConfigRollbackRequest {
+  environment: string;
+  component?: string;
+  /** The version whose values come back. */
+  version: number;
+  dryRun?: boolean;
+}
+
 /** What `PUT /config` answers. @public */
 export interface ConfigChange {
   dryRun: boolean;
@@ -204,5 +213,7 @@ export interface StagecraftApi {
     component?: string,
   ): Promise<ConfigVersion[]>;
   setConfig(request: SetConfigRequest): Promise<ConfigChange>;
+  /** Restores the values of an earlier version as a new version (`POST /config/rollback`). */
+  rollbackConfig(request: ConfigRollbackRequest): Promise<ConfigChange>;
   listSecrets(environment: string, component: string): Promise<SecretKeyInfo[]>;
 }

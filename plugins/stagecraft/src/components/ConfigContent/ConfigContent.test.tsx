@@ -3,7 +3,10 @@ import userEvent from '@testing-library/user-event';
 import type { EffectiveConfig } from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
   mockStagecraftApi,
+  provisioned,
+  refuseActions,
   renderWithEntity,
+  tooltipOf,
   WORKER,
   workerEntity,
 } from '../../__testUtils__/fixtures';
@@ -57,7 +60,9 @@ describe('ConfigContent', () => {
       name: 'effective configuration',
     });
     expect(
-      screen.getByText('Effective configuration (env3.cmp2)'),
+      screen.getByText(
+        'Effective configuration (component values v2 + environment values v3)',
+      ),
     ).toBeInTheDocument();
     const logLevel = within(table).getByText('LOG_LEVEL').closest('tr')!;
     expect(within(logLevel).getByText('debug')).toBeInTheDocument();
@@ -112,16 +117,89 @@ describe('ConfigContent', () => {
     await waitFor(() => expect(a.getConfig).toHaveBeenCalledTimes(2));
   });
 
-  it('disables Edit when config.update is denied', async () => {
-    renderWithEntity(<ConfigContent />, {
-      entity: workerEntity,
-      api: api(),
-      denied: ['stagecraft.config.update'],
-    });
+  it("disables Edit with the backend's reason", async () => {
+    const a = api();
+    refuseActions(a, [
+      {
+        environment: 'payments-dev',
+        actions: ['configUpdate'],
+        message:
+          'Only group:default/payments (the owner of payments-dev) may change configuration in payments-dev',
+      },
+    ]);
+    renderWithEntity(<ConfigContent />, { entity: workerEntity, api: a });
     await screen.findByRole('table', { name: 'effective configuration' });
-    await waitFor(() =>
-      expect(screen.getByRole('button', { name: 'Edit' })).toBeDisabled(),
+    const edit = screen.getByRole('button', { name: 'Edit' });
+    await waitFor(() => expect(edit).toBeDisabled());
+    expect(await tooltipOf(edit)).toMatch(/^Only group:default\/payments/);
+  });
+
+  it('restores an earlier version after a dry run (issue 18, item 7)', async () => {
+    const a = api();
+    const older = {
+      scope: `${WORKER}@payments-dev`,
+      version: 1,
+      values: { LOG_LEVEL: 'info' },
+      actor: 'user:default/guest',
+      at: new Date(Date.now() - 3600e3).toISOString(),
+      message: 'first',
+      changed: ['LOG_LEVEL'],
+    };
+    a.getConfigHistory.mockImplementation(async () => [
+      {
+        ...older,
+        version: 2,
+        values: { LOG_LEVEL: 'debug' },
+        message: 'chase a bug',
+      },
+      older,
+    ]);
+    const change = {
+      effective: config,
+      changes: [{ key: 'LOG_LEVEL', before: 'debug', after: 'info' }],
+    };
+    a.rollbackConfig.mockImplementation(async r => ({
+      ...change,
+      dryRun: !!r.dryRun,
+    }));
+    renderWithEntity(<ConfigContent />, { entity: workerEntity, api: a });
+    // the newest version is the current one: only older ones are restorable
+    const restore = await screen.findByRole('button', {
+      name: 'Restore version 1',
+    });
+    expect(
+      screen.queryByRole('button', { name: 'Restore version 2' }),
+    ).toBeNull();
+    await waitFor(() => expect(restore).toBeEnabled());
+    await userEvent.click(restore);
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Preview changes' }),
     );
+    expect(await dialog.findByText(/LOG_LEVEL=info/)).toBeInTheDocument();
+    await userEvent.click(dialog.getByRole('button', { name: 'Restore' }));
+    await waitFor(() =>
+      expect(a.rollbackConfig).toHaveBeenLastCalledWith({
+        environment: 'payments-dev',
+        component: WORKER,
+        version: 1,
+        dryRun: false,
+      }),
+    );
+  });
+
+  it('lists every environment the component runs in, a system-less one too', async () => {
+    const a = api();
+    a.getDeployments.mockResolvedValue([
+      { environment: 'svc-dev', tier: 'development' },
+    ]);
+    a.listEnvironments.mockResolvedValue([
+      { ...provisioned('svc-dev', 'development'), system: undefined },
+    ]);
+    renderWithEntity(<ConfigContent />, { entity: workerEntity, api: a });
+    expect(
+      await screen.findByRole('tab', { name: 'svc-dev' }),
+    ).toBeInTheDocument();
   });
 
   it('shows the error when the config cannot be read', async () => {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useReducer, useState } from 'react';
 import {
   EmptyState,
   InfoCard,
@@ -7,12 +7,10 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { usePermission } from '@backstage/plugin-permission-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Grid from '@material-ui/core/Grid';
@@ -24,9 +22,9 @@ import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import Tabs from '@material-ui/core/Tabs';
 import TextField from '@material-ui/core/TextField';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   ANNOTATIONS,
@@ -37,10 +35,19 @@ import {
 import {
   asArray,
   ConfigChange,
+  isPlaced,
   stagecraftApiRef,
   Wire,
 } from '../../api/StagecraftApi';
 import { DiffView } from '../common/DiffView';
+import { PermissionButton } from '../common/PermissionButton';
+import { answerOf, useComponentActions } from '../common/useActions';
+import {
+  changesAsDiff,
+  ConfigHistory,
+  PreviewConfirmActions,
+  versionLabel,
+} from './ConfigHistory';
 import { fullRef, orderByPipeline } from '../common/environments';
 import { useEnvironments } from '../common/useEnvironments';
 import { NoWorkloadEmptyState } from '../DeploymentsContent';
@@ -63,15 +70,6 @@ function parse(text: string): ConfigValue {
     }
   }
   return text;
-}
-
-function changesAsDiff(change: ConfigChange) {
-  return change.changes
-    .flatMap(c => [
-      ...(c.before !== undefined ? [`-${c.key}=${show(c.before)}`] : []),
-      ...(c.after !== undefined ? [`+${c.key}=${show(c.after)}`] : []),
-    ])
-    .join('\n');
 }
 
 function layerOf(config: Wire<EffectiveConfig>, key: string) {
@@ -196,27 +194,13 @@ function EditDialog({
           />
         )}
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          variant="outlined"
-          color="primary"
-          onClick={() => call(true)}
-          disabled={busy}
-        >
-          Preview changes
-        </Button>
-        <Button
-          variant="contained"
-          color="primary"
-          onClick={() => call(false)}
-          disabled={busy || !preview || !preview.changes.length}
-        >
-          Save
-        </Button>
-      </DialogActions>
+      <PreviewConfirmActions
+        busy={busy}
+        preview={preview}
+        confirmLabel="Save"
+        onClose={onClose}
+        call={call}
+      />
     </Dialog>
   );
 }
@@ -234,10 +218,14 @@ export function EnvironmentConfig({
 }) {
   const api = useApi(stagecraftApiRef);
   const [editing, setEditing] = useState(false);
-  const canUpdate = usePermission({
-    permission: configUpdatePermission,
-    resourceRef: environment,
-  });
+  // asked again after each change made here
+  const [changes, changed] = useReducer((n: number) => n + 1, 0);
+  const actions = useComponentActions(
+    component,
+    [environment],
+    String(changes),
+  );
+  const update = answerOf(actions[environment], 'configUpdate');
   const state = useAsyncRetry(async () => {
     const [config, history, secrets] = await Promise.all([
       api.getConfig(environment, component),
@@ -274,29 +262,24 @@ export function EnvironmentConfig({
         <InfoCard
           title={
             config.version
-              ? `Effective configuration (${config.version})`
+              ? `Effective configuration (${versionLabel(config.version)})`
               : 'Effective configuration'
           }
           action={
-            canUpdate.allowed ? (
-              <Button
-                variant="outlined"
-                color="primary"
-                onClick={() => setEditing(true)}
-              >
-                Edit
-              </Button>
-            ) : (
-              <Tooltip
-                title={`You may not change configuration in ${environment}`}
-              >
-                <span>
-                  <Button variant="outlined" disabled>
-                    Edit
-                  </Button>
-                </span>
-              </Tooltip>
-            )
+            <PermissionButton
+              state={update}
+              access={{
+                permission: configUpdatePermission,
+                resourceRef: environment,
+              }}
+              deniedTitle={`You may not change configuration in ${environment}`}
+              label="Edit"
+              variant="outlined"
+              color="primary"
+              onClick={() => setEditing(true)}
+            >
+              Edit
+            </PermissionButton>
           }
         >
           {keys.length ? (
@@ -346,30 +329,13 @@ export function EnvironmentConfig({
           )}
         </InfoCard>
         <Box mt={3}>
-          <InfoCard title="History">
-            {history.length ? (
-              <Table size="small" aria-label="config history">
-                <TableBody>
-                  {history.map((v, i) => (
-                    <TableRow key={`${v.scope}#${v.version}#${i}`}>
-                      <TableCell>v{v.version}</TableCell>
-                      <TableCell>
-                        <Typography variant="body2">
-                          {v.message ?? '(no message)'}
-                        </Typography>
-                        <Typography variant="caption" color="textSecondary">
-                          {v.actor} <RelativeTime at={v.at} /> · changed{' '}
-                          {asArray(v.changed).join(', ') || 'nothing'}
-                        </Typography>
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            ) : (
-              <Typography variant="body2">No versions yet.</Typography>
-            )}
-          </InfoCard>
+          <ConfigHistory
+            environment={environment}
+            component={component}
+            history={history}
+            update={update}
+            onRestored={state.retry}
+          />
         </Box>
       </Grid>
       {editing && (
@@ -380,6 +346,7 @@ export function EnvironmentConfig({
           onClose={() => setEditing(false)}
           onSaved={() => {
             setEditing(false);
+            changed();
             state.retry();
           }}
         />
@@ -396,18 +363,32 @@ export function ConfigContent() {
     (entity.spec as { system?: string } | undefined)?.system,
     'system',
   );
+  const componentRef = stringifyEntityRef(entity);
+  const api = useApi(stagecraftApiRef);
+  // every environment it runs in, with a system or not (a template's own -dev)
+  const deployed = useAsync(
+    async () =>
+      new Set(
+        (await api.getDeployments(componentRef).catch(() => []))
+          .filter(isPlaced)
+          .map(d => d.environment),
+      ),
+    [api, componentRef],
+  );
   const envs = useMemo(
     () =>
       orderByPipeline(
-        (environments.value ?? []).filter(e => system && e.system === system),
+        (environments.value ?? []).filter(
+          e => (system && e.system === system) || deployed.value?.has(e.name),
+        ),
       ),
-    [environments.value, system],
+    [environments.value, system, deployed.value],
   );
   const [selected, setSelected] = useState(0);
   if (!entity.metadata.annotations?.[ANNOTATIONS.workload]) {
     return <NoWorkloadEmptyState />;
   }
-  if (environments.loading) return <Progress />;
+  if (environments.loading || deployed.loading) return <Progress />;
   if (environments.error) {
     return <ResponseErrorPanel error={environments.error} />;
   }
@@ -438,7 +419,7 @@ export function ConfigContent() {
       <EnvironmentConfig
         key={env.name}
         environment={env.name}
-        component={stringifyEntityRef(entity)}
+        component={componentRef}
         provisioned={!!env.provisioned}
       />
     </>
