@@ -221,7 +221,9 @@ describe('EnvironmentUsageCard', () => {
   it('says when there is no usage (not provisioned)', async () => {
     renderCard(a => a.getEnvironmentUsage.mockResolvedValue(undefined));
     expect(
-      await screen.findByText(/payments-dev is not provisioned yet, so it has no usage/),
+      await screen.findByText(
+        /payments-dev is not provisioned yet, so it has no usage/,
+      ),
     ).toBeInTheDocument();
   });
 });

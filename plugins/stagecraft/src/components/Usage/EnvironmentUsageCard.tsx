@@ -236,8 +236,8 @@ export function EnvironmentUsageCard() {
   else if (!state.value) {
     body = (
       <Typography variant="body2" color="textSecondary">
-        {name} is not provisioned yet, so it has no usage. Provision it with
-        the Provision button of the Environment card.
+        {name} is not provisioned yet, so it has no usage. Provision it with the
+        Provision button of the Environment card.
       </Typography>
     );
   } else body = <UsageDetails usage={state.value} />;
