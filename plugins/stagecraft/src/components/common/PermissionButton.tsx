@@ -49,6 +49,8 @@ function Gated({
         color={color}
         disabled={busy || !allowed}
         aria-label={label}
+        // browser tests wait until every control has its answer
+        data-answer={known ? 'known' : 'waiting'}
         onClick={onClick}
       >
         {children}

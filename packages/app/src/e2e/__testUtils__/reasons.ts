@@ -1,0 +1,117 @@
+// Issue 18: every disabled Stagecraft control says the backend's reason for
+// this user. Reads what the backend answers (GET …/actions) and what the page
+// shows (the tooltip of each disabled button), and pairs them by the button's
+// accessible name.
+import type { Page } from 'playwright-core';
+import { stagecraftCall } from './browser';
+
+type Answer = { allowed?: boolean; reason?: { message?: string } };
+type Actions = { actions?: Record<string, Answer> };
+
+/** Which backend answer a button's accessible name stands for. */
+export function actionOfLabel(
+  label: string,
+  environmentOfPage?: string,
+):
+  | { scope: 'component' | 'environment'; environment: string; action: string }
+  | undefined {
+  const c = (action: string, environment: string) => ({
+    scope: 'component' as const,
+    environment,
+    action,
+  });
+  let m: RegExpExecArray | null;
+  if ((m = /^Deploy to (\S+)$/.exec(label))) return c('deploy', m[1]);
+  if ((m = /^Promote (\S+)( to \S+)?$/.exec(label))) return c('promote', m[1]);
+  if ((m = /^Roll back (\S+)$/.exec(label))) return c('rollback', m[1]);
+  if ((m = /^Restart in (\S+)$/.exec(label))) return c('restart', m[1]);
+  if ((m = /^Scale in (\S+)$/.exec(label))) return c('scale', m[1]);
+  if ((m = /^(Approve|Reject|Withdraw) .* to (\S+)$/.exec(label))) {
+    return c(m[1].toLowerCase(), m[2]);
+  }
+  if (!environmentOfPage) return undefined;
+  const e = (action: string) => ({
+    scope: 'environment' as const,
+    environment: environmentOfPage,
+    action,
+  });
+  if (label === 'Edit') return c('configUpdate', environmentOfPage);
+  if (/^Provision /.test(label)) return e('provision');
+  const byLabel: Record<string, string> = {
+    Pause: 'pause',
+    Resume: 'resume',
+    Extend: 'extend',
+    'Delete environment': 'delete',
+    'Tear down template run': 'delete',
+  };
+  return byLabel[label] ? e(byLabel[label]) : undefined;
+}
+
+/** The backend's answer for one action, as the signed-in guest. */
+export async function backendAnswer(
+  token: string,
+  component: string | undefined,
+  target: NonNullable<ReturnType<typeof actionOfLabel>>,
+): Promise<Answer | undefined> {
+  const path =
+    target.scope === 'component'
+      ? `/components/${encodeURIComponent(
+          component ?? '',
+        )}/actions?environment=${encodeURIComponent(target.environment)}`
+      : `/environments/${encodeURIComponent(target.environment)}/actions`;
+  const res = await stagecraftCall(token, 'GET', path);
+  return (res.body as Actions | undefined)?.actions?.[target.action];
+}
+
+/** The tooltip text of a disabled button (hovering the wrapper it sits in). */
+export async function tooltipOf(page: Page, index: number): Promise<string> {
+  const button = page.locator('main button:disabled').nth(index);
+  await page.mouse.move(0, 0);
+  await page.getByRole('tooltip').waitFor({ state: 'detached' });
+  await button.locator('..').hover({ force: true });
+  const tip = page.getByRole('tooltip');
+  try {
+    await tip.waitFor({ timeout: 3000 });
+  } catch {
+    return '';
+  }
+  return ((await tip.textContent()) ?? '').trim();
+}
+
+/**
+ * Every disabled Stagecraft button of the page with its tooltip and the
+ * backend's reason (when the button stands for a backend action). Buttons
+ * of a dialog or busy with a request are left out (they are not refusals).
+ */
+export async function disabledControls(
+  page: Page,
+  token: string,
+  component: string | undefined,
+  environmentOfPage?: string,
+) {
+  const out: Array<{
+    label: string;
+    tooltip: string;
+    reason?: string;
+    mapped: boolean;
+  }> = [];
+  const count = await page.locator('main button:disabled').count();
+  for (let i = 0; i < count; i++) {
+    const button = page.locator('main button:disabled').nth(i);
+    const label =
+      (await button.getAttribute('aria-label')) ??
+      ((await button.textContent()) ?? '').trim();
+    const target = actionOfLabel(label, environmentOfPage);
+    const tooltip = await tooltipOf(page, i);
+    const answer = target
+      ? await backendAnswer(token, component, target)
+      : undefined;
+    out.push({
+      label,
+      tooltip,
+      reason: answer?.reason?.message,
+      mapped: !!target,
+    });
+  }
+  return out;
+}
