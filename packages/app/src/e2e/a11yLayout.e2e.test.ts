@@ -11,60 +11,10 @@
 import type { Browser, Page } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { appUrl, launchSignedIn, shots } from './__testUtils__/browser';
+import { launchSignedIn, shots } from './__testUtils__/browser';
+import { openSettled, STAGECRAFT_PAGES } from './__testUtils__/pages';
 
 jest.setTimeout(300_000);
-
-/** Each Stagecraft page, with a text that says its content has loaded. */
-const PAGES: Array<{ name: string; path: string; ready: RegExp }> = [
-  {
-    name: 'deployments-tab',
-    path: '/catalog/default/component/checkout/deployments',
-    ready: /Healthy|Rolling out|Not deployed/,
-  },
-  {
-    name: 'config-tab',
-    path: '/catalog/default/component/checkout/config',
-    ready: /payments-dev/,
-  },
-  {
-    name: 'environment-page',
-    path: '/catalog/default/environment/payments-pr-1',
-    ready: /Workloads running here/,
-  },
-  {
-    name: 'environment-page-staging',
-    path: '/catalog/default/environment/payments-staging',
-    ready: /Workloads running here/,
-  },
-  {
-    name: 'environment-page-dev',
-    path: '/catalog/default/environment/payments-dev',
-    ready: /Workloads running here/,
-  },
-  {
-    name: 'environments-page',
-    path: '/environments',
-    ready: /payments-staging/,
-  },
-  {
-    name: 'environments-team-view',
-    path: '/environments?view=team',
-    ready: /checkout/,
-  },
-];
-
-/** Until every card of main has loaded: no spinner, no Backstage Progress bar. */
-async function settled(page: Page) {
-  await page.waitForFunction(
-    () =>
-      !document.querySelector(
-        'main .MuiCircularProgress-root, main [data-testid="progress"]',
-      ),
-    undefined,
-    { timeout: 60_000 },
-  );
-}
 
 /** Elements whose content does not fit: clipped text, or a word broken across lines. */
 async function clipped(page: Page): Promise<string[]> {
@@ -80,7 +30,11 @@ async function clipped(page: Page): Promise<string[]> {
     )) {
       if (!el.offsetParent) continue; // not shown
       if (el.scrollWidth > el.clientWidth + 1) {
-        problems.push(`${describe(el)} is clipped (${el.scrollWidth} > ${el.clientWidth} px)`);
+        problems.push(
+          `${describe(el)} is clipped (${el.scrollWidth} > ${
+            el.clientWidth
+          } px)`,
+        );
       }
     }
     // a header broken inside a word ("Replica s"): a single word whose text
@@ -93,13 +47,17 @@ async function clipped(page: Page): Promise<string[]> {
       const lines = new Set(
         [...range.getClientRects()].map(r => Math.round(r.top)),
       );
-      if (lines.size > 1) problems.push(`${describe(th)} wraps inside the word`);
+      if (lines.size > 1)
+        problems.push(`${describe(th)} wraps inside the word`);
     }
     return problems;
   });
 }
 
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const axeSource = fs.readFileSync(
+  require.resolve('axe-core/axe.min.js'),
+  'utf8',
+);
 
 interface AxeViolation {
   id: string;
@@ -132,30 +90,27 @@ describe('Stagecraft pages: layout and accessibility', () => {
   afterAll(async () => browser?.close());
 
   for (const width of [1280, 1440]) {
-    it.each(PAGES)(`$name at ${width} px: nothing clipped, no serious accessibility violation`, async ({ name, path: p, ready }) => {
-      await page.setViewportSize({ width, height: 900 });
-      await page.goto(`${appUrl}${p}`);
-      await page
-        .locator('main')
-        .getByText(ready)
-        .first()
-        .waitFor({ timeout: 90_000 });
-      await settled(page);
-      await page.screenshot({
-        path: path.join(shots, `layout-${name}-${width}.png`),
-        fullPage: true,
-      });
-      expect(await clipped(page)).toEqual([]);
-      const serious = (await axeViolations(page))
-        .filter(v => v.impact === 'serious' || v.impact === 'critical')
-        .map(
-          v =>
-            `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-              .slice(0, 3)
-              .map(n => n.target.join(' '))
-              .join('; ')}`,
-        );
-      expect(serious).toEqual([]);
-    });
+    it.each(STAGECRAFT_PAGES)(
+      `$name at ${width} px: nothing clipped, no serious accessibility violation`,
+      async ({ name, path: p, ready }) => {
+        await page.setViewportSize({ width, height: 900 });
+        await openSettled(page, p, ready);
+        await page.screenshot({
+          path: path.join(shots, `layout-${name}-${width}.png`),
+          fullPage: true,
+        });
+        expect(await clipped(page)).toEqual([]);
+        const serious = (await axeViolations(page))
+          .filter(v => v.impact === 'serious' || v.impact === 'critical')
+          .map(
+            v =>
+              `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+                .slice(0, 3)
+                .map(n => n.target.join(' '))
+                .join('; ')}`,
+          );
+        expect(serious).toEqual([]);
+      },
+    );
   }
 });

@@ -9,13 +9,17 @@
 import type { Browser, Page } from 'playwright-core';
 import path from 'node:path';
 import {
-  appUrl,
   guestToken,
   launchSignedIn,
   shots,
   stagecraftCall,
 } from './__testUtils__/browser';
 import { disabledControls } from './__testUtils__/reasons';
+import {
+  answered as answeredIn,
+  openSettled,
+  STAGECRAFT_PAGES,
+} from './__testUtils__/pages';
 
 jest.setTimeout(240_000);
 
@@ -40,32 +44,8 @@ describe('Issue 18: every button does what it says, every state is true', () => 
       fullPage: true,
     });
 
-  /** Opens a page and waits until its text shows and nothing loads any more. */
-  async function open(p: string, ready: RegExp) {
-    await page.goto(`${appUrl}${p}`);
-    await page
-      .locator('main')
-      .getByText(ready)
-      .first()
-      .waitFor({ timeout: 90_000 });
-    await page.waitForFunction(
-      () =>
-        !document.querySelector(
-          'main .MuiCircularProgress-root, main [data-testid="progress"]',
-        ),
-      undefined,
-      { timeout: 60_000 },
-    );
-  }
-
-  /** Until every Stagecraft button has the backend's answer (or the permission's). */
-  async function answered() {
-    await page.waitForFunction(
-      () => !document.querySelector('main button[data-answer="waiting"]'),
-      undefined,
-      { timeout: 60_000 },
-    );
-  }
+  const open = (p: string, ready: RegExp) => openSettled(page, p, ready);
+  const answered = () => answeredIn(page);
 
   /** The Deployments tab once every row's buttons have the backend's answer. */
   async function deploymentsTab(component: string) {
@@ -135,39 +115,7 @@ describe('Issue 18: every button does what it says, every state is true', () => 
   });
 
   it("18.5 every disabled control has the backend's reason for this user as its tooltip", async () => {
-    const pages: Array<{
-      path: string;
-      ready: RegExp;
-      component?: string;
-      environment?: string;
-    }> = [
-      {
-        path: '/catalog/default/component/checkout/deployments',
-        ready: /Healthy|Rolling out|Not deployed/,
-        component: CHECKOUT,
-      },
-      {
-        path: '/catalog/default/component/payments-worker/deployments',
-        ready: /Healthy|Rolling out|Not deployed/,
-        component: WORKER,
-      },
-      {
-        path: '/catalog/default/environment/payments-prod',
-        ready: /Workloads running here/,
-        environment: 'payments-prod',
-      },
-      {
-        path: '/catalog/default/environment/payments-pr-1',
-        ready: /Workloads running here/,
-        environment: 'payments-pr-1',
-      },
-      {
-        path: '/catalog/default/component/checkout/config',
-        ready: /Effective configuration/,
-        component: CHECKOUT,
-        environment: 'payments-dev',
-      },
-    ];
+    const pages = STAGECRAFT_PAGES.filter(p => p.component || p.environment);
     const problems: string[] = [];
     let checked = 0;
     for (const p of pages) {
@@ -191,7 +139,7 @@ describe('Issue 18: every button does what it says, every state is true', () => 
           );
         }
       }
-      await shot(`18.5-${p.path.split('/').slice(-2).join('-')}`);
+      await shot(`18.5-${p.name}`);
     }
     expect(problems).toEqual([]);
     // payments-prod is platform-only for the guest: there is something to check
