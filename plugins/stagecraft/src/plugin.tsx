@@ -12,6 +12,7 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import CloudQueueIcon from '@material-ui/icons/CloudQueue';
 import { StagecraftClient, stagecraftApiRef } from './api/StagecraftApi';
+import { Surface } from './components/common/Surface';
 
 /** @public */
 export const stagecraftApi = ApiBlueprint.make({
@@ -33,7 +34,9 @@ export const environmentOverviewCard = EntityCardBlueprint.make({
     type: 'content',
     loader: () =>
       import('./components/EnvironmentOverviewCard').then(m => (
-        <m.EnvironmentOverviewCard />
+        <Surface>
+          <m.EnvironmentOverviewCard />
+        </Surface>
       )),
   },
 });
@@ -46,7 +49,9 @@ export const environmentWorkloadsCard = EntityCardBlueprint.make({
     type: 'content',
     loader: () =>
       import('./components/EnvironmentCards').then(m => (
-        <m.EnvironmentWorkloadsCard />
+        <Surface>
+          <m.EnvironmentWorkloadsCard />
+        </Surface>
       )),
   },
 });
@@ -59,7 +64,9 @@ export const environmentResourcesCard = EntityCardBlueprint.make({
     type: 'content',
     loader: () =>
       import('./components/EnvironmentCards').then(m => (
-        <m.EnvironmentResourcesCard />
+        <Surface>
+          <m.EnvironmentResourcesCard />
+        </Surface>
       )),
   },
 });
@@ -72,7 +79,9 @@ export const environmentApprovalsCard = EntityCardBlueprint.make({
     type: 'content',
     loader: () =>
       import('./components/Approvals').then(m => (
-        <m.EnvironmentApprovalsCard />
+        <Surface>
+          <m.EnvironmentApprovalsCard />
+        </Surface>
       )),
   },
 });
@@ -84,7 +93,11 @@ export const environmentUsageCard = EntityCardBlueprint.make({
     filter: { kind: 'environment' },
     type: 'content',
     loader: () =>
-      import('./components/Usage').then(m => <m.EnvironmentUsageCard />),
+      import('./components/Usage').then(m => (
+        <Surface>
+          <m.EnvironmentUsageCard />
+        </Surface>
+      )),
   },
 });
 
@@ -97,7 +110,9 @@ export const deploymentsEntityContent = EntityContentBlueprint.make({
     filter: { kind: 'component' },
     loader: () =>
       import('./components/DeploymentsContent').then(m => (
-        <m.DeploymentsContent />
+        <Surface>
+          <m.DeploymentsContent />
+        </Surface>
       )),
   },
 });
@@ -110,7 +125,11 @@ export const configEntityContent = EntityContentBlueprint.make({
     title: 'Config',
     filter: { kind: 'component' },
     loader: () =>
-      import('./components/ConfigContent').then(m => <m.ConfigContent />),
+      import('./components/ConfigContent').then(m => (
+        <Surface>
+          <m.ConfigContent />
+        </Surface>
+      )),
   },
 });
 
@@ -125,7 +144,11 @@ export const environmentsPage = PageBlueprint.make({
     icon: <CloudQueueIcon />,
     routeRef: environmentsRouteRef,
     loader: () =>
-      import('./components/EnvironmentsPage').then(m => <m.EnvironmentsPage />),
+      import('./components/EnvironmentsPage').then(m => (
+        <Surface>
+          <m.EnvironmentsPage />
+        </Surface>
+      )),
   },
 });
 
