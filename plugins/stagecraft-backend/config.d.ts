@@ -171,8 +171,8 @@ export interface Config {
     clusters?: Array<{
       /** Cluster name referenced by Environment `spec.cluster`. */
       name: string;
-      /** API server URL, e.g. https://127.0.0.1:6443. */
-      url: string;
+      /** API server URL, e.g. https://127.0.0.1:6443 (optional when a kubernetes cluster of this name or the kubeconfig gives it). */
+      url?: string;
       /**
        * Bearer token of Stagecraft's service account on that cluster.
        * @visibility secret
@@ -185,6 +185,24 @@ export interface Config {
       caData?: string;
       /** Path of a PEM CA file to verify the API server. */
       caFile?: string;
+      /**
+       * A file holding the bearer token (a projected service-account token),
+       * re-read when it changes. Without any credential: the pod's mounted
+       * token (/var/run/secrets/kubernetes.io/serviceaccount), in-cluster.
+       */
+      serviceAccountTokenFile?: string;
+      /** Client certificate, base64 PEM (or clientCertFile, re-read per connection). */
+      clientCertData?: string;
+      /** @visibility secret */
+      clientKeyData?: string;
+      clientCertFile?: string;
+      clientKeyFile?: string;
+      /** A kubeconfig file (exec credential plugins: aws eks get-token, gke-gcloud-auth-plugin, kubelogin). */
+      kubeconfig?: string;
+      /** The kubeconfig's context (default: its current-context). */
+      kubeconfigContext?: string;
+      /** A Backstage auth strategy (aws, azure, googleServiceAccount, or a module's). */
+      authProvider?: string;
       /** Skip TLS verification (development only). */
       skipTLSVerify?: boolean;
       /**
@@ -194,6 +212,19 @@ export interface Config {
        */
       timeoutSeconds?: number;
     }>;
+    /**
+     * Clusters declared in the catalog (`kubernetes.clusterLocatorMethods`
+     * type `catalog`): only `kubernetes-cluster` Resources owned by these
+     * owners (and, when set, ingested from these locations) are clusters.
+     */
+    catalogClusters?: {
+      /** Owner entity refs; default: examplePolicy.platformGroup. */
+      allowedOwners?: string[];
+      /** Prefixes of the entity's origin location, e.g. url:https://github.com/acme/platform/. */
+      allowedLocations?: string[];
+      /** How often the catalog is read, in seconds (default 10). */
+      refreshSeconds?: number;
+    };
     /** Timeout of one cluster probe in `GET /health`, in milliseconds (default 3000). */
     healthTimeoutMs?: number;
   };

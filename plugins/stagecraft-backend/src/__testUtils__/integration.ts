@@ -94,6 +94,10 @@ export async function startIntegrationBackend(
     backend?: JsonObject;
     /** Groups of users (userInfo ownership refs); default: only themselves. */
     groups?: Record<string, string[]>;
+    /** The `kubernetes` block (cluster locators shared with the Kubernetes plugin). */
+    kubernetes?: JsonObject;
+    /** More backend features (modules), e.g. a cluster auth strategy. */
+    features?: any[];
   } = {},
 ) {
   const sc = kubeconfig('stagecraft');
@@ -128,9 +132,11 @@ export async function startIntegrationBackend(
       }),
       ...(options.logs ? [capturingRootLogger(options.logs)] : []),
       ...(options.groups ? [userInfoWithGroups(options.groups)] : []),
+      ...(options.features ?? []),
       mockServices.rootConfig.factory({
         data: {
           ...(options.backend && { backend: options.backend }),
+          ...(options.kubernetes && { kubernetes: options.kubernetes }),
           events: { useEventBus: 'never' },
           catalog: {
             rules: [{ allow: ['Environment', 'Location', 'Component'] }],

@@ -194,6 +194,9 @@ export class CatalogClusters {
       } (stagecraft.catalogClusters.allowedOwners)`;
     }
     const a = entity.metadata.annotations ?? {};
+    if (a['backstage.io/orphan'] === 'true') {
+      return 'it is an orphan (no longer in its location)';
+    }
     const origin = a[ANNOTATION_ORIGIN_LOCATION] ?? '';
     if (
       policy.allowedLocations &&

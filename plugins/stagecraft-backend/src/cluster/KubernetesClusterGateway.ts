@@ -6,10 +6,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
-import {
-  FIELD_MANAGER,
-  LABELS,
-} from '@stagecraft/backstage-plugin-stagecraft-common';
+import { FIELD_MANAGER } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { ClusterUnavailableError } from '../domain/errors';
 import type {
   ClusterGateway,
