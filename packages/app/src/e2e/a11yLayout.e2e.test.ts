@@ -89,28 +89,29 @@ describe('Stagecraft pages: layout and accessibility', () => {
   });
   afterAll(async () => browser?.close());
 
-  for (const width of [1280, 1440]) {
-    it.each(STAGECRAFT_PAGES)(
-      `$name at ${width} px: nothing clipped, no serious accessibility violation`,
-      async ({ name, path: p, ready }) => {
-        await page.setViewportSize({ width, height: 900 });
-        await openSettled(page, p, ready);
-        await page.screenshot({
-          path: path.join(shots, `layout-${name}-${width}.png`),
-          fullPage: true,
-        });
-        expect(await clipped(page)).toEqual([]);
-        const serious = (await axeViolations(page))
-          .filter(v => v.impact === 'serious' || v.impact === 'critical')
-          .map(
-            v =>
-              `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-                .slice(0, 3)
-                .map(n => n.target.join(' '))
-                .join('; ')}`,
-          );
-        expect(serious).toEqual([]);
-      },
-    );
-  }
+  const cases = [1280, 1440].flatMap(width =>
+    STAGECRAFT_PAGES.map(pg => ({ ...pg, width })),
+  );
+  it.each(cases)(
+    `$name at $width px: nothing clipped, no serious accessibility violation`,
+    async ({ name, path: p, ready, width }) => {
+      await page.setViewportSize({ width, height: 900 });
+      await openSettled(page, p, ready);
+      await page.screenshot({
+        path: path.join(shots, `layout-${name}-${width}.png`),
+        fullPage: true,
+      });
+      expect(await clipped(page)).toEqual([]);
+      const serious = (await axeViolations(page))
+        .filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(
+          v =>
+            `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+              .slice(0, 3)
+              .map(n => n.target.join(' '))
+              .join('; ')}`,
+        );
+      expect(serious).toEqual([]);
+    },
+  );
 });
