@@ -24,9 +24,11 @@ export function walkthroughBlocks(markdown) {
     const h = /^#{1,6}\s+(.*)/.exec(lines[i]);
     if (h) heading = h[1].trim();
     if (lines[i].trim() !== '<!-- walkthrough -->') continue;
+    // prettier puts a blank line after the comment
+    while ((lines[i + 1] ?? '').trim() === '' && i + 1 < lines.length) i++;
     if (!/^```(sh|bash)\s*$/.test(lines[i + 1] ?? '')) {
       throw new Error(
-        `${readme}:${i + 1}: <!-- walkthrough --> must stand right above a \`\`\`sh block`,
+        `${readme}:${i + 1}: <!-- walkthrough --> must stand above a \`\`\`sh block`,
       );
     }
     const body = [];
