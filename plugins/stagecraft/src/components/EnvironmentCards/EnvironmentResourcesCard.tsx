@@ -113,7 +113,7 @@ export function EnvironmentResourcesCard() {
               <TableCell>
                 {[r?.type, r?.class].filter(Boolean).join(' · ') || '—'}
               </TableCell>
-              <TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
                 <ResourceStatus status={r?.status} />
               </TableCell>
               <TableCell>{r && <RequestedBy r={r} />}</TableCell>
