@@ -53,6 +53,8 @@ function readEvents(
   server: http.Server,
   path_: string,
   stop: (events: any[]) => boolean,
+  /** Called with the events so far after every chunk received. */
+  onEvents: (events: any[]) => void = () => undefined,
 ) {
   return new Promise<any[]>((resolve, reject) => {
     const { port } = server.address() as AddressInfo;
@@ -72,6 +74,7 @@ function readEvents(
           const data = block.split('\n').find(l => l.startsWith('data: '));
           if (data) events.push(JSON.parse(data.slice(6)));
         }
+        onEvents(events);
         if (stop(events)) {
           req.destroy();
           resolve(events);
@@ -249,6 +252,10 @@ describe('deployments on the real control plane', () => {
   });
 
   it('streams the rollout of v2 live, then rolls back to v1 with three revisions of history', async () => {
+    // the stream writes the current state, then subscribes to changes in the
+    // same tick: once the initial v1 state is here, no later change is missed
+    let initialStateReceived!: () => void;
+    const initialState = new Promise<void>(r => (initialStateReceived = r));
     const stream = readEvents(
       server,
       `/api/stagecraft/components/${COMPONENT}/events`,
@@ -259,8 +266,27 @@ describe('deployments on the real control plane', () => {
             e.status.release !== release.v1 &&
             e.status.phase === 'complete',
         ),
+      events => {
+        if (
+          events.some(
+            e =>
+              e.environment === 'hello-dev' && e.status.release === release.v1,
+          )
+        )
+          initialStateReceived();
+      },
     );
-    await new Promise(r => setTimeout(r, 500));
+    // the stream's own 60 s deadline rejects if it never comes
+    await Promise.race([
+      initialState,
+      stream.then(events => {
+        throw new Error(
+          `the event stream ended before its initial state: ${JSON.stringify(
+            events,
+          ).slice(0, 500)}`,
+        );
+      }),
+    ]);
     const v2 = await api()
       .post(`/api/stagecraft/components/${COMPONENT}/deploy`)
       .send({ environment: 'hello-dev', image: '2.0.0' });

@@ -5,9 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { CoreV1Api } from '@kubernetes/client-node';
 import {
   deleteNamespace,
   eventually,
+  kubeconfig,
   startIntegrationBackend,
 } from './__testUtils__/integration';
 
@@ -27,16 +29,48 @@ const auditLog =
   process.env.STAGECRAFT_CLUSTER_LOGS ??
   path.resolve(__dirname, '../../../dev/cluster/logs');
 
-/** Requests the stagecraft identity made, per the API server's audit log (watches excluded). */
-function stagecraftRequests(): number {
+const isFence = (e: any) =>
+  String(e.requestURI ?? '').includes('stagecraft-audit-fence-');
+
+/**
+ * Requests the stagecraft identity made before `fence` in the API server's
+ * audit log (watches and fences excluded); undefined while the fence is not
+ * in the log yet.
+ */
+function stagecraftRequestsBefore(fence: string): number | undefined {
   const file = path.join(auditLog, 'audit.log');
-  return fs
-    .readFileSync(file, 'utf8')
+  const log = fs.readFileSync(file, 'utf8');
+  const at = log.indexOf(fence);
+  if (at < 0) return undefined;
+  // the lines before the fence's own line
+  return log
+    .slice(0, log.lastIndexOf('\n', at) + 1)
     .split('\n')
     .filter(Boolean)
     .map(line => JSON.parse(line))
-    .filter(e => e.user?.username === 'stagecraft' && e.verb !== 'watch')
-    .length;
+    .filter(
+      e =>
+        e.user?.username === 'stagecraft' && e.verb !== 'watch' && !isFence(e),
+    ).length;
+}
+
+/**
+ * Makes one recognisable request as the stagecraft identity (a GET of a
+ * ConfigMap nobody has, audited like any other) and waits until the audit log
+ * has it: every request made before it is in the log by then. Returns the
+ * stagecraft requests before it.
+ */
+async function auditFence(): Promise<number> {
+  const fence = `stagecraft-audit-fence-${Date.now()}-${Math.random()
+    .toString(36)
+    .slice(2)}`;
+  await kubeconfig('stagecraft')
+    .makeApiClient(CoreV1Api)
+    .readNamespacedConfigMap({ name: fence, namespace: ENVS[0][0] })
+    .catch(() => undefined); // 404 (or 403): the request is audited either way
+  return eventually(`the audit fence ${fence} in the audit log`, async () =>
+    stagecraftRequestsBefore(fence),
+  );
 }
 
 async function inBatches<T>(
@@ -127,7 +161,7 @@ describe('deployment status at scale', () => {
       },
       120_000,
     );
-    const before = stagecraftRequests();
+    const before = await auditFence();
     const started = Date.now();
     let environments = 0;
     for (const n of names) {
@@ -145,8 +179,8 @@ describe('deployment status at scale', () => {
       ).length;
     }
     const elapsed = Date.now() - started;
-    await new Promise(r => setTimeout(r, 1000));
-    const after = stagecraftRequests();
+    // everything the reads made is in the audit log once a later request is
+    const after = await auditFence();
     // every (component, environment) had live status from the cache …
     expect(environments).toBe(COMPONENTS * ENVS.length);
     // the audit log does see Stagecraft's writes (each deploy reads and applies) …

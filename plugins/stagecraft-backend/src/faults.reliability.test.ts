@@ -176,14 +176,29 @@ describeReliability('faults on the real control plane', () => {
         });
       }
     });
-    await sleep(1500);
+    // before: both clients have deployed (and each has its next deploy under way)
+    const answeredFor = (env: string, from = 0) =>
+      results.slice(from).filter(r => r.env === env).length;
+    await eventually('a deploy by each client before the outage', async () =>
+      ENVS.every(env => answeredFor(env) >= 1) ? true : undefined,
+    );
     const outageStarted = Date.now();
     await api.stop();
+    // not synchronisation: the fault itself — the API server stays down for
+    // 3 s while both clients keep deploying
     await sleep(3000);
     api.start();
     const readyMs = await api.waitReady();
     const outageMs = Date.now() - outageStarted;
-    await sleep(3000);
+    // after: each client has had two answers since the API server was ready,
+    // so at least one deploy was made wholly after the outage
+    const readyAt = results.length;
+    await eventually(
+      'two deploys by each client after the outage',
+      async () =>
+        ENVS.every(env => answeredFor(env, readyAt) >= 2) ? true : undefined,
+      120_000,
+    );
     stop = true;
     await Promise.all(clients);
 
@@ -251,8 +266,18 @@ describeReliability('faults on the real control plane', () => {
         cluster: 'local',
       }),
     );
-    await sleep(1500);
+    // the crash lands mid-creation: an environment is recorded Provisioning
+    // (its objects are being applied)
+    await eventually('an environment creation under way', async () => {
+      const provisioning = await db('stagecraft_environments')
+        .whereIn('name', CREATED)
+        .andWhere({ phase: 'Provisioning' })
+        .first('name');
+      return provisioning ? true : undefined;
+    });
     await api.stop('SIGKILL');
+    // not synchronisation: the fault itself — the API server stays dead for
+    // 2 s before it is restarted
     await sleep(2000);
     api.start();
     await api.waitReady();

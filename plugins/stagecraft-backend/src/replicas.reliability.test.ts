@@ -94,8 +94,27 @@ describeOnPostgres('two backend replicas on one database', () => {
       180_000,
     );
     const reapedMs = Date.now() - started;
-    // a few more reaper rounds on both replicas: nothing more happens
-    await new Promise(r => setTimeout(r, 4000));
+    // a few more reaper rounds: nothing more happens. The scheduler records
+    // the end of every run of the global task in its table (whichever replica
+    // ran it); wait until ROUNDS more runs have ended since now — the first
+    // may have been under way already, the others started after this point.
+    const ROUNDS = 3;
+    const since: Date = (await db.raw('select now() as now')).rows[0].now;
+    const ends = new Set<number>();
+    await eventually(
+      `${ROUNDS} more reaper runs`,
+      async () => {
+        const task = await db('backstage_backend_tasks__tasks')
+          .where({ id: 'stagecraft-environment-reaper' })
+          .first('last_run_ended_at');
+        if (!task) throw new Error('the reaper task is not in the task table');
+        const ended =
+          task.last_run_ended_at && new Date(task.last_run_ended_at);
+        if (ended && ended > since) ends.add(ended.getTime());
+        return ends.size >= ROUNDS ? true : undefined;
+      },
+      60_000,
+    );
     const audit = await db('stagecraft_audit_events')
       .whereIn('target', PREVIEWS)
       .andWhere({ action: 'environment.reap' })
