@@ -200,7 +200,7 @@ describe('Issue 18: every button does what it says, every state is true', () => 
       const after = (
         await stagecraftCall(token, 'GET', `/approvals/${mine.id}`)
       ).body;
-      if (after?.state) expect(after.state).toBe('withdrawn');
+      expect(after?.state).toBe('withdrawn');
     } finally {
       // never leave the demo with a request of this test waiting
       await stagecraftCall(token, 'POST', `/approvals/${mine.id}/withdraw`, {});

@@ -20,14 +20,23 @@ export function actionOfLabel(
     environment,
     action,
   });
-  let m: RegExpExecArray | null;
-  if ((m = /^Deploy to (\S+)$/.exec(label))) return c('deploy', m[1]);
-  if ((m = /^Promote (\S+)( to \S+)?$/.exec(label))) return c('promote', m[1]);
-  if ((m = /^Roll back (\S+)$/.exec(label))) return c('rollback', m[1]);
-  if ((m = /^Restart in (\S+)$/.exec(label))) return c('restart', m[1]);
-  if ((m = /^Scale in (\S+)$/.exec(label))) return c('scale', m[1]);
-  if ((m = /^(Approve|Reject|Withdraw) .* to (\S+)$/.exec(label))) {
-    return c(m[1].toLowerCase(), m[2]);
+  const componentActions: Array<[RegExp, (m: RegExpExecArray) => string[]]> = [
+    [/^Deploy to (\S+)$/, m => ['deploy', m[1]]],
+    [/^Promote (\S+)( to \S+)?$/, m => ['promote', m[1]]],
+    [/^Roll back (\S+)$/, m => ['rollback', m[1]]],
+    [/^Restart in (\S+)$/, m => ['restart', m[1]]],
+    [/^Scale in (\S+)$/, m => ['scale', m[1]]],
+    [
+      /^(Approve|Reject|Withdraw) .* to (\S+)$/,
+      m => [m[1].toLowerCase(), m[2]],
+    ],
+  ];
+  for (const [pattern, pick] of componentActions) {
+    const m = pattern.exec(label);
+    if (m) {
+      const [action, environment] = pick(m);
+      return c(action, environment);
+    }
   }
   if (!environmentOfPage) return undefined;
   const e = (action: string) => ({
