@@ -380,9 +380,11 @@ describe('deployments on the real control plane', () => {
         .send({ ...scope, values, message: 'tune logging' });
     expect((await put({ LOG_LEVEL: 'debug' })).status).toBe(201);
     expect((await put({ LOG_LEVEL: 'trace' })).status).toBe(201);
+    // back to a good image first: a deploy without one keeps the running
+    // release's image (the failing one of the test above), config-only
     const deployed = await api()
       .post(`/api/stagecraft/components/${COMPONENT}/deploy`)
-      .send({ environment: 'hello-dev' })
+      .send({ environment: 'hello-dev', image: '1.0.0' })
       .expect(201);
     expect(deployed.body.revision.configVersion).toBe('env0.cmp2');
     expect((await envOf('hello-dev')).LOG_LEVEL).toBe('trace');
