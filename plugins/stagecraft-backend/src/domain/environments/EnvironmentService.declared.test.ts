@@ -34,14 +34,20 @@ async function setup(declared: DeclaredEnvironment[] = [declaredStaging]) {
         (resources ?? [undefined]).map(() => true),
     },
     auditor: { record: async e => void audits.push(e) },
-    clock: { now: () => new Date('2026-12-01T10:00:00Z'), sleep: async () => {} },
+    clock: {
+      now: () => new Date('2026-12-01T10:00:00Z'),
+      sleep: async () => {},
+    },
     types: [
       tierDefaults('development', 'development'),
       tierDefaults('staging', 'staging'),
     ],
     declarations: {
-      declared: async name =>
-        declared.find(d => d.ref === `environment:default/${name}`),
+      declared: async name => {
+        // as the catalog does: an invalid ref is its error, not "none"
+        if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad ref ${name}`);
+        return declared.find(d => d.ref === `environment:default/${name}`);
+      },
     },
   });
   return { service, store, gateway, audits };
@@ -97,6 +103,22 @@ describe('EnvironmentService and environments declared in the catalog', () => {
     );
     expect(await store.listEnvironments()).toEqual([]);
     expect(gateway.objects.size).toBe(0);
+  });
+
+  it('refuses a bad name with a 400 naming it, without asking the catalog', async () => {
+    const { service } = await setup();
+    for (const name of ['', 'emoji-💥', 'Team_A']) {
+      await expect(
+        service.create(alice, {
+          name,
+          type: 'staging',
+          owner: 'group:default/payments',
+        }),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        errors: [{ field: 'name' }],
+      });
+    }
   });
 
   it('answers 404 for a name the catalog does not declare', async () => {

@@ -3,6 +3,7 @@ import {
   EnvironmentObjectStatus,
   LABELS,
   ValidationError,
+  validateDnsLabel,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { ConflictError, NotFoundError } from '../errors';
 import type {
@@ -247,7 +248,14 @@ export class EnvironmentService {
   private async withDeclaration(actor: Actor, body: unknown) {
     const b = body as Record<string, unknown> | undefined;
     const declarations = this.deps.declarations;
-    if (!declarations || typeof b?.name !== 'string' || Array.isArray(b)) {
+    // a bad name is the validation's to refuse (400 naming it), never a
+    // catalog lookup
+    if (
+      !declarations ||
+      typeof b?.name !== 'string' ||
+      Array.isArray(b) ||
+      validateDnsLabel(b.name, 'name')
+    ) {
       return body;
     }
     // once provisioned, the record is the spec (a change goes through PATCH)
