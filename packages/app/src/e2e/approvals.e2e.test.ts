@@ -207,8 +207,10 @@ describe('Approvals in the browser', () => {
       .waitFor({ timeout: 60_000 });
     await page.getByText(/^CPU requests: /).waitFor({ timeout: 60_000 });
     await page.getByText('Estimated monthly cost:').waitFor();
+    // per workload where the cluster lists its pods (actual usage beside
+    // requests), per component otherwise
     const perComponent = page.getByRole('table', {
-      name: 'usage per component',
+      name: /^usage per (workload|component)$/,
     });
     await perComponent.getByText('payments-worker').waitFor();
     await page.getByRole('button', { name: 'Clone' }).waitFor();
