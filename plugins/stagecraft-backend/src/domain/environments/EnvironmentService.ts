@@ -84,7 +84,20 @@ export class EnvironmentService {
     onProgress: ProgressListener = noProgress,
   ): Promise<{ environment: Environment; created: boolean; dryRun?: boolean }> {
     await this.authorize(actor, 'environment.create');
-    const req = validateCreateRequest(await this.withDeclaration(actor, body));
+    return this.createAuthorized(
+      actor,
+      await this.withDeclaration(actor, body),
+      onProgress,
+    );
+  }
+
+  /** `create` once permission is decided and the declaration applied. */
+  private async createAuthorized(
+    actor: Actor,
+    body: unknown,
+    onProgress: ProgressListener,
+  ): Promise<{ environment: Environment; created: boolean; dryRun?: boolean }> {
+    const req = validateCreateRequest(body);
     const type = this.types.get(req.type);
     if (!type) {
       throw new ValidationError([
@@ -228,14 +241,12 @@ export class EnvironmentService {
         `no Environment named "${envName}" is declared in the catalog`,
       );
     }
-    // provisioned already: the declared spec is compared with the record
-    // (the same fields → no change; others → 409 naming them)
-    const provisioned = await this.deps.store.getEnvironment(envName);
-    return this.create(
+    // the declared spec is the request (provisioned already: the same
+    // fields → no change; others → 409 naming them); the catalog was read
+    // once, here
+    return this.createAuthorized(
       actor,
-      provisioned
-        ? { name: envName, ...declaredFields(declared) }
-        : { name: envName },
+      { name: envName, ...declaredFields(declared) },
       onProgress,
     );
   }
@@ -270,7 +281,9 @@ export class EnvironmentService {
       throw new ConflictError(
         `${declared.ref} is declared in the catalog with ${differs
           .map(([k, v]) => `${k} "${v}" (request: "${String(b[k])}")`)
-          .join(', ')}; leave these out to take the declared spec, or change the entity`,
+          .join(
+            ', ',
+          )}; leave these out to take the declared spec, or change the entity`,
       );
     }
     return { ...spec, ...b };
