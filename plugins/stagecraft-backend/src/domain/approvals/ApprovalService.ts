@@ -178,15 +178,20 @@ export class ApprovalService implements DeploymentGate {
         ? undefined
         : normalizeComponentRef(q.component);
     // the state filter applies after requests of deleted environments expired
+    const stored = await this.deps.store.listApprovals({
+      ...(component && { component }),
+      ...(q.environment !== undefined && {
+        environment: q.environment as string,
+      }),
+    });
+    // each environment read once, for every request in it
+    const names = [...new Set(stored.map(r => r.environment))];
+    const records = await Promise.all(
+      names.map(n => this.deps.environments.getEnvironment(n)),
+    );
+    const present = new Set(names.filter((_, i) => records[i]));
     const requests = await Promise.all(
-      (
-        await this.deps.store.listApprovals({
-          ...(component && { component }),
-          ...(q.environment !== undefined && {
-            environment: q.environment as string,
-          }),
-        })
-      ).map(r => this.expireIfOrphaned(r)),
+      stored.map(r => this.expireIfOrphaned(r, present.has(r.environment))),
     );
     const readable = await permittedNames(
       { authorizer: this.deps.authorizer, store: this.deps.environments },
@@ -216,10 +221,9 @@ export class ApprovalService implements DeploymentGate {
    */
   private async expireIfOrphaned(
     request: ApprovalRequest,
+    environmentExists: boolean,
   ): Promise<ApprovalRequest & { environmentGone?: boolean }> {
-    if (await this.deps.environments.getEnvironment(request.environment)) {
-      return request;
-    }
+    if (environmentExists) return request;
     if (request.state !== 'pending') {
       return { ...request, environmentGone: true };
     }
@@ -457,6 +461,7 @@ export class ApprovalService implements DeploymentGate {
     if (!request) throw new NotFoundError(`approval request ${id} not found`);
     const { environmentGone: _, ...current } = await this.expireIfOrphaned(
       request,
+      Boolean(await this.deps.environments.getEnvironment(request.environment)),
     );
     return current;
   }
