@@ -142,6 +142,11 @@ export interface DeploymentStatus {
   };
   /** When the cache last saw a change. */
   observedAt?: string;
+  /**
+   * Set while the cluster cannot be read (credentials refused, unreachable),
+   * naming it: the rest is the last status seen, not a live one.
+   */
+  clusterError?: string;
 }
 
 /** A component in one environment: its current revision and live status. @public */

@@ -363,4 +363,92 @@ describe('WorkloadCache', () => {
     expect(cache.observe('unknown', 'dev', 'svc').pods).toEqual([]);
     await cache.stop();
   });
+
+  it('names a cluster whose credentials are refused while they are, and recovers when they are renewed', async () => {
+    let refused = true;
+    const transport: ReflectorTransport = {
+      async list(path) {
+        if (refused) {
+          throw Object.assign(new Error(`LIST ${path}: 401 Unauthorized`), {
+            statusCode: 401,
+          });
+        }
+        return { items: [], metadata: { resourceVersion: '1' } };
+      },
+      async watch() {
+        return () => undefined;
+      },
+    };
+    const cache = new WorkloadCache({
+      clusters: [
+        { name: 'c1', transport },
+        {
+          name: 'c2',
+          transport: { ...transport, list: async () => ({ items: [] }) },
+        },
+      ],
+      logger: mockServices.logger.mock(),
+      initialBackoffMs: 5,
+    });
+    await cache.start();
+    expect(cache.clusterError('c1')).toMatch(
+      /^cluster c1: credentials refused \(401 Unauthorized\) — /,
+    );
+    expect(cache.clusterError('c2')).toBeUndefined();
+    expect(cache.syncedAt('c1')).toBeUndefined();
+    // renewed: the next relist of each kind clears it
+    refused = false;
+    await waitFor(() => cache.syncedAt('c1') !== undefined);
+    expect(cache.clusterError('c1')).toBeUndefined();
+    // a dropped cluster has no error either
+    cache.removeCluster('c1');
+    expect(cache.clusterError('c1')).toBeUndefined();
+    await cache.stop();
+  });
+
+  it('says what else keeps a cluster from being read (forbidden, unreachable)', async () => {
+    const failing = (err: Error): ReflectorTransport => ({
+      list: async () => {
+        throw err;
+      },
+      watch: async () => () => undefined,
+    });
+    const cache = new WorkloadCache({
+      clusters: [
+        {
+          name: 'c1',
+          transport: failing(
+            Object.assign(new Error('no'), { statusCode: 403 }),
+          ),
+        },
+        {
+          name: 'c2',
+          transport: failing(
+            Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+              code: 'ECONNREFUSED',
+            }),
+          ),
+        },
+      ],
+      logger: mockServices.logger.mock(),
+      initialBackoffMs: 60_000,
+    });
+    await cache.start();
+    expect(cache.clusterError('c1')).toMatch(
+      /^cluster c1: .*\(403 Forbidden\) — apply docs\/manifests\/stagecraft-rbac.yaml/,
+    );
+    expect(cache.clusterError('c2')).toBe(
+      'cluster c2 unavailable: connect ECONNREFUSED 127.0.0.1:1',
+    );
+    await cache.stop();
+  });
 });
+
+/** Resolves once `condition` holds (checked every few ms). */
+async function waitFor(condition: () => boolean, timeoutMs = 5000) {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise(r => setTimeout(r, 5));
+  }
+}

@@ -1,10 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  LABELS,
-  MANAGED_BY,
-} from '@stagecraft/backstage-plugin-stagecraft-common';
+import { LABELS } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject, WorkloadObserver } from '../domain/ports';
+import { watchFailure } from './clusterErrors';
 import type { WorkloadObjects } from '../domain/deployments/status';
 import {
   kubeConfigTransport,
@@ -12,181 +10,24 @@ import {
   ReflectorStats,
   ReflectorTransport,
 } from './Reflector';
+import {
+  Interner,
+  KINDS,
+  PATHS,
+  PROJECT,
+  SELECTOR,
+  WorkloadKind,
+} from './workloadProjection';
 
-const SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
-const REVISION = 'deployment.kubernetes.io/revision';
-const RELEASE = 'stagecraft.io/release';
-const TEMPLATE_HASH = 'pod-template-hash';
-
-export type WorkloadKind = 'deployments' | 'replicasets' | 'pods';
-const KINDS: WorkloadKind[] = ['deployments', 'replicasets', 'pods'];
-const PATHS: Record<WorkloadKind, string> = {
-  deployments: '/apis/apps/v1/deployments',
-  replicasets: '/apis/apps/v1/replicasets',
-  pods: '/api/v1/pods',
-};
+export {
+  Interner,
+  projectDeployment,
+  projectPod,
+  projectReplicaSet,
+} from './workloadProjection';
+export type { WorkloadKind } from './workloadProjection';
 
 type Listener = Parameters<WorkloadObserver['subscribe']>[0];
-type Raw = any;
-
-/**
- * Shares equal strings (namespaces, ids, hashes, phases, images): the fleet
- * repeats a few thousand values across 100k+ objects.
- */
-export class Interner {
-  private readonly strings = new Map<string, string>();
-  of(s: string): string;
-  of(s: string | undefined): string | undefined;
-  of(s: string | undefined) {
-    if (s === undefined) return undefined;
-    const known = this.strings.get(s);
-    if (known !== undefined) return known;
-    this.strings.set(s, s);
-    return s;
-  }
-}
-
-const defaultInterner = new Interner();
-
-function pick(
-  from: Record<string, string> | undefined,
-  keys: string[],
-  intern: Interner,
-): Record<string, string> | undefined {
-  if (!from) return undefined;
-  let out: Record<string, string> | undefined;
-  for (const k of keys) {
-    const v = from[k];
-    if (v !== undefined) (out ??= {})[k] = intern.of(v);
-  }
-  return out;
-}
-
-type Condition = {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-};
-
-/**
- * Projections: only the fields the status derivation reads
- * (`domain/deployments/status.ts`) survive into the cache; a full Pod of a
- * few KB becomes a couple of hundred bytes.
- */
-export function projectDeployment(
-  raw: Raw,
-  intern: Interner = defaultInterner,
-): KubeObject {
-  const m = raw?.metadata ?? {};
-  const st = raw?.status ?? {};
-  const tpl = raw?.spec?.template;
-  const release = tpl?.metadata?.annotations?.[RELEASE];
-  const image = tpl?.spec?.containers?.[0]?.image;
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: {
-      name: m.name,
-      namespace: intern.of(m.namespace),
-      ...(m.generation !== undefined && { generation: m.generation }),
-      labels: pick(m.labels, [LABELS.kubernetesId], intern),
-      annotations: pick(m.annotations, [REVISION], intern),
-    },
-    spec: {
-      replicas: raw?.spec?.replicas,
-      template: {
-        metadata: release
-          ? { annotations: { [RELEASE]: intern.of(release) } }
-          : {},
-        spec: { containers: image ? [{ image: intern.of(image) }] : [] },
-      },
-    },
-    status: {
-      observedGeneration: st.observedGeneration,
-      replicas: st.replicas,
-      updatedReplicas: st.updatedReplicas,
-      readyReplicas: st.readyReplicas,
-      availableReplicas: st.availableReplicas,
-      conditions: (st.conditions as Condition[] | undefined)?.map(c => ({
-        type: intern.of(c.type),
-        status: intern.of(c.status),
-        ...(c.reason && { reason: intern.of(c.reason) }),
-        ...(c.message && { message: c.message }),
-      })),
-    },
-  } as KubeObject;
-}
-
-export function projectReplicaSet(
-  raw: Raw,
-  intern: Interner = defaultInterner,
-): KubeObject {
-  const m = raw?.metadata ?? {};
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: {
-      name: m.name,
-      namespace: intern.of(m.namespace),
-      labels: pick(m.labels, [LABELS.kubernetesId, TEMPLATE_HASH], intern),
-      annotations: pick(m.annotations, [REVISION], intern),
-    },
-  };
-}
-
-export function projectPod(
-  raw: Raw,
-  intern: Interner = defaultInterner,
-): KubeObject {
-  const m = raw?.metadata ?? {};
-  const st = raw?.status ?? {};
-  const ready = (st.conditions as Condition[] | undefined)?.find(
-    c => c.type === 'Ready',
-  );
-  const waiting = (
-    st.containerStatuses as
-      | Array<{ state?: { waiting?: { reason?: string; message?: string } } }>
-      | undefined
-  )
-    ?.map(s => s.state?.waiting)
-    .filter(w => w?.reason)
-    .map(w => ({
-      state: {
-        waiting: {
-          reason: intern.of(w!.reason),
-          ...(w!.message && { message: w!.message }),
-        },
-      },
-    }));
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: m.name,
-      namespace: intern.of(m.namespace),
-      labels: pick(m.labels, [LABELS.kubernetesId, TEMPLATE_HASH], intern),
-    },
-    status: {
-      phase: intern.of(st.phase),
-      ...(ready && {
-        conditions: [
-          { type: 'Ready', status: intern.of(ready.status) as string },
-        ],
-      }),
-      ...(waiting?.length && { containerStatuses: waiting }),
-    },
-  };
-}
-
-const PROJECT: Record<
-  WorkloadKind,
-  (raw: Raw, intern: Interner) => KubeObject
-> = {
-  deployments: projectDeployment,
-  replicasets: projectReplicaSet,
-  pods: projectPod,
-};
 
 /** The objects of one component in one namespace. */
 interface Entry {
@@ -355,6 +196,8 @@ export class WorkloadCache implements WorkloadObserver {
     Map<WorkloadKind, Reflector<KubeObject>>
   >();
   private readonly synced = new Map<string, Date>();
+  /** Per cluster, the kinds whose last LIST/WATCH failed, and how. */
+  private readonly failing = new Map<string, Map<WorkloadKind, unknown>>();
   private readonly listeners = new Set<Listener>();
   private readonly intern = new Interner();
 
@@ -390,6 +233,8 @@ export class WorkloadCache implements WorkloadObserver {
     this.indexes.set(name, index);
     const byKind = new Map<WorkloadKind, Reflector<KubeObject>>();
     this.reflectors.set(name, byKind);
+    const failing = new Map<WorkloadKind, unknown>();
+    this.failing.set(name, failing);
     const listed = new Set<WorkloadKind>();
     const started = Date.now();
     for (const kind of KINDS) {
@@ -406,15 +251,18 @@ export class WorkloadCache implements WorkloadObserver {
           project: raw => project(raw, this.intern),
           handlers: {
             replace: items => this.notify(name, index.replace(kind, items)),
-            apply: (type, o) =>
+            apply: (type, o) => {
+              if (failing.size) failing.delete(kind);
               this.notify(
                 name,
                 type === 'DELETED'
                   ? index.remove(kind, o)
                   : index.upsert(kind, o),
-              ),
+              );
+            },
           },
           onSynced: () => {
+            failing.delete(kind);
             if (listed.size === 3) return;
             listed.add(kind);
             if (listed.size === 3) {
@@ -429,12 +277,17 @@ export class WorkloadCache implements WorkloadObserver {
               );
             }
           },
-          onError: (what, err, retryInMs) =>
+          onError: (what, err, retryInMs) => {
+            // a 410 relist is the normal end of a resourceVersion's window
+            if ((err as { statusCode?: number })?.statusCode !== 410) {
+              failing.set(kind, err);
+            }
             logger.warn(
               `stagecraft cache ${name}/${kind}: ${what}: ${String(
                 err,
               )}; retrying in ${retryInMs} ms`,
-            ),
+            );
+          },
         }),
       );
     }
@@ -460,6 +313,22 @@ export class WorkloadCache implements WorkloadObserver {
     this.reflectors.delete(name);
     this.indexes.delete(name);
     this.synced.delete(name);
+    this.failing.delete(name);
+  }
+
+  /**
+   * Why the cache cannot read `cluster` now (credentials refused, forbidden,
+   * unreachable), while a LIST or WATCH of it fails; undefined once it reads
+   * again. What the pages show instead of a status that is no longer live.
+   */
+  clusterError(cluster: string): string | undefined {
+    const failing = this.failing.get(cluster);
+    if (!failing?.size) return undefined;
+    const errors = [...failing.values()];
+    const refused = errors.find(
+      e => (e as { statusCode?: number })?.statusCode === 401,
+    );
+    return watchFailure(cluster, refused ?? errors[0]);
   }
 
   syncedAt(cluster: string): Date | undefined {

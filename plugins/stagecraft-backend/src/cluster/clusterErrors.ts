@@ -34,6 +34,26 @@ function statusMessage(e: ApiException<unknown>): string {
   return describeError(e);
 }
 
+/** What a cluster that refuses Stagecraft's credentials (401) is shown as, on /health, the pages and in errors. */
+export function credentialsRefused(cluster: string): string {
+  return `cluster ${cluster}: credentials refused (401 Unauthorized) — Stagecraft's identity on it is expired, revoked or not valid for this cluster; renew it (see docs/cluster-access.md)`;
+}
+
+/**
+ * Why the watch cache cannot read a cluster now (its last failed LIST or
+ * WATCH), in the words of the pages: a refused credential (401), a
+ * forbidden read (403: the RBAC manifest is missing), or unavailable.
+ */
+export function watchFailure(cluster: string, e: unknown): string {
+  const status = (e as { statusCode?: number; code?: unknown } | undefined)
+    ?.statusCode;
+  if (status === 401) return credentialsRefused(cluster);
+  if (status === 403) {
+    return `cluster ${cluster}: Stagecraft's identity may not watch its workloads (403 Forbidden) — apply docs/manifests/stagecraft-rbac.yaml to the identity it uses`;
+  }
+  return `cluster ${cluster} unavailable: ${describeError(e)}`;
+}
+
 /**
  * Maps client errors to domain errors: 409 → ConflictError (with the managers
  * the API server names), 403 → NotAllowedError, 400/422 → InputError, 401 →
@@ -46,9 +66,7 @@ export function toDomainError(cluster: string, e: unknown): Error {
     if (e.code === 409) return new ConflictError(message);
     if (e.code === 403) return new NotAllowedError(message);
     if (e.code === 401) {
-      return new ClusterUnavailableError(
-        `cluster ${cluster} refused Stagecraft's credentials (401 Unauthorized): expired, revoked or not valid for this cluster`,
-      );
+      return new ClusterUnavailableError(credentialsRefused(cluster));
     }
     if (e.code === 422 || e.code === 400) {
       const err = new Error(message);

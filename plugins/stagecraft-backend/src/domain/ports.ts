@@ -12,17 +12,17 @@ import type {
   ResourceAmounts,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 
-/** A cluster Stagecraft may talk to, as configured by an administrator. */
+/** A cluster Stagecraft may talk to, as configured by an administrator. @public */
 export interface ClusterRef {
   name: string;
 }
 
-/** Outcome of probing one cluster's API server. */
+/** Outcome of probing one cluster's API server. @public */
 export type ClusterProbe =
   | { reachable: true; version: string; latencyMs: number }
   | { reachable: false; error: string; latencyMs: number };
 
-/** A Kubernetes object as the gateway reads and writes it. */
+/** A Kubernetes object as the gateway reads and writes it. @public */
 export interface KubeObject {
   apiVersion: string;
   kind: string;
@@ -39,7 +39,7 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-/** Identifies one object: apiVersion, kind, name and (for namespaced kinds) namespace. */
+/** Identifies one object: apiVersion, kind, name and (for namespaced kinds) namespace. @public */
 export interface KubeObjectRef {
   apiVersion: string;
   kind: string;
@@ -47,7 +47,7 @@ export interface KubeObjectRef {
   namespace?: string;
 }
 
-/** Everything the domain needs from Kubernetes goes through this port. */
+/** Everything the domain needs from Kubernetes goes through this port. @public */
 export interface ClusterGateway {
   /** The configured clusters, in configuration order. */
   listClusters(): ClusterRef[];
@@ -177,7 +177,7 @@ export interface Auditor {
   record(event: AuditEvent): Promise<void>;
 }
 
-/** The record Stagecraft keeps of an environment. */
+/** The record Stagecraft keeps of an environment. @public */
 export type EnvironmentRecord = Omit<Environment, 'objects' | 'message'> & {
   message?: string;
 };
@@ -266,6 +266,11 @@ export interface WorkloadObserver {
   ): import('./deployments/status').WorkloadObjects;
   /** When the cache last synced each cluster (undefined: not yet). */
   syncedAt(cluster: string): Date | undefined;
+  /**
+   * Why the cluster cannot be read now (credentials refused, forbidden,
+   * unreachable), naming it; undefined while it reads.
+   */
+  clusterError?(cluster: string): string | undefined;
   subscribe(
     listener: (change: {
       cluster: string;

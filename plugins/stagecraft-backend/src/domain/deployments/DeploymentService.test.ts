@@ -27,6 +27,7 @@ service:
 
 async function setup(
   allow: (action: string, env?: string) => boolean = () => true,
+  clusterError: (cluster: string) => string | undefined = () => undefined,
 ) {
   const knex = knexFactory({
     client: 'better-sqlite3',
@@ -88,6 +89,7 @@ async function setup(
     observer: {
       observe: () => ({ replicaSets: [], pods: [] }),
       syncedAt: () => undefined,
+      clusterError,
       subscribe: () => () => {},
     },
     authorizer,
@@ -194,6 +196,22 @@ describe('DeploymentService', () => {
       'deployment.deploy component:default/hello@hello-dev succeeded',
       'deployment.rollback component:default/hello@hello-dev succeeded',
     ]);
+  });
+
+  it('a status its cluster cannot keep live carries the cluster error, naming it', async () => {
+    const cluster: { error?: string } = {};
+    const { service } = await setup(undefined, c =>
+      c === 'local' ? cluster.error : undefined,
+    );
+    await service.deploy(bob, 'hello', { environment: 'hello-dev' });
+    const [live] = await service.deployments(bob, 'hello');
+    expect(live.status.clusterError).toBeUndefined();
+    cluster.error = 'cluster local: credentials refused (401 Unauthorized) — …';
+    const [stale] = await service.deployments(bob, 'hello');
+    expect(stale).toMatchObject({
+      environment: 'hello-dev',
+      status: { phase: 'missing', clusterError: cluster.error },
+    });
   });
 
   it('a dry run returns the diff and creates nothing', async () => {

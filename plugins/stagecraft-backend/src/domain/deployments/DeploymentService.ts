@@ -27,7 +27,7 @@ import type {
   WorkloadObserver,
   WorkloadSource,
 } from '../ports';
-import { cachedDeploymentStatus } from './status';
+import { cachedDeploymentStatus, withClusterError } from './status';
 import { DriftedField, driftOf } from './drift';
 import { refOf } from '../environments/manifests';
 import {
@@ -468,12 +468,15 @@ export class DeploymentService {
           environment: env.name,
           tier: env.tier,
           revision,
-          status: cachedDeploymentStatus(
-            this.deps.observer.observe(
-              env.cluster,
-              env.namespace,
-              kubernetesId,
+          status: withClusterError(
+            cachedDeploymentStatus(
+              this.deps.observer.observe(
+                env.cluster,
+                env.namespace,
+                kubernetesId,
+              ),
             ),
+            this.deps.observer.clusterError?.(env.cluster),
           ),
         },
       });

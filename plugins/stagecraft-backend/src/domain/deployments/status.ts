@@ -135,6 +135,18 @@ export function cachedDeploymentStatus(
   return status;
 }
 
+/**
+ * A status the watch cache cannot keep live (its cluster refuses the
+ * credentials or does not answer): the last one seen, with why, so the
+ * pages say so instead of showing it as current (or "missing").
+ */
+export function withClusterError(
+  status: DeploymentStatus,
+  clusterError: string | undefined,
+): DeploymentStatus {
+  return clusterError ? { ...status, clusterError } : status;
+}
+
 /** Pods of the Deployment's current ReplicaSet (all pods when that is unknown). */
 function currentPods(d: KubeObject, objects: WorkloadObjects): KubeObject[] {
   const revision =
