@@ -24,6 +24,7 @@ import {
 import { answerOf, useEnvironmentActions } from '../common/useActions';
 import { messageOf, statusOf } from '../common/format';
 import { AttentionChip, PROBLEM_TEXT, TierChip } from '../common/TierChip';
+import { clusterProblemText } from '../common/ClusterProblems';
 import { DeleteEnvironmentButton, ExtendButton } from './EnvironmentActions';
 import {
   CloneButton,
@@ -60,8 +61,12 @@ function ClusterStatus({ cluster }: { cluster: string }) {
       {cluster} <Chip size="small" label={`reachable · ${health.version}`} />
     </span>
   ) : (
-    <Typography style={PROBLEM_TEXT} variant="body2">
-      {cluster}: unreachable ({health.error})
+    <Typography style={PROBLEM_TEXT} variant="body2" role="alert">
+      {clusterProblemText(
+        cluster,
+        health.error ?? '',
+        e => `unreachable${e && ` (${e})`}`,
+      )}
     </Typography>
   );
 }

@@ -1,6 +1,18 @@
 import { WarningPanel } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import type { ClusterProblem } from './useClusterHealth';
+import { clusterErrorTitle } from './HealthStatus';
+
+/** `cluster X: <error>`, without saying the name twice when the backend's message names it. */
+export function clusterProblemText(
+  cluster: string,
+  error: string,
+  wrap: (e: string) => string = e => e,
+) {
+  return error.startsWith(`cluster ${cluster}`)
+    ? error
+    : `${cluster}: ${wrap(error)}`;
+}
 
 /** Which cluster is unreachable, since when, and what to do. */
 export function ClusterProblems({
@@ -16,12 +28,17 @@ export function ClusterProblems({
     <WarningPanel
       severity="error"
       title={problems
-        .map(p => `Cluster "${p.cluster}" is unreachable`)
+        .map(p => {
+          const title = clusterErrorTitle(p.error);
+          return title === 'Cluster unavailable'
+            ? `Cluster "${p.cluster}" is unreachable`
+            : `Cluster "${p.cluster}": ${title.toLowerCase()}`;
+        })
         .join('; ')}
     >
       {problems.map(p => (
         <Typography key={p.cluster} variant="body2">
-          {p.cluster}: {p.error} — failing since at least{' '}
+          {clusterProblemText(p.cluster, p.error)} — failing since at least{' '}
           {new Date(p.since).toLocaleString()}
           {lastStatusAt
             ? `; the status shown is the last one seen (${new Date(

@@ -5,10 +5,35 @@ import {
   StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
 import type { WireStatus } from '../../api/wire';
 
-/** The rollout phase as a Backstage status (colour + text, on one line); any field may be missing. */
+/** The short words of a cluster the backend cannot read, from its message. */
+export function clusterErrorTitle(message: string): string {
+  if (/\(401\b/.test(message)) return 'Credentials refused (401)';
+  if (/\(403\b/.test(message)) return 'Cluster read forbidden (403)';
+  return 'Cluster unavailable';
+}
+
+/**
+ * The rollout phase as a Backstage status (colour + text, on one line); any
+ * field may be missing. While the backend cannot read the cluster
+ * (`clusterError`), that error instead: the phase would be the last one seen.
+ */
 export function HealthStatus({ status }: { status?: WireStatus }) {
+  if (status?.clusterError) {
+    return (
+      <span role="alert">
+        <span style={{ whiteSpace: 'nowrap' }}>
+          <StatusError>{clusterErrorTitle(status.clusterError)}</StatusError>
+        </span>
+        <Typography variant="caption" display="block">
+          {status.clusterError}
+          {status.phase ? ` (last status seen: ${status.phase})` : ''}
+        </Typography>
+      </span>
+    );
+  }
   return (
     <span style={{ whiteSpace: 'nowrap' }}>
       <Phase status={status} />
