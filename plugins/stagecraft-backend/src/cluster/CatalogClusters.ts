@@ -11,6 +11,7 @@ import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { validateDnsLabel } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { ClusterConnection } from './clusterConfig';
+import { ClusterTarget, RefreshLoop } from './clusterTarget';
 
 const API_SERVER = 'kubernetes.io/api-server';
 const API_SERVER_CA = 'kubernetes.io/api-server-certificate-authority';
@@ -97,7 +98,6 @@ function hostAllowed(host: string, patterns: string[]) {
  * strategy it names (aws, azure, googleServiceAccount, a module's).
  */
 export class CatalogClusters {
-  private timer?: NodeJS.Timeout;
   private readonly known = new Set<string>();
   private readonly warned = new Set<string>();
 
@@ -108,30 +108,23 @@ export class CatalogClusters {
       logger: LoggerService;
       policy: CatalogClusterPolicy;
       /** The gateway's add/replace/remove and its admin-config clusters. */
-      target: {
-        setCluster(c: ClusterConnection): unknown;
-        removeCluster(name: string): unknown;
-        isConfigured(name: string): boolean;
-      };
+      target: ClusterTarget;
     },
   ) {}
 
+  private loop?: RefreshLoop;
+
   start() {
-    const tick = () =>
-      this.refresh()
-        .catch(e =>
-          this.options.logger.warn(`stagecraft catalog clusters: ${e}`),
-        )
-        .finally(() => {
-          if (this.timer)
-            this.timer = setTimeout(tick, this.options.policy.refreshMs);
-        });
-    this.timer = setTimeout(tick, 0);
+    this.loop = new RefreshLoop(
+      () => this.refresh(),
+      this.options.policy.refreshMs,
+      e => this.options.logger.warn(`stagecraft catalog clusters: ${e}`),
+    );
+    this.loop.start();
   }
 
   stop() {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.loop?.stop();
   }
 
   /** One pass: read the catalog, update the gateway. */

@@ -5,6 +5,11 @@ import type { AuthenticationStrategy } from '@backstage/plugin-kubernetes-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CatalogClusters, readCatalogClusterPolicy } from './CatalogClusters';
 import { readClusterSettings } from './clusterConfig';
+import {
+  GkeClusterLister,
+  GkeClusters,
+  googleContainerLister,
+} from './GkeClusters';
 import type { KubernetesClusterGateway } from './KubernetesClusterGateway';
 import type { NamespaceWatcher } from './NamespaceWatcher';
 
@@ -27,6 +32,10 @@ export function startClusterAccess(options: {
   auth: AuthService;
   strategies: Map<string, AuthenticationStrategy>;
   watchers: ClusterWatcher[];
+  /** How `gke` locators list clusters (default: the GKE API). */
+  gkeLister?: GkeClusterLister;
+  /** How often `gke` locators are listed again (default 60 s). */
+  gkeRefreshMs?: number;
 }) {
   const { config, logger, gateway } = options;
   for (const [key, strategy] of options.strategies) {
@@ -47,7 +56,33 @@ export function startClusterAccess(options: {
     }
     logger.info(`stagecraft cluster ${change.name} ${change.type}`);
   });
-  const locator = readClusterSettings(config).catalog;
+  const settings = readClusterSettings(config);
+  const locator = settings.catalog;
+  /** Admin config names (not catalog or GKE ones): those entries win. */
+  const isConfigured = (name: string) => {
+    const known = gateway.connection(name);
+    return (
+      !!known &&
+      !known.source?.startsWith('catalog') &&
+      !known.source?.includes('(gke ')
+    );
+  };
+  const target = {
+    setCluster: (c: Parameters<typeof gateway.setCluster>[0]) =>
+      gateway.setCluster(c),
+    removeCluster: (name: string) => gateway.removeCluster(name),
+    isConfigured,
+  };
+  const gkeClusters = settings.gke.length
+    ? new GkeClusters({
+        locators: settings.gke,
+        lister: options.gkeLister ?? googleContainerLister(),
+        logger,
+        refreshMs: options.gkeRefreshMs ?? 60_000,
+        target,
+      })
+    : undefined;
+  gkeClusters?.start();
   let catalogClusters: CatalogClusters | undefined;
   if (locator) {
     const policy = readCatalogClusterPolicy(config, locator.where);
@@ -61,19 +96,16 @@ export function startClusterAccess(options: {
         auth: options.auth,
         logger,
         policy,
-        target: {
-          setCluster: c => gateway.setCluster(c),
-          removeCluster: name => gateway.removeCluster(name),
-          isConfigured: name => {
-            const known = gateway.connection(name);
-            return !!known && !known.source?.startsWith('catalog');
-          },
-        },
+        target,
       });
       catalogClusters.start();
     }
   }
   return {
+    /** One pass of the gke locators now, besides their timer. */
+    async refreshGke() {
+      await gkeClusters?.refresh();
+    },
     /** The namespace watcher follows the clusters too. */
     watch(watcher: NamespaceWatcher) {
       watchers.push({
@@ -84,6 +116,7 @@ export function startClusterAccess(options: {
     stop() {
       unsubscribe();
       catalogClusters?.stop();
+      gkeClusters?.stop();
     },
   };
 }

@@ -42,9 +42,10 @@ describe('readClusterSettings', () => {
     expect(settings.catalog).toEqual({
       where: 'kubernetes.clusterLocatorMethods[0]',
     });
-    expect(settings.ignored).toEqual([
-      'kubernetes.clusterLocatorMethods[1] (type gke)',
+    expect(settings.gke).toMatchObject([
+      { where: 'kubernetes.clusterLocatorMethods[1]', projectId: 'p' },
     ]);
+    expect(settings.ignored).toEqual([]);
   });
 
   it('serviceAccount without a token is the pod’s mounted token and CA (in-cluster)', () => {

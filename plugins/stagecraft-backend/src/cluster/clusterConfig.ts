@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { validateDnsLabel } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { GkeLocatorOptions, readGkeLocator } from './GkeClusters';
 
 /** Where a pod's mounted service-account credentials live (in-cluster). */
 export const IN_CLUSTER_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -250,6 +251,8 @@ export interface ClusterSettings {
   clusters: ClusterConnection[];
   /** Set when a `catalog` locator is configured. */
   catalog?: CatalogLocatorOptions;
+  /** The `gke` locators (their clusters are listed at runtime by GkeClusters). */
+  gke: GkeLocatorOptions[];
   /** Locator types Stagecraft does not read (reported at startup). */
   ignored: string[];
 }
@@ -257,7 +260,8 @@ export interface ClusterSettings {
 /**
  * Reads the clusters Stagecraft may use: every cluster of
  * `kubernetes.clusterLocatorMethods` (`config`, `localKubectlProxy`; the
- * `catalog` locator is read at runtime by CatalogClusters) — the block the
+ * `catalog` and `gke` locators are read at runtime by CatalogClusters and
+ * GkeClusters) — the block the
  * stock Kubernetes plugin reads, so one list serves both — and
  * `stagecraft.clusters`, for Stagecraft-only clusters or Stagecraft's own
  * identity on a cluster of the `kubernetes` block (same name: one cluster).
@@ -266,6 +270,7 @@ export function readClusterSettings(config: Config): ClusterSettings {
   const byName = new Map<string, ClusterConnection>();
   const ignored: string[] = [];
   let catalog: CatalogLocatorOptions | undefined;
+  const gke: GkeLocatorOptions[] = [];
   const methods =
     config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
   methods.forEach((m, i) => {
@@ -296,6 +301,8 @@ export function readClusterSettings(config: Config): ClusterSettings {
       });
     } else if (type === 'catalog') {
       catalog = { where };
+    } else if (type === 'gke') {
+      gke.push(readGkeLocator(m, where));
     } else {
       ignored.push(`${where} (type ${type})`);
     }
@@ -312,7 +319,7 @@ export function readClusterSettings(config: Config): ClusterSettings {
       byName.set(name, readStagecraftCluster(c, where, byName.get(name)));
     },
   );
-  return { clusters: [...byName.values()], catalog, ignored };
+  return { clusters: [...byName.values()], catalog, gke, ignored };
 }
 
 /** The clusters of admin config (see readClusterSettings). */
