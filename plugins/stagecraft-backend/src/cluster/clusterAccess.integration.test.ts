@@ -9,174 +9,30 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
-import { stagecraftClusterAuthExtensionPoint } from '@stagecraft/backstage-plugin-stagecraft-node';
+import { deleteNamespace, eventually } from '../__testUtils__/integration';
 import {
-  deleteNamespace,
-  eventually,
-  kubeconfig,
-  startIntegrationBackend,
-} from '../__testUtils__/integration';
-import { writeCatalog } from '../__testUtils__/reliability';
+  auditOf,
+  boundToken,
+  caData,
+  certStrategies,
+  clientCert,
+  clusterResource,
+  env,
+  health,
+  kubectl,
+  openWatches,
+  provisionAndDeploy,
+  refreshLocationOf,
+  root,
+  server,
+  start,
+  state,
+} from '../__testUtils__/clusterAccess';
 
 jest.setTimeout(240_000);
 
-const root = path.resolve(__dirname, '../../../..');
-const state =
-  process.env.STAGECRAFT_CLUSTER_STATE ?? path.join(root, 'dev/cluster/state');
-const logs = process.env.STAGECRAFT_CLUSTER_LOGS ?? path.join(state, '../logs');
-const env = { ...process.env, STAGECRAFT_CLUSTER_STATE: state };
-const server = kubeconfig('stagecraft').getCurrentCluster()!.server;
-const caData = kubeconfig('stagecraft').getCurrentCluster()!.caData!;
-const COMPONENT = encodeURIComponent('component:default/svc');
 const run = crypto.randomBytes(3).toString('hex');
-
-/** The pinned kubectl as admin. */
-const kubectl = (...args: string[]) =>
-  execFileSync(
-    'bash',
-    [path.join(root, 'dev/cluster/cluster.sh'), 'kubectl', ...args],
-    {
-      env,
-      encoding: 'utf8',
-    },
-  ).trim();
-
-/** A token of stagecraft-system/stagecraft bound to a Secret (deleting it revokes the token). */
-function boundToken(secret: string) {
-  kubectl('-n', 'stagecraft-system', 'create', 'secret', 'generic', secret);
-  return kubectl(
-    'create',
-    'token',
-    'stagecraft',
-    '-n',
-    'stagecraft-system',
-    '--bound-object-kind',
-    'Secret',
-    '--bound-object-name',
-    secret,
-  );
-}
-
-/** A client certificate of user `stagecraft` (CN), in group `group` (O), signed by the local CA. */
-function clientCert(dir: string, group: string) {
-  const ext = path.join(dir, 'ext.cnf');
-  fs.writeFileSync(ext, 'extendedKeyUsage=clientAuth\n');
-  const [key, csr, crt] = ['key', 'csr', 'crt'].map(e =>
-    path.join(dir, `client.${e}`),
-  );
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-new',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      `/O=${group}/CN=stagecraft`,
-      '-keyout',
-      key,
-      '-out',
-      csr,
-    ],
-    { stdio: 'ignore' },
-  );
-  execFileSync(
-    'openssl',
-    [
-      'x509',
-      '-req',
-      '-in',
-      csr,
-      '-CA',
-      path.join(state, 'pki/ca.crt'),
-      '-CAkey',
-      path.join(state, 'pki/ca.key'),
-      '-set_serial',
-      `0x${crypto.randomBytes(8).toString('hex')}`,
-      '-days',
-      '1',
-      '-extfile',
-      ext,
-      '-out',
-      crt,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { certFile: crt, keyFile: key };
-}
-
-type Server = Awaited<ReturnType<typeof startIntegrationBackend>>;
-
-async function start(
-  dir: string,
-  options: Parameters<typeof startIntegrationBackend>[0],
-) {
-  const catalogFile = writeCatalog(dir, ['svc']);
-  return startIntegrationBackend({
-    ...options,
-    catalog: {
-      locations: [
-        { type: 'file', target: catalogFile },
-        ...((options?.catalog?.locations as JsonObject[]) ?? []),
-      ],
-      rules: [{ allow: ['Environment', 'Location', 'Component', 'Resource'] }],
-    },
-    stagecraft: {
-      clusters: [],
-      environmentTypes: [{ name: 'development', tier: 'development' }],
-      ...options?.stagecraft,
-    },
-  });
-}
-
-const health = async (s: Server) =>
-  (await request(s).get('/api/stagecraft/health').expect(200)).body;
-
-/** Provisions `name` on `cluster`, deploys svc (image tag `tag`) and waits for the watch cache to report it complete. */
-async function provisionAndDeploy(
-  s: Server,
-  name: string,
-  cluster: string,
-  tag = '1.0.0',
-) {
-  await eventually(
-    'the component in the catalog',
-    async () =>
-      (
-        await request(s).get(
-          '/api/catalog/entities/by-name/component/default/svc',
-        )
-      ).status === 200 || undefined,
-  );
-  const created = await request(s).post('/api/stagecraft/environments').send({
-    name,
-    type: 'development',
-    owner: 'group:default/team-a',
-    cluster,
-  });
-  expect({ status: created.status, body: created.body }).toMatchObject({
-    status: expect.any(Number),
-  });
-  if (![200, 201].includes(created.status))
-    throw new Error(JSON.stringify(created.body));
-  const deployed = await request(s)
-    .post(`/api/stagecraft/components/${COMPONENT}/deploy`)
-    .send({ environment: name, image: tag });
-  expect(deployed.status).toBe(201);
-  const releaseId = deployed.body.release.id;
-  return eventually(`${name} complete through ${cluster}`, async () => {
-    const res = await request(s).get(
-      `/api/stagecraft/components/${COMPONENT}/deployments`,
-    );
-    const d = res.body.items?.find((i: any) => i.environment === name);
-    return d?.status.phase === 'complete' && d.status.release === releaseId
-      ? d
-      : undefined;
-  });
-}
 
 describe('cluster access on the real control plane', () => {
   const envs = [
@@ -271,7 +127,7 @@ describe('cluster access on the real control plane', () => {
       name: 'local-sa',
       reachable: false,
       error: expect.stringMatching(
-        /refused Stagecraft's credentials \(401 Unauthorized\).*auth: serviceAccountTokenFile/,
+        /^cluster local-sa: credentials refused \(401 Unauthorized\) — .*auth: serviceAccountTokenFile/,
       ),
     });
     expect(JSON.stringify(degraded)).not.toMatch(/eyJ/); // no token echoed
@@ -316,32 +172,11 @@ describe('cluster access on the real control plane', () => {
   it('a kubernetes-cluster Resource of the platform group becomes a cluster within seconds, and removing it stops its watches', async () => {
     const fleetDir = fs.mkdtempSync(path.join(dir, 'fleet-'));
     const group = `stagecraft-fleet-${run}`;
-    const { certFile, keyFile } = clientCert(fleetDir, group);
-    const cert = fs.readFileSync(certFile, 'utf8');
-    const key = fs.readFileSync(keyFile, 'utf8');
-    // a module's strategy, as it would be given to the Kubernetes plugin too
-    const strategyModule = createBackendModule({
-      pluginId: 'stagecraft',
-      moduleId: 'test-cluster-auth',
-      register(reg) {
-        reg.registerInit({
-          deps: { auth: stagecraftClusterAuthExtensionPoint },
-          async init({ auth }) {
-            auth.addAuthStrategy('local-cert', {
-              getCredential: async () => ({
-                type: 'x509 client certificate',
-                cert,
-                key,
-              }),
-              validateCluster: () => [],
-              presentAuthMetadata: () => ({}),
-            });
-          },
-        });
-      },
+    const strategyModule = certStrategies({
+      'local-cert': clientCert(fleetDir, group),
     });
     const resource = (name: string, owner: string) =>
-      `apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: ${name}\n  annotations:\n    kubernetes.io/api-server: ${server}\n    kubernetes.io/api-server-certificate-authority: ${caData}\n    kubernetes.io/auth-provider: local-cert\nspec:\n  type: kubernetes-cluster\n  owner: ${owner}\n`;
+      clusterResource(name, owner, 'local-cert');
     const clustersFile = path.join(fleetDir, 'clusters.yaml');
     // at first only a cluster of another owner, which Stagecraft ignores
     const declare = (...names: string[]) =>
@@ -391,15 +226,7 @@ describe('cluster access on the real control plane', () => {
           )
         ).status === 200 || undefined,
     );
-    // the location that holds the cluster declarations, refreshed after each edit
-    const locationRef = (
-      await request(s).get(`/api/catalog/entities?filter=kind=location`)
-    ).body.find((l: any) => l.spec.target === clustersFile);
-    const refreshLocation = () =>
-      request(s)
-        .post('/api/catalog/refresh')
-        .send({ entityRef: `location:default/${locationRef.metadata.name}` })
-        .expect(200);
+    const refreshLocation = () => refreshLocationOf(s, clustersFile);
     declare('fleet-a');
     const started = Date.now();
     await refreshLocation();
@@ -439,22 +266,14 @@ describe('cluster access on the real control plane', () => {
       30_000,
     );
     const removedAt = Date.now();
-    const audit = () =>
-      fs
-        .readFileSync(path.join(logs, 'audit.log'), 'utf8')
-        .split('\n')
-        .filter(l => l.includes(group))
-        .map(l => JSON.parse(l));
+    const audit = () => auditOf(group);
     const watches = await eventually(
       'every watch of fleet-a closed',
       async () => {
         const events = audit().filter(e => e.verb === 'watch');
-        const open = new Set(
-          events.filter(e => e.stage === 'ResponseStarted').map(e => e.auditID),
-        );
-        for (const e of events)
-          if (e.stage === 'ResponseComplete') open.delete(e.auditID);
-        return events.length > 0 && open.size === 0 ? events : undefined;
+        return events.length > 0 && openWatches(events).size === 0
+          ? events
+          : undefined;
       },
       30_000,
     );
