@@ -1,9 +1,14 @@
 /**
  * Stagecraft frontend: environments and deployments where teams already look.
  *
+ * The package root is the legacy frontend system (`@backstage/core-plugin-api`:
+ * `stagecraftPlugin`, the `Entity…` extensions, `isStagecraftAvailable`); the
+ * new frontend system's plugin is the default export of `/alpha`. Both mount
+ * the same components, exported here too.
+ *
  * @packageDocumentation
  */
-export { stagecraftPlugin as default } from './plugin';
+export * from './legacy';
 export {
   stagecraftApiRef,
   StagecraftClient,
@@ -22,6 +27,8 @@ export type {
   ApprovalQuery,
   EnvironmentTypeInfo,
 } from './api/StagecraftApi';
+export type { Wire, WireDeployment } from './api/wire';
+export type { ProvisionResult, ConfigRollbackRequest } from './api/types';
 export { EnvironmentOverviewCard } from './components/EnvironmentOverviewCard';
 export { DeploymentsContent } from './components/DeploymentsContent';
 export { ConfigContent } from './components/ConfigContent';

@@ -1,0 +1,20 @@
+/**
+ * Stagecraft frontend for the new frontend system: the plugin as the default
+ * export (found by `app.packages: all`, or listed in `createApp({ features })`),
+ * and its extensions.
+ *
+ * @packageDocumentation
+ */
+export { stagecraftPlugin as default } from './plugin';
+export {
+  stagecraftApi,
+  environmentOverviewCard,
+  environmentWorkloadsCard,
+  environmentResourcesCard,
+  environmentApprovalsCard,
+  environmentUsageCard,
+  deploymentsEntityContent,
+  configEntityContent,
+  environmentsPage,
+  environmentsRouteRef,
+} from './plugin';
