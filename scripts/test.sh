@@ -53,6 +53,9 @@ fi
 step "type check and lint"
 check typecheck yarn tsc
 check lint yarn backstage-cli repo lint
+# the API report of each plugin package (report.api.md) is up to date: a
+# change to a public API shows in review (`yarn api-reports` rewrites them)
+check api-reports yarn api-reports:check
 
 # a throwaway PostgreSQL on loopback (installed when absent): the store,
 # migration and audit tests run on it as well as on SQLite, and so does the

@@ -29,14 +29,14 @@ export const DEFAULT_INITIAL_LOAD_BACKOFF: BackoffOptions = {
   jitter: 'full',
 };
 
-/** Options of {@link EnvironmentEntityProvider}. */
+/** Options of {@link EnvironmentEntityProvider}. @public */
 export interface EnvironmentEntityProviderOptions {
   /** Only `listEnvironments` is used. */
   client: Pick<StagecraftClient, 'listEnvironments'>;
   auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   events: Pick<EventsService, 'subscribe'>;
   logger: LoggerService;
-  /** Overrides of {@link DEFAULT_INITIAL_LOAD_BACKOFF} (tests use short delays). */
+  /** Overrides of the default initial-load backoff (tests use short delays). */
   backoff?: BackoffOptions;
 }
 
@@ -49,8 +49,8 @@ class StoppedError extends Error {}
  * provisioned. It never talks to a cluster: it asks the Stagecraft backend for
  * the full list once on connect (with the plugin's own service credentials,
  * retried with exponential backoff and jitter while that backend is starting)
- * and then follows the {@link EnvironmentChangeEvent}s the backend's watch
- * cache publishes on {@link ENVIRONMENT_EVENTS_TOPIC}. There is no timer-based
+ * and then follows the {@link @stagecraft/backstage-plugin-stagecraft-common#EnvironmentChangeEvent}s the backend's watch
+ * cache publishes on {@link @stagecraft/backstage-plugin-stagecraft-common#ENVIRONMENT_EVENTS_TOPIC}. There is no timer-based
  * relist: the backend sends a `full` event per cluster after each resync of
  * its watch, which heals anything missed.
  *

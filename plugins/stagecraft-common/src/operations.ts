@@ -41,7 +41,7 @@ export interface ApprovalRequest {
   group: string;
   approvals: ApprovalDecision[];
   rejection?: ApprovalDecision;
-  /** The requester took the request back (POST /approvals/{id}/withdraw). */
+  /** The requester took the request back (`POST /approvals/{id}/withdraw`). */
   withdrawal?: ApprovalDecision;
   state: ApprovalState;
   /** The revision it made, once executed. */

@@ -11,6 +11,8 @@ import type { EnvironmentRecord } from '../domain/ports';
  * The query form of the rules: a property of the environment record and the
  * values it may take. List endpoints turn a conditional decision into these
  * and filter with them, so nothing the user may not read is ever counted.
+ *
+ * @public
  */
 export interface EnvironmentFilter {
   property: 'owner' | 'tier' | 'cluster';
@@ -75,17 +77,26 @@ export const isCluster = createPermissionRule({
   toQuery: ({ clusters }) => ({ property: 'cluster', values: clusters }),
 });
 
-/** Every rule of the environment resource type. */
+/** Every rule of the environment resource type. @public */
 export const environmentRules = { isOwner, hasTier, isCluster };
 
-/**
- * Conditions for policy authors: `environmentConditions.isOwner({ claims })`
- * and `createEnvironmentConditionalDecision(permission, criteria)`.
- */
-export const {
-  conditions: environmentConditions,
-  createConditionalDecision: createEnvironmentConditionalDecision,
-} = createConditionExports({
+const environmentConditionExports = createConditionExports({
   resourceRef: environmentResourceRef,
   rules: environmentRules,
 });
+
+/**
+ * Conditions for policy authors, e.g. `environmentConditions.isOwner({ claims })`.
+ *
+ * @public
+ */
+export const environmentConditions = environmentConditionExports.conditions;
+
+/**
+ * A conditional decision on environments for policy authors:
+ * `createEnvironmentConditionalDecision(permission, criteria)`.
+ *
+ * @public
+ */
+export const createEnvironmentConditionalDecision =
+  environmentConditionExports.createConditionalDecision;

@@ -23,7 +23,7 @@ const READ = new Set([
   'stagecraft.resource.read',
 ]);
 
-/** Options of {@link StagecraftExamplePolicy}. */
+/** Options of {@link StagecraftExamplePolicy}. @public */
 export interface ExamplePolicyOptions {
   /** Members of this group may change production (and everything else). */
   platformGroup: string;
@@ -49,6 +49,8 @@ export interface ExamplePolicyOptions {
  *   conditional decision (HAS_ACTION_ID), which fails the step;
  * - every other permission of other plugins is allowed (the demo app has no
  *   other policy).
+ *
+ * @public
  */
 export class StagecraftExamplePolicy implements PermissionPolicy {
   constructor(private readonly options: ExamplePolicyOptions) {}

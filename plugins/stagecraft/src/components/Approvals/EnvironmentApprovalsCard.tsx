@@ -8,7 +8,7 @@ import { DecisionOutcome } from './DecisionOutcome';
 import { PendingApproval } from './PendingApproval';
 import { useApprovals } from './useApprovals';
 
-/** Deploys into this environment that wait for approval (Environment page). */
+/** Deploys into this environment that wait for approval (Environment page). @public */
 export function EnvironmentApprovalsCard() {
   const { entity } = useEntity();
   const name = entity.metadata.name;

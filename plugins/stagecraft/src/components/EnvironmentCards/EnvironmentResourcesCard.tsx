@@ -68,7 +68,7 @@ function RequestedBy({ r }: { r: Resource }) {
   );
 }
 
-/** Resources provisioned in this environment (databases, caches, …). */
+/** Resources provisioned in this environment (databases, caches, …). @public */
 export function EnvironmentResourcesCard() {
   const { entity } = useEntity();
   const api = useApi(stagecraftApiRef);

@@ -16,7 +16,7 @@ import { useEnvironmentWorkloads } from '../common/useEnvironmentWorkloads';
 import { HeadRow } from '../common/HeadRow';
 import { RelativeTime } from '../common/RelativeTime';
 
-/** Components running in this environment, live (see useEnvironmentWorkloads). */
+/** Components running in this environment, live (see useEnvironmentWorkloads). @public */
 export function EnvironmentWorkloadsCard() {
   const { entity } = useEntity();
   const name = entity.metadata.name;

@@ -221,6 +221,8 @@ export function UsageDetails({ usage }: { usage: EnvironmentUsage }) {
 /**
  * Requests, limits and actual usage against the quota, per workload, with a
  * cost estimate.
+ *
+ * @public
  */
 export function EnvironmentUsageCard() {
   const { entity } = useEntity();
