@@ -120,6 +120,21 @@ async function main() {
     say(`${name}: ${res.phase === 'Ready' ? 'ready' : res.phase}`);
   }
 
+  // the guest's group membership reaches the permission policy through the
+  // catalog, which may still be ingesting the example users when the
+  // environments exist: wait until the backend itself says the guest may
+  // deploy there (its own answer, GET /components/{ref}/actions)
+  await until('the guest to be allowed to deploy to payments-dev', async () => {
+    const res = await call(
+      guest,
+      'GET',
+      api(`/components/${ref('checkout')}/actions?environment=payments-dev`),
+    );
+    return res.status === 200 && res.body.actions?.deploy?.allowed
+      ? true
+      : undefined;
+  });
+
   const running = async component =>
     (await ok(guest, 'GET', api(`/components/${ref(component)}/deployments`)))
       .items.filter(d => d.revision)
