@@ -7,7 +7,14 @@
 // tab, and a rollback. Any uncaught page error fails it (__testUtils__/browser).
 import type { Browser, Locator, Page } from 'playwright-core';
 import path from 'node:path';
-import { appUrl, launchSignedIn, shots } from './__testUtils__/browser';
+import {
+  appUrl,
+  backendUrl,
+  guestToken,
+  launchSignedIn,
+  shots,
+  stagecraftCall,
+} from './__testUtils__/browser';
 
 // unique per run: a second run of the test creates a second service
 const name = `hero-${Date.now().toString(36)}`;
@@ -48,16 +55,20 @@ describe('"New service" through the UI, then its Deployments tab', () => {
     const owner = page.getByRole('textbox', { name: 'Owner' });
     await owner.click();
     await owner.fill('payments');
-    await page.getByRole('option').filter({ hasText: 'payments' }).first().click();
-    await page.getByRole('textbox', { name: 'Container image' }).fill('nginx:1.27');
+    await page
+      .getByRole('option')
+      .filter({ hasText: 'payments' })
+      .first()
+      .click();
+    await page
+      .getByRole('textbox', { name: 'Container image' })
+      .fill('nginx:1.27');
     await shot('new-service-1-form.png');
     await page.getByRole('button', { name: 'Next' }).click();
 
     // the default publish target is the local one: nothing else is asked
     await page.getByText('Publish to').first().waitFor();
-    await expect(
-      page.getByText('GitHub repository').count(),
-    ).resolves.toBe(0);
+    await expect(page.getByText('GitHub repository').count()).resolves.toBe(0);
     await page.getByRole('button', { name: /Review|Next/ }).click();
     await page.getByText(name).first().waitFor();
     await shot('new-service-2-review.png');
@@ -71,7 +82,10 @@ describe('"New service" through the UI, then its Deployments tab', () => {
     await page
       .getByRole('heading', { name: 'What this run created' })
       .waitFor({ timeout: 240_000 });
-    await page.getByText(/Rollout in .*: complete/).first().waitFor();
+    await page
+      .getByText(/Rollout in .*: complete/)
+      .first()
+      .waitFor();
     await page.getByRole('button', { name: 'Open in catalog' }).waitFor();
     await shot('new-service-3-task.png');
   });
@@ -93,7 +107,10 @@ describe('"New service" through the UI, then its Deployments tab', () => {
     // the dialog shows the diff before anything is written
     await dialog.getByRole('button', { name: 'Preview changes' }).click();
     await dialog.getByText(/^Dry run: release r-/).waitFor({ timeout: 60_000 });
-    await dialog.getByText(/^\+.*image: nginx:1\.27\.1/).first().waitFor();
+    await dialog
+      .getByText(/^\+.*image: nginx:1\.27\.1/)
+      .first()
+      .waitFor();
     await dialog.getByRole('button', { name: 'Deploy', exact: true }).click();
     await dialog.waitFor({ state: 'detached', timeout: 60_000 });
     await row().getByText('1.27.1', { exact: true }).first().waitFor();
@@ -107,10 +124,15 @@ describe('"New service" through the UI, then its Deployments tab', () => {
     await page.getByRole('button', { name: `Roll back ${env}` }).click();
     const dialog = page.getByRole('dialog');
     // the previous release is preselected; its diff first
-    await dialog.getByText(/^#\d+ · /).first().waitFor({ timeout: 30_000 });
+    await dialog
+      .getByText(/^#\d+ · /)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await dialog.getByRole('button', { name: 'Preview changes' }).click();
     await dialog.getByText(/^Dry run: release r-/).waitFor({ timeout: 60_000 });
-    await dialog.getByRole('button', { name: 'Roll back', exact: true }).click();
+    await dialog
+      .getByRole('button', { name: 'Roll back', exact: true })
+      .click();
     await dialog.waitFor({ state: 'detached', timeout: 60_000 });
     await row()
       .getByText(/^Rollback of r-\w+ complete$/)
@@ -120,5 +142,51 @@ describe('"New service" through the UI, then its Deployments tab', () => {
       row().getByText('1.27.1', { exact: true }).count(),
     ).resolves.toBe(0);
     await shot('new-service-6-rolled-back.png');
+  });
+
+  it('18.11 tears the run down from the environment page, step by step, catalog registration included', async () => {
+    await page.goto(`${appUrl}/catalog/default/environment/${env}`);
+    await page
+      .getByRole('button', { name: 'Tear down template run' })
+      .click({ timeout: 60_000 });
+    const dialog = page.getByRole('dialog');
+    const steps = dialog.getByRole('list', { name: 'teardown steps' });
+    await steps.getByRole('listitem').first().waitFor({ timeout: 30_000 });
+    const planned = await steps.getByRole('listitem').allTextContents();
+    // in reverse order of creation: the environment (the deployment goes
+    // with its namespace), then the catalog registration of the new component
+    expect(planned.map(t => t.replace(/to do$/, '').trim())).toEqual([
+      expect.stringMatching(new RegExp(`^1\\. Delete environment ${env} `)),
+      expect.stringMatching(
+        new RegExp(
+          `^2\\. Unregister component:default/${name} from the catalog`,
+        ),
+      ),
+    ]);
+    await dialog.getByLabel('Confirm teardown').fill(env);
+    await shot('new-service-7-teardown-plan.png');
+    await dialog
+      .getByRole('button', { name: 'Tear down', exact: true })
+      .click();
+    // each step reports as it runs; the dialog closes once all are done
+    await dialog.waitFor({ state: 'detached', timeout: 120_000 });
+    await page
+      .getByRole('status')
+      .getByText(new RegExp(`^Torn down: .*component:default/${name}`))
+      .waitFor();
+    await shot('new-service-8-torn-down.png');
+
+    const token = await guestToken();
+    const entity = await fetch(
+      `${backendUrl}/api/catalog/entities/by-name/component/default/${name}`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    expect(entity.status).toBe(404);
+    const environment = await stagecraftCall(
+      token,
+      'GET',
+      `/environments/${env}`,
+    );
+    expect(environment.status).toBe(404);
   });
 });

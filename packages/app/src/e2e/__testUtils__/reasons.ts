@@ -72,12 +72,21 @@ export async function backendAnswer(
   return (res.body as Actions | undefined)?.actions?.[target.action];
 }
 
-/** The tooltip text of a disabled button (hovering the wrapper it sits in). */
-export async function tooltipOf(page: Page, index: number): Promise<string> {
-  const button = page.locator('main button:disabled').nth(index);
+/**
+ * The tooltip text of the disabled button with this name (hovering the
+ * wrapper it sits in); undefined when no such button is disabled any more.
+ */
+export async function tooltipOf(
+  page: Page,
+  label: string,
+): Promise<string | undefined> {
+  const named = page
+    .locator('main')
+    .getByRole('button', { name: label, exact: true, disabled: true });
+  if ((await named.count()) === 0) return undefined;
   await page.mouse.move(0, 0);
   await page.getByRole('tooltip').waitFor({ state: 'detached' });
-  await button.locator('..').hover({ force: true });
+  await named.first().locator('..').hover({ force: true, timeout: 5000 });
   const tip = page.getByRole('tooltip');
   try {
     await tip.waitFor({ timeout: 3000 });
@@ -104,14 +113,19 @@ export async function disabledControls(
     reason?: string;
     mapped: boolean;
   }> = [];
-  const count = await page.locator('main button:disabled').count();
-  for (let i = 0; i < count; i++) {
-    const button = page.locator('main button:disabled').nth(i);
-    const label =
-      (await button.getAttribute('aria-label')) ??
-      ((await button.textContent()) ?? '').trim();
+  // one snapshot of the page's disabled buttons, then each found by its
+  // name: a button the live page enabled meanwhile is no refusal any more
+  const labels = await page
+    .locator('main button:disabled')
+    .evaluateAll(buttons =>
+      buttons.map(
+        b => b.getAttribute('aria-label') ?? (b.textContent ?? '').trim(),
+      ),
+    );
+  for (const label of labels) {
     const target = actionOfLabel(label, environmentOfPage);
-    const tooltip = await tooltipOf(page, i);
+    const tooltip = await tooltipOf(page, label);
+    if (tooltip === undefined) continue;
     const answer = target
       ? await backendAnswer(token, component, target)
       : undefined;
