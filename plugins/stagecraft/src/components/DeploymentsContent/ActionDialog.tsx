@@ -134,9 +134,15 @@ export function ActionDialog({
   useEffect(() => {
     if (action.kind !== 'rollback') return;
     api.getHistory(componentRef, action.environment).then(items => {
-      const choices = items.filter(r => r.revision !== action.currentRevision);
+      // the newest revision runs now, even when the row that opened the
+      // dialog has not seen it yet
+      const currentRevision = Math.max(
+        action.currentRevision ?? 0,
+        ...items.map(r => r.revision),
+      );
+      const choices = items.filter(r => r.revision !== currentRevision);
       setHistory(choices);
-      const current = items.find(r => r.revision === action.currentRevision);
+      const current = items.find(r => r.revision === currentRevision);
       const previous = choices.find(r => r.releaseId !== current?.releaseId);
       if (previous) setRevision(previous.revision);
     }, setError);
