@@ -13,6 +13,7 @@ import {
   launchSignedIn,
   shots,
   stagecraftCall,
+  until,
 } from './__testUtils__/browser';
 import { disabledControls } from './__testUtils__/reasons';
 import {
@@ -287,6 +288,66 @@ describe('Issue 18: every button does what it says, every state is true', () => 
       answer.actions.resume.allowed,
     );
     await shot('18.9-pause-resume');
+  });
+
+  it('18.9 Pause really scales payments-pr-1 to zero and says so; Resume gives the replicas back', async () => {
+    const pr = '/environments/payments-pr-1';
+    const worker = async () =>
+      (
+        await stagecraftCall(
+          token,
+          'GET',
+          `/components/${enc(WORKER)}/deployments`,
+        )
+      ).body.items.find(
+        (d: { environment: string }) => d.environment === 'payments-pr-1',
+      );
+    // from a running preview (a run that stopped half-way left it paused)
+    await stagecraftCall(token, 'POST', `${pr}/resume`, {});
+    const before = (await worker()).revision.replicas ?? 1;
+    await open(
+      `/catalog/default${pr.replace('/environments', '/environment')}`,
+      /Workloads running here/,
+    );
+    await answered();
+
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    let dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Pause', exact: true }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+    await page
+      .getByRole('status')
+      .getByText(
+        `Paused payments-pr-1: payments-worker (had ${before}) scaled to zero; Resume gives the replicas back.`,
+      )
+      .waitFor();
+    await page.getByText('Paused', { exact: true }).first().waitFor();
+    // the backend's live status follows: paused, no replica wanted
+    await until('payments-worker paused in payments-pr-1', async () => {
+      const d = await worker();
+      return d.paused && d.status.replicas.desired === 0 ? d : undefined;
+    });
+    await answered();
+    await expect(
+      page.getByRole('button', { name: 'Pause', exact: true }).isEnabled(),
+    ).resolves.toBe(false);
+    await shot('18.9-paused');
+
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Resume', exact: true }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+    await page
+      .getByRole('status')
+      .getByText(
+        `Resumed payments-pr-1: payments-worker (${before}) replicas back.`,
+      )
+      .waitFor();
+    await until('payments-worker resumed in payments-pr-1', async () => {
+      const d = await worker();
+      return !d.paused && d.status.replicas.desired === before ? d : undefined;
+    });
+    await shot('18.9-resumed');
   });
 
   it('18.12 filters stay in the URL, the Owner filter shows short names, relative times tick', async () => {

@@ -57,7 +57,9 @@ const REACT_ERROR =
 /** Records the page's uncaught errors (every page of launchSignedIn is watched). */
 export function watchForPageErrors(page: Page) {
   watched.push(page);
-  page.on('pageerror', e => pageErrors.push(`uncaught: ${e.stack ?? e.message}`));
+  page.on('pageerror', e =>
+    pageErrors.push(`uncaught: ${e.stack ?? e.message}`),
+  );
   page.on('console', msg => {
     if (msg.type() === 'error' && REACT_ERROR.test(msg.text())) {
       pageErrors.push(`React: ${msg.text().split('\n')[0]}`);
@@ -124,4 +126,22 @@ export async function stagecraftCall(
     body: text ? JSON.parse(text) : undefined,
     text,
   };
+}
+
+/**
+ * Polls `probe` until it returns something other than undefined (what the
+ * backend's watch cache answers follows the cluster, so a test waits for it).
+ */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 250));
+  }
 }
