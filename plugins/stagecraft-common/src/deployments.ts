@@ -1,4 +1,4 @@
-import type { Origin } from './environments';
+import type { EnvironmentPhase, Origin } from './environments';
 import type { ApprovalRequest } from './operations';
 
 /** An immutable snapshot of what runs: content-hashed, never changed. @public */
@@ -157,6 +157,11 @@ export interface EnvironmentDeployment {
   status: DeploymentStatus;
   /** Scaled to zero by pause (phase `paused`); resume gives its replicas back. */
   paused?: boolean;
+  /**
+   * The environment's phase when it is not `Ready` (e.g. `Deleting`: its
+   * namespace is going, so the status winds down rather than rolls out).
+   */
+  environmentPhase?: EnvironmentPhase;
   /** Position in the promotion pipeline (absent for previews). */
   order?: number;
   /** Where a promotion from this environment goes (explicit or the pipeline's next). */

@@ -214,6 +214,26 @@ describe('DeploymentService', () => {
     });
   });
 
+  it('a deployment in an environment being deleted says so (not a rollout)', async () => {
+    const { service, store } = await setup();
+    await service.deploy(bob, 'hello', { environment: 'hello-dev' });
+    const [ready] = await service.deployments(bob, 'hello');
+    expect(ready.environmentPhase).toBeUndefined();
+    const record = (await store.getEnvironment('hello-dev'))!;
+    await store.putEnvironment({ ...record, phase: 'Deleting' });
+    // the status read path may reuse its environment read for a second
+    jest.useFakeTimers({ now: Date.now() + 5_000, doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const [going] = await service.deployments(bob, 'hello');
+      expect(going).toMatchObject({
+        environment: 'hello-dev',
+        environmentPhase: 'Deleting',
+      });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('a dry run returns the diff and creates nothing', async () => {
     const { service, gateway, store } = await setup();
     const result = await service.deploy(bob, 'hello', {

@@ -467,6 +467,7 @@ export class DeploymentService {
         deployment: {
           environment: env.name,
           tier: env.tier,
+          ...(env.phase !== 'Ready' && { environmentPhase: env.phase }),
           revision,
           status: withClusterError(
             cachedDeploymentStatus(
@@ -611,6 +612,7 @@ export class DeploymentService {
         }
         const state = JSON.stringify([
           deployment.revision?.revision,
+          deployment.environmentPhase,
           deployment.status,
         ]);
         if (sent.get(env.name) === state) continue;

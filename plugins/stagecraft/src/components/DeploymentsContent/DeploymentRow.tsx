@@ -44,7 +44,8 @@ function Replicas({ d }: { d: PlacedDeployment }) {
   const replicas = d.status?.replicas;
   if (!replicas) return <>—</>;
   const { desired, ready, updated } = replicas;
-  const progressing = d.status?.phase === 'progressing';
+  const progressing =
+    d.status?.phase === 'progressing' && d.environmentPhase !== 'Deleting';
   return (
     <>
       <Typography variant="body2">
@@ -214,7 +215,14 @@ export function DeploymentRow({
           <ReleaseCell rev={d?.revision} />
         </TableCell>
         <TableCell>
-          {d ? <HealthStatus status={status} /> : '—'}
+          {d ? (
+            <HealthStatus
+              status={status}
+              environmentPhase={d.environmentPhase}
+            />
+          ) : (
+            '—'
+          )}
           {status?.message && status.phase === 'failed' && (
             <Typography variant="caption" display="block">
               {status.message}

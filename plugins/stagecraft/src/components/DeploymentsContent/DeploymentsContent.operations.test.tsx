@@ -144,3 +144,31 @@ describe('DeploymentsContent: day-2 operations', () => {
     ).toBeNull();
   });
 });
+
+describe('DeploymentsContent: an environment being deleted (issue 18.12)', () => {
+  it('says the environment is being deleted instead of "Rolling out 0/n", from the stream', async () => {
+    const { api, emit } = liveApi();
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    await waitFor(() =>
+      expect(within(rowOf('payments-dev')).getByText('Healthy')).toBeVisible(),
+    );
+    // the namespace goes: its pods wind down while the row's status follows
+    act(() =>
+      emit({
+        ...deployment('payments-dev', 'development', dev1, {
+          phase: 'progressing',
+          replicas: { desired: 3, updated: 0, ready: 0, available: 0 },
+        }),
+        environmentPhase: 'Deleting',
+      }),
+    );
+    const row = rowOf('payments-dev');
+    expect(within(row).getByText('Environment being deleted')).toBeVisible();
+    expect(within(row).queryByText(/Rolling out/)).toBeNull();
+    expect(
+      within(row).queryByRole('progressbar', {
+        name: 'rollout progress in payments-dev',
+      }),
+    ).toBeNull();
+  });
+});

@@ -19,8 +19,24 @@ export function clusterErrorTitle(message: string): string {
  * The rollout phase as a Backstage status (colour + text, on one line); any
  * field may be missing. While the backend cannot read the cluster
  * (`clusterError`), that error instead: the phase would be the last one seen.
+ * While the environment is being deleted, that: its status only winds down.
  */
-export function HealthStatus({ status }: { status?: WireStatus }) {
+export function HealthStatus({
+  status,
+  environmentPhase,
+}: {
+  status?: WireStatus;
+  /** The environment's phase when not Ready (the deployments answer's). */
+  environmentPhase?: string;
+}) {
+  if (environmentPhase === 'Deleting') {
+    // its namespace is going: pods wind down, nothing rolls out
+    return (
+      <span style={{ whiteSpace: 'nowrap' }}>
+        <StatusAborted>Environment being deleted</StatusAborted>
+      </span>
+    );
+  }
   if (status?.clusterError) {
     return (
       <span role="alert">
