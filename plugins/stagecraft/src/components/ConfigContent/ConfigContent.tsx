@@ -10,9 +10,6 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Grid from '@material-ui/core/Grid';
 import IconButton from '@material-ui/core/IconButton';
 import Tab from '@material-ui/core/Tab';
@@ -23,7 +20,6 @@ import TableRow from '@material-ui/core/TableRow';
 import Tabs from '@material-ui/core/Tabs';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
@@ -45,16 +41,16 @@ import { answerOf, useComponentActions } from '../common/useActions';
 import {
   changesAsDiff,
   ConfigHistory,
-  PreviewConfirmActions,
+  previewConfirmActions,
   versionLabel,
 } from './ConfigHistory';
 import { fullRef, orderByPipeline } from '../common/environments';
 import { useEnvironments } from '../common/useEnvironments';
 import { NoWorkloadEmptyState } from '../DeploymentsContent';
-import { messageOf, statusOf } from '../common/format';
+import { statusOf } from '../common/format';
 import { HeadRow } from '../common/HeadRow';
 import { RelativeTime } from '../common/RelativeTime';
-import { Busy } from '../common/Busy';
+import { ConfirmDialog, useBusy } from '../common/ConfirmDialog';
 
 const show = (v: ConfigValue | undefined) =>
   typeof v === 'string' ? v : JSON.stringify(v);
@@ -98,18 +94,15 @@ function EditDialog({
   );
   const [message, setMessage] = useState('');
   const [preview, setPreview] = useState<ConfigChange>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, run } = useBusy();
   const values = () => {
     const out: Record<string, ConfigValue> = {};
     for (const k of Object.keys(current)) out[k] = null; // removed unless kept
     for (const r of rows) if (r.key.trim()) out[r.key.trim()] = parse(r.value);
     return out;
   };
-  const call = async (dryRun: boolean) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const call = (dryRun: boolean) =>
+    run(async () => {
       const result = await api.setConfig({
         environment,
         component,
@@ -119,89 +112,80 @@ function EditDialog({
       });
       if (dryRun) setPreview(result);
       else onSaved();
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const edit = (i: number, field: 'key' | 'value', v: string) => {
     setPreview(undefined);
     setRows(rs => rs.map((r, j) => (j === i ? { ...r, [field]: v } : r)));
   };
   return (
-    <Dialog open onClose={busy ? undefined : onClose} maxWidth="md" fullWidth>
-      <DialogTitle>Edit configuration in {environment}</DialogTitle>
-      <DialogContent>
-        <Typography variant="body2" gutterBottom>
-          Values of this component in {environment}. They reach the pods with
-          the next deploy. Secrets are not edited here.
-        </Typography>
-        {rows.map((r, i) => (
-          <Grid container spacing={1} key={i} alignItems="center">
-            <Grid item xs={4}>
-              <TextField
-                fullWidth
-                value={r.key}
-                placeholder="KEY"
-                onChange={e => edit(i, 'key', e.target.value)}
-                inputProps={{ 'aria-label': `key ${i + 1}` }}
-              />
-            </Grid>
-            <Grid item xs={7}>
-              <TextField
-                fullWidth
-                value={r.value}
-                placeholder="value"
-                onChange={e => edit(i, 'value', e.target.value)}
-                inputProps={{ 'aria-label': `value of ${r.key || i + 1}` }}
-              />
-            </Grid>
-            <Grid item xs={1}>
-              <IconButton
-                size="small"
-                aria-label={`remove ${r.key}`}
-                onClick={() => {
-                  setPreview(undefined);
-                  setRows(rs => rs.filter((_, j) => j !== i));
-                }}
-              >
-                ×
-              </IconButton>
-            </Grid>
+    <ConfirmDialog
+      title={`Edit configuration in ${environment}`}
+      busy={busy}
+      busyLabel="Saving"
+      error={error}
+      onClose={onClose}
+      maxWidth="md"
+      actions={previewConfirmActions({ preview, confirmLabel: 'Save', call })}
+    >
+      <Typography variant="body2" gutterBottom>
+        Values of this component in {environment}. They reach the pods with the
+        next deploy. Secrets are not edited here.
+      </Typography>
+      {rows.map((r, i) => (
+        <Grid container spacing={1} key={i} alignItems="center">
+          <Grid item xs={4}>
+            <TextField
+              fullWidth
+              value={r.key}
+              placeholder="KEY"
+              onChange={e => edit(i, 'key', e.target.value)}
+              inputProps={{ 'aria-label': `key ${i + 1}` }}
+            />
           </Grid>
-        ))}
-        <Button
-          size="small"
-          onClick={() => setRows(rs => [...rs, { key: '', value: '' }])}
-        >
-          Add key
-        </Button>
-        <TextField
-          fullWidth
-          margin="normal"
-          id="config-change-why"
-          label="Why (recorded with the version)"
-          value={message}
-          onChange={e => setMessage(e.target.value)}
-        />
-        {busy && <Busy label="Saving" />}
-        {error && <Alert severity="error">{messageOf(error)}</Alert>}
-        {preview && (
-          <DiffView
-            diff={changesAsDiff(preview)}
-            emptyText="No changes: the effective values stay the same."
-          />
-        )}
-      </DialogContent>
-      <PreviewConfirmActions
-        busy={busy}
-        preview={preview}
-        confirmLabel="Save"
-        onClose={onClose}
-        call={call}
+          <Grid item xs={7}>
+            <TextField
+              fullWidth
+              value={r.value}
+              placeholder="value"
+              onChange={e => edit(i, 'value', e.target.value)}
+              inputProps={{ 'aria-label': `value of ${r.key || i + 1}` }}
+            />
+          </Grid>
+          <Grid item xs={1}>
+            <IconButton
+              size="small"
+              aria-label={`remove ${r.key}`}
+              onClick={() => {
+                setPreview(undefined);
+                setRows(rs => rs.filter((_, j) => j !== i));
+              }}
+            >
+              ×
+            </IconButton>
+          </Grid>
+        </Grid>
+      ))}
+      <Button
+        size="small"
+        onClick={() => setRows(rs => [...rs, { key: '', value: '' }])}
+      >
+        Add key
+      </Button>
+      <TextField
+        fullWidth
+        margin="normal"
+        id="config-change-why"
+        label="Why (recorded with the version)"
+        value={message}
+        onChange={e => setMessage(e.target.value)}
       />
-    </Dialog>
+      {preview && (
+        <DiffView
+          diff={changesAsDiff(preview)}
+          emptyText="No changes: the effective values stay the same."
+        />
+      )}
+    </ConfirmDialog>
   );
 }
 

@@ -1,11 +1,6 @@
 import { useState } from 'react';
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -18,11 +13,10 @@ import {
   stagecraftApiRef,
   Wire,
 } from '../../api/StagecraftApi';
-import { Busy } from '../common/Busy';
 import { DiffView } from '../common/DiffView';
-import { ErrorAlert } from '../common/ErrorAlert';
 import { ActionAnswer, PermissionButton } from '../common/PermissionButton';
 import { RelativeTime } from '../common/RelativeTime';
+import { ConfirmDialog, DialogAction, useBusy } from '../common/ConfirmDialog';
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -52,43 +46,28 @@ export function versionLabel(version: string | undefined): string {
   return env || cmp ? parts.join(' + ') : 'defaults only';
 }
 
-/** A config change's dialog buttons: Cancel, a dry run, then the write once it changes something. */
-export function PreviewConfirmActions({
-  busy,
+/** A config change's dialog actions: a dry run, then the write once it changes something. */
+export function previewConfirmActions({
   preview,
   confirmLabel,
-  onClose,
   call,
 }: {
-  busy: boolean;
   preview?: ConfigChange;
   confirmLabel: string;
-  onClose: () => void;
   call: (dryRun: boolean) => void;
-}) {
-  return (
-    <DialogActions>
-      <Button onClick={onClose} disabled={busy}>
-        Cancel
-      </Button>
-      <Button
-        variant="outlined"
-        color="primary"
-        onClick={() => call(true)}
-        disabled={busy}
-      >
-        Preview changes
-      </Button>
-      <Button
-        variant="contained"
-        color="primary"
-        onClick={() => call(false)}
-        disabled={busy || !preview || !asArray(preview.changes).length}
-      >
-        {confirmLabel}
-      </Button>
-    </DialogActions>
-  );
+}): DialogAction[] {
+  return [
+    {
+      label: 'Preview changes',
+      variant: 'outlined',
+      onClick: () => call(true),
+    },
+    {
+      label: confirmLabel,
+      onClick: () => call(false),
+      disabled: !preview || !asArray(preview.changes).length,
+    },
+  ];
 }
 
 function RestoreDialog({
@@ -106,12 +85,9 @@ function RestoreDialog({
 }) {
   const api = useApi(stagecraftApiRef);
   const [preview, setPreview] = useState<ConfigChange>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-  const call = async (dryRun: boolean) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const { busy, error, run } = useBusy();
+  const call = (dryRun: boolean) =>
+    run(async () => {
       const result = await api.rollbackConfig({
         environment,
         component,
@@ -120,40 +96,33 @@ function RestoreDialog({
       });
       if (dryRun) setPreview(result);
       else onRestored();
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
-    <Dialog open onClose={busy ? undefined : onClose} maxWidth="md" fullWidth>
-      <DialogTitle>
-        Restore version {version.version} in {environment}?
-      </DialogTitle>
-      <DialogContent>
-        <Typography variant="body2" gutterBottom>
-          Writes the values of version {version.version} (
-          {version.message ?? 'no message'}) as a new version. The running
-          workload takes them at its next deploy.
-        </Typography>
-        {busy && <Busy label="Restoring" />}
-        {error && <ErrorAlert error={error} />}
-        {preview && (
-          <DiffView
-            diff={changesAsDiff(preview)}
-            emptyText="No changes: the values are the same as now."
-          />
-        )}
-      </DialogContent>
-      <PreviewConfirmActions
-        busy={busy}
-        preview={preview}
-        confirmLabel="Restore"
-        onClose={onClose}
-        call={call}
-      />
-    </Dialog>
+    <ConfirmDialog
+      title={`Restore version ${version.version} in ${environment}?`}
+      busy={busy}
+      busyLabel="Restoring"
+      error={error}
+      onClose={onClose}
+      maxWidth="md"
+      actions={previewConfirmActions({
+        preview,
+        confirmLabel: 'Restore',
+        call,
+      })}
+    >
+      <Typography variant="body2" gutterBottom>
+        Writes the values of version {version.version} (
+        {version.message ?? 'no message'}) as a new version. The running
+        workload takes them at its next deploy.
+      </Typography>
+      {preview && (
+        <DiffView
+          diff={changesAsDiff(preview)}
+          emptyText="No changes: the values are the same as now."
+        />
+      )}
+    </ConfirmDialog>
   );
 }
 

@@ -1,10 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -21,10 +16,9 @@ import {
   stagecraftApiRef,
 } from '../../api/StagecraftApi';
 import { imageTag, relativeTime } from '../common/environments';
-import { ErrorAlert } from '../common/ErrorAlert';
 import { shortName, waitingText } from '../Approvals/text';
 import { DeployPreview } from './DeployPreview';
-import { Busy } from '../common/Busy';
+import { ConfirmDialog } from '../common/ConfirmDialog';
 
 /** What the dialog does. */
 export type DeploymentAction =
@@ -176,103 +170,95 @@ export function ActionDialog({
   const changeInput = () => setPreview(undefined);
 
   return (
-    <Dialog open onClose={busy ? undefined : onClose} maxWidth="md" fullWidth>
-      <DialogTitle>{titles[action.kind](action)}</DialogTitle>
-      <DialogContent>
-        {action.kind === 'deploy' && (
-          <TextField
-            label="Image or tag"
-            placeholder={action.currentImage ?? 'ghcr.io/acme/app:1.2.0'}
-            helperText={
-              action.currentImage
-                ? `A tag (e.g. 1.0.1) replaces the tag of the workload's image. Empty: a config-only rollout that keeps the running image (${action.currentImage}).`
-                : "A tag (e.g. 1.0.1) replaces the tag of the workload's image; empty deploys the workload file's image."
-            }
-            value={image}
-            onChange={e => {
-              setImage(e.target.value);
-              changeInput();
-            }}
-            fullWidth
-            margin="normal"
-            inputProps={{ 'aria-label': 'Image or tag' }}
-          />
-        )}
-        {action.kind === 'promote' && (
-          <Typography variant="body2" gutterBottom>
-            Deploys the exact release running in {action.from}
-            {action.release
-              ? ` (${action.release}, ${action.image})`
-              : ''} to {action.to}.
-          </Typography>
-        )}
-        {action.kind === 'rollback' && history && !history.length && (
-          <Alert severity="info">
-            There is no earlier revision of this component in{' '}
-            {action.environment} to roll back to.
-          </Alert>
-        )}
-        {action.kind === 'rollback' && !!history?.length && (
-          <TextField
-            select
-            label="Revision"
-            value={revision}
-            onChange={e => {
-              setRevision(Number(e.target.value));
-              changeInput();
-            }}
-            fullWidth
-            margin="normal"
-            SelectProps={{ inputProps: { 'aria-label': 'Revision' } }}
-          >
-            {history.map(r => (
-              <MenuItem key={r.revision} value={r.revision}>
-                {revisionLabel(r)}
-              </MenuItem>
-            ))}
-          </TextField>
-        )}
-        {busy && <Busy label="Working" />}
-        {error && <ErrorAlert error={error} />}
-        {requested && (
-          <Alert severity="info" style={{ marginTop: 8 }} role="status">
-            <AlertTitle>Approval requested</AlertTitle>
-            {requested.environment} requires approval: nothing is deployed until
-            then. {waitingText(requested)} (requested by{' '}
-            {shortName(requested.requestedBy)}). It runs on approval, and the
-            request stays visible on the component's Deployments tab and the
-            environment's page.
-          </Alert>
-        )}
-        {preview && !requested && (
-          <DeployPreview preview={preview} environment={targetOf(action)} />
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          {requested ? 'Close' : 'Cancel'}
-        </Button>
-        {!requested && !preview && action.kind !== 'promote' && (
-          <Button
-            color="primary"
-            variant="outlined"
-            onClick={doPreview}
-            disabled={busy || (action.kind === 'rollback' && revision === '')}
-          >
-            Preview changes
-          </Button>
-        )}
-        {!requested && (
-          <Button
-            color="primary"
-            variant="contained"
-            onClick={confirm}
-            disabled={busy || !preview}
-          >
-            {confirmLabels[action.kind]}
-          </Button>
-        )}
-      </DialogActions>
-    </Dialog>
+    <ConfirmDialog
+      title={titles[action.kind](action)}
+      busy={busy}
+      error={error}
+      onClose={onClose}
+      closeLabel={requested ? 'Close' : 'Cancel'}
+      maxWidth="md"
+      actions={[
+        {
+          label: 'Preview changes',
+          variant: 'outlined',
+          hidden: !!requested || !!preview || action.kind === 'promote',
+          disabled: action.kind === 'rollback' && revision === '',
+          onClick: doPreview,
+        },
+        {
+          label: confirmLabels[action.kind],
+          hidden: !!requested,
+          disabled: !preview,
+          onClick: confirm,
+        },
+      ]}
+    >
+      {action.kind === 'deploy' && (
+        <TextField
+          label="Image or tag"
+          placeholder={action.currentImage ?? 'ghcr.io/acme/app:1.2.0'}
+          helperText={
+            action.currentImage
+              ? `A tag (e.g. 1.0.1) replaces the tag of the workload's image. Empty: a config-only rollout that keeps the running image (${action.currentImage}).`
+              : "A tag (e.g. 1.0.1) replaces the tag of the workload's image; empty deploys the workload file's image."
+          }
+          value={image}
+          onChange={e => {
+            setImage(e.target.value);
+            changeInput();
+          }}
+          fullWidth
+          margin="normal"
+          inputProps={{ 'aria-label': 'Image or tag' }}
+        />
+      )}
+      {action.kind === 'promote' && (
+        <Typography variant="body2" gutterBottom>
+          Deploys the exact release running in {action.from}
+          {action.release
+            ? ` (${action.release}, ${action.image})`
+            : ''} to {action.to}.
+        </Typography>
+      )}
+      {action.kind === 'rollback' && history && !history.length && (
+        <Alert severity="info">
+          There is no earlier revision of this component in {action.environment}{' '}
+          to roll back to.
+        </Alert>
+      )}
+      {action.kind === 'rollback' && !!history?.length && (
+        <TextField
+          select
+          label="Revision"
+          value={revision}
+          onChange={e => {
+            setRevision(Number(e.target.value));
+            changeInput();
+          }}
+          fullWidth
+          margin="normal"
+          SelectProps={{ inputProps: { 'aria-label': 'Revision' } }}
+        >
+          {history.map(r => (
+            <MenuItem key={r.revision} value={r.revision}>
+              {revisionLabel(r)}
+            </MenuItem>
+          ))}
+        </TextField>
+      )}
+      {requested && (
+        <Alert severity="info" style={{ marginTop: 8 }} role="status">
+          <AlertTitle>Approval requested</AlertTitle>
+          {requested.environment} requires approval: nothing is deployed until
+          then. {waitingText(requested)} (requested by{' '}
+          {shortName(requested.requestedBy)}). It runs on approval, and the
+          request stays visible on the component's Deployments tab and the
+          environment's page.
+        </Alert>
+      )}
+      {preview && !requested && (
+        <DeployPreview preview={preview} environment={targetOf(action)} />
+      )}
+    </ConfirmDialog>
   );
 }

@@ -11,7 +11,12 @@ import {
 } from '../../__testUtils__/fixtures';
 import { httpError } from '../../__testUtils__/http';
 import { DeploymentsContent } from './DeploymentsContent';
-import { dev1, liveApi, result, rowOf } from '../../__testUtils__/liveDeployments';
+import {
+  dev1,
+  liveApi,
+  result,
+  rowOf,
+} from '../../__testUtils__/liveDeployments';
 
 describe('DeploymentsContent: day-2 operations', () => {
   it('restarts a deployment and follows the rollout', async () => {

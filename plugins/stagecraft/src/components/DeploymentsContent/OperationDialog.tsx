@@ -1,16 +1,10 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import type { DeployResult } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
-import { ErrorAlert } from '../common/ErrorAlert';
-import { Busy } from '../common/Busy';
+import { ConfirmDialog, useBusy } from '../common/ConfirmDialog';
 
 /** A day-2 operation on a running deployment. */
 export type Operation =
@@ -59,86 +53,71 @@ export function OperationDialog({
   const api = useApi(stagecraftApiRef);
   const current = operation.kind === 'scale' ? operation.replicas : 0;
   const [replicas, setReplicas] = useState(String(current));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, run } = useBusy();
   const name = componentName(componentRef);
   const n = Number(replicas);
   const max = operation.kind === 'scale' ? operation.maxReplicas : undefined;
   const whole = replicas.trim() !== '' && Number.isInteger(n) && n >= 0;
   const valid = whole && (max === undefined || n <= max);
 
-  const confirm = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const confirm = () =>
+    run(async () => {
       const result =
         operation.kind === 'restart'
           ? await api.restart(componentRef, operation.environment)
           : await api.scale(componentRef, operation.environment, n);
       onDone(operation, result);
-    } catch (e) {
-      setError(e as Error);
-      setBusy(false);
-    }
-  };
+    });
 
   return (
-    <Dialog open onClose={busy ? undefined : onClose} maxWidth="sm" fullWidth>
-      <DialogTitle>
-        {operation.kind === 'restart'
+    <ConfirmDialog
+      title={
+        operation.kind === 'restart'
           ? `Restart ${name} in ${operation.environment}`
-          : `Scale ${name} in ${operation.environment}`}
-      </DialogTitle>
-      <DialogContent>
-        {operation.kind === 'restart' ? (
+          : `Scale ${name} in ${operation.environment}`
+      }
+      busy={busy}
+      error={error}
+      onClose={onClose}
+      actions={[
+        {
+          label: operation.kind === 'restart' ? 'Restart' : 'Scale',
+          onClick: confirm,
+          disabled: operation.kind === 'scale' && (!valid || n === current),
+        },
+      ]}
+    >
+      {operation.kind === 'restart' ? (
+        <Typography variant="body2">
+          Replaces the pods of {name} one by one (a rollout restart). The
+          release and its configuration stay as they are; it is recorded as a
+          new revision.
+        </Typography>
+      ) : (
+        <>
           <Typography variant="body2">
-            Replaces the pods of {name} one by one (a rollout restart). The
-            release and its configuration stay as they are; it is recorded as a
-            new revision.
+            Runs {name} with another number of replicas (0 stops it). The
+            requests of every replica count against the quota of{' '}
+            {operation.environment}.
           </Typography>
-        ) : (
-          <>
-            <Typography variant="body2">
-              Runs {name} with another number of replicas (0 stops it). The
-              requests of every replica count against the quota of{' '}
-              {operation.environment}.
-            </Typography>
-            <TextField
-              label="Replicas"
-              type="number"
-              value={replicas}
-              onChange={e => setReplicas(e.target.value)}
-              error={!valid}
-              helperText={replicasHelp(
-                whole,
-                valid,
-                current,
-                max,
-                operation.environment,
-              )}
-              margin="normal"
-              inputProps={{ min: 0, max, step: 1, 'aria-label': 'Replicas' }}
-            />
-          </>
-        )}
-        {busy && <Busy label="Working" />}
-        {error && <ErrorAlert error={error} />}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          color="primary"
-          variant="contained"
-          onClick={confirm}
-          disabled={
-            busy || (operation.kind === 'scale' && (!valid || n === current))
-          }
-        >
-          {operation.kind === 'restart' ? 'Restart' : 'Scale'}
-        </Button>
-      </DialogActions>
-    </Dialog>
+          <TextField
+            label="Replicas"
+            type="number"
+            value={replicas}
+            onChange={e => setReplicas(e.target.value)}
+            error={!valid}
+            helperText={replicasHelp(
+              whole,
+              valid,
+              current,
+              max,
+              operation.environment,
+            )}
+            margin="normal"
+            inputProps={{ min: 0, max, step: 1, 'aria-label': 'Replicas' }}
+          />
+        </>
+      )}
+    </ConfirmDialog>
   );
 }

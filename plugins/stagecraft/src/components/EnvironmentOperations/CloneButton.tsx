@@ -3,10 +3,6 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -24,9 +20,9 @@ import {
   validateDnsLabel,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
-import { DeniedTooltip, ErrorAlert } from '../common/ErrorAlert';
+import { DeniedTooltip } from '../common/ErrorAlert';
 import { HeadRow } from '../common/HeadRow';
-import { Busy } from '../common/Busy';
+import { ConfirmDialog, useBusy } from '../common/ConfirmDialog';
 
 function ClonePlan({ plan, name }: { plan: CloneResult; name: string }) {
   return (
@@ -89,8 +85,7 @@ export function CloneButton({ env }: { env: Environment }) {
   const [ttl, setTtl] = useState('');
   const [plan, setPlan] = useState<CloneResult>();
   const [done, setDone] = useState<CloneResult>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, setError, run: attempt } = useBusy();
   const types = useAsync(
     async () => (open ? api.listEnvironmentTypes() : []),
     [api, open],
@@ -98,10 +93,8 @@ export function CloneButton({ env }: { env: Environment }) {
   const nameProblem = name ? validateDnsLabel(name, 'name') : undefined;
   const chosenType = types.value?.find(t => t.name === type);
 
-  const run = async (dryRun: boolean) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const run = (dryRun: boolean) =>
+    attempt(async () => {
       const result = await api.cloneEnvironment(env.name, {
         name,
         type,
@@ -110,12 +103,7 @@ export function CloneButton({ env }: { env: Environment }) {
       });
       if (dryRun) setPlan(result);
       else setDone(result);
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const change = (set: (v: string) => void) => (v: string) => {
     set(v);
     setPlan(undefined);
@@ -143,14 +131,31 @@ export function CloneButton({ env }: { env: Environment }) {
           Clone
         </Button>
       </DeniedTooltip>
-      <Dialog
-        open={open}
-        onClose={busy ? undefined : close}
-        maxWidth="md"
-        fullWidth
-      >
-        <DialogTitle>Clone {env.name}</DialogTitle>
-        <DialogContent>
+      {open && (
+        <ConfirmDialog
+          title={`Clone ${env.name}`}
+          busy={busy}
+          busyLabel="Cloning"
+          error={error}
+          onClose={close}
+          closeLabel={done ? 'Close' : 'Cancel'}
+          maxWidth="md"
+          actions={[
+            {
+              label: 'Preview',
+              variant: 'outlined',
+              hidden: !!done || !!plan,
+              disabled: !name || !!nameProblem || !type,
+              onClick: () => run(true),
+            },
+            {
+              label: 'Clone',
+              hidden: !!done,
+              disabled: !plan,
+              onClick: () => run(false),
+            },
+          ]}
+        >
           {done ? (
             <>
               <Alert severity="success" role="status">
@@ -234,35 +239,8 @@ export function CloneButton({ env }: { env: Environment }) {
               {plan && <ClonePlan plan={plan} name={name} />}
             </>
           )}
-          {busy && <Busy label="Cloning" />}
-          {error && <ErrorAlert error={error} />}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={close} disabled={busy}>
-            {done ? 'Close' : 'Cancel'}
-          </Button>
-          {!done && !plan && (
-            <Button
-              color="primary"
-              variant="outlined"
-              disabled={busy || !name || !!nameProblem || !type}
-              onClick={() => run(true)}
-            >
-              Preview
-            </Button>
-          )}
-          {!done && (
-            <Button
-              color="primary"
-              variant="contained"
-              disabled={busy || !plan}
-              onClick={() => run(false)}
-            >
-              Clone
-            </Button>
-          )}
-        </DialogActions>
-      </Dialog>
+        </ConfirmDialog>
+      )}
     </>
   );
 }

@@ -1,10 +1,5 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import {
@@ -12,9 +7,8 @@ import {
   PauseResult,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
-import { ErrorAlert } from '../common/ErrorAlert';
 import { ActionAnswer, PermissionButton } from '../common/PermissionButton';
-import { Busy } from '../common/Busy';
+import { ConfirmDialog, useBusy } from '../common/ConfirmDialog';
 
 type Op = 'pause' | 'resume';
 
@@ -56,14 +50,11 @@ export function PauseResumeButtons({
   const api = useApi(stagecraftApiRef);
   const answers = { pause, resume };
   const [op, setOp] = useState<Op>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, setError, run } = useBusy();
   const [result, setResult] = useState<{ op: Op; result: PauseResult }>();
-  const run = async () => {
-    if (!op) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+  const confirm = () =>
+    op &&
+    run(async () => {
       const r =
         op === 'pause'
           ? await api.pauseEnvironment(name)
@@ -71,12 +62,7 @@ export function PauseResumeButtons({
       setResult({ op, result: r });
       setOp(undefined);
       onChanged?.(op, r);
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const close = () => {
     setOp(undefined);
     setError(undefined);
@@ -110,33 +96,21 @@ export function PauseResumeButtons({
         </Alert>
       )}
       {op && (
-        <Dialog open onClose={busy ? undefined : close}>
-          <DialogTitle>
-            {op === 'pause' ? `Pause ${name}?` : `Resume ${name}?`}
-          </DialogTitle>
-          <DialogContent>
-            <Typography variant="body2">
-              {op === 'pause'
-                ? `Scales every component in ${name} to zero replicas and remembers how many each had; nothing is deleted and nothing counts against the quota meanwhile.`
-                : `Gives every component in ${name} back the replicas it had when paused.`}
-            </Typography>
-            {busy && <Busy label="Working" />}
-            {error && <ErrorAlert error={error} />}
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={close} disabled={busy}>
-              Cancel
-            </Button>
-            <Button
-              color="primary"
-              variant="contained"
-              onClick={run}
-              disabled={busy}
-            >
-              {op === 'pause' ? 'Pause' : 'Resume'}
-            </Button>
-          </DialogActions>
-        </Dialog>
+        <ConfirmDialog
+          title={op === 'pause' ? `Pause ${name}?` : `Resume ${name}?`}
+          busy={busy}
+          error={error}
+          onClose={close}
+          actions={[
+            { label: op === 'pause' ? 'Pause' : 'Resume', onClick: confirm },
+          ]}
+        >
+          <Typography variant="body2">
+            {op === 'pause'
+              ? `Scales every component in ${name} to zero replicas and remembers how many each had; nothing is deleted and nothing counts against the quota meanwhile.`
+              : `Gives every component in ${name} back the replicas it had when paused.`}
+          </Typography>
+        </ConfirmDialog>
       )}
     </>
   );

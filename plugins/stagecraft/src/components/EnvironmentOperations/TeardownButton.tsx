@@ -1,10 +1,5 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
@@ -22,6 +17,7 @@ import { stagecraftApiRef } from '../../api/StagecraftApi';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { Busy } from '../common/Busy';
 import { ActionAnswer, PermissionButton } from '../common/PermissionButton';
+import { ConfirmDialog } from '../common/ConfirmDialog';
 
 type StepState = TeardownStep['status'] | 'running';
 
@@ -138,48 +134,44 @@ function TeardownDialog({
     }
   };
   return (
-    <Dialog open onClose={busy ? undefined : onClose} maxWidth="sm" fullWidth>
-      <DialogTitle>Tear down what template run {taskId} created</DialogTitle>
-      <DialogContent>
-        {plan.loading && <Busy label="Loading the teardown plan" />}
-        {plan.error && <ErrorAlert error={plan.error} />}
-        {empty && (
-          <Alert severity="info">Nothing of this run is left to remove.</Alert>
-        )}
-        {plan.value && !empty && (
-          <>
-            <Typography variant="body2">
-              This removes, in this order, and cannot be undone:
-            </Typography>
-            <StepList steps={steps} states={states} />
-            <TextField
-              label={`Type ${confirmName} to confirm`}
-              value={typed}
-              onChange={e => setTyped(e.target.value)}
-              fullWidth
-              margin="normal"
-              disabled={busy}
-              inputProps={{ 'aria-label': 'Confirm teardown' }}
-            />
-          </>
-        )}
-        {busy && <Busy label="Tearing down" />}
-        {error && <ErrorAlert error={error} />}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          color="secondary"
-          variant="contained"
-          onClick={go}
-          disabled={busy || !plan.value || empty || typed !== confirmName}
-        >
-          Tear down
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <ConfirmDialog
+      title={`Tear down what template run ${taskId} created`}
+      busy={busy}
+      busyLabel="Tearing down"
+      error={error}
+      onClose={onClose}
+      actions={[
+        {
+          label: 'Tear down',
+          color: 'secondary',
+          onClick: go,
+          disabled: !plan.value || empty || typed !== confirmName,
+        },
+      ]}
+    >
+      {plan.loading && <Busy label="Loading the teardown plan" />}
+      {plan.error && <ErrorAlert error={plan.error} />}
+      {empty && (
+        <Alert severity="info">Nothing of this run is left to remove.</Alert>
+      )}
+      {plan.value && !empty && (
+        <>
+          <Typography variant="body2">
+            This removes, in this order, and cannot be undone:
+          </Typography>
+          <StepList steps={steps} states={states} />
+          <TextField
+            label={`Type ${confirmName} to confirm`}
+            value={typed}
+            onChange={e => setTyped(e.target.value)}
+            fullWidth
+            margin="normal"
+            disabled={busy}
+            inputProps={{ 'aria-label': 'Confirm teardown' }}
+          />
+        </>
+      )}
+    </ConfirmDialog>
   );
 }
 

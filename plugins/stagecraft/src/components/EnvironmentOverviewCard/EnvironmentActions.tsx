@@ -1,10 +1,5 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -19,6 +14,7 @@ import { messageOf } from '../common/format';
 import { ActionAnswer, PermissionButton } from '../common/PermissionButton';
 import { parseTtl } from '../common/ttl';
 import { PROBLEM_TEXT } from '../common/TierChip';
+import { ConfirmDialog, useBusy } from '../common/ConfirmDialog';
 
 const EXTENSIONS = ['8h', '24h', '3d', '7d'];
 
@@ -60,19 +56,9 @@ export function ExtendButton({
             message: `${name} already lives as long as its type allows (maxTtl): it cannot be extended now`,
           },
         };
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-  const extend = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      onExtended(await api.extendEnvironment(name, ttl));
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useBusy();
+  const extend = () =>
+    run(async () => onExtended(await api.extendEnvironment(name, ttl)));
   return (
     <>
       <TextField
@@ -128,24 +114,16 @@ export function DeleteEnvironmentButton({
   const api = useApi(stagecraftApiRef);
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, setError, run } = useBusy();
   const [done, setDone] = useState(false);
   const production = env.tier === 'production';
-  const remove = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const remove = () =>
+    run(async () => {
       await api.deleteEnvironment(env.name, production ? typed : undefined);
       setDone(true);
       setOpen(false);
       onDeleted?.();
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   if (done) {
     return (
       <Alert severity="info">
@@ -170,9 +148,25 @@ export function DeleteEnvironmentButton({
       >
         Delete environment
       </PermissionButton>
-      <Dialog open={open} onClose={() => !busy && setOpen(false)}>
-        <DialogTitle>Delete {env.name}?</DialogTitle>
-        <DialogContent>
+      {open && (
+        <ConfirmDialog
+          title={`Delete ${env.name}?`}
+          busy={busy}
+          busyLabel="Deleting"
+          error={error}
+          onClose={() => {
+            setOpen(false);
+            setError(undefined);
+          }}
+          actions={[
+            {
+              label: 'Delete',
+              color: 'secondary',
+              onClick: remove,
+              disabled: production && typed !== env.name,
+            },
+          ]}
+        >
           <Typography variant="body2" gutterBottom>
             This deletes the namespace {env.namespace} on {env.cluster} with
             every workload running in it. It cannot be undone.
@@ -187,22 +181,8 @@ export function DeleteEnvironmentButton({
               inputProps={{ 'aria-label': 'Confirm name' }}
             />
           )}
-          {error && <Alert severity="error">{messageOf(error)}</Alert>}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setOpen(false)} disabled={busy}>
-            Cancel
-          </Button>
-          <Button
-            color="secondary"
-            variant="contained"
-            onClick={remove}
-            disabled={busy || (production && typed !== env.name)}
-          >
-            Delete
-          </Button>
-        </DialogActions>
-      </Dialog>
+        </ConfirmDialog>
+      )}
     </>
   );
 }

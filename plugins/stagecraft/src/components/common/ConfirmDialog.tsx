@@ -1,0 +1,107 @@
+import { ReactNode, useCallback, useState } from 'react';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import { Busy } from './Busy';
+import { ErrorAlert } from './ErrorAlert';
+
+/** A button of a dialog's action row besides Cancel. */
+export interface DialogAction {
+  label: string;
+  onClick: () => void;
+  disabled?: boolean;
+  /** `contained` for the dialog's main action (default), `outlined` for a preview. */
+  variant?: 'contained' | 'outlined';
+  color?: 'primary' | 'secondary';
+  /** Not shown (e.g. Preview once previewed). */
+  hidden?: boolean;
+}
+
+/**
+ * Every Stagecraft dialog: a title, its content, a progress bar saying what
+ * is under way while `busy`, the error of the last attempt, Cancel (or
+ * `closeLabel`) and the dialog's actions. It cannot be closed while busy.
+ */
+export function ConfirmDialog({
+  title,
+  children,
+  busy = false,
+  busyLabel = 'Working',
+  error,
+  onClose,
+  closeLabel = 'Cancel',
+  actions,
+  maxWidth = 'sm',
+}: {
+  title: ReactNode;
+  children?: ReactNode;
+  busy?: boolean;
+  busyLabel?: string;
+  error?: Error;
+  onClose: () => void;
+  closeLabel?: string;
+  actions: DialogAction[];
+  maxWidth?: 'xs' | 'sm' | 'md';
+}) {
+  return (
+    <Dialog
+      open
+      onClose={busy ? undefined : onClose}
+      maxWidth={maxWidth}
+      fullWidth
+    >
+      <DialogTitle>{title}</DialogTitle>
+      <DialogContent>
+        {children}
+        {busy && <Busy label={busyLabel} />}
+        {error && <ErrorAlert error={error} />}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={busy}>
+          {closeLabel}
+        </Button>
+        {actions
+          .filter(a => !a.hidden)
+          .map(a => (
+            <Button
+              key={a.label}
+              color={a.color ?? 'primary'}
+              variant={a.variant ?? 'contained'}
+              onClick={a.onClick}
+              disabled={busy || a.disabled}
+            >
+              {a.label}
+            </Button>
+          ))}
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/**
+ * The busy flag and last error of a dialog's requests: `run(work)` clears
+ * the error, is busy while `work` runs, keeps its error and resolves to its
+ * result (undefined when it failed).
+ */
+export function useBusy() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+  const run = useCallback(
+    async <T,>(work: () => Promise<T>): Promise<T | undefined> => {
+      setBusy(true);
+      setError(undefined);
+      try {
+        return await work();
+      } catch (e) {
+        setError(e as Error);
+        return undefined;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [],
+  );
+  return { busy, error, setError, run };
+}
