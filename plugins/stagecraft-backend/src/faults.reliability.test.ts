@@ -250,6 +250,8 @@ describeReliability('faults on the real control plane', () => {
       }`,
     });
     expect(results.length).toBeGreaterThan(2);
+    // an API server that is down or not ready is an outage, never a denial
+    expect(results.filter(r => r.status === 403)).toEqual([]);
     expect(gaps).toBe(0);
     expect(lost).toBe(0);
     expect(convergeMs).toBeLessThan(CONVERGE_LIMIT_MS);
@@ -337,6 +339,7 @@ describeReliability('faults on the real control plane', () => {
       }; asking again afterwards: ${recovered.length}/${CREATED.length} Ready`,
     });
     expect(lost).toBe(0);
+    expect(results.filter(r => r.status === 403)).toEqual([]);
     // recovery: asking again completes every one (201) or confirms it (200)
     expect(recovered).toHaveLength(CREATED.length);
   });

@@ -20,6 +20,9 @@ import type { CloneService } from './domain/operations/CloneService';
 import type { TeardownService } from './domain/operations/TeardownService';
 import type { ActionsService } from './domain/actions/ActionsService';
 
+/** What a 503 for an unavailable cluster asks a client to wait. */
+const RETRY_AFTER_SECONDS = 5;
+
 /**
  * Translates HTTP to use cases and nothing else: validation, permissions,
  * cluster writes and audit are the domain's. Routes are described in
@@ -452,5 +455,20 @@ export async function createRouter(options: {
     );
   });
 
+  // a cluster that cannot answer now: say when to ask again (the error
+  // handler Backstage installs after this router makes it a 503)
+  router.use(
+    (
+      err: Error,
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (err?.name === 'ServiceUnavailableError' && !res.headersSent) {
+        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      }
+      next(err);
+    },
+  );
   return router;
 }

@@ -54,9 +54,13 @@ export function watchFailure(cluster: string, e: unknown): string {
   return `cluster ${cluster} unavailable: ${describeError(e)}`;
 }
 
+/** The API server's RBAC answer: `… cannot create resource "namespaces" in API group …`. */
+const RBAC_REFUSAL = /\bcannot [a-z]+ resource "/;
+
 /**
  * Maps client errors to domain errors: 409 → ConflictError (with the managers
- * the API server names), 403 → NotAllowedError, 400/422 → InputError, 401 →
+ * the API server names), 403 → NotAllowedError (an RBAC refusal of
+ * Stagecraft's identity → ClusterUnavailableError), 400/422 → InputError, 401 →
  * ClusterUnavailableError saying the credential was refused, anything
  * else (no HTTP answer, 5xx) → ClusterUnavailableError naming the cluster.
  */
@@ -64,6 +68,15 @@ export function toDomainError(cluster: string, e: unknown): Error {
   if (e instanceof ApiException) {
     const message = `cluster ${cluster}: ${statusMessage(e)}`;
     if (e.code === 409) return new ConflictError(message);
+    // RBAC refusing Stagecraft's own identity (missing grants, or an API
+    // server whose authorizer is not warm after a restart) is not the
+    // user's lack of permission: Backstage already allowed the request
+    if (e.code === 403 && RBAC_REFUSAL.test(message)) {
+      return new ClusterUnavailableError(
+        `${message} — Stagecraft's identity on cluster ${cluster} was refused; if the API server just restarted, ask again, otherwise apply docs/manifests/stagecraft-rbac.yaml to it`,
+      );
+    }
+    // admission (quota, Pod Security, admission policies) refusing the change
     if (e.code === 403) return new NotAllowedError(message);
     if (e.code === 401) {
       return new ClusterUnavailableError(credentialsRefused(cluster));
