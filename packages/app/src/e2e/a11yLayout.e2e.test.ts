@@ -80,7 +80,7 @@ async function axeViolations(page: Page): Promise<AxeViolation[]> {
   });
 }
 
-describe('Stagecraft pages: layout and accessibility', () => {
+describe('18.10 Stagecraft pages: layout and accessibility', () => {
   let browser: Browser;
   let page: Page;
 

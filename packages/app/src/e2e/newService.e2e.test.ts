@@ -41,7 +41,7 @@ describe('"New service" through the UI, then its Deployments tab', () => {
     await browser?.close();
   });
 
-  it('runs the template from the Create page and the task completes', async () => {
+  it('18.1 runs the template from the Create page with the local publish target (no GitHub fields asked) and the task completes', async () => {
     await page.goto(`${appUrl}/create`);
     // the innermost card titled "New service" (the list itself is a card)
     const card = page
