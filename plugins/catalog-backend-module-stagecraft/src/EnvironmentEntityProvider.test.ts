@@ -326,16 +326,23 @@ describe('EnvironmentEntityProvider', () => {
   });
 
   it('stops retrying after stop()', async () => {
-    const t = setup(async () => {
-      throw new Error('down');
-    });
-    await t.provider.connect(t.connection);
-    await eventually(() => expect(t.listEnvironments).toHaveBeenCalled());
-    t.provider.stop();
-    const calls = t.listEnvironments.mock.calls.length;
-    // all 5 attempts would take < 60 ms
-    await new Promise(r => setTimeout(r, 150));
-    expect(t.listEnvironments).toHaveBeenCalledTimes(calls);
-    expect(t.logger.warn).not.toHaveBeenCalled();
+    jest.useFakeTimers();
+    try {
+      const t = setup(async () => {
+        throw new Error('down');
+      });
+      await t.provider.connect(t.connection);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(t.listEnvironments).toHaveBeenCalled();
+      t.provider.stop();
+      const calls = t.listEnvironments.mock.calls.length;
+      // every backoff delay the 5 attempts could take (5–20 ms), and more
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(t.listEnvironments).toHaveBeenCalledTimes(calls);
+      expect(calls).toBeLessThan(5);
+      expect(t.logger.warn).not.toHaveBeenCalled();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
