@@ -455,19 +455,22 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
             err.name = 'NotFoundError';
             throw err;
           }
-          throw new AttemptFailure(
-            Object.assign(
-              toDomainError(
-                cluster,
-                new ApiException(
-                  response.status,
-                  `HTTP ${response.status}`,
-                  text,
-                  {},
-                ),
-              ),
-              { status: response.status },
+          const mapped = toDomainError(
+            cluster,
+            new ApiException(
+              response.status,
+              `HTTP ${response.status}`,
+              text,
+              {},
             ),
+          );
+          throw new AttemptFailure(
+            // the cluster's status passes through (e.g. 422), except where
+            // the error says the cluster is unavailable (a 503, never the
+            // 401/403 the API server gave Stagecraft's own identity)
+            mapped.name === 'ServiceUnavailableError'
+              ? mapped
+              : Object.assign(mapped, { status: response.status }),
             {
               status: response.status,
               retryAfterMs: parseRetryAfter(
