@@ -25,7 +25,11 @@
 #    /api/stagecraft/health, and a browser check (scripts/foreign-app/browser.mjs):
 #    a component's Deployments tab, an Environment page, the Environments page,
 #    no page errors. Stops what it started by PID.
-# Prints one line per check ("ok: NAME" / "FAILED: NAME") and "N passed, N failed".
+# Prints one line per check ("ok: NAME" / "FAILED: NAME") and "N passed, N failed";
+# scripts/test.sh runs it at its end and counts each "foreign-app pass|fail: NAME".
+# Timings here (2 cores): warm run 6.5-8.5 min (pack ~40 s, yarn install ~2 min
+# per app, the rest ~1 min per app); the first run also makes the create-app
+# output (~1 min per app) and fills the Yarn cache.
 # Not done yet (issue 19, item 6): the production run (`yarn build:backend`,
 # `node packages/backend --config … app-config.production.yaml` on PostgreSQL).
 set -uo pipefail

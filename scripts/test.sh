@@ -132,6 +132,16 @@ else
   echo "fail chromium-install" >>"$checks"
 fi
 
+# Stagecraft from its packed tarballs in fresh @backstage/create-app apps (new
+# frontend system and --legacy), wired with the READMEs' install snippets, on a
+# control plane and ports of its own; one check per step (scripts/foreign-app.sh;
+# the create-app output and its Yarn cache stay in ~/.cache/stagecraft/foreign-app)
+step "foreign apps (create-app + packed tarballs + README snippets)"
+bash scripts/foreign-app.sh >"$out/foreign-app.log" 2>&1
+grep -E '^(ok|FAILED): |^  browser |^foreign-app: [0-9]+ s' "$out/foreign-app.log" || true
+sed -n 's/^foreign-app \(pass\|fail\): \(.*\)$/\1 foreign-app-\2/p' "$out/foreign-app.log" >>"$checks"
+grep -qE '^foreign-app (pass|fail): ' "$out/foreign-app.log" || echo "fail foreign-app" >>"$checks"
+
 cleanup
 trap - EXIT
 step "summary"
