@@ -5,19 +5,15 @@
 // (scripts/test.sh starts it), against the real control plane: "New
 // environment" and "Preview environment" create their environments, show
 // progress in the task log, and a second run of the same input succeeds.
-const backend = process.env.STAGECRAFT_BACKEND_URL ?? 'http://localhost:7007';
+import {
+  backendUrl as backend,
+  guestToken,
+  until,
+} from './__testUtils__/browser';
 
 jest.setTimeout(300_000);
 
 type TaskEvent = { type: string; body: { message?: string; stepId?: string } };
-
-async function guestToken(): Promise<string> {
-  const res = await fetch(`${backend}/api/auth/guest/refresh?env=development`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  const body = await res.json();
-  return body.backstageIdentity.token;
-}
 
 async function call(
   token: string,
@@ -35,20 +31,6 @@ async function call(
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  ms: number,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 1000));
-  }
 }
 
 /** Runs a template to its end; returns the task id, status and log lines. */
