@@ -14,3 +14,4 @@ export * from './permissions';
 export * from './resources';
 export * from './operations';
 export * from './actions';
+export * from './logs';

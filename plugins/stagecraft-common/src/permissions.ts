@@ -159,6 +159,24 @@ export const deploymentOperatePermission: ResourcePermission<
   resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
 });
 
+/** Read the logs of a component's containers in an environment. @public */
+export const logsReadPermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.logs.read',
+  attributes: { action: 'read' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
+/** Read the Kubernetes events of an environment and its components. @public */
+export const eventsReadPermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
+  name: 'stagecraft.events.read',
+  attributes: { action: 'read' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
+});
+
 /** Every Stagecraft permission, for registration and policy tooling. @public */
 export const stagecraftPermissions = [
   environmentCreatePermission,
@@ -176,4 +194,6 @@ export const stagecraftPermissions = [
   resourceReadPermission,
   deploymentApprovePermission,
   deploymentOperatePermission,
+  logsReadPermission,
+  eventsReadPermission,
 ];
