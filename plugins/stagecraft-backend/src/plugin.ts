@@ -22,7 +22,11 @@ import { CatalogEnvironmentDeclarations } from './services/CatalogEnvironmentDec
 import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
 import { systemClock } from './domain/ports';
-import { hostFor, readEnvironmentTypes } from './environmentTypes';
+import {
+  hostFor,
+  readEnvironmentTypes,
+  readReservedNamespaces,
+} from './environmentTypes';
 import { createRouter } from './router';
 import {
   ResourceDefinition,
@@ -147,6 +151,7 @@ export const stagecraftPlugin = createBackendPlugin({
           deleteTimeoutMs:
             (config.getOptionalNumber('stagecraft.deleteTimeoutSeconds') ??
               180) * 1000,
+          reservedNamespaces: readReservedNamespaces(config),
         });
         const clusterConfigs =
           gateway instanceof KubernetesClusterGateway

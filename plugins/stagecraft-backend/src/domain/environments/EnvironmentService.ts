@@ -1,3 +1,4 @@
+import { ReservedNamespaces } from './reservedNamespaces';
 import {
   Environment,
   EnvironmentObjectStatus,
@@ -59,6 +60,8 @@ export class EnvironmentService {
       types: EnvironmentTypeSpec[];
       /** How long delete waits for the namespace to be gone. */
       deleteTimeoutMs?: number;
+      /** Names no new environment or namespace may take (defaults when absent). */
+      reservedNamespaces?: ReservedNamespaces;
       /**
        * Environments declared in the catalog: creating one of that name takes
        * its spec (type, owner, system, cluster, namespace, promotesTo).
@@ -114,6 +117,14 @@ export class EnvironmentService {
     const cluster = this.resolveCluster(req.cluster);
     const now = this.deps.clock.now();
     const existing = await this.deps.store.getEnvironment(req.name);
+    if (!existing) {
+      // whoever asks, and before anything is written: a new environment
+      // never takes a system or platform namespace
+      (this.deps.reservedNamespaces ?? new ReservedNamespaces()).assertFree({
+        name: req.name,
+        ...(req.namespace !== req.name && { namespace: req.namespace }),
+      });
+    }
     if (req.ttlMs) {
       checkMaxTtl(type, req, now.getTime() + req.ttlMs, now);
     }
