@@ -170,6 +170,11 @@ export interface Config {
      * Crossplane, monitoring). The namespace the backend runs in (from its
      * service account) is added when it runs in a cluster.
      */
+    /**
+     * A new environment's owner must be a Group or User entity of the catalog
+     * (default true); a missing owner is a 400 naming `owner`.
+     */
+    requireCatalogOwners?: boolean;
     reservedNamespaces?: Array<string | { pattern: string; reason?: string }>;
     /**
      * Clusters Stagecraft may write to. When absent, the clusters of

@@ -19,6 +19,7 @@ import { DeploymentService } from './domain/deployments/DeploymentService';
 import { ConfigService } from './domain/config/ConfigService';
 import { SecretService } from './domain/config/SecretService';
 import { CatalogEnvironmentDeclarations } from './services/CatalogEnvironmentDeclarations';
+import { CatalogOwners } from './services/CatalogOwners';
 import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
 import { systemClock } from './domain/ports';
@@ -152,6 +153,13 @@ export const stagecraftPlugin = createBackendPlugin({
             (config.getOptionalNumber('stagecraft.deleteTimeoutSeconds') ??
               180) * 1000,
           reservedNamespaces: readReservedNamespaces(config),
+          ...(config.getOptionalBoolean('stagecraft.requireCatalogOwners') !==
+            false && {
+            owners: new CatalogOwners({
+              catalog: deps.catalog,
+              auth: deps.auth,
+            }),
+          }),
         });
         const clusterConfigs =
           gateway instanceof KubernetesClusterGateway
