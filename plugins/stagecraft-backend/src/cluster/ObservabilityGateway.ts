@@ -11,7 +11,7 @@ import type { KubernetesClusterGateway } from './KubernetesClusterGateway';
 import { forgetCredentials } from './clusterAuth';
 import { toDomainError } from './clusterErrors';
 
-/** How long opening a log may take before the cluster counts as unavailable. */
+/** How long opening a log that is not followed may take before the cluster counts as unavailable. */
 const OPEN_TIMEOUT_MS = 15_000;
 /** Wait before a dropped events watch lists and watches again. */
 const REWATCH_DELAY_MS = 1000;
@@ -100,7 +100,9 @@ export class ObservabilityGateway implements PodLogSource, ClusterEventSource {
       const opened = new AbortController();
       const abort = () => opened.abort();
       signal.addEventListener('abort', abort, { once: true });
-      const timer = setTimeout(abort, OPEN_TIMEOUT_MS);
+      // a follow's answer starts with its first line (the kubelet writes
+      // its headers then), so only a read that ends has an open timeout
+      const timer = r.follow ? undefined : setTimeout(abort, OPEN_TIMEOUT_MS);
       try {
         response = await fetch(url.toString(), {
           ...init,

@@ -231,6 +231,8 @@ export class LogsService {
   ): Promise<LogsResponse & { notices?: string[] }> {
     const t = await this.target(actor, componentRef, query);
     const tail = t.query.tailLines ?? this.limits.defaultTailLines;
+    // no lines asked for: the pods and containers only (the pickers)
+    if (tail === 0) return { pods: t.pods, lines: [] };
     const controller = new AbortController();
     try {
       const results = await Promise.allSettled(
