@@ -2,22 +2,11 @@
 // kwok serves the pods' logs from files this test writes and appends to
 // (kwok's Logs objects), the API server proxies pods/log to it, Stagecraft
 // streams it to the browser.
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-} from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import { createDeployAction } from '@stagecraft/backstage-plugin-scaffolder-backend-module-stagecraft';
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -28,11 +17,16 @@ import {
   kubeconfig,
   startIntegrationBackend,
 } from './__testUtils__/integration';
+import {
+  cri,
+  openLogRequests,
+  openStream,
+  permissions,
+} from './__testUtils__/observability';
 
 jest.setTimeout(240_000);
 
 const admin = kubeconfig('admin');
-const core = admin.makeApiClient(CoreV1Api);
 const custom = admin.makeApiClient(CustomObjectsApi);
 const C = encodeURIComponent('component:default/talker');
 const DEV = 'logs-dev';
@@ -61,132 +55,6 @@ spec:
   lifecycle: experimental
   owner: group:default/team-a
 `;
-
-/** Permissions: everything, except logs for mallory. */
-const permissions = createServiceFactory({
-  service: coreServices.permissions,
-  deps: {},
-  factory: () => {
-    const decide = (reqs: any[], opts: any) =>
-      reqs.map(r => ({
-        result:
-          r.permission.name === 'stagecraft.logs.read' &&
-          opts?.credentials?.principal?.userEntityRef === 'user:default/mallory'
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-      }));
-    return {
-      authorize: async (reqs: any[], opts: any) => decide(reqs, opts),
-      authorizeConditional: async (reqs: any[], opts: any) => decide(reqs, opts),
-    } as any;
-  },
-});
-
-/** A CRI log line, as a container runtime writes it. */
-const cri = (time: Date, text: string) =>
-  `${time.toISOString().replace('Z', '000000Z')} stdout F ${text}\n`;
-
-/** The admin's GET of an API server path (metrics), as text. */
-function adminGet(p: string): Promise<string> {
-  const cluster = admin.getCurrentCluster()!;
-  const url = new URL(p, cluster.server);
-  return new Promise((resolve, reject) => {
-    https
-      .get(
-        url,
-        {
-          ca: Buffer.from(cluster.caData!, 'base64'),
-          headers: { Authorization: `Bearer ${admin.getCurrentUser()!.token}` },
-        },
-        res => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', c => (body += c));
-          res.on('end', () => resolve(body));
-        },
-      )
-      .on('error', reject);
-  });
-}
-
-/** Open pods/log requests at the API server (its long-running requests gauge). */
-async function openLogRequests(): Promise<number> {
-  const metrics = await adminGet('/metrics');
-  return metrics
-    .split('\n')
-    .filter(
-      l =>
-        l.startsWith('apiserver_longrunning_requests{') &&
-        l.includes('resource="pods"') &&
-        l.includes('subresource="log"'),
-    )
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-}
-
-/** A live SSE stream: events as they come, with the time each arrived. */
-function openStream(server: http.Server, p: string, user: string) {
-  const { port } = server.address() as AddressInfo;
-  const events: Array<{ event: string; data: any; at: number }> = [];
-  const listeners = new Set<() => void>();
-  let status = 0;
-  let contentType = '';
-  const req = http.get(
-    {
-      host: '127.0.0.1',
-      port,
-      path: p,
-      headers: { Authorization: as(user) },
-    },
-    res => {
-      status = res.statusCode ?? 0;
-      contentType = String(res.headers['content-type']);
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', chunk => {
-        buffer += chunk;
-        for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, i);
-          buffer = buffer.slice(i + 2);
-          const event = block.split('\n').find(l => l.startsWith('event: '));
-          const data = block.split('\n').find(l => l.startsWith('data: '));
-          if (event && data) {
-            events.push({
-              event: event.slice(7),
-              data: JSON.parse(data.slice(6)),
-              at: Date.now(),
-            });
-          }
-        }
-        listeners.forEach(l => l());
-      });
-      res.on('end', () => listeners.forEach(l => l()));
-    },
-  );
-  req.on('error', () => undefined);
-  return {
-    events,
-    status: () => status,
-    contentType: () => contentType,
-    /** Resolves once `probe` holds (checked on every chunk), or fails after 20 s. */
-    until(what: string, probe: () => boolean): Promise<void> {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (!probe()) return;
-          listeners.delete(check);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(events.filter(e => e.event !== "pods")).slice(0, 600)}`));
-        }, 20_000);
-        listeners.add(check);
-        check();
-      });
-    },
-    close: () => req.destroy(),
-  };
-}
 
 describe('logs and events on the real control plane', () => {
   let server: Awaited<ReturnType<typeof startIntegrationBackend>>;
@@ -236,8 +104,11 @@ describe('logs and events on the real control plane', () => {
         .expect(201);
     }
     await eventually('the component in the catalog', async () =>
-      (await api().get('/api/catalog/entities/by-name/component/default/talker'))
-        .status === 200
+      (
+        await api().get(
+          '/api/catalog/entities/by-name/component/default/talker',
+        )
+      ).status === 200
         ? true
         : undefined,
     );
@@ -253,12 +124,16 @@ describe('logs and events on the real control plane', () => {
       .expect(200);
     // two running pods, known to Stagecraft's watch cache
     pods = await eventually('two pods of talker in the cache', async () => {
-      const res = await get(`/components/${C}/logs?environment=${DEV}&tailLines=0`);
+      const res = await get(
+        `/components/${C}/logs?environment=${DEV}&tailLines=0`,
+      );
       const running = (res.body.pods ?? []).filter(
         (p: any) => p.current && p.phase === 'Running',
       );
       if (running.length === 2) return running.map((p: any) => p.name);
-      throw new Error(`${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      throw new Error(
+        `${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+      );
     });
     // kwok serves each pod's log from a file of this test
     const t0 = Date.now() - 60_000;
@@ -269,7 +144,10 @@ describe('logs and events on the real control plane', () => {
           .map(n => cri(new Date(t0 + (2 * n + i) * 1000), `pod${i} line${n}`))
           .join(''),
       );
-      fs.writeFileSync(file(`${pod}-previous`), cri(new Date(t0 - 5000), `pod${i} before the restart`));
+      fs.writeFileSync(
+        file(`${pod}-previous`),
+        cri(new Date(t0 - 5000), `pod${i} before the restart`),
+      );
       await custom.createNamespacedCustomObject({
         group: 'kwok.x-k8s.io',
         version: 'v1alpha1',
@@ -294,7 +172,9 @@ describe('logs and events on the real control plane', () => {
     }
     await eventually('kwok to serve both logs', async () => {
       const res = await get(`/components/${C}/logs?environment=${DEV}`);
-      return res.status === 200 && res.body.lines.length === 6 ? true : undefined;
+      return res.status === 200 && res.body.lines.length === 6
+        ? true
+        : undefined;
     });
   });
 
@@ -304,7 +184,9 @@ describe('logs and events on the real control plane', () => {
   });
 
   it('merges the two pods in time order, with the pod on every line', async () => {
-    const res = await get(`/components/${C}/logs?environment=${DEV}`).expect(200);
+    const res = await get(`/components/${C}/logs?environment=${DEV}`).expect(
+      200,
+    );
     expect(res.body.lines.map((l: any) => l.text)).toEqual([
       'pod0 line0',
       'pod1 line0',
@@ -314,14 +196,23 @@ describe('logs and events on the real control plane', () => {
       'pod1 line2',
     ]);
     expect(res.body.lines.map((l: any) => l.pod)).toEqual([
-      pods[0], pods[1], pods[0], pods[1], pods[0], pods[1],
+      pods[0],
+      pods[1],
+      pods[0],
+      pods[1],
+      pods[0],
+      pods[1],
     ]);
     expect(res.body.lines[0]).toMatchObject({ container: 'main' });
     expect(res.body.lines[0].time).toMatch(/^\d{4}-\d\d-\d\dT/);
     // the download: one "<time> <pod>/<container> <text>" line each
-    const text = await get(`/components/${C}/logs?environment=${DEV}&format=text&tailLines=2`).expect(200);
+    const text = await get(
+      `/components/${C}/logs?environment=${DEV}&format=text&tailLines=2`,
+    ).expect(200);
     expect(text.headers['content-type']).toMatch(/^text\/plain/);
-    expect(text.headers['content-disposition']).toBe('attachment; filename="talker-logs-dev.log"');
+    expect(text.headers['content-disposition']).toBe(
+      'attachment; filename="talker-logs-dev.log"',
+    );
     expect(text.text.trimEnd().split('\n')).toEqual([
       expect.stringMatching(new RegExp(` ${pods[0]}/main pod0 line2$`)),
       expect.stringMatching(new RegExp(` ${pods[1]}/main pod1 line2$`)),
@@ -332,7 +223,9 @@ describe('logs and events on the real control plane', () => {
     const res = await get(
       `/components/${C}/logs?environment=${DEV}&pod=${pods[0]}&previous=true`,
     ).expect(200);
-    expect(res.body.lines.map((l: any) => l.text)).toEqual(['pod0 before the restart']);
+    expect(res.body.lines.map((l: any) => l.text)).toEqual([
+      'pod0 before the restart',
+    ]);
   });
 
   it('lines appended to a pod log reach a follower within 1 s, in order', async () => {
@@ -343,7 +236,8 @@ describe('logs and events on the real control plane', () => {
     );
     try {
       // the last line written so far: the cluster stream is open and at the end
-      const lines = (n: number) => stream.events.filter(e => e.event === 'line').length >= n;
+      const lines = (n: number) =>
+        stream.events.filter(e => e.event === 'line').length >= n;
       await stream.until('the current last line', () => lines(1));
       expect(stream.contentType()).toMatch(/^text\/event-stream/);
       expect(stream.events.map(e => e.event)).toEqual(['pods', 'line']);
@@ -352,9 +246,15 @@ describe('logs and events on the real control plane', () => {
         const at = Date.now();
         fs.appendFileSync(file(pods[0]), cri(new Date(), `appended ${n - 1}`));
         await stream.until(`line ${n}`, () => lines(n));
-        delays.push(stream.events.filter(e => e.event === 'line')[n - 1].at - at);
+        delays.push(
+          stream.events.filter(e => e.event === 'line')[n - 1].at - at,
+        );
       }
-      expect(stream.events.filter(e => e.event === 'line').map(e => e.data.line.text)).toEqual([
+      expect(
+        stream.events
+          .filter(e => e.event === 'line')
+          .map(e => e.data.line.text),
+      ).toEqual([
         'pod0 line2',
         'appended 1',
         'appended 2',
@@ -377,17 +277,24 @@ describe('logs and events on the real control plane', () => {
     const streams = Array.from({ length: 20 }, (_, i) =>
       openStream(
         server,
-        `/api/stagecraft/components/${C}/logs?environment=${DEV}&pod=${pods[i % 2]}&follow=true&tailLines=1`,
+        `/api/stagecraft/components/${C}/logs?environment=${DEV}&pod=${
+          pods[i % 2]
+        }&follow=true&tailLines=1`,
         `follower${i}`,
       ),
     );
     await Promise.all(
-      streams.map(s => s.until('a line', () => s.events.some(e => e.event === 'line'))),
+      streams.map(s =>
+        s.until('a line', () => s.events.some(e => e.event === 'line')),
+      ),
     );
-    const open = await eventually('20 log requests open at the API server', async () => {
-      const n = await openLogRequests();
-      return n === 20 ? n : undefined;
-    });
+    const open = await eventually(
+      '20 log requests open at the API server',
+      async () => {
+        const n = await openLogRequests();
+        return n === 20 ? n : undefined;
+      },
+    );
     expect(open).toBe(20);
     streams.forEach(s => s.close());
     await eventually(
@@ -407,7 +314,9 @@ describe('logs and events on the real control plane', () => {
     );
     try {
       await Promise.all(
-        streams.map(s => s.until('pods', () => s.events.some(e => e.event === 'pods'))),
+        streams.map(s =>
+          s.until('pods', () => s.events.some(e => e.event === 'pods')),
+        ),
       );
       const sixth = await get(
         `/components/${C}/logs?environment=${DEV}&follow=true`,
@@ -421,29 +330,40 @@ describe('logs and events on the real control plane', () => {
   });
 
   it('a user without stagecraft.logs.read gets 403 and no stream', async () => {
-    const res = await get(`/components/${C}/logs?environment=${DEV}&follow=true`, 'mallory');
+    const res = await get(
+      `/components/${C}/logs?environment=${DEV}&follow=true`,
+      'mallory',
+    );
     expect(res.status).toBe(403);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    const read = await get(`/components/${C}/logs?environment=${DEV}`, 'mallory');
+    const read = await get(
+      `/components/${C}/logs?environment=${DEV}`,
+      'mallory',
+    );
     expect(read.status).toBe(403);
   });
 
   it('a bad query is a 400 naming the field; unknown environment or component 404', async () => {
-    const bad = await get(`/components/${C}/logs?environment=${DEV}&tailLines=lots`);
+    const bad = await get(
+      `/components/${C}/logs?environment=${DEV}&tailLines=lots`,
+    );
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('tailLines');
     const unknownEnv = await get(`/components/${C}/logs?environment=nowhere`);
     expect(unknownEnv.status).toBe(404);
     const unknownComponent = await get(
-      `/components/${encodeURIComponent('component:default/nobody')}/logs?environment=${DEV}`,
+      `/components/${encodeURIComponent(
+        'component:default/nobody',
+      )}/logs?environment=${DEV}`,
     );
     expect(unknownComponent.status).toBe(404);
   });
 
   it("log content reaches neither Backstage's logs nor the audit", async () => {
-    const leaked = [...backendLogs, ...auditorEvents.map(e => JSON.stringify(e))].filter(
-      l => /pod[01] line|appended \d|before the restart/.test(l),
-    );
+    const leaked = [
+      ...backendLogs,
+      ...auditorEvents.map(e => JSON.stringify(e)),
+    ].filter(l => /pod[01] line|appended \d|before the restart/.test(l));
     expect(leaked).toEqual([]);
     expect(backendLogs.length).toBeGreaterThan(0);
   });
@@ -455,7 +375,9 @@ describe('logs and events on the real control plane', () => {
       'bob',
     );
     try {
-      await env.until('the first events', () => env.events.some(e => e.event === 'events'));
+      await env.until('the first events', () =>
+        env.events.some(e => e.event === 'events'),
+      );
       const action = createDeployAction({ client: clientFor(server) });
       const ctx = createMockActionContext({
         input: {
@@ -471,9 +393,12 @@ describe('logs and events on the real control plane', () => {
       expect(logged.join('\n')).toMatch(
         /Warning events of component:default\/talker in logs-tiny:\n.*FailedCreate ReplicaSet\/talker-[a-z0-9]+: .*exceeded quota/,
       );
-      const events = await get(`/components/${C}/cluster-events?environment=${TINY}`).expect(200);
+      const events = await get(
+        `/components/${C}/cluster-events?environment=${TINY}`,
+      ).expect(200);
       const quota = events.body.items.find(
-        (e: any) => e.reason === 'FailedCreate' && /exceeded quota/.test(e.message),
+        (e: any) =>
+          e.reason === 'FailedCreate' && /exceeded quota/.test(e.message),
       );
       expect(quota).toMatchObject({
         type: 'Warning',
@@ -489,7 +414,10 @@ describe('logs and events on the real control plane', () => {
         env.events.some(
           e =>
             e.event === 'events' &&
-            e.data.items.some((i: any) => i.reason === 'FailedCreate' && /exceeded quota/.test(i.message)),
+            e.data.items.some(
+              (i: any) =>
+                i.reason === 'FailedCreate' && /exceeded quota/.test(i.message),
+            ),
         ),
       );
     } finally {

@@ -45,12 +45,16 @@ export function toKubeEvent(raw: any): KubeEvent {
     ...(raw?.series?.lastObservedTime && {
       seriesLastObserved: String(raw.series.lastObservedTime),
     }),
-    ...(typeof raw?.series?.count === 'number' && { seriesCount: raw.series.count }),
+    ...(typeof raw?.series?.count === 'number' && {
+      seriesCount: raw.series.count,
+    }),
   };
 }
 
 /** Splits a byte stream into lines (without their newline). */
-async function* linesOf(body: AsyncIterable<Buffer | string>): AsyncIterable<string> {
+async function* linesOf(
+  body: AsyncIterable<Buffer | string>,
+): AsyncIterable<string> {
   let rest = '';
   for await (const chunk of body) {
     rest += chunk.toString();
@@ -88,7 +92,8 @@ export class ObservabilityGateway implements PodLogSource, ClusterEventSource {
     url.searchParams.set('timestamps', 'true');
     if (r.follow) url.searchParams.set('follow', 'true');
     if (r.previous) url.searchParams.set('previous', 'true');
-    if (r.tailLines !== undefined) url.searchParams.set('tailLines', String(r.tailLines));
+    if (r.tailLines !== undefined)
+      url.searchParams.set('tailLines', String(r.tailLines));
     if (r.sinceSeconds !== undefined) {
       url.searchParams.set('sinceSeconds', String(r.sinceSeconds));
     }
