@@ -19,6 +19,7 @@ import {
 } from './__testUtils__/integration';
 import {
   cri,
+  openEventWatches,
   openLogRequests,
   openStream,
   permissions,
@@ -369,6 +370,7 @@ describe('logs and events on the real control plane', () => {
   });
 
   it("a rollout refused by the namespace quota shows the quota event in cluster-events and in stagecraft:deploy's task log", async () => {
+    const watchesBefore = await openEventWatches();
     const env = openStream(
       server,
       `/api/stagecraft/environments/${TINY}/cluster-events?watch=true`,
@@ -420,8 +422,16 @@ describe('logs and events on the real control plane', () => {
             ),
         ),
       );
+      expect(await openEventWatches()).toBe(watchesBefore + 1);
     } finally {
       env.close();
     }
+    // the browser went away: the events watch at the API server is closed
+    await eventually(
+      'the events watch closed at the API server',
+      async () =>
+        (await openEventWatches()) === watchesBefore ? true : undefined,
+      10_000,
+    );
   });
 });

@@ -78,6 +78,21 @@ export async function openLogRequests(): Promise<number> {
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
+/** Open WATCH requests of core/v1 Events at the API server. */
+export async function openEventWatches(): Promise<number> {
+  const metrics = await adminGet('/metrics');
+  return metrics
+    .split('\n')
+    .filter(
+      l =>
+        l.startsWith('apiserver_longrunning_requests{') &&
+        l.includes('resource="events"') &&
+        l.includes('verb="WATCH"') &&
+        l.includes('group=""'),
+    )
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
 /** A live SSE stream: events as they come, with the time each arrived. */
 export function openStream(server: http.Server, p: string, user: string) {
   const { port } = server.address() as AddressInfo;
