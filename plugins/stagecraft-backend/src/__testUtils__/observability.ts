@@ -64,34 +64,26 @@ export function adminGet(p: string): Promise<string> {
   });
 }
 
-/** Open pods/log requests at the API server (its long-running requests gauge). */
-export async function openLogRequests(): Promise<number> {
+/** The API server's open long-running requests whose labels hold all of `labels`. */
+async function longRunning(labels: string[]): Promise<number> {
   const metrics = await adminGet('/metrics');
   return metrics
     .split('\n')
     .filter(
       l =>
         l.startsWith('apiserver_longrunning_requests{') &&
-        l.includes('resource="pods"') &&
-        l.includes('subresource="log"'),
+        labels.every(label => l.includes(label)),
     )
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
+/** Open pods/log requests at the API server (its long-running requests gauge). */
+export const openLogRequests = () =>
+  longRunning(['resource="pods"', 'subresource="log"']);
+
 /** Open WATCH requests of core/v1 Events at the API server. */
-export async function openEventWatches(): Promise<number> {
-  const metrics = await adminGet('/metrics');
-  return metrics
-    .split('\n')
-    .filter(
-      l =>
-        l.startsWith('apiserver_longrunning_requests{') &&
-        l.includes('resource="events"') &&
-        l.includes('verb="WATCH"') &&
-        l.includes('group=""'),
-    )
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-}
+export const openEventWatches = () =>
+  longRunning(['resource="events"', 'verb="WATCH"', 'group=""']);
 
 /** A live SSE stream: events as they come, with the time each arrived. */
 export function openStream(server: http.Server, p: string, user: string) {
