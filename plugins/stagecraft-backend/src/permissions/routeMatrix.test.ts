@@ -202,6 +202,9 @@ function calls(env: string) {
     ['get', '/pipeline'],
     ['get', '/teardown/task-1'],
     ['post', '/teardown/task-1', { confirm: true }],
+    ['get', `/components/${C}/logs?environment=${env}`],
+    ['get', `/components/${C}/cluster-events?environment=${env}`],
+    ['get', `/environments/${env}/cluster-events`],
   ] as Array<[string, string, object?]>;
 }
 
@@ -385,6 +388,34 @@ describe('route x policy matrix', () => {
           false,
         ]);
       }
+    });
+
+    it('logs and events: owners outside production, the platform group everywhere', async () => {
+      const observe = (env: string) => [
+        `/components/${C}/logs?environment=${env}`,
+        `/components/${C}/cluster-events?environment=${env}`,
+        `/environments/${env}/cluster-events`,
+      ];
+      const statuses = async (user: string, env: string) =>
+        Promise.all(
+          observe(env).map(async r =>
+            [401, 403].includes((await call(server, user, ['get', r])).status)
+              ? 'refused'
+              : 'allowed',
+          ),
+        );
+      expect(await statuses('bob', 'payments-dev')).toEqual(
+        Array(3).fill('allowed'),
+      );
+      expect(await statuses('bob', 'other-dev')).toEqual(
+        Array(3).fill('refused'),
+      );
+      expect(await statuses('bob', 'payments-prod')).toEqual(
+        Array(3).fill('refused'),
+      );
+      expect(await statuses('alice', 'payments-prod')).toEqual(
+        Array(3).fill('allowed'),
+      );
     });
 
     it('the actions answer explains a refusal with the rule that failed (conditional decisions)', async () => {
