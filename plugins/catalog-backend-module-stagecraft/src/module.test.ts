@@ -27,6 +27,9 @@ import path from 'node:path';
 import request from 'supertest';
 import { catalogModuleStagecraft } from './module';
 
+// a real catalog processes in a loop; see poll() below
+jest.setTimeout(60_000);
+
 const envYaml = (name: string, extra = 'tier: staging') => `
 apiVersion: stagecraft.io/v1alpha1
 kind: Environment
@@ -179,10 +182,13 @@ function fakeClient(environments: () => Environment[]) {
 }
 
 /** Polls `read` until `done` holds for its result, for at most `timeoutMs`. */
+// a real catalog's processing loop on a loaded 2-core machine took over 10 s
+// once (CI runs the unit suites in parallel workers): the deadline is 25 s,
+// under the tests' own timeout (set at the top of this file)
 async function poll<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
-  timeoutMs = 10_000,
+  timeoutMs = 25_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
