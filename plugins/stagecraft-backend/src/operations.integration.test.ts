@@ -26,6 +26,7 @@ const ENVS = [
   'ops-closed',
   'ops-preview',
   'ops-clone',
+  'ops-clone-gated',
   'ops-task-env',
 ];
 const as = (user: string) =>
@@ -371,6 +372,40 @@ describe('approvals, windows and day-2 operations on the real control plane', ()
     await complete('ops-clone', releaseId, 3);
     const config = await call('get', '/config?environment=ops-clone');
     expect(config.body.values).toMatchObject({ LOG_LEVEL: 'debug' });
+  });
+
+  it('a clone into a type that needs approvals makes a pending request per release, never a silent deploy', async () => {
+    const res = await call('post', '/environments/ops-dev/clone', 'bob', {
+      name: 'ops-clone-gated',
+      type: 'production',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.deployed).toEqual([
+      {
+        component: 'component:default/ops',
+        releaseId,
+        pending: expect.any(String),
+      },
+    ]);
+    const approval = await call(
+      'get',
+      `/approvals/${res.body.deployed[0].pending}`,
+    );
+    expect(approval.body).toMatchObject({
+      state: 'pending',
+      environment: 'ops-clone-gated',
+      releaseId,
+    });
+    // nothing of the component was written or recorded
+    const history = await call(
+      'get',
+      `/components/${C}/history?environment=ops-clone-gated`,
+    );
+    expect(history.body.items).toEqual([]);
+    const deployments = await apps.listNamespacedDeployment({
+      namespace: 'ops-clone-gated',
+    });
+    expect(deployments.items).toEqual([]);
   });
 
   it('teardown removes what a template run created, and leaves no labelled object behind', async () => {

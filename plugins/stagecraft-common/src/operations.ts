@@ -91,8 +91,17 @@ export interface CloneEnvironmentRequest {
 /** What a clone did. @public */
 export interface CloneResult {
   environment: Environment;
-  /** The same releases as the source, one per component. */
-  deployed: Array<{ component: string; releaseId: string; revision?: number }>;
+  /**
+   * The same releases as the source, one per component. Into a protected
+   * type (approvals, deploy windows) a release waits: `pending` is the id of
+   * its approval request, and no revision is made until it is approved.
+   */
+  deployed: Array<{
+    component: string;
+    releaseId: string;
+    revision?: number;
+    pending?: string;
+  }>;
   /** Configuration keys copied (values, never secrets). */
   configCopied: number;
   /** Secret keys the clone needs set (never copied: write-only). */

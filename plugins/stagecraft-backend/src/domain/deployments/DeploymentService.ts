@@ -816,7 +816,9 @@ export class DeploymentService {
   /**
    * Rolls out a stored release of a component again (day-2 operations,
    * approved requests, clones): `permission` is checked on the environment,
-   * replicas and restart as given (default: as now). No gate: callers decide.
+   * replicas and restart as given (default: as now). `gated`: the gate
+   * (approvals, windows) has its word first, as for a deploy — a release
+   * entering a protected environment this way waits like any other.
    */
   async runRelease(
     actor: Actor,
@@ -832,6 +834,7 @@ export class DeploymentService {
       origin?: Origin;
       approval?: { id: string; approvers: string[] };
       dryRun?: boolean;
+      gated?: boolean;
       onProgress?: ProgressListener;
     },
   ): Promise<DeployResult> {
@@ -845,6 +848,16 @@ export class DeploymentService {
       actor,
     );
     const release = await this.requireRelease(request.releaseId);
+    if (request.gated && !request.dryRun && this.deps.gate) {
+      const pending = await this.deps.gate.admit({
+        actor,
+        action: 'deploy',
+        component: component.ref,
+        environment: env,
+        release,
+      });
+      if (pending) return { release, diff: '', dryRun: false, pending };
+    }
     return this.rollout(actor, request.action, component, env, release, {
       replicas: request.replicas,
       restartedAt: request.restartedAt,

@@ -140,8 +140,11 @@ export class CloneService {
     }
     const deployed: CloneResult['deployed'] = [];
     for (const r of running) {
+      // through the gate, as a deploy: a clone into a type that needs
+      // approvals (or outside its deploy window) makes a request, not a rollout
       const result = await this.deps.deployments.runRelease(actor, {
         action: 'clone',
+        gated: true,
         permission: 'deployment.create',
         component: r.component,
         environment: name,
@@ -154,6 +157,7 @@ export class CloneService {
         component: r.component,
         releaseId: result.release.id,
         revision: result.revision?.revision,
+        ...(result.pending && { pending: result.pending.id }),
       });
     }
     await this.deps.auditor.record({
@@ -165,6 +169,7 @@ export class CloneService {
       details: {
         from,
         releases: deployed.map(d => `${d.component}=${d.releaseId}`),
+        pending: deployed.filter(d => d.pending).map(d => d.pending),
         configCopied,
         secretsToSet: secretsToSet.map(s => `${s.component}:${s.key}`),
       },

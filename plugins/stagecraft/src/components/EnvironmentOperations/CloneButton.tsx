@@ -46,6 +46,7 @@ function ClonePlan({ plan, name }: { plan: CloneResult; name: string }) {
                 <TableCell>
                   {d.releaseId}
                   {d.revision ? ` (revision ${d.revision})` : ''}
+                  {d.pending ? ' (waits for approval)' : ''}
                 </TableCell>
               </TableRow>
             ))}
@@ -173,6 +174,16 @@ export function CloneButton({ env }: { env: Environment }) {
                 with {done.deployed.length} release
                 {done.deployed.length === 1 ? '' : 's'} of {env.name}.
               </Alert>
+              {done.deployed.some(d => d.pending) && (
+                <Alert severity="info" style={{ marginTop: 8 }}>
+                  {done.environment.name} needs approvals: the releases of{' '}
+                  {done.deployed
+                    .filter(d => d.pending)
+                    .map(d => d.component)
+                    .join(', ')}{' '}
+                  wait for them and run once approved.
+                </Alert>
+              )}
               {done.secretsToSet.length > 0 && (
                 <Alert severity="warning" style={{ marginTop: 8 }}>
                   Set the secrets in {done.environment.name}:{' '}
