@@ -48,7 +48,11 @@ kwok_port=${STAGECRAFT_KWOK_PORT:-10247}
 # next to kwok's, so a second control plane (reliability suite, benchmark)
 # that moves kwok's port moves this one too
 metrics_server_port=${STAGECRAFT_METRICS_SERVER_PORT:-$((kwok_port + 4))}
-# kwok's --node-ip: the fake nodes' InternalIP (pods' hostIP); never dialled
+# kwok's --node-ip: the fake nodes' InternalIP (pods' hostIP); never dialled.
+# What is dialled is the nodes' ExternalIP 127.0.0.1 on kwok's port (their
+# daemonEndpoints, from --node-port): metrics-server scrapes it, and the
+# apiserver (--kubelet-preferred-address-types=ExternalIP) proxies pods/log,
+# exec and port-forward to it, as to a kubelet.
 node_ip=10.244.0.1
 fake_nodes=${STAGECRAFT_FAKE_NODES:-1}
 stop_timeout=${STAGECRAFT_STOP_TIMEOUT:-20}
@@ -79,6 +83,15 @@ stage_files=(
   stage/pod/fast/pod-delete.yaml
   metrics/resource/metrics-resource.yaml
   metrics/usage/usage-from-annotation.yaml
+)
+# kwok's Logs and ClusterLogs CRDs, copied from the same module (kwok runs with
+# --enable-crds=Logs,ClusterLogs): a Logs object names the files kwok serves
+# as a pod's container logs (logsFile, previousLogsFile; CRI log format, e.g.
+# `2026-12-01T16:00:00.000000000Z stdout F text`), so `kubectl logs [-f]
+# [--previous]` through the apiserver reads real lines that a test appends.
+crd_files=(
+  crd/bases/kwok.x-k8s.io_logs.yaml
+  crd/bases/kwok.x-k8s.io_clusterlogs.yaml
 )
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
@@ -134,7 +147,7 @@ go_build() { # module-dir out-dir ldflags names packages...
   log "built ${out#"$here"/} in $((SECONDS - start))s"
 }
 
-# Copies the kwok stage and metrics files from the pinned kwok module (in the
+# Copies the kwok stage, metrics and CRD files from the pinned kwok module (in the
 # module cache).
 sync_stages() {
   local dir
@@ -142,7 +155,7 @@ sync_stages() {
     sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
   [[ -n "$dir" && -d "$dir/kustomize/stage" ]] || die "kwok module dir not found"
   mkdir -p "$stages"
-  local f; for f in "${stage_files[@]}"; do
+  local f; for f in "${stage_files[@]}" "${crd_files[@]}"; do
     cmp -s "$dir/kustomize/$f" "$stages/${f##*/}" || install -m 0644 "$dir/kustomize/$f" "$stages/${f##*/}"
   done
 }
@@ -154,7 +167,7 @@ all_built() {
   is_built "$kwok_bin" kwok || return 1
   is_built "$metrics_server_bin" metrics-server || return 1
   local f
-  for f in "${stage_files[@]}"; do [[ -f "$stages/${f##*/}" ]] || return 1; done
+  for f in "${stage_files[@]}" "${crd_files[@]}"; do [[ -f "$stages/${f##*/}" ]] || return 1; done
 }
 
 cmd_build() {
@@ -213,6 +226,11 @@ keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
 authorityKeyIdentifier = keyid
 subjectAltName = IP:127.0.0.1
+[kubelet-client]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = clientAuth
+authorityKeyIdentifier = keyid
 [metrics-server]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
@@ -284,6 +302,10 @@ ensure_pki() {
   # metrics-server.kube-system.svc (the APIService's caBundle is the local CA).
   [[ -f "$pki/kwok.crt" ]] || issue kwok kwok ca kwok
   [[ -f "$pki/metrics-server.crt" ]] || issue metrics-server metrics-server ca metrics-server
+  # the apiserver's client certificate towards the "kubelets" (kwok's server:
+  # pods/log, exec, port-forward), as kubeadm's apiserver-kubelet-client
+  [[ -f "$pki/apiserver-kubelet-client.crt" ]] ||
+    issue apiserver-kubelet-client kube-apiserver-kubelet-client ca client
   # metrics-server's identity: the rights of metrics_server_yaml
   grep -q ',metrics-server,' "$pki/tokens.csv" ||
     (umask 077 && echo "$(openssl rand -hex 24),metrics-server,metrics-server" >>"$pki/tokens.csv")
@@ -660,6 +682,18 @@ rules:
 - apiGroups: [database.example.org]
   resources: [postgresqlinstances]
   verbs: [get, list, watch, create, patch, update, delete]
+# logs and events of what it deploys (the Logs view, the Events cards, the
+# deploy action's failure report): read only. "view" grants them too, but a
+# cluster that binds Stagecraft without "view" needs them spelled out.
+- apiGroups: [""]
+  resources: [pods/log]
+  verbs: [get]
+- apiGroups: [""]
+  resources: [events]
+  verbs: [list, watch]
+- apiGroups: [events.k8s.io]
+  resources: [events]
+  verbs: [list, watch]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -903,6 +937,8 @@ cmd_up() {
     --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
     --requestheader-extra-headers-prefix=X-Remote-Extra- \
     --proxy-client-cert-file="$pki/front-proxy-client.crt" --proxy-client-key-file="$pki/front-proxy-client.key" \
+    --kubelet-client-certificate="$pki/apiserver-kubelet-client.crt" --kubelet-client-key="$pki/apiserver-kubelet-client.key" \
+    --kubelet-certificate-authority="$pki/ca.crt" --kubelet-preferred-address-types=ExternalIP \
     --token-auth-file="$pki/tokens.csv" \
     --authorization-mode=Node,RBAC \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
@@ -917,6 +953,10 @@ cmd_up() {
   log "kube-apiserver ready at $server"
 
   rbac_yaml | kubectl_admin apply -f - >/dev/null
+  # kwok's Logs/ClusterLogs CRDs before kwok starts watching them
+  kubectl_admin apply -f "$stages/kwok.x-k8s.io_logs.yaml" -f "$stages/kwok.x-k8s.io_clusterlogs.yaml" >/dev/null
+  wait_for kube-apiserver 30 "kwok's Logs CRDs to be established" \
+    kubectl_admin wait --for=condition=Established crd/logs.kwok.x-k8s.io crd/clusterlogs.kwok.x-k8s.io --timeout=2s
 
   start kube-controller-manager \
     --kubeconfig="$state/kube-controller-manager.kubeconfig" \
@@ -976,7 +1016,8 @@ SCHED
     --kubeconfig="$state/kwok.kubeconfig" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --server-address="127.0.0.1:$kwok_port" \
-    --cidr=$node_ip/16 --node-ip=$node_ip \
+    --cidr=$node_ip/16 --node-ip=$node_ip --node-port="$kwok_port" \
+    --enable-crds=Logs,ClusterLogs \
     --tls-cert-file="$pki/kwok.crt" --tls-private-key-file="$pki/kwok.key" \
     --node-lease-duration-seconds=40 \
     "${stage_args[@]}"

@@ -78,6 +78,21 @@ export interface Config {
       /** Price of one GiB of memory requested for an hour. */
       memoryGiBHour: number;
     };
+    /** Bounds of the Logs view (`GET /components/{ref}/logs`). */
+    logs?: {
+      /** Log follows (live streams) one user may have open at once. Default 5. */
+      maxFollowsPerUser?: number;
+      /** Log follows one backend serves at once. Default 50. */
+      maxFollows?: number;
+      /** Longer lines are cut to this many bytes (`truncated: true`). Default 8192. */
+      maxLineBytes?: number;
+      /** A follow sending more than this many bytes in a second is cut (a notice, then end). Default 262144. */
+      maxBytesPerSecond?: number;
+      /** Lines per container when the query has no tailLines. Default 500. */
+      defaultTailLines?: number;
+      /** The largest tailLines accepted. Default 10000. */
+      maxTailLines?: number;
+    };
     /** The preview reaper, a scheduled task that deletes expired environments. */
     reaper?: {
       /** How often it runs, in seconds (default 60). */

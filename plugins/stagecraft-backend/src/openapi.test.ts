@@ -36,6 +36,8 @@ describe('openapi.yaml', () => {
       clones: {} as never,
       teardown: {} as never,
       actions: {} as never,
+      logs: {} as never,
+      events: {} as never,
       healthTimeoutMs: 1000,
     });
     const served = (router as unknown as { stack: any[] }).stack

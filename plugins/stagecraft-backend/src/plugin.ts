@@ -22,6 +22,7 @@ import { CatalogEnvironmentDeclarations } from './services/CatalogEnvironmentDec
 import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
 import { systemClock } from './domain/ports';
+import { ClusterUnavailableError } from './domain/errors';
 import { hostFor, readEnvironmentTypes } from './environmentTypes';
 import { createRouter } from './router';
 import {
@@ -41,12 +42,31 @@ import { OperationsService } from './domain/operations/OperationsService';
 import { CloneService } from './domain/operations/CloneService';
 import { TeardownService } from './domain/operations/TeardownService';
 import { ActionsService } from './domain/actions/ActionsService';
+import { LogsService } from './domain/observability/LogsService';
+import { EventsService } from './domain/observability/EventsService';
+import type {
+  ClusterEventSource,
+  PodLogSource,
+} from './domain/observability/ports';
+import { ObservabilityGateway } from './cluster/ObservabilityGateway';
 import { PromotionPipelines } from './domain/policy/pipeline';
 import { CatalogRegistrationsAdapter } from './services/CatalogRegistrationsAdapter';
 import { PermissionsAuthorizer } from './services/PermissionsAuthorizer';
 import { environmentResourceRef, environmentRules } from './permissions/rules';
 import { StoreAuditor } from './services/StoreAuditor';
 import { DatabaseStore } from './store/DatabaseStore';
+
+/** Logs and events of a gateway other than the Kubernetes one (tests' fakes). */
+const unsupportedObservability: PodLogSource & ClusterEventSource = {
+  openPodLog: async () => {
+    throw new ClusterUnavailableError('this cluster gateway serves no logs');
+  },
+  listEvents: async () => [],
+  watchEvents: async (_c, _n, onEvents) => {
+    onEvents([]);
+    return () => undefined;
+  },
+};
 
 /**
  * The Stagecraft backend plugin: wires the domain to Backstage's services.
@@ -334,6 +354,41 @@ export const stagecraftPlugin = createBackendPlugin({
             config.getOptionalStringArray('stagecraft.apply.allowedKinds') ??
             [],
         });
+        // logs and events through the API servers (another gateway: none)
+        const observability: PodLogSource & ClusterEventSource =
+          gateway instanceof KubernetesClusterGateway
+            ? new ObservabilityGateway(gateway)
+            : unsupportedObservability;
+        const limit = (key: string) =>
+          config.getOptionalNumber(`stagecraft.logs.${key}`);
+        const logs = new LogsService({
+          environments: store,
+          deployments: store,
+          observer: cache,
+          logs: observability,
+          authorizer,
+          auditor,
+          clock: systemClock,
+          limits: Object.fromEntries(
+            [
+              'maxFollowsPerUser',
+              'maxFollows',
+              'maxLineBytes',
+              'maxBytesPerSecond',
+              'defaultTailLines',
+              'maxTailLines',
+            ].flatMap(k => (limit(k) === undefined ? [] : [[k, limit(k)]])),
+          ),
+        });
+        const clusterEvents = new EventsService({
+          environments: store,
+          deployments: store,
+          observer: cache,
+          resources: store,
+          events: observability,
+          authorizer,
+          auditor,
+        });
         logger.info(
           `Stagecraft: ${
             gateway.listClusters().length
@@ -401,6 +456,8 @@ export const stagecraftPlugin = createBackendPlugin({
             clones,
             teardown,
             actions,
+            logs,
+            events: clusterEvents,
             healthTimeoutMs:
               config.getOptionalNumber('stagecraft.healthTimeoutMs') ?? 3000,
           }),

@@ -19,6 +19,9 @@ import type { OperationsService } from './domain/operations/OperationsService';
 import type { CloneService } from './domain/operations/CloneService';
 import type { TeardownService } from './domain/operations/TeardownService';
 import type { ActionsService } from './domain/actions/ActionsService';
+import type { LogsService } from './domain/observability/LogsService';
+import type { EventsService } from './domain/observability/EventsService';
+import { addObservabilityRoutes } from './observabilityRouter';
 
 /** What a 503 for an unavailable cluster asks a client to wait. */
 const RETRY_AFTER_SECONDS = 5;
@@ -47,6 +50,9 @@ export async function createRouter(options: {
   teardown: TeardownService;
   /** What the user may do where, and why not; the promotion pipelines. */
   actions: ActionsService;
+  /** Logs and Kubernetes events (observabilityRouter.ts). */
+  logs: LogsService;
+  events: EventsService;
   healthTimeoutMs: number;
 }): Promise<express.Router> {
   const {
@@ -455,6 +461,12 @@ export async function createRouter(options: {
     );
   });
 
+  addObservabilityRoutes(router, {
+    actor,
+    logs: options.logs,
+    events: options.events,
+  });
+
   // a cluster that cannot answer now: say when to ask again (the error
   // handler Backstage installs after this router makes it a 503)
   router.use(
@@ -466,6 +478,14 @@ export async function createRouter(options: {
     ) => {
       if (err?.name === 'ServiceUnavailableError' && !res.headersSent) {
         res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      }
+      // a limit (concurrent log follows): ask again later
+      if (err?.name === 'TooManyRequestsError' && !res.headersSent) {
+        res
+          .status(429)
+          .setHeader('Retry-After', String(RETRY_AFTER_SECONDS))
+          .json({ error: { name: err.name, message: err.message } });
+        return;
       }
       next(err);
     },

@@ -10,6 +10,9 @@ import type {
   TeardownResult,
   ApplyManifestsRequest,
   ApplyManifestsResult,
+  ClusterEventsResponse,
+  LogQuery,
+  LogsResponse,
   CreateEnvironmentRequest,
   DeleteEnvironmentRequest,
   DeployRequest,
@@ -283,6 +286,54 @@ export class StagecraftClient {
       options,
     );
     return body.items;
+  }
+
+  /**
+   * The last lines of a component's containers in an environment (every pod
+   * of the current release, merged in time order, unless `pod` names one).
+   * Not `follow`: a live stream is for browsers (server-sent events).
+   */
+  async getLogs(
+    componentRef: string,
+    query: Omit<LogQuery, 'follow'>,
+    options: StagecraftRequestOptions,
+  ): Promise<LogsResponse> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (v !== undefined) params.set(k, String(v));
+    }
+    return this.request<LogsResponse>(
+      'GET',
+      `/components/${encodeURIComponent(componentRef)}/logs?${params}`,
+      options,
+    );
+  }
+
+  /** Kubernetes events of a component's objects in an environment, newest first. */
+  async getClusterEvents(
+    componentRef: string,
+    environment: string,
+    options: StagecraftRequestOptions,
+  ): Promise<ClusterEventsResponse> {
+    return this.request<ClusterEventsResponse>(
+      'GET',
+      `/components/${encodeURIComponent(
+        componentRef,
+      )}/cluster-events?environment=${encodeURIComponent(environment)}`,
+      options,
+    );
+  }
+
+  /** Kubernetes events of an environment's namespace, newest first. */
+  async getEnvironmentClusterEvents(
+    name: string,
+    options: StagecraftRequestOptions,
+  ): Promise<ClusterEventsResponse> {
+    return this.request<ClusterEventsResponse>(
+      'GET',
+      `/environments/${encodeURIComponent(name)}/cluster-events`,
+      options,
+    );
   }
 
   private async request<T>(

@@ -16,6 +16,11 @@ const status = (phase: string, available: number, extra: object = {}): any => [
   },
 ];
 
+const noDiagnostics = {
+  getClusterEvents: jest.fn(async () => ({ items: [] })),
+  getLogs: jest.fn(async () => ({ pods: [], lines: [] })),
+};
+
 describe('stagecraft:deploy', () => {
   it('deploys as the initiating user, waits for the rollout and logs its progress', async () => {
     const deploy = jest.fn(
@@ -37,7 +42,7 @@ describe('stagecraft:deploy', () => {
       )
       .mockResolvedValueOnce(status('complete', 2));
     const action = createDeployAction({
-      client: { deploy, getDeployments },
+      client: { deploy, getDeployments, ...noDiagnostics },
       sleep: async () => {},
     });
     const ctx = createMockActionContext({
@@ -87,7 +92,7 @@ describe('stagecraft:deploy', () => {
       status('failed', 0, { reason: 'ImagePullBackOff' }),
     );
     const action = createDeployAction({
-      client: { deploy, getDeployments },
+      client: { deploy, getDeployments, ...noDiagnostics },
       sleep: async () => {},
     });
     await expect(
@@ -105,13 +110,85 @@ describe('stagecraft:deploy', () => {
     );
   });
 
+  it("prints the failing pod's last lines and the Warning events when the rollout fails", async () => {
+    const deploy = jest.fn(
+      async () =>
+        ({ release, revision: { revision: 6 }, diff: '', dryRun: false } as any),
+    );
+    const getDeployments = jest.fn(async () =>
+      status('failed', 0, { reason: 'FailedCreate' }),
+    );
+    const getClusterEvents = jest.fn(async () => ({
+      items: [
+        {
+          type: 'Warning' as const,
+          reason: 'FailedCreate',
+          message: 'pods "checkout-abc-x" is forbidden: exceeded quota: q',
+          object: { kind: 'ReplicaSet', name: 'checkout-abc' },
+          count: 3,
+          firstTime: '2026-12-01T10:00:00Z',
+          lastTime: '2026-12-01T10:00:05Z',
+        },
+        {
+          type: 'Normal' as const,
+          reason: 'ScalingReplicaSet',
+          message: 'Scaled up',
+          object: { kind: 'Deployment', name: 'checkout' },
+          count: 1,
+          firstTime: '2026-12-01T10:00:00Z',
+          lastTime: '2026-12-01T10:00:00Z',
+        },
+      ],
+    }));
+    const pod = {
+      name: 'checkout-abc-x1',
+      phase: 'Pending',
+      current: true,
+      containers: [{ name: 'main', restartCount: 0, hasPrevious: false }],
+    };
+    const getLogs = jest.fn(async (_c: string, q: { pod?: string }) => ({
+      pods: [pod],
+      lines: q.pod
+        ? [{ pod: pod.name, container: 'main', time: 't1', text: 'boom' }]
+        : [],
+    }));
+    const action = createDeployAction({
+      client: { deploy, getDeployments, getClusterEvents, getLogs },
+      sleep: async () => {},
+    });
+    const ctx = createMockActionContext({
+      input: {
+        component: 'component:default/checkout',
+        environment: 'payments-dev',
+        wait: true,
+      },
+    });
+    const logged: string[] = [];
+    ctx.logger.info = ((m: string) => void logged.push(m)) as any;
+    await expect(action.handler(ctx)).rejects.toThrow('failed: FailedCreate');
+    expect(logged).toEqual(
+      expect.arrayContaining([
+        'Warning events of component:default/checkout in payments-dev:',
+        '  2026-12-01T10:00:05Z FailedCreate ReplicaSet/checkout-abc: pods "checkout-abc-x" is forbidden: exceeded quota: q (×3)',
+        'Last 1 log line(s) of pod checkout-abc-x1 (Pending):',
+        '  t1 main boom',
+      ]),
+    );
+    expect(logged.join('\n')).not.toContain('ScalingReplicaSet');
+    expect(getLogs).toHaveBeenLastCalledWith(
+      'component:default/checkout',
+      { environment: 'payments-dev', pod: 'checkout-abc-x1', tailLines: 20 },
+      { credentials: await ctx.getInitiatorCredentials() },
+    );
+  });
+
   it('a dry run outputs the diff and does not wait', async () => {
     const deploy = jest.fn(
       async () => ({ release, diff: '--- a\n+++ b', dryRun: true } as any),
     );
     const getDeployments = jest.fn();
     const action = createDeployAction({
-      client: { deploy, getDeployments },
+      client: { deploy, getDeployments, ...noDiagnostics },
       sleep: async () => {},
     });
     const ctx = createMockActionContext({
@@ -133,7 +210,7 @@ describe('stagecraft:deploy', () => {
     );
     const checkpoint = jest.fn();
     const action = createDeployAction({
-      client: { deploy, getDeployments: jest.fn() },
+      client: { deploy, getDeployments: jest.fn(), ...noDiagnostics },
     });
     expect(action.supportsDryRun).toBe(true);
     const ctx = {
@@ -172,7 +249,7 @@ describe('stagecraft:deploy', () => {
       return recorded.get(key);
     };
     const action = createDeployAction({
-      client: { deploy, getDeployments: jest.fn() },
+      client: { deploy, getDeployments: jest.fn(), ...noDiagnostics },
     });
     const input = {
       component: 'component:default/checkout',
@@ -204,7 +281,7 @@ describe('stagecraft:deploy', () => {
         dryRun: false,
       });
     const action = createDeployAction({
-      client: { deploy, getDeployments: jest.fn() },
+      client: { deploy, getDeployments: jest.fn(), ...noDiagnostics },
       sleep: async () => {},
     });
     const ctx = createMockActionContext({
@@ -220,7 +297,7 @@ describe('stagecraft:deploy', () => {
     });
     await expect(
       createDeployAction({
-        client: { deploy: otherError, getDeployments: jest.fn() },
+        client: { deploy: otherError, getDeployments: jest.fn(), ...noDiagnostics },
         sleep: async () => {},
       }).handler(
         createMockActionContext({

@@ -8,6 +8,7 @@ import {
   realSleep,
   reportRollout,
   TIMEOUT,
+  reportRolloutFailure,
   waitForRollout,
 } from './shared';
 
@@ -22,7 +23,10 @@ const CATALOG_WAIT_MS = 90_000;
  * @public
  */
 export function createDeployAction(options: {
-  client: Pick<StagecraftClient, 'deploy' | 'getDeployments'>;
+  client: Pick<
+    StagecraftClient,
+    'deploy' | 'getDeployments' | 'getClusterEvents' | 'getLogs'
+  >;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
 }) {
@@ -154,16 +158,28 @@ export function createDeployAction(options: {
         return;
       }
       if (!wait || dryRun) return;
-      await waitForRollout({
-        client: options.client,
-        credentials,
-        component,
-        environment,
-        releaseId: result.release.id,
-        timeoutSeconds: ctx.input.timeoutSeconds ?? TIMEOUT.default,
-        log: m => ctx.logger.info(m),
-        sleep,
-      });
+      try {
+        await waitForRollout({
+          client: options.client,
+          credentials,
+          component,
+          environment,
+          releaseId: result.release.id,
+          timeoutSeconds: ctx.input.timeoutSeconds ?? TIMEOUT.default,
+          log: m => ctx.logger.info(m),
+          sleep,
+        });
+      } catch (e) {
+        // why: the Warning events and the failing pod's last lines
+        await reportRolloutFailure({
+          client: options.client,
+          credentials,
+          component,
+          environment,
+          log: m => ctx.logger.info(m),
+        });
+        throw e;
+      }
     },
   });
 }

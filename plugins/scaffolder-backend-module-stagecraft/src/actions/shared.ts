@@ -224,6 +224,73 @@ export async function waitForRollout(options: {
   }
 }
 
+/** How many log lines of the failing pod a failed rollout prints. */
+const FAILURE_LOG_LINES = 20;
+
+/**
+ * What explains a failed rollout, in the task log: the component's Warning
+ * events in the environment (quota and admission refusals, back-offs) and
+ * the last lines of its failing pod. Read with the initiator's credentials,
+ * so `stagecraft.events.read` / `stagecraft.logs.read` apply; what cannot be
+ * read is said, never fatal. Events and logs carry no secret values
+ * (Stagecraft injects secrets as references, never as literals).
+ */
+export async function reportRolloutFailure(options: {
+  client: Pick<StagecraftClient, 'getClusterEvents' | 'getLogs'>;
+  credentials: BackstageCredentials;
+  component: string;
+  environment: string;
+  log: (message: string) => void;
+}): Promise<void> {
+  const { client, credentials, component, environment, log } = options;
+  try {
+    const events = (
+      await client.getClusterEvents(component, environment, { credentials })
+    ).items.filter(e => e.type === 'Warning');
+    log(
+      events.length
+        ? `Warning events of ${component} in ${environment}:`
+        : `No Warning events of ${component} in ${environment}`,
+    );
+    for (const e of events.slice(0, 10)) {
+      log(
+        `  ${e.lastTime} ${e.reason} ${e.object.kind}/${e.object.name}: ${
+          e.message
+        }${e.count > 1 ? ` (×${e.count})` : ''}`,
+      );
+    }
+  } catch (e) {
+    log(`Events of ${component} are not available: ${(e as Error).message}`);
+  }
+  try {
+    const { pods } = await client.getLogs(
+      component,
+      { environment, tailLines: 0 },
+      { credentials },
+    );
+    const current = pods.filter(p => p.current);
+    const failing =
+      current.find(p => p.phase !== 'Running') ??
+      current.find(p => p.containers.some(c => c.restartCount > 0)) ??
+      current[0];
+    if (!failing) {
+      log(`No pod of ${component} runs in ${environment}`);
+      return;
+    }
+    const { lines } = await client.getLogs(
+      component,
+      { environment, pod: failing.name, tailLines: FAILURE_LOG_LINES },
+      { credentials },
+    );
+    log(
+      `Last ${lines.length} log line(s) of pod ${failing.name} (${failing.phase}):`,
+    );
+    for (const l of lines) log(`  ${l.time} ${l.container} ${l.text}`);
+  } catch (e) {
+    log(`Logs of ${component} are not available: ${(e as Error).message}`);
+  }
+}
+
 /**
  * Waits until an environment is Ready (all its objects present), logging
  * each change of phase; throws when it failed or at the deadline.

@@ -340,6 +340,16 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
     );
   }
 
+  /** A namespace's core/v1 Events (one LIST, retried like every GET). */
+  async listEvents(
+    cluster: string,
+    namespace: string,
+  ): Promise<{ items?: unknown[]; metadata?: { resourceVersion?: string } }> {
+    return (await this.request(cluster, 'GET', {
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
+    })) as { items?: unknown[]; metadata?: { resourceVersion?: string } };
+  }
+
   async podMetrics(cluster: string, namespace: string): Promise<PodMetrics> {
     try {
       return podMetricsOf(

@@ -179,6 +179,8 @@ describe('projections', () => {
     expect(projectPod(rawPod('p1', { waiting: 'ImagePullBackOff' }))).toEqual({
       apiVersion: 'v1',
       kind: 'Pod',
+      // the containers the Logs view can read
+      logContainers: [{ name: 'main', restartCount: 0, hasPrevious: false }],
       metadata: {
         name: 'p1',
         namespace: 'dev',

@@ -151,9 +151,39 @@ export function projectPod(
         },
       },
     }));
+  // the containers logs can be read from (the Logs view's pickers)
+  type Status = {
+    name?: string;
+    restartCount?: number;
+    lastState?: { terminated?: unknown };
+  };
+  const statuses = new Map<string, Status>(
+    [
+      ...((st.containerStatuses as Status[] | undefined) ?? []),
+      ...((st.initContainerStatuses as Status[] | undefined) ?? []),
+    ].map(c => [c.name ?? '', c]),
+  );
+  const logContainers = [
+    ...((raw?.spec?.initContainers as Array<{ name: string }>) ?? []).map(
+      c => ({ name: c.name, init: true }),
+    ),
+    ...((raw?.spec?.containers as Array<{ name: string }>) ?? []).map(c => ({
+      name: c.name,
+    })),
+  ].map(c => {
+    const s = statuses.get(c.name);
+    const restartCount = s?.restartCount ?? 0;
+    return {
+      ...c,
+      name: intern.of(c.name),
+      restartCount,
+      hasPrevious: restartCount > 0 || Boolean(s?.lastState?.terminated),
+    };
+  });
   return {
     apiVersion: 'v1',
     kind: 'Pod',
+    logContainers,
     metadata: {
       name: m.name,
       namespace: intern.of(m.namespace),

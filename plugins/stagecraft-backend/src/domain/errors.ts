@@ -32,3 +32,11 @@ export class ClusterUnavailableError extends Error {
     this.name = 'ServiceUnavailableError';
   }
 }
+
+/** A limit refused the request for now (maps to 429 in the router). */
+export class TooManyRequestsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TooManyRequestsError';
+  }
+}

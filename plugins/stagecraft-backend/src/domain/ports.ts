@@ -117,7 +117,9 @@ export type StagecraftAction =
   | 'resource.provision'
   | 'resource.read'
   | 'deployment.approve'
-  | 'deployment.operate';
+  | 'deployment.operate'
+  | 'logs.read'
+  | 'events.read';
 
 /** Decides whether an actor may do something (backed by Backstage permissions). */
 export interface Authorizer {

@@ -30,6 +30,8 @@ import {
   resourceReadPermission,
   deploymentApprovePermission,
   deploymentOperatePermission,
+  logsReadPermission,
+  eventsReadPermission,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type {
   Actor,
@@ -71,6 +73,8 @@ const resourcePermissions = {
   'resource.read': resourceReadPermission,
   'deployment.approve': deploymentApprovePermission,
   'deployment.operate': deploymentOperatePermission,
+  'logs.read': logsReadPermission,
+  'events.read': eventsReadPermission,
 } as const;
 
 /**

@@ -86,6 +86,19 @@ export function deploymentStatus(objects: WorkloadObjects): DeploymentStatus {
       message: progressing.message,
     };
   }
+  // the ReplicaSet cannot create pods (the namespace quota, an admission
+  // policy): the controller says so on the Deployment until it clears
+  const replicaFailure = st.conditions?.find(
+    c => c.type === 'ReplicaFailure' && c.status === 'True',
+  );
+  if (replicaFailure) {
+    return {
+      ...base,
+      phase: 'failed',
+      reason: replicaFailure.reason ?? 'FailedCreate',
+      message: replicaFailure.message,
+    };
+  }
   // a failing pod of the current ReplicaSet means this rollout cannot finish,
   // even while old pods still serve
   const podFailure = failingContainer(currentPods(d, objects));
@@ -148,7 +161,11 @@ export function withClusterError(
 }
 
 /** Pods of the Deployment's current ReplicaSet (all pods when that is unknown). */
-function currentPods(d: KubeObject, objects: WorkloadObjects): KubeObject[] {
+/** The pods of the Deployment's current ReplicaSet (all pods when it is not known). */
+export function currentPods(
+  d: KubeObject,
+  objects: WorkloadObjects,
+): KubeObject[] {
   const revision =
     d.metadata.annotations?.['deployment.kubernetes.io/revision'];
   const rs = revision

@@ -1,0 +1,455 @@
+import {
+  FieldError,
+  LogLine,
+  LogSourcePod,
+  LogsResponse,
+  LogStreamEvent,
+  validateDnsLabel,
+  ValidationError,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import {
+  ClusterUnavailableError,
+  NotFoundError,
+  TooManyRequestsError,
+} from '../errors';
+import { authorizeOrThrow } from '../input';
+import type {
+  Actor,
+  Auditor,
+  Authorizer,
+  Clock,
+  DeploymentStore,
+  EnvironmentRecord,
+  EnvironmentStore,
+  KubeObject,
+  WorkloadObserver,
+} from '../ports';
+import { normalizeComponentRef } from '../deployments/DeploymentService';
+import { currentPods } from '../deployments/status';
+import type { PodLogRequest, PodLogSource } from './ports';
+import { ByteRate, FollowSlots, lastLines, mergeByTime, toLogLine } from './logLines';
+
+/** Bounds of reading logs (`stagecraft.logs.*` in config.d.ts). */
+export interface LogLimits {
+  maxFollowsPerUser: number;
+  maxFollows: number;
+  maxLineBytes: number;
+  maxBytesPerSecond: number;
+  /** Lines per container when the query names no `tailLines`. */
+  defaultTailLines: number;
+  maxTailLines: number;
+}
+
+export const DEFAULT_LOG_LIMITS: LogLimits = {
+  maxFollowsPerUser: 5,
+  maxFollows: 50,
+  maxLineBytes: 8192,
+  maxBytesPerSecond: 256 * 1024,
+  defaultTailLines: 500,
+  maxTailLines: 10_000,
+};
+
+/** A validated query of `GET /components/{ref}/logs`. */
+export interface ParsedLogQuery {
+  environment: string;
+  pod?: string;
+  container?: string;
+  previous: boolean;
+  follow: boolean;
+  sinceSeconds?: number;
+  tailLines?: number;
+  format: 'json' | 'text';
+}
+
+const KNOWN = [
+  'environment',
+  'pod',
+  'container',
+  'previous',
+  'follow',
+  'sinceSeconds',
+  'tailLines',
+  'format',
+];
+const POD_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const MAX_SINCE_SECONDS = 30 * 24 * 3600;
+
+/** Validates the query string; one 400 naming every bad field. */
+export function parseLogQuery(
+  query: unknown,
+  limits: Pick<LogLimits, 'maxTailLines'>,
+): ParsedLogQuery {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  for (const key of Object.keys(q)) {
+    if (!KNOWN.includes(key)) {
+      errors.push({ field: key, message: `${key} is not a known parameter` });
+    }
+  }
+  const envError = validateDnsLabel(q.environment, 'environment');
+  if (envError) errors.push(envError);
+  const name = (field: string, re: RegExp) => {
+    const v = q[field];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !re.test(v)) {
+      errors.push({ field, message: `${field} must be a Kubernetes name` });
+      return undefined;
+    }
+    return v;
+  };
+  const bool = (field: string) => {
+    const v = q[field];
+    if (v === undefined) return false;
+    if (v !== 'true' && v !== 'false') {
+      errors.push({ field, message: `${field} must be true or false` });
+    }
+    return v === 'true';
+  };
+  const int = (field: string, min: number, max: number) => {
+    const v = q[field];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !/^\d{1,9}$/.test(v) || +v < min || +v > max) {
+      errors.push({
+        field,
+        message: `${field} must be a whole number from ${min} to ${max}`,
+      });
+      return undefined;
+    }
+    return Number(v);
+  };
+  const parsed: ParsedLogQuery = {
+    environment: String(q.environment),
+    pod: name('pod', POD_NAME),
+    container: name('container', CONTAINER_NAME),
+    previous: bool('previous'),
+    follow: bool('follow'),
+    sinceSeconds: int('sinceSeconds', 1, MAX_SINCE_SECONDS),
+    tailLines: int('tailLines', 0, limits.maxTailLines),
+    format: 'json',
+  };
+  if (q.format !== undefined) {
+    if (q.format === 'text' || q.format === 'json') parsed.format = q.format;
+    else errors.push({ field: 'format', message: 'format must be json or text' });
+  }
+  if (parsed.follow && parsed.format === 'text') {
+    errors.push({
+      field: 'format',
+      message: 'format=text is a download; it cannot be combined with follow',
+    });
+  }
+  if (parsed.follow && parsed.previous) {
+    errors.push({
+      field: 'previous',
+      message: 'a previous (terminated) container cannot be followed',
+    });
+  }
+  if (errors.length) throw new ValidationError(errors);
+  return parsed;
+}
+
+type LogContainer = LogSourcePod['containers'][number];
+
+/** The pods (and containers) of a component in an environment, from the watch cache. */
+export function logSourcePods(
+  objects: ReturnType<WorkloadObserver['observe']>,
+): LogSourcePod[] {
+  const current = new Set(
+    (objects.deployment ? currentPods(objects.deployment, objects) : objects.pods).map(
+      p => p.metadata.name,
+    ),
+  );
+  return objects.pods
+    .map(p => ({
+      name: p.metadata.name,
+      phase: String((p as { status?: { phase?: string } }).status?.phase ?? 'Unknown'),
+      current: current.has(p.metadata.name),
+      containers: ((p as KubeObject & { logContainers?: LogContainer[] }).logContainers ?? []).map(
+        c => ({ ...c }),
+      ),
+    }))
+    .sort((a, b) => Number(b.current) - Number(a.current) || a.name.localeCompare(b.name));
+}
+
+/** An open follow: the pods it reads, and the stream itself. */
+export interface LogFollow {
+  pods: LogSourcePod[];
+  /**
+   * Sends `pods`, then every line as it arrives, `notice`s, and `end` when
+   * the logs end or a limit cuts them; stops without `end` when `signal`
+   * aborts (the browser went away). Closes every cluster stream and frees
+   * the follow's slot when it returns.
+   */
+  run(send: (event: LogStreamEvent) => void, signal: AbortSignal): Promise<void>;
+}
+
+type Source = { pod: string; container: string };
+
+/**
+ * Logs of a component's containers in an environment, read through the API
+ * server: the pods come from the watch cache, every call is authorized with
+ * `logs.read` on the environment. Log content is never logged nor audited.
+ */
+export class LogsService {
+  private readonly limits: LogLimits;
+  private readonly slots: FollowSlots;
+
+  constructor(
+    private readonly deps: {
+      environments: EnvironmentStore;
+      deployments: DeploymentStore;
+      observer: WorkloadObserver;
+      logs: PodLogSource;
+      authorizer: Authorizer;
+      auditor: Auditor;
+      clock: Clock;
+      limits?: Partial<LogLimits>;
+    },
+  ) {
+    this.limits = { ...DEFAULT_LOG_LIMITS, ...deps.limits };
+    this.slots = new FollowSlots({
+      perUser: this.limits.maxFollowsPerUser,
+      perBackend: this.limits.maxFollows,
+    });
+  }
+
+  /** Follows open now (for tests and metrics). */
+  openFollows(user?: string): number {
+    return this.slots.open(user);
+  }
+
+  /** Validates the query before anything else (the router's format choice). */
+  parse(query: unknown): ParsedLogQuery {
+    return parseLogQuery(query, this.limits);
+  }
+
+  /** The last lines of the selected containers, merged in time order. */
+  async read(
+    actor: Actor,
+    componentRef: unknown,
+    query: unknown,
+  ): Promise<LogsResponse & { notices?: string[] }> {
+    const t = await this.target(actor, componentRef, query);
+    const tail = t.query.tailLines ?? this.limits.defaultTailLines;
+    const controller = new AbortController();
+    try {
+      const results = await Promise.allSettled(
+        t.sources.map(async s => {
+          const lines: LogLine[] = [];
+          const stream = await this.deps.logs.openPodLog(
+            t.env.cluster,
+            this.request(t, s, tail),
+            controller.signal,
+          );
+          for await (const raw of stream) {
+            lines.push(toLogLine(raw, s, this.limits.maxLineBytes));
+          }
+          return lines;
+        }),
+      );
+      const failed = results.flatMap((r, i) =>
+        r.status === 'rejected' ? [{ source: t.sources[i], error: r.reason as Error }] : [],
+      );
+      const unavailable = failed.find(f => f.error?.name === 'ServiceUnavailableError');
+      if (unavailable) throw unavailable.error;
+      if (failed.length && failed.length === t.sources.length) throw failed[0].error;
+      const lines = mergeByTime(
+        results.map(r => (r.status === 'fulfilled' ? r.value : [])),
+      );
+      return {
+        pods: t.pods,
+        lines: lastLines(lines, tail),
+        ...(failed.length && {
+          notices: failed.map(f => `${f.source.pod}/${f.source.container}: ${f.error.message}`),
+        }),
+      };
+    } finally {
+      controller.abort();
+    }
+  }
+
+  /**
+   * Checks and reserves a follow (400/403/404/429/503 before any byte is
+   * streamed); the caller runs it.
+   */
+  async follow(actor: Actor, componentRef: unknown, query: unknown): Promise<LogFollow> {
+    const t = await this.target(actor, componentRef, query);
+    const slot = this.slots.acquire(actor.ref);
+    if (typeof slot !== 'function') {
+      throw new TooManyRequestsError(
+        slot.refused === 'user'
+          ? `${actor.ref} already follows ${this.limits.maxFollowsPerUser} logs; close one first`
+          : `this backend already streams ${this.limits.maxFollows} logs; try again later`,
+      );
+    }
+    return {
+      pods: t.pods,
+      run: (send, signal) => this.stream(t, send, signal).finally(slot),
+    };
+  }
+
+  private async stream(
+    t: Awaited<ReturnType<LogsService['target']>>,
+    send: (event: LogStreamEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    if (signal.aborted) return;
+    signal.addEventListener('abort', stop, { once: true });
+    let ended = false;
+    const end = (reason: string) => {
+      if (ended || signal.aborted) return;
+      ended = true;
+      send({ type: 'end', reason });
+      controller.abort();
+    };
+    const rate = new ByteRate(this.limits.maxBytesPerSecond, () =>
+      this.deps.clock.now().getTime(),
+    );
+    send({ type: 'pods', pods: t.pods });
+    if (!t.sources.length) {
+      send({ type: 'notice', message: `no pod of ${t.component} runs in ${t.env.name}` });
+      end('no pods');
+      signal.removeEventListener('abort', stop);
+      return;
+    }
+    const tail = t.query.tailLines ?? Math.min(100, this.limits.defaultTailLines);
+    try {
+      await Promise.all(
+        t.sources.map(async s => {
+          try {
+            const lines = await this.deps.logs.openPodLog(
+              t.env.cluster,
+              this.request(t, s, tail),
+              controller.signal,
+            );
+            for await (const raw of lines) {
+              if (controller.signal.aborted) break;
+              const line = toLogLine(raw, s, this.limits.maxLineBytes);
+              if (!rate.take(Buffer.byteLength(line.text, 'utf8') + 1)) {
+                send({
+                  type: 'notice',
+                  message: `stream cut: more than ${this.limits.maxBytesPerSecond} bytes per second`,
+                });
+                end('rate limit');
+                return;
+              }
+              send({ type: 'line', line });
+            }
+            if (!controller.signal.aborted && t.sources.length > 1) {
+              send({ type: 'notice', message: `${s.pod}/${s.container}: log ended` });
+            }
+          } catch (e) {
+            if (controller.signal.aborted) return;
+            send({
+              type: 'notice',
+              message: `${s.pod}/${s.container}: ${(e as Error).message}`,
+            });
+          }
+        }),
+      );
+      end('logs ended');
+    } finally {
+      controller.abort();
+      signal.removeEventListener('abort', stop);
+    }
+  }
+
+  private request(
+    t: { query: ParsedLogQuery; env: EnvironmentRecord },
+    s: Source,
+    tailLines: number,
+  ): PodLogRequest {
+    return {
+      namespace: t.env.namespace,
+      pod: s.pod,
+      container: s.container,
+      follow: t.query.follow,
+      previous: t.query.previous,
+      tailLines,
+      ...(t.query.sinceSeconds && { sinceSeconds: t.query.sinceSeconds }),
+    };
+  }
+
+  /** Validation, permission, the environment, the component's pods (403 before 404). */
+  private async target(actor: Actor, componentRef: unknown, rawQuery: unknown) {
+    const component = normalizeComponentRef(componentRef);
+    const query = this.parse(rawQuery);
+    await authorizeOrThrow(
+      this.deps,
+      actor,
+      'logs.read',
+      query.environment,
+      { targetKind: 'deployment', target: query.environment },
+      `${actor.ref} is not allowed to read logs in environment "${query.environment}"`,
+    );
+    const env = await this.deps.environments.getEnvironment(query.environment);
+    if (!env) throw new NotFoundError(`environment "${query.environment}" not found`);
+    const [revision] = await this.deps.deployments.listRevisions(component, env.name);
+    if (!revision || revision.action === 'remove') {
+      throw new NotFoundError(`${component} is not deployed in ${env.name}`);
+    }
+    const down = this.deps.observer.clusterError?.(env.cluster);
+    if (down) throw new ClusterUnavailableError(down);
+    const kubernetesId = revision.kubernetesId ?? component.split('/')[1];
+    const pods = logSourcePods(
+      this.deps.observer.observe(env.cluster, env.namespace, kubernetesId),
+    );
+    if (!this.deps.observer.syncedAt(env.cluster) && !pods.length) {
+      throw new ClusterUnavailableError(
+        `cluster ${env.cluster}: the watch cache has not synced yet`,
+      );
+    }
+    return {
+      component,
+      query,
+      env,
+      pods,
+      sources: this.sources(pods, query),
+    };
+  }
+
+  private sources(pods: LogSourcePod[], q: ParsedLogQuery): Source[] {
+    let chosen = pods.filter(p => p.current);
+    if (q.pod) {
+      const pod = pods.find(p => p.name === q.pod);
+      if (!pod) throw new NotFoundError(`pod "${q.pod}" is not one of this component's pods`);
+      chosen = [pod];
+    } else if (!chosen.length) {
+      chosen = pods;
+    }
+    const sources: Source[] = [];
+    for (const pod of chosen) {
+      if (q.container) {
+        if (!pod.containers.some(c => c.name === q.container)) {
+          if (q.pod) {
+            throw new ValidationError([
+              {
+                field: 'container',
+                message: `pod ${pod.name} has no container "${q.container}" (it has ${pod.containers
+                  .map(c => c.name)
+                  .join(', ')})`,
+              },
+            ]);
+          }
+          continue;
+        }
+        sources.push({ pod: pod.name, container: q.container });
+        continue;
+      }
+      for (const c of pod.containers) {
+        if (c.init) continue;
+        // several pods: only the containers that have a previous instance
+        if (q.previous && !q.pod && !c.hasPrevious) continue;
+        sources.push({ pod: pod.name, container: c.name });
+      }
+    }
+    if (q.container && !sources.length && chosen.length) {
+      throw new ValidationError([
+        { field: 'container', message: `no pod of this component has a container "${q.container}"` },
+      ]);
+    }
+    return sources;
+  }
+}
