@@ -24,6 +24,9 @@ const useStyles = makeStyles(theme => ({
         : 'rgba(255, 152, 0, 0.12)',
   },
   message: { wordBreak: 'break-word', minWidth: 240 },
+  // "Warning", "FailedCreate", "×7", "2 min ago" are never broken inside a word
+  nowrap: { whiteSpace: 'nowrap' },
+  object: { wordBreak: 'break-word', minWidth: 160 },
 }));
 
 const COLUMNS = ['Type', 'Reason', 'Object', 'Message', 'Count', 'Last seen'];
@@ -42,22 +45,22 @@ export function ClusterEventRows({ items }: { items: ClusterEvent[] }) {
             data-testid="cluster-event"
             data-type={e.type}
           >
-            <TableCell>
+            <TableCell className={classes.nowrap}>
               {e.type === 'Warning' ? (
                 <Chip size="small" color="secondary" label="Warning" />
               ) : (
                 <Typography variant="body2">{e.type ?? 'Normal'}</Typography>
               )}
             </TableCell>
-            <TableCell>{e.reason}</TableCell>
-            <TableCell>
+            <TableCell className={classes.nowrap}>{e.reason}</TableCell>
+            <TableCell className={classes.object}>
               {e.object?.kind}/{e.object?.name}
             </TableCell>
             <TableCell className={classes.message}>{e.message}</TableCell>
-            <TableCell aria-label="count">
+            <TableCell aria-label="count" className={classes.nowrap}>
               {(e.count ?? 1) > 1 ? `×${e.count}` : '1'}
             </TableCell>
-            <TableCell>
+            <TableCell className={classes.nowrap}>
               <RelativeTime at={e.lastTime ?? e.firstTime} />
             </TableCell>
           </TableRow>

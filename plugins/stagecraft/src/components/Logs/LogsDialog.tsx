@@ -185,7 +185,11 @@ export function LogsDialog({
           <TextField
             select
             label="Pod"
-            SelectProps={{ inputProps: { 'aria-label': 'Pod' } }}
+            InputLabelProps={{ shrink: true }}
+            SelectProps={{
+              displayEmpty: true,
+              inputProps: { 'aria-label': 'Pod' },
+            }}
             size="small"
             variant="outlined"
             style={{ minWidth: 220 }}
@@ -205,7 +209,11 @@ export function LogsDialog({
           <TextField
             select
             label="Container"
-            SelectProps={{ inputProps: { 'aria-label': 'Container' } }}
+            InputLabelProps={{ shrink: true }}
+            SelectProps={{
+              displayEmpty: true,
+              inputProps: { 'aria-label': 'Container' },
+            }}
             size="small"
             variant="outlined"
             style={{ minWidth: 160 }}
