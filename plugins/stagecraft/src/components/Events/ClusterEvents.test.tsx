@@ -1,4 +1,10 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import type { ClusterEvent } from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
   environmentEntities,
@@ -68,6 +74,21 @@ describe('EnvironmentEventsCard', () => {
     );
     expect(await within(table).findByText('×8')).toBeInTheDocument();
     expect(within(table).getAllByTestId('cluster-event')).toHaveLength(2);
+  });
+
+  it('shows the newest 25 until asked for all', async () => {
+    const many = Array.from({ length: 30 }, (_, i) =>
+      event({ reason: `Reason${i}`, object: { kind: 'Pod', name: `p-${i}` } }),
+    );
+    const { api } = mockStagecraftApi({
+      getClusterEvents: jest.fn(async () => ({ items: many })),
+    });
+    renderWithEntity(<EnvironmentEventsCard />, { entity: staging, api });
+    await screen.findByRole('table', { name: 'cluster events' });
+    expect(screen.getAllByTestId('cluster-event')).toHaveLength(25);
+    expect(screen.queryByText('Reason29')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Show all 30 events' }));
+    expect(screen.getAllByTestId('cluster-event')).toHaveLength(30);
   });
 
   it('says so when there are no events', async () => {

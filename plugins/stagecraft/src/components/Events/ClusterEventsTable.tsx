@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { InfoCard, Progress } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -23,50 +24,68 @@ const useStyles = makeStyles(theme => ({
         ? 'rgba(255, 152, 0, 0.16)'
         : 'rgba(255, 152, 0, 0.12)',
   },
-  message: { wordBreak: 'break-word', minWidth: 240 },
+  message: { wordBreak: 'break-word', minWidth: 200 },
+  // a narrow card scrolls the table instead of cutting its last columns
+  scroll: { overflowX: 'auto' },
   // "Warning", "FailedCreate", "×7", "2 min ago" are never broken inside a word
   nowrap: { whiteSpace: 'nowrap' },
-  object: { wordBreak: 'break-word', minWidth: 160 },
+  object: { wordBreak: 'break-word', minWidth: 140 },
 }));
 
-const COLUMNS = ['Type', 'Reason', 'Object', 'Message', 'Count', 'Last seen'];
+const COLUMNS = ['Type', 'Reason and object', 'Message', 'Count', 'Last seen'];
 
-/** The event rows, Warnings highlighted. */
-export function ClusterEventRows({ items }: { items: ClusterEvent[] }) {
+/** Rows shown before "Show all". */
+const FIRST = 25;
+
+/** The event rows, Warnings highlighted; the first 25 until asked for all. */
+export function ClusterEventRows({ items: all }: { items: ClusterEvent[] }) {
   const classes = useStyles();
+  const [everything, setEverything] = useState(false);
+  const items = everything ? all : all.slice(0, FIRST);
   return (
-    <Table size="small" aria-label="cluster events">
-      <HeadRow columns={COLUMNS} />
-      <TableBody>
-        {items.map((e, i) => (
-          <TableRow
-            key={`${e.object?.kind}/${e.object?.name}/${e.reason}/${i}`}
-            className={e.type === 'Warning' ? classes.warning : undefined}
-            data-testid="cluster-event"
-            data-type={e.type}
-          >
-            <TableCell className={classes.nowrap}>
-              {e.type === 'Warning' ? (
-                <Chip size="small" color="secondary" label="Warning" />
-              ) : (
-                <Typography variant="body2">{e.type ?? 'Normal'}</Typography>
-              )}
-            </TableCell>
-            <TableCell className={classes.nowrap}>{e.reason}</TableCell>
-            <TableCell className={classes.object}>
-              {e.object?.kind}/{e.object?.name}
-            </TableCell>
-            <TableCell className={classes.message}>{e.message}</TableCell>
-            <TableCell aria-label="count" className={classes.nowrap}>
-              {(e.count ?? 1) > 1 ? `×${e.count}` : '1'}
-            </TableCell>
-            <TableCell className={classes.nowrap}>
-              <RelativeTime at={e.lastTime ?? e.firstTime} />
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <div className={classes.scroll}>
+      <Table size="small" aria-label="cluster events">
+        <HeadRow columns={COLUMNS} />
+        <TableBody>
+          {items.map((e, i) => (
+            <TableRow
+              key={`${e.object?.kind}/${e.object?.name}/${e.reason}/${i}`}
+              className={e.type === 'Warning' ? classes.warning : undefined}
+              data-testid="cluster-event"
+              data-type={e.type}
+            >
+              <TableCell className={classes.nowrap}>
+                {e.type === 'Warning' ? (
+                  <Chip size="small" color="secondary" label="Warning" />
+                ) : (
+                  <Typography variant="body2">{e.type ?? 'Normal'}</Typography>
+                )}
+              </TableCell>
+              <TableCell className={classes.object}>
+                <Typography variant="body2" className={classes.nowrap}>
+                  {e.reason}
+                </Typography>
+                <Typography variant="caption" color="textSecondary">
+                  {e.object?.kind}/{e.object?.name}
+                </Typography>
+              </TableCell>
+              <TableCell className={classes.message}>{e.message}</TableCell>
+              <TableCell aria-label="count" className={classes.nowrap}>
+                {(e.count ?? 1) > 1 ? `×${e.count}` : '1'}
+              </TableCell>
+              <TableCell className={classes.nowrap}>
+                <RelativeTime at={e.lastTime ?? e.firstTime} />
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      {items.length < all.length && (
+        <Button size="small" onClick={() => setEverything(true)}>
+          Show all {all.length} events
+        </Button>
+      )}
+    </div>
   );
 }
 
