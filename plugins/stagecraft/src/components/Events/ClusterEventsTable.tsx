@@ -18,11 +18,14 @@ import { messageOf, statusOf } from '../common/format';
 import { useClusterEvents } from './useClusterEvents';
 
 const useStyles = makeStyles(theme => ({
+  // '&&&': above the theme's striping of odd rows
   warning: {
-    background:
-      theme.palette.type === 'dark'
-        ? 'rgba(255, 152, 0, 0.16)'
-        : 'rgba(255, 152, 0, 0.12)',
+    '&&&': {
+      background:
+        theme.palette.type === 'dark'
+          ? 'rgba(255, 152, 0, 0.16)'
+          : 'rgba(255, 152, 0, 0.12)',
+    },
   },
   message: { wordBreak: 'break-word', minWidth: 200 },
   // a narrow card scrolls the table instead of cutting its last columns
