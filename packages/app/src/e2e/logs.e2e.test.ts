@@ -7,7 +7,6 @@
 // dev/cluster/README.md); the test opens the logs from the Deployments tab
 // and sees a line it appends after the view opened, without reloading.
 import type { Browser, Page } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,37 +16,21 @@ import {
   launchSignedIn,
   shots,
   stagecraftCall,
+  stagecraftOk as call,
   until,
 } from './__testUtils__/browser';
+import { kubectl } from './__testUtils__/cluster';
 
 const component = 'component:default/payments-worker';
 const ref = encodeURIComponent(component);
 const environment = 'payments-dev';
 const tag = `e2e-logs-${Date.now().toString(36)}`;
-const root = path.resolve(__dirname, '../../../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-e2e-logs-'));
 
 jest.setTimeout(300_000);
 
-/** The admin kubectl of the local control plane (dev/cluster/cluster.sh). */
-function kubectl(args: string[], input?: string) {
-  return execFileSync(
-    'bash',
-    [path.join(root, 'dev/cluster/cluster.sh'), 'kubectl', ...args],
-    { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-}
-
 /** A line as a container runtime writes it (CRI format, what kwok serves). */
 const cri = (text: string) => `${new Date().toISOString()} stdout F ${text}\n`;
-
-async function call(token: string, method: string, p: string, body?: unknown) {
-  const res = await stagecraftCall(token, method, p, body);
-  if (res.status >= 400) {
-    throw new Error(`${method} ${p}: ${res.status} ${res.text}`);
-  }
-  return res.body;
-}
 
 /** payments-dev provisioned (idempotent) and payments-worker deployed there. */
 async function seed(token: string) {
