@@ -98,8 +98,14 @@ async function main() {
     return res.status === 200 && res.body.length >= 5 ? true : undefined;
   });
 
-  for (const name of ['payments-dev', 'payments-staging', 'payments-prod']) {
-    const res = await call(guest, 'POST', api(`/environments/${name}/provision`));
+  // a team creates its development environments; staging and production
+  // are the platform's to create (the example policy), here its CI pipeline
+  for (const [name, as] of [
+    ['payments-dev', guest],
+    ['payments-staging', ciToken],
+    ['payments-prod', ciToken],
+  ]) {
+    const res = await call(as, 'POST', api(`/environments/${name}/provision`));
     if (res.status >= 300) {
       throw new Error(
         `provision ${name}: ${res.status} ${res.body?.error?.message ?? res.text}`,
@@ -107,11 +113,11 @@ async function main() {
     }
     say(`${name}: ${res.status === 201 ? 'provisioned' : 'already provisioned'}`);
   }
-  for (const [name, body] of [
-    ['payments-gated', { type: 'gated' }],
-    ['payments-pr-1', { type: 'preview', ttl: '7d' }],
+  for (const [name, body, as] of [
+    ['payments-gated', { type: 'gated' }, ciToken], // tier staging
+    ['payments-pr-1', { type: 'preview', ttl: '7d' }, guest],
   ]) {
-    const res = await ok(guest, 'POST', api('/environments'), {
+    const res = await ok(as, 'POST', api('/environments'), {
       name,
       owner: 'group:default/payments',
       system: 'payments',

@@ -5,6 +5,7 @@
 #     and kwok all at work)
 #   - deleting its namespace removes it (namespace controller, GC)
 #   - the viewer can read but gets 403 Forbidden on create
+#   - pod logs through the apiserver (kwok's Logs object): logs, --previous, -f
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -euo pipefail
 
@@ -53,6 +54,45 @@ viewer_forbidden() {
   grep -q '403 Forbidden' <<<"$out" || { echo "  unexpected error: $out"; return 1; }
 }
 
+# kwok serves a pod's logs from files named by a Logs object (CRI format)
+logdir=$(mktemp -d)
+trap 'rm -rf "$logdir"' EXIT
+cri() { printf '%s stdout F %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" "$1"; }
+until_grep() { # file pattern: waits up to 10 s for the pattern in the file
+  local i; for ((i = 0; i < 100; i++)); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "  no '$2' in: $(cat "$1" 2>/dev/null)"; return 1
+}
+pod_logs() {
+  local pod
+  pod=$("${admin[@]}" -n "$ns" get pods -o jsonpath='{.items[0].metadata.name}') || return 1
+  cri "first line" >"$logdir/now.log" && cri "earlier container" >"$logdir/previous.log"
+  "${admin[@]}" apply -f - >/dev/null <<LOGS || return 1
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Logs
+metadata: {name: $pod, namespace: $ns}
+spec:
+  logs:
+  - logsFile: $logdir/now.log
+    previousLogsFile: $logdir/previous.log
+    follow: true
+LOGS
+  local i out
+  for ((i = 0; i < 50; i++)); do
+    out=$("${admin[@]}" -n "$ns" logs "$pod" 2>&1) && [[ "$out" == "first line" ]] && break
+    sleep 0.2
+  done
+  [[ "$out" == "first line" ]] || { echo "  logs: $out"; return 1; }
+  out=$("${admin[@]}" -n "$ns" logs --previous "$pod" 2>&1)
+  [[ "$out" == "earlier container" ]] || { echo "  logs --previous: $out"; return 1; }
+  "${admin[@]}" -n "$ns" logs -f --tail=1 "$pod" >"$logdir/follow.out" 2>&1 &
+  local follower=$!
+  until_grep "$logdir/follow.out" "first line" && cri "appended line" >>"$logdir/now.log" &&
+    until_grep "$logdir/follow.out" "appended line"
+  local rc=$?
+  kill "$follower" 2>/dev/null; wait "$follower" 2>/dev/null || true
+  return "$rc"
+}
+
 namespace_gone() {
   "${admin[@]}" delete namespace "$ns" --wait=false >/dev/null &&
     "${admin[@]}" wait --for=delete "namespace/$ns" --timeout=60s >/dev/null
@@ -63,6 +103,7 @@ check "deployment with 3 replicas available" deploy
 check "3 pods Running" pods_on_fake_node
 check "viewer can read" viewer_reads
 check "viewer create is Forbidden" viewer_forbidden
+check "pod logs through the apiserver: logs, --previous, -f" pod_logs
 check "namespace deleted" namespace_gone
 
 echo "$passed passed, $failed failed"

@@ -178,6 +178,20 @@ export interface Config {
     /** How long deleting an environment waits for its namespace to go, in seconds (default 180). */
     deleteTimeoutSeconds?: number;
     /**
+     * Namespace names (or prefixes ending in `*`) no new environment may take,
+     * added to the defaults: `default`, `kube-*`, `openshift`, `openshift-*`,
+     * `stagecraft-system`, and the namespaces of common platform controllers
+     * (Flux, Argo CD, cert-manager, ingress-nginx, Istio, Gatekeeper, Kyverno,
+     * Crossplane, monitoring). The namespace the backend runs in (from its
+     * service account) is added when it runs in a cluster.
+     */
+    /**
+     * A new environment's owner must be a Group or User entity of the catalog
+     * (default true); a missing owner is a 400 naming `owner`.
+     */
+    requireCatalogOwners?: boolean;
+    reservedNamespaces?: Array<string | { pattern: string; reason?: string }>;
+    /**
      * Clusters Stagecraft may write to. When absent, the clusters of
      * `kubernetes.clusterLocatorMethods` (type `config`) are used, so one cluster
      * list serves both Stagecraft and the stock Kubernetes plugin.

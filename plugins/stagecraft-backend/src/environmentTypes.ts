@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
@@ -12,6 +13,10 @@ import {
   tierDefaults,
 } from './domain/environments/types';
 import { parseWindow } from './domain/policy/windows';
+import {
+  ReservedNamespace,
+  ReservedNamespaces,
+} from './domain/environments/reservedNamespaces';
 
 const LEVELS: PodSecurityLevel[] = ['privileged', 'baseline', 'restricted'];
 
@@ -196,4 +201,57 @@ export function hostFor(
     .replace(/\{component\}/g, component)
     .replace(/\{environment\}/g, environment)
     .replace(/\{namespace\}/g, namespace);
+}
+
+const SERVICE_ACCOUNT_NAMESPACE =
+  '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+/**
+ * `stagecraft.reservedNamespaces` on top of the defaults, plus the namespace
+ * this backend runs in when it runs in a cluster (`POD_NAMESPACE`, else its
+ * service account's namespace file). Bad entries fail start-up naming the key.
+ */
+export function readReservedNamespaces(
+  config: Config,
+  ownNamespace: string | undefined = detectOwnNamespace(),
+): ReservedNamespaces {
+  const extra: ReservedNamespace[] = [];
+  if (ownNamespace) {
+    extra.push({
+      pattern: ownNamespace,
+      why: 'the namespace Stagecraft runs in',
+    });
+  }
+  const key = 'stagecraft.reservedNamespaces';
+  const entries = config.getOptional<unknown[]>(key) ?? [];
+  entries.forEach((entry, i) => {
+    const e =
+      typeof entry === 'string'
+        ? { pattern: entry }
+        : (entry as { pattern?: unknown; reason?: unknown });
+    const pattern = e?.pattern;
+    const name =
+      typeof pattern === 'string' ? pattern.replace(/\*$/, '') : undefined;
+    if (!name || (pattern !== `${name}*` && validateDnsLabel(name, 'x'))) {
+      throw new InputError(
+        `${key}[${i}] must be a namespace name or a prefix ending in "*", got ${JSON.stringify(
+          pattern,
+        )}`,
+      );
+    }
+    extra.push({
+      pattern: pattern as string,
+      why: typeof e.reason === 'string' ? e.reason : `reserved by ${key}`,
+    });
+  });
+  return new ReservedNamespaces(extra);
+}
+
+function detectOwnNamespace(): string | undefined {
+  if (process.env.POD_NAMESPACE) return process.env.POD_NAMESPACE;
+  try {
+    return readFileSync(SERVICE_ACCOUNT_NAMESPACE, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -15,7 +15,10 @@ function eventStream(res: express.Response, onClose: () => void) {
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   });
-  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(
+    () => res.write(': keep-alive\n\n'),
+    HEARTBEAT_MS,
+  );
   res.on('close', () => {
     clearInterval(heartbeat);
     onClose();
@@ -35,7 +38,10 @@ function eventStream(res: express.Response, onClose: () => void) {
 
 /** `<name>-<environment>.log`: a safe download name. */
 const fileName = (ref: string, environment: string) =>
-  `${ref.split('/').pop()!.replace(/[^a-z0-9_.-]/gi, '_')}-${environment}.log`;
+  `${ref
+    .split('/')
+    .pop()!
+    .replace(/[^a-z0-9_.-]/gi, '_')}-${environment}.log`;
 
 /**
  * Logs and Kubernetes events (issue 23): thin doors to LogsService and
@@ -63,7 +69,10 @@ export function addObservabilityRoutes(
           .set('X-Content-Type-Options', 'nosniff')
           .set(
             'Content-Disposition',
-            `attachment; filename="${fileName(req.params.ref, query.environment)}"`,
+            `attachment; filename="${fileName(
+              req.params.ref,
+              query.environment,
+            )}"`,
           )
           .send(
             result.lines
@@ -100,14 +109,14 @@ export function addObservabilityRoutes(
       }
       // the first answer is ready when the watch starts: errors stay HTTP errors
       const pending: unknown[] = [];
-      let stream: ReturnType<typeof eventStream> | undefined;
+      const open: { stream?: ReturnType<typeof eventStream> } = {};
       const stop = await events.watch(
         scope,
-        r => (stream ? stream.send('events', r) : pending.push(r)),
-        () => stream?.end(),
+        r => (open.stream ? open.stream.send('events', r) : pending.push(r)),
+        () => open.stream?.end(),
       );
-      stream = eventStream(res, stop);
-      for (const r of pending) stream.send('events', r);
+      open.stream = eventStream(res, stop);
+      for (const r of pending) open.stream.send('events', r);
     };
 
   router.get(

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import type { JsonObject } from '@backstage/types';
 import { stagecraftPlugin } from './plugin';
@@ -27,6 +28,17 @@ async function start(
         deps: {},
         factory: () => gateway,
       }),
+      // the owner of a new environment must be a catalog entity
+      catalogServiceMock.factory({
+        entities: [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Group',
+            metadata: { name: 'team-a', namespace: 'default' },
+            spec: { type: 'team', children: [] },
+          },
+        ],
+      }),
       mockServices.rootConfig.factory({ data: options.config ?? {} }),
       ...(options.permission
         ? [mockServices.permissions.factory({ result: options.permission })]
@@ -43,6 +55,25 @@ const create = {
 };
 
 describe('stagecraft backend routes', () => {
+  it('refuses a new environment whose owner is not in the catalog (400 naming owner), creating nothing', async () => {
+    const { server, gateway } = await start();
+    const res = await request(server)
+      .post('/api/stagecraft/environments')
+      .send({ ...create, owner: 'group:default/does-not-exist' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(
+      /owner "group:default\/does-not-exist" is not in the catalog/,
+    );
+    expect(gateway.calls).toEqual([]);
+    const off = await start({
+      config: { stagecraft: { requireCatalogOwners: false } },
+    });
+    const allowed = await request(off.server)
+      .post('/api/stagecraft/environments')
+      .send({ ...create, owner: 'group:default/does-not-exist' });
+    expect(allowed.status).toBe(201);
+  });
+
   it('GET /health answers without a token and reports each cluster', async () => {
     const { server } = await start({
       gateway: new InMemoryClusterGateway(

@@ -19,11 +19,16 @@ import { DeploymentService } from './domain/deployments/DeploymentService';
 import { ConfigService } from './domain/config/ConfigService';
 import { SecretService } from './domain/config/SecretService';
 import { CatalogEnvironmentDeclarations } from './services/CatalogEnvironmentDeclarations';
+import { CatalogOwners } from './services/CatalogOwners';
 import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
 import { systemClock } from './domain/ports';
 import { ClusterUnavailableError } from './domain/errors';
-import { hostFor, readEnvironmentTypes } from './environmentTypes';
+import {
+  hostFor,
+  readEnvironmentTypes,
+  readReservedNamespaces,
+} from './environmentTypes';
 import { createRouter } from './router';
 import {
   ResourceDefinition,
@@ -167,6 +172,14 @@ export const stagecraftPlugin = createBackendPlugin({
           deleteTimeoutMs:
             (config.getOptionalNumber('stagecraft.deleteTimeoutSeconds') ??
               180) * 1000,
+          reservedNamespaces: readReservedNamespaces(config),
+          ...(config.getOptionalBoolean('stagecraft.requireCatalogOwners') !==
+            false && {
+            owners: new CatalogOwners({
+              catalog: deps.catalog,
+              auth: deps.auth,
+            }),
+          }),
         });
         const clusterConfigs =
           gateway instanceof KubernetesClusterGateway

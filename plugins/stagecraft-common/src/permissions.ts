@@ -7,13 +7,18 @@ import {
 export const STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE = 'stagecraft-environment';
 
 /**
- * Create an environment. A basic permission: there is no resource before it
- * exists (policies decide on the user; ownership rules come with the request).
+ * Create an environment: a resource permission decided on the proposed
+ * environment (resourceRef = its name), so a policy's conditions (tier,
+ * owner, cluster: HAS_TIER, IS_OWNER, IS_CLUSTER) apply to what would be
+ * created.
  * @public
  */
-export const environmentCreatePermission = createPermission({
+export const environmentCreatePermission: ResourcePermission<
+  typeof STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE
+> = createPermission({
   name: 'stagecraft.environment.create',
   attributes: { action: 'create' },
+  resourceType: STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE,
 });
 
 /** Read an environment (resource permission; resourceRef = environment name). @public */

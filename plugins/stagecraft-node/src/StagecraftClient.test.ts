@@ -52,6 +52,31 @@ describe('StagecraftClient', () => {
     );
   });
 
+  it('asks for logs and cluster events with the query encoded', async () => {
+    status = 200;
+    const credentials = mockCredentials.user('user:default/alice');
+    await client().getLogs(
+      'component:default/checkout',
+      { environment: 'payments-dev', pod: 'checkout-1', tailLines: 20 },
+      { credentials },
+    );
+    expect(seen.path).toBe(
+      '/api/stagecraft/components/component%3Adefault%2Fcheckout/logs?environment=payments-dev&pod=checkout-1&tailLines=20',
+    );
+    await client().getClusterEvents(
+      'component:default/checkout',
+      'payments-dev',
+      { credentials },
+    );
+    expect(seen.path).toBe(
+      '/api/stagecraft/components/component%3Adefault%2Fcheckout/cluster-events?environment=payments-dev',
+    );
+    await client().getEnvironmentClusterEvents('payments-dev', { credentials });
+    expect(seen.path).toBe(
+      '/api/stagecraft/environments/payments-dev/cluster-events',
+    );
+  });
+
   it('turns an error response into a ResponseError with the backend message', async () => {
     status = 403;
     await expect(

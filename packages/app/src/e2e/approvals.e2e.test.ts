@@ -54,12 +54,13 @@ describe('Approvals in the browser', () => {
 
   beforeAll(async () => {
     guest = await guestToken();
-    // payments-dev (idempotent) and an environment of the gated type
-    for (const [name, type, next] of [
-      ['payments-dev', 'development', 'payments-staging'],
-      [gated, approvalType, undefined],
+    // payments-dev (idempotent) and an environment of the gated type, a
+    // staging one: the platform's (its CI pipeline's) to create
+    for (const [name, type, next, as] of [
+      ['payments-dev', 'development', 'payments-staging', guest],
+      [gated, approvalType, undefined, ciToken],
     ] as const) {
-      await ok(guest, 'POST', '/environments', {
+      await ok(as, 'POST', '/environments', {
         name,
         type,
         owner: 'group:default/payments',

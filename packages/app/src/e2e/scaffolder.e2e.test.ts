@@ -179,7 +179,7 @@ describe('software templates through the scaffolder API', () => {
     expect(history.body.items[0].origin.taskId).toBe(second.id);
   });
 
-  it('"New service" publishes offline to local sources, registers, creates dev and deploys', async () => {
+  it('"New service" publishes offline to local sources, registers, creates dev and deploys, and runs again without failing', async () => {
     const values = {
       name: 'scaffolded-svc',
       owner: 'group:default/payments',
@@ -229,5 +229,14 @@ describe('software templates through the scaffolder API', () => {
         }),
       }),
     ]);
+
+    // the same run again: every step finds its work done, the task completes
+    const again = await runTemplate(token, 'stagecraft-service', values);
+    expect({ status: again.status, tail: again.log.slice(-5) }).toMatchObject({
+      status: 'completed',
+    });
+    expect(again.log.join('\n')).toMatch(
+      /Rollout in scaffolded-svc-dev: complete/,
+    );
   });
 });

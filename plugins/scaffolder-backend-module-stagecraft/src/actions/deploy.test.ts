@@ -113,7 +113,12 @@ describe('stagecraft:deploy', () => {
   it("prints the failing pod's last lines and the Warning events when the rollout fails", async () => {
     const deploy = jest.fn(
       async () =>
-        ({ release, revision: { revision: 6 }, diff: '', dryRun: false } as any),
+        ({
+          release,
+          revision: { revision: 6 },
+          diff: '',
+          dryRun: false,
+        } as any),
     );
     const getDeployments = jest.fn(async () =>
       status('failed', 0, { reason: 'FailedCreate' }),
@@ -297,7 +302,11 @@ describe('stagecraft:deploy', () => {
     });
     await expect(
       createDeployAction({
-        client: { deploy: otherError, getDeployments: jest.fn(), ...noDiagnostics },
+        client: {
+          deploy: otherError,
+          getDeployments: jest.fn(),
+          ...noDiagnostics,
+        },
         sleep: async () => {},
       }).handler(
         createMockActionContext({

@@ -11,7 +11,7 @@ import type { KubernetesClusterGateway } from './KubernetesClusterGateway';
 import { forgetCredentials } from './clusterAuth';
 import { toDomainError } from './clusterErrors';
 
-/** How long opening a log may take before the cluster counts as unavailable. */
+/** How long opening a log that is not followed may take before the cluster counts as unavailable. */
 const OPEN_TIMEOUT_MS = 15_000;
 /** Wait before a dropped events watch lists and watches again. */
 const REWATCH_DELAY_MS = 1000;
@@ -45,12 +45,16 @@ export function toKubeEvent(raw: any): KubeEvent {
     ...(raw?.series?.lastObservedTime && {
       seriesLastObserved: String(raw.series.lastObservedTime),
     }),
-    ...(typeof raw?.series?.count === 'number' && { seriesCount: raw.series.count }),
+    ...(typeof raw?.series?.count === 'number' && {
+      seriesCount: raw.series.count,
+    }),
   };
 }
 
 /** Splits a byte stream into lines (without their newline). */
-async function* linesOf(body: AsyncIterable<Buffer | string>): AsyncIterable<string> {
+async function* linesOf(
+  body: AsyncIterable<Buffer | string>,
+): AsyncIterable<string> {
   let rest = '';
   for await (const chunk of body) {
     rest += chunk.toString();
@@ -88,7 +92,8 @@ export class ObservabilityGateway implements PodLogSource, ClusterEventSource {
     url.searchParams.set('timestamps', 'true');
     if (r.follow) url.searchParams.set('follow', 'true');
     if (r.previous) url.searchParams.set('previous', 'true');
-    if (r.tailLines !== undefined) url.searchParams.set('tailLines', String(r.tailLines));
+    if (r.tailLines !== undefined)
+      url.searchParams.set('tailLines', String(r.tailLines));
     if (r.sinceSeconds !== undefined) {
       url.searchParams.set('sinceSeconds', String(r.sinceSeconds));
     }
@@ -100,7 +105,9 @@ export class ObservabilityGateway implements PodLogSource, ClusterEventSource {
       const opened = new AbortController();
       const abort = () => opened.abort();
       signal.addEventListener('abort', abort, { once: true });
-      const timer = setTimeout(abort, OPEN_TIMEOUT_MS);
+      // a follow's answer starts with its first line (the kubelet writes
+      // its headers then), so only a read that ends has an open timeout
+      const timer = r.follow ? undefined : setTimeout(abort, OPEN_TIMEOUT_MS);
       try {
         response = await fetch(url.toString(), {
           ...init,

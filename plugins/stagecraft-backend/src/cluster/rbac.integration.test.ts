@@ -186,6 +186,31 @@ describe("Stagecraft's cluster identity (least privilege)", () => {
       true,
     ],
     [
+      'read pod logs (the Logs view)',
+      {
+        resource: 'pods',
+        subresource: 'log',
+        verb: 'get',
+        namespace: 'payments-dev',
+      },
+      true,
+    ],
+    [
+      'watch events (the Events cards)',
+      { resource: 'events', verb: 'watch', namespace: 'payments-dev' },
+      true,
+    ],
+    [
+      'list events (the Events cards)',
+      { resource: 'events', verb: 'list', namespace: 'payments-dev' },
+      true,
+    ],
+    [
+      'write events',
+      { resource: 'events', verb: 'create', namespace: 'payments-dev' },
+      false,
+    ],
+    [
       'list pod metrics (actual usage, the Kubernetes tab)',
       {
         group: 'metrics.k8s.io',

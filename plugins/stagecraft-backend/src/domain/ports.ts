@@ -419,3 +419,8 @@ export interface EnvironmentDeclarations {
 export interface Directory {
   ownershipOf(actor: Actor): Promise<string[]>;
 }
+
+/** Whether an owner reference names an entity (a Group or User of the catalog). */
+export interface OwnerDirectory {
+  exists(ownerRef: string, actor: Actor): Promise<boolean>;
+}

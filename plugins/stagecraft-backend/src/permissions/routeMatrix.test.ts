@@ -23,6 +23,7 @@ import request from 'supertest';
 import { parse } from 'yaml';
 import { stagecraftPlugin } from '../plugin';
 import { clusterGatewayServiceRef } from '../cluster/clusterGatewayService';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { InMemoryClusterGateway } from '../__testUtils__/InMemoryClusterGateway';
 import { userInfoWithGroups } from '../__testUtils__/integration';
 import { StagecraftExamplePolicy } from '../policy/ExamplePolicy';
@@ -78,6 +79,23 @@ async function start(policy: PermissionPolicy) {
         },
       }),
       userInfoWithGroups(groups),
+      // owners of new environments must be catalog entities: these exist
+      catalogServiceMock.factory({
+        entities: [
+          ...['platform', 'payments', 'other'].map(name => ({
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Group',
+            metadata: { name, namespace: 'default' },
+            spec: { type: 'team', children: [] },
+          })),
+          ...Object.keys(groups).map(ref => ({
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'User',
+            metadata: { name: ref.split('/')[1], namespace: 'default' },
+            spec: {},
+          })),
+        ],
+      }),
       createServiceFactory({
         service: clusterGatewayServiceRef,
         deps: {},
@@ -184,6 +202,9 @@ function calls(env: string) {
     ['get', '/pipeline'],
     ['get', '/teardown/task-1'],
     ['post', '/teardown/task-1', { confirm: true }],
+    ['get', `/components/${C}/logs?environment=${env}`],
+    ['get', `/components/${C}/cluster-events?environment=${env}`],
+    ['get', `/environments/${env}/cluster-events`],
   ] as Array<[string, string, object?]>;
 }
 
@@ -369,6 +390,34 @@ describe('route x policy matrix', () => {
       }
     });
 
+    it('logs and events: owners outside production, the platform group everywhere', async () => {
+      const observe = (env: string) => [
+        `/components/${C}/logs?environment=${env}`,
+        `/components/${C}/cluster-events?environment=${env}`,
+        `/environments/${env}/cluster-events`,
+      ];
+      const statuses = async (user: string, env: string) =>
+        Promise.all(
+          observe(env).map(async r =>
+            [401, 403].includes((await call(server, user, ['get', r])).status)
+              ? 'refused'
+              : 'allowed',
+          ),
+        );
+      expect(await statuses('bob', 'payments-dev')).toEqual(
+        Array(3).fill('allowed'),
+      );
+      expect(await statuses('bob', 'other-dev')).toEqual(
+        Array(3).fill('refused'),
+      );
+      expect(await statuses('bob', 'payments-prod')).toEqual(
+        Array(3).fill('refused'),
+      );
+      expect(await statuses('alice', 'payments-prod')).toEqual(
+        Array(3).fill('allowed'),
+      );
+    });
+
     it('the actions answer explains a refusal with the rule that failed (conditional decisions)', async () => {
       const reasons = async (user: string, env: string) => {
         const res = await request(server)
@@ -419,6 +468,67 @@ describe('route x policy matrix', () => {
         'payments-prod',
       ]);
     });
+
+    it.each([
+      // [user, type, owner, status, what the answer names]
+      ['bob', 'development', 'group:default/payments', 201, ''],
+      ['bob', 'preview', 'user:default/bob', 201, ''],
+      ['bob', 'staging', 'group:default/payments', 403, 'staging'],
+      ['bob', 'production', 'group:default/payments', 403, 'production'],
+      [
+        'bob',
+        'development',
+        'group:default/platform',
+        403,
+        'owner group:default/platform',
+      ],
+      [
+        'bob',
+        'development',
+        'group:default/other',
+        403,
+        'owner group:default/other',
+      ],
+      [
+        'bob',
+        'development',
+        'user:default/alice',
+        403,
+        'owner user:default/alice',
+      ],
+      ['bob', 'development', 'group:default/does-not-exist', 400, 'owner'],
+      [
+        'eve',
+        'development',
+        'group:default/payments',
+        403,
+        'owner group:default/payments',
+      ],
+      ['eve', 'preview', 'user:default/eve', 201, ''],
+      ['alice', 'production', 'group:default/payments', 201, ''],
+      ['alice', 'staging', 'group:default/other', 201, ''],
+      ['alice', 'development', 'group:default/does-not-exist', 400, 'owner'],
+    ] as const)(
+      'create as %s: a %s environment owned by %s is %d',
+      async (user, type, owner, status, names) => {
+        const name = `c-${user}-${type}-${owner.replace(/\W/g, '-')}`.slice(
+          0,
+          60,
+        );
+        const res = await request(server)
+          .post('/api/stagecraft/environments')
+          .set('Authorization', as(user))
+          .send({ name, type, owner });
+        expect([res.status, res.body.error?.message ?? '']).toEqual([
+          status,
+          expect.stringContaining(names),
+        ]);
+        const after = await request(server)
+          .get(`/api/stagecraft/environments/${name}`)
+          .set('Authorization', as('alice'));
+        expect(after.status).toBe(status === 201 ? 200 : 404);
+      },
+    );
   });
 
   it('a read-only-own policy: the list holds only what the user may read (filtered by the rules, not one by one)', async () => {

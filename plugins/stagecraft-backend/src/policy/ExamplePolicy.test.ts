@@ -24,15 +24,43 @@ const execute = {
 } as any;
 
 describe('StagecraftExamplePolicy', () => {
-  it('lets everyone read and create environments', async () => {
-    for (const permission of [
-      environmentReadPermission,
-      environmentCreatePermission,
-    ]) {
-      expect(await policy.handle({ permission }, user())).toEqual({
-        result: AuthorizeResult.ALLOW,
-      });
-    }
+  it('lets everyone read environments', async () => {
+    expect(
+      await policy.handle({ permission: environmentReadPermission }, user()),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets a user create preview and development environments their groups own; the platform group creates any', async () => {
+    expect(
+      await policy.handle(
+        { permission: environmentCreatePermission },
+        user('group:default/payments'),
+      ),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'stagecraft',
+      resourceType: 'stagecraft-environment',
+      conditions: {
+        allOf: [
+          {
+            rule: 'HAS_TIER',
+            resourceType: 'stagecraft-environment',
+            params: { tiers: ['preview', 'development'] },
+          },
+          {
+            rule: 'IS_OWNER',
+            resourceType: 'stagecraft-environment',
+            params: { claims: ['user:default/bob', 'group:default/payments'] },
+          },
+        ],
+      },
+    });
+    expect(
+      await policy.handle(
+        { permission: environmentCreatePermission },
+        user('group:default/platform'),
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
   it('makes changes conditional on ownership outside production for non-platform users', async () => {

@@ -36,8 +36,10 @@ export interface ExamplePolicyOptions {
 
 /**
  * The example policy Stagecraft ships (and the demo app runs):
- * - everyone may read environments, deployments, config and resources, and
- *   create environments (the type's quota and policies apply);
+ * - everyone may read environments, deployments, config and resources;
+ * - a user creates preview and development environments owned by them or
+ *   one of their groups (a conditional decision on the proposed
+ *   environment); staging and production are created by the platform group;
  * - changes to an environment (deploy, promote, roll back, config, secrets,
  *   resources, update, delete) need ownership of it — the user or one of
  *   their groups is its owner — in preview, development and staging;
@@ -91,12 +93,23 @@ export class StagecraftExamplePolicy implements PermissionPolicy {
       return { result: AuthorizeResult.ALLOW };
     }
     if (READ.has(permission.name)) return { result: AuthorizeResult.ALLOW };
-    if (permission.name === 'stagecraft.environment.create') {
-      return { result: AuthorizeResult.ALLOW };
-    }
     // no user: a backend service or an external caller (e.g. CI) whose
     // access the admin configured and restricted (backend.auth.externalAccess)
     if (!user || isPlatform) return { result: AuthorizeResult.ALLOW };
+    if (
+      permission.name === 'stagecraft.environment.create' &&
+      isResourcePermission(permission, STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE)
+    ) {
+      // decided on the proposed environment: a team creates its own preview
+      // and development environments; staging and production are the
+      // platform group's to create
+      return createEnvironmentConditionalDecision(permission, {
+        allOf: [
+          environmentConditions.hasTier({ tiers: ['preview', 'development'] }),
+          environmentConditions.isOwner({ claims }),
+        ],
+      });
+    }
     if (
       isResourcePermission(permission, STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE)
     ) {

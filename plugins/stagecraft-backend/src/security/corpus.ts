@@ -7,6 +7,8 @@
  * name toward the cluster.
  */
 
+import { DEFAULT_RESERVED_NAMESPACES } from '../domain/environments/reservedNamespaces';
+
 /** One hostile request. */
 export interface HostileCase {
   id: string;
@@ -1235,9 +1237,47 @@ const HANDWRITTEN: HostileCase[] = [
   },
 ];
 
+/**
+ * Namespaces of Kubernetes, distributions, Stagecraft and platform
+ * controllers (each default rule, a prefix with an example name), as a new
+ * environment's name, namespace, or clone target: 400 naming the field.
+ */
+function reservedNamespaces(): HostileCase[] {
+  const names = DEFAULT_RESERVED_NAMESPACES.map(r =>
+    r.pattern.endsWith('*') ? `${r.pattern.slice(0, -1)}sec` : r.pattern,
+  ).filter(n => n !== 'default' && !n.startsWith('kube-'));
+  return names.flatMap((n): HostileCase[] => [
+    {
+      id: `create: reserved name ${n}`,
+      method: 'post',
+      path: '/environments',
+      body: { ...env, name: n },
+      status: [400],
+      names: 'name',
+    },
+    {
+      id: `create: reserved namespace ${n}`,
+      method: 'post',
+      path: '/environments',
+      body: { ...env, namespace: n },
+      status: [400],
+      names: 'namespace',
+    },
+    {
+      id: `clone: reserved name ${n}`,
+      method: 'post',
+      path: `/environments/${E}/clone`,
+      body: { name: n },
+      status: [400],
+      names: 'name',
+    },
+  ]);
+}
+
 /** The whole corpus. */
 export const CORPUS: HostileCase[] = [
   ...HANDWRITTEN,
+  ...reservedNamespaces(),
   ...nameField('create', 'post', '/environments', env, 'name'),
   ...nameField('create', 'post', '/environments', env, 'namespace'),
   ...nameField(

@@ -59,6 +59,7 @@ export function matches(
 }
 
 const resourcePermissions = {
+  'environment.create': environmentCreatePermission,
   'environment.read': environmentReadPermission,
   'environment.update': environmentUpdatePermission,
   'environment.delete': environmentDeletePermission,
@@ -78,9 +79,9 @@ const resourcePermissions = {
 } as const;
 
 /**
- * The domain's Authorizer on Backstage's permission framework: create is a
- * basic permission, the others are resource permissions on the environment
- * name. Conditional decisions are resolved by the framework through the
+ * The domain's Authorizer on Backstage's permission framework: every
+ * permission is a resource permission on the environment name (create's is
+ * decided on the proposed environment through `explain`). Conditional decisions are resolved by the framework through the
  * resource type registered in plugin.ts.
  */
 export class PermissionsAuthorizer implements Authorizer {
@@ -120,30 +121,13 @@ export class PermissionsAuthorizer implements Authorizer {
       }));
     }
     const permissionOf = (a: StagecraftAction) =>
-      a === 'environment.create'
-        ? undefined
-        : resourcePermissions[a as keyof typeof resourcePermissions];
-    const basic = requests.filter(r => !permissionOf(r.action));
-    const basicDecisions = basic.length
-      ? await this.permissions.authorize(
-          basic.map(() => ({ permission: environmentCreatePermission })),
-          { credentials },
-        )
-      : [];
-    const conditional = requests.filter(r => permissionOf(r.action));
-    const decisions = conditional.length
-      ? await this.permissions.authorizeConditional(
-          conditional.map(r => ({ permission: permissionOf(r.action)! })),
-          { credentials },
-        )
-      : [];
-    return requests.map(r => {
-      const b = basic.indexOf(r);
-      if (b >= 0) {
-        const ok = basicDecisions[b].result === AuthorizeResult.ALLOW;
-        return { allowed: ok, ...(!ok && { message: denied(r.verb) }) };
-      }
-      const d = decisions[conditional.indexOf(r)];
+      resourcePermissions[a as keyof typeof resourcePermissions];
+    const decisions = await this.permissions.authorizeConditional(
+      requests.map(r => ({ permission: permissionOf(r.action) })),
+      { credentials },
+    );
+    return requests.map((r, i) => {
+      const d = decisions[i];
       if (d.result === AuthorizeResult.ALLOW) return { allowed: true };
       if (d.result !== AuthorizeResult.CONDITIONAL) {
         return { allowed: false, message: denied(r.verb) };
@@ -151,6 +135,7 @@ export class PermissionsAuthorizer implements Authorizer {
       const message = explainConditions(this.ruleset, d.conditions, env, {
         verb: r.verb,
         ...(this.privilegedGroup && { privilegedGroup: this.privilegedGroup }),
+        ...(r.action === 'environment.create' && { creating: true }),
       });
       return message ? { allowed: false, message } : { allowed: true };
     });
@@ -168,12 +153,14 @@ export class PermissionsAuthorizer implements Authorizer {
         actor.ref.startsWith('system:'),
       );
     }
-    if (action === 'environment.create') {
-      const [decision] = await this.permissions.authorize(
+    if (action === 'environment.create' && !resources) {
+      // may this actor create any environment at all? A conditional answer
+      // is a yes for some; `explain` decides it on the proposed environment
+      const [decision] = await this.permissions.authorizeConditional(
         [{ permission: environmentCreatePermission }],
         { credentials },
       );
-      return [decision.result === AuthorizeResult.ALLOW];
+      return [decision.result !== AuthorizeResult.DENY];
     }
     const permission =
       resourcePermissions[action as keyof typeof resourcePermissions];

@@ -20,6 +20,8 @@ export interface ExplainContext {
   verb: string;
   /** The group policy lets change everything (stagecraft.examplePolicy.platformGroup), if known. */
   privilegedGroup?: string;
+  /** The environment is the one proposed for creation (its owner is chosen, not given). */
+  creating?: boolean;
 }
 
 const list = (values: string[]) =>
@@ -90,6 +92,10 @@ function sentence(
   const who = ctx.privilegedGroup;
   switch (condition.rule) {
     case 'IS_OWNER':
+      if (ctx.creating && !negated)
+        return `You may create environments owned by you or one of your groups only${
+          who ? ` (${who} creates them for others)` : ''
+        }; owner ${env.owner} is not one of them`;
       return negated
         ? `Owners of ${env.name} may not ${ctx.verb} it`
         : `Only ${env.owner} (the owner of ${env.name})${

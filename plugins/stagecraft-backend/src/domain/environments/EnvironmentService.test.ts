@@ -4,6 +4,7 @@ import { DatabaseStore } from '../../store/DatabaseStore';
 import type { Actor, Auditor, AuditEvent, Authorizer, Clock } from '../ports';
 import { EnvironmentService } from './EnvironmentService';
 import { tierDefaults } from './types';
+import { ReservedNamespaces } from './reservedNamespaces';
 
 const alice: Actor = { ref: 'user:default/alice', credentials: {} };
 
@@ -241,6 +242,69 @@ describe('EnvironmentService', () => {
       expect(await store.listEnvironments()).toEqual([]);
     },
   );
+
+  it.each([
+    [{ name: 'openshift-monitoring' }, 'name', 'openshift-*'],
+    [{ name: 'openshift' }, 'name', 'openshift'],
+    [{ name: 'stagecraft-system' }, 'name', 'stagecraft-system'],
+    [{ name: 'flux-system' }, 'name', 'flux-system'],
+    [
+      { name: 'team-a-dev', namespace: 'cert-manager' },
+      'namespace',
+      'cert-manager',
+    ],
+    [
+      { name: 'team-a-dev', namespace: 'istio-system' },
+      'namespace',
+      'istio-system',
+    ],
+  ])(
+    'refuses the reserved %j with a 400 naming %s and the rule %s, and writes nothing',
+    async (fields, field, rule) => {
+      const t = setup();
+      const { service, store } = await t.service();
+      const error = await service.create(alice, body(fields)).catch(e => e);
+      expect(error).toMatchObject({ name: 'InputError' });
+      expect(error.errors).toEqual([
+        {
+          field,
+          message: expect.stringContaining(`(rule "${rule}"`),
+        },
+      ]);
+      expect(t.gateway.calls).toEqual([]);
+      expect(await store.listEnvironments()).toEqual([]);
+      expect(t.audits).toEqual([]);
+    },
+  );
+
+  it('takes reserved names from its configuration on top of the defaults', async () => {
+    const t = setup();
+    const { store } = await t.service();
+    const service = new EnvironmentService({
+      gateway: t.gateway,
+      store,
+      authorizer: {
+        authorize: async (_a, _x, r) => (r ?? [0]).map(() => true),
+      },
+      auditor: { record: async () => {} },
+      clock: { now: () => new Date(), sleep: async () => {} },
+      types: [tierDefaults('development', 'development')],
+      reservedNamespaces: new ReservedNamespaces([
+        { pattern: 'platform-*', why: 'ours' },
+      ]),
+    });
+    await expect(
+      service.create(alice, body({ name: 'platform-tools' })),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining('(rule "platform-*": ours)'),
+    });
+    await expect(
+      service.create(alice, body({ name: 'openshift-x' })),
+    ).rejects.toMatchObject({ name: 'InputError' });
+    await expect(service.create(alice, body())).resolves.toMatchObject({
+      created: true,
+    });
+  });
 
   it('names every bad field at once: unknown type, cluster, ttl, quota, extra fields', async () => {
     const t = setup();

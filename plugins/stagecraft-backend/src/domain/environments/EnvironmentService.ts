@@ -1,3 +1,4 @@
+import { ReservedNamespaces } from './reservedNamespaces';
 import {
   Environment,
   EnvironmentObjectStatus,
@@ -5,7 +6,7 @@ import {
   ValidationError,
   validateDnsLabel,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotAllowedError, NotFoundError } from '../errors';
 import type {
   Actor,
   Auditor,
@@ -16,6 +17,7 @@ import type {
   EnvironmentRecord,
   EnvironmentStore,
   KubeObject,
+  OwnerDirectory,
   ProgressListener,
   StagecraftAction,
   Authorizer,
@@ -59,6 +61,13 @@ export class EnvironmentService {
       types: EnvironmentTypeSpec[];
       /** How long delete waits for the namespace to be gone. */
       deleteTimeoutMs?: number;
+      /** Names no new environment or namespace may take (defaults when absent). */
+      reservedNamespaces?: ReservedNamespaces;
+      /**
+       * Whether an owner exists (a Group or User of the catalog): a new
+       * environment's owner must. Absent: not checked.
+       */
+      owners?: OwnerDirectory;
       /**
        * Environments declared in the catalog: creating one of that name takes
        * its spec (type, owner, system, cluster, namespace, promotesTo).
@@ -114,6 +123,14 @@ export class EnvironmentService {
     const cluster = this.resolveCluster(req.cluster);
     const now = this.deps.clock.now();
     const existing = await this.deps.store.getEnvironment(req.name);
+    if (!existing) {
+      // whoever asks, and before anything is written: a new environment
+      // never takes a system or platform namespace
+      (this.deps.reservedNamespaces ?? new ReservedNamespaces()).assertFree({
+        name: req.name,
+        ...(req.namespace !== req.name && { namespace: req.namespace }),
+      });
+    }
     if (req.ttlMs) {
       checkMaxTtl(type, req, now.getTime() + req.ttlMs, now);
     }
@@ -195,6 +212,7 @@ export class EnvironmentService {
         `namespace "${req.namespace}" on cluster "${cluster}" belongs to another Stagecraft environment`,
       );
     }
+    await this.authorizeProposed(actor, record, !existing);
     if (req.dryRun) {
       // everything above is checked; the objects go through the API server's
       // own validation and admission without being stored (a new namespace's
@@ -619,6 +637,46 @@ export class EnvironmentService {
         name: o.metadata.name,
         present: Boolean(await this.deps.gateway.get(record.cluster, refOf(o))),
       })),
+    );
+  }
+
+  /**
+   * The proposed environment, before anything is written: its owner exists
+   * (400 naming `owner`), and the create permission's conditions hold for
+   * it — tier, owner, cluster (403 saying which rule failed).
+   */
+  private async authorizeProposed(
+    actor: Actor,
+    record: EnvironmentRecord,
+    isNew: boolean,
+  ) {
+    if (isNew && this.deps.owners) {
+      if (!(await this.deps.owners.exists(record.owner, actor))) {
+        throw new ValidationError([
+          {
+            field: 'owner',
+            message: `owner "${record.owner}" is not in the catalog; an environment's owner must be a Group or User entity`,
+          },
+        ]);
+      }
+    }
+    const [decision] = (await this.deps.authorizer.explain?.(
+      actor,
+      [{ action: 'environment.create', verb: 'create' }],
+      record,
+    )) ?? [{ allowed: true }];
+    if (decision.allowed) return;
+    await this.deps.auditor.record({
+      action: 'environment.create',
+      actor: actor.ref,
+      targetKind: 'environment',
+      target: record.name,
+      outcome: 'failed',
+      error: 'denied',
+    });
+    throw new NotAllowedError(
+      decision.message ??
+        `${actor.ref} is not allowed to create environment "${record.name}"`,
     );
   }
 

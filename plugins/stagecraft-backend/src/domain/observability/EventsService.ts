@@ -33,7 +33,8 @@ function parseQuery(query: unknown, withEnvironment: boolean) {
   const errors: FieldError[] = [];
   const known = withEnvironment ? ['environment', 'watch'] : ['watch'];
   for (const key of Object.keys(q)) {
-    if (!known.includes(key)) errors.push({ field: key, message: `${key} is not a known parameter` });
+    if (!known.includes(key))
+      errors.push({ field: key, message: `${key} is not a known parameter` });
   }
   if (withEnvironment) {
     const e = validateDnsLabel(q.environment, 'environment');
@@ -43,7 +44,10 @@ function parseQuery(query: unknown, withEnvironment: boolean) {
     errors.push({ field: 'watch', message: 'watch must be true or false' });
   }
   if (errors.length) throw new ValidationError(errors);
-  return { environment: q.environment as string | undefined, watch: q.watch === 'true' };
+  return {
+    environment: q.environment as string | undefined,
+    watch: q.watch === 'true',
+  };
 }
 
 /**
@@ -68,14 +72,23 @@ export class EventsService {
   ) {}
 
   /** Checks the request of a component's events (400/403/404 before any answer). */
-  async component(actor: Actor, componentRef: unknown, query: unknown): Promise<Scope> {
+  async component(
+    actor: Actor,
+    componentRef: unknown,
+    query: unknown,
+  ): Promise<Scope> {
     const ref = normalizeComponentRef(componentRef);
     const q = parseQuery(query, true);
     const env = await this.environment(actor, q.environment!);
     const [revision] = await this.deps.deployments.listRevisions(ref, env.name);
-    if (!revision) throw new NotFoundError(`${ref} is not deployed in ${env.name}`);
+    if (!revision)
+      throw new NotFoundError(`${ref} is not deployed in ${env.name}`);
     const kubernetesId = revision.kubernetesId ?? ref.split('/')[1];
-    const cached = this.deps.observer.observe(env.cluster, env.namespace, kubernetesId);
+    const cached = this.deps.observer.observe(
+      env.cluster,
+      env.namespace,
+      kubernetesId,
+    );
     const name = cached.deployment?.metadata.name ?? ref.split('/')[1];
     const objects: ComponentObjects = {
       component: ref,
@@ -105,7 +118,11 @@ export class EventsService {
   }
 
   /** Checks the request of an environment's events. */
-  async environmentScope(actor: Actor, name: unknown, query: unknown): Promise<Scope> {
+  async environmentScope(
+    actor: Actor,
+    name: unknown,
+    query: unknown,
+  ): Promise<Scope> {
     const q = parseQuery(query, false);
     const e = validateDnsLabel(name, 'name');
     if (e) throw new ValidationError([e]);
@@ -116,7 +133,10 @@ export class EventsService {
   /** The events of a scope now. */
   async list(scope: Scope): Promise<ClusterEventsResponse> {
     this.available(scope.env);
-    const events = await this.deps.events.listEvents(scope.env.cluster, scope.env.namespace);
+    const events = await this.deps.events.listEvents(
+      scope.env.cluster,
+      scope.env.namespace,
+    );
     return { items: summarize(events.filter(scope.filter), scope.component) };
   }
 
@@ -137,7 +157,9 @@ export class EventsService {
     const flush = () => {
       timer = undefined;
       if (closed) return;
-      const response = { items: summarize(latest.filter(scope.filter), scope.component) };
+      const response = {
+        items: summarize(latest.filter(scope.filter), scope.component),
+      };
       const text = JSON.stringify(response);
       if (text === sent) return;
       sent = text;

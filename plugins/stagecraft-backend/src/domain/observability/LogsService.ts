@@ -1,10 +1,8 @@
 import {
-  FieldError,
   LogLine,
   LogSourcePod,
   LogsResponse,
   LogStreamEvent,
-  validateDnsLabel,
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
@@ -21,156 +19,26 @@ import type {
   DeploymentStore,
   EnvironmentRecord,
   EnvironmentStore,
-  KubeObject,
   WorkloadObserver,
 } from '../ports';
 import { normalizeComponentRef } from '../deployments/DeploymentService';
-import { currentPods } from '../deployments/status';
 import type { PodLogRequest, PodLogSource } from './ports';
-import { ByteRate, FollowSlots, lastLines, mergeByTime, toLogLine } from './logLines';
+import {
+  ByteRate,
+  FollowSlots,
+  lastLines,
+  mergeByTime,
+  toLogLine,
+} from './logLines';
+import {
+  DEFAULT_LOG_LIMITS,
+  LogLimits,
+  logSourcePods,
+  ParsedLogQuery,
+  parseLogQuery,
+} from './logQuery';
 
-/** Bounds of reading logs (`stagecraft.logs.*` in config.d.ts). */
-export interface LogLimits {
-  maxFollowsPerUser: number;
-  maxFollows: number;
-  maxLineBytes: number;
-  maxBytesPerSecond: number;
-  /** Lines per container when the query names no `tailLines`. */
-  defaultTailLines: number;
-  maxTailLines: number;
-}
-
-export const DEFAULT_LOG_LIMITS: LogLimits = {
-  maxFollowsPerUser: 5,
-  maxFollows: 50,
-  maxLineBytes: 8192,
-  maxBytesPerSecond: 256 * 1024,
-  defaultTailLines: 500,
-  maxTailLines: 10_000,
-};
-
-/** A validated query of `GET /components/{ref}/logs`. */
-export interface ParsedLogQuery {
-  environment: string;
-  pod?: string;
-  container?: string;
-  previous: boolean;
-  follow: boolean;
-  sinceSeconds?: number;
-  tailLines?: number;
-  format: 'json' | 'text';
-}
-
-const KNOWN = [
-  'environment',
-  'pod',
-  'container',
-  'previous',
-  'follow',
-  'sinceSeconds',
-  'tailLines',
-  'format',
-];
-const POD_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const MAX_SINCE_SECONDS = 30 * 24 * 3600;
-
-/** Validates the query string; one 400 naming every bad field. */
-export function parseLogQuery(
-  query: unknown,
-  limits: Pick<LogLimits, 'maxTailLines'>,
-): ParsedLogQuery {
-  const q = (query ?? {}) as Record<string, unknown>;
-  const errors: FieldError[] = [];
-  for (const key of Object.keys(q)) {
-    if (!KNOWN.includes(key)) {
-      errors.push({ field: key, message: `${key} is not a known parameter` });
-    }
-  }
-  const envError = validateDnsLabel(q.environment, 'environment');
-  if (envError) errors.push(envError);
-  const name = (field: string, re: RegExp) => {
-    const v = q[field];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'string' || !re.test(v)) {
-      errors.push({ field, message: `${field} must be a Kubernetes name` });
-      return undefined;
-    }
-    return v;
-  };
-  const bool = (field: string) => {
-    const v = q[field];
-    if (v === undefined) return false;
-    if (v !== 'true' && v !== 'false') {
-      errors.push({ field, message: `${field} must be true or false` });
-    }
-    return v === 'true';
-  };
-  const int = (field: string, min: number, max: number) => {
-    const v = q[field];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'string' || !/^\d{1,9}$/.test(v) || +v < min || +v > max) {
-      errors.push({
-        field,
-        message: `${field} must be a whole number from ${min} to ${max}`,
-      });
-      return undefined;
-    }
-    return Number(v);
-  };
-  const parsed: ParsedLogQuery = {
-    environment: String(q.environment),
-    pod: name('pod', POD_NAME),
-    container: name('container', CONTAINER_NAME),
-    previous: bool('previous'),
-    follow: bool('follow'),
-    sinceSeconds: int('sinceSeconds', 1, MAX_SINCE_SECONDS),
-    tailLines: int('tailLines', 0, limits.maxTailLines),
-    format: 'json',
-  };
-  if (q.format !== undefined) {
-    if (q.format === 'text' || q.format === 'json') parsed.format = q.format;
-    else errors.push({ field: 'format', message: 'format must be json or text' });
-  }
-  if (parsed.follow && parsed.format === 'text') {
-    errors.push({
-      field: 'format',
-      message: 'format=text is a download; it cannot be combined with follow',
-    });
-  }
-  if (parsed.follow && parsed.previous) {
-    errors.push({
-      field: 'previous',
-      message: 'a previous (terminated) container cannot be followed',
-    });
-  }
-  if (errors.length) throw new ValidationError(errors);
-  return parsed;
-}
-
-type LogContainer = LogSourcePod['containers'][number];
-
-/** The pods (and containers) of a component in an environment, from the watch cache. */
-export function logSourcePods(
-  objects: ReturnType<WorkloadObserver['observe']>,
-): LogSourcePod[] {
-  const current = new Set(
-    (objects.deployment ? currentPods(objects.deployment, objects) : objects.pods).map(
-      p => p.metadata.name,
-    ),
-  );
-  return objects.pods
-    .map(p => ({
-      name: p.metadata.name,
-      phase: String((p as { status?: { phase?: string } }).status?.phase ?? 'Unknown'),
-      current: current.has(p.metadata.name),
-      containers: ((p as KubeObject & { logContainers?: LogContainer[] }).logContainers ?? []).map(
-        c => ({ ...c }),
-      ),
-    }))
-    .sort((a, b) => Number(b.current) - Number(a.current) || a.name.localeCompare(b.name));
-}
-
+export type { LogLimits, ParsedLogQuery } from './logQuery';
 /** An open follow: the pods it reads, and the stream itself. */
 export interface LogFollow {
   pods: LogSourcePod[];
@@ -180,7 +48,10 @@ export interface LogFollow {
    * aborts (the browser went away). Closes every cluster stream and frees
    * the follow's slot when it returns.
    */
-  run(send: (event: LogStreamEvent) => void, signal: AbortSignal): Promise<void>;
+  run(
+    send: (event: LogStreamEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
 }
 
 type Source = { pod: string; container: string };
@@ -231,6 +102,8 @@ export class LogsService {
   ): Promise<LogsResponse & { notices?: string[] }> {
     const t = await this.target(actor, componentRef, query);
     const tail = t.query.tailLines ?? this.limits.defaultTailLines;
+    // no lines asked for: the pods and containers only (the pickers)
+    if (tail === 0) return { pods: t.pods, lines: [] };
     const controller = new AbortController();
     try {
       const results = await Promise.allSettled(
@@ -248,11 +121,16 @@ export class LogsService {
         }),
       );
       const failed = results.flatMap((r, i) =>
-        r.status === 'rejected' ? [{ source: t.sources[i], error: r.reason as Error }] : [],
+        r.status === 'rejected'
+          ? [{ source: t.sources[i], error: r.reason as Error }]
+          : [],
       );
-      const unavailable = failed.find(f => f.error?.name === 'ServiceUnavailableError');
+      const unavailable = failed.find(
+        f => f.error?.name === 'ServiceUnavailableError',
+      );
       if (unavailable) throw unavailable.error;
-      if (failed.length && failed.length === t.sources.length) throw failed[0].error;
+      if (failed.length && failed.length === t.sources.length)
+        throw failed[0].error;
       const lines = mergeByTime(
         results.map(r => (r.status === 'fulfilled' ? r.value : [])),
       );
@@ -260,7 +138,9 @@ export class LogsService {
         pods: t.pods,
         lines: lastLines(lines, tail),
         ...(failed.length && {
-          notices: failed.map(f => `${f.source.pod}/${f.source.container}: ${f.error.message}`),
+          notices: failed.map(
+            f => `${f.source.pod}/${f.source.container}: ${f.error.message}`,
+          ),
         }),
       };
     } finally {
@@ -272,7 +152,11 @@ export class LogsService {
    * Checks and reserves a follow (400/403/404/429/503 before any byte is
    * streamed); the caller runs it.
    */
-  async follow(actor: Actor, componentRef: unknown, query: unknown): Promise<LogFollow> {
+  async follow(
+    actor: Actor,
+    componentRef: unknown,
+    query: unknown,
+  ): Promise<LogFollow> {
     const t = await this.target(actor, componentRef, query);
     const slot = this.slots.acquire(actor.ref);
     if (typeof slot !== 'function') {
@@ -309,12 +193,16 @@ export class LogsService {
     );
     send({ type: 'pods', pods: t.pods });
     if (!t.sources.length) {
-      send({ type: 'notice', message: `no pod of ${t.component} runs in ${t.env.name}` });
+      send({
+        type: 'notice',
+        message: `no pod of ${t.component} runs in ${t.env.name}`,
+      });
       end('no pods');
       signal.removeEventListener('abort', stop);
       return;
     }
-    const tail = t.query.tailLines ?? Math.min(100, this.limits.defaultTailLines);
+    const tail =
+      t.query.tailLines ?? Math.min(100, this.limits.defaultTailLines);
     try {
       await Promise.all(
         t.sources.map(async s => {
@@ -338,7 +226,10 @@ export class LogsService {
               send({ type: 'line', line });
             }
             if (!controller.signal.aborted && t.sources.length > 1) {
-              send({ type: 'notice', message: `${s.pod}/${s.container}: log ended` });
+              send({
+                type: 'notice',
+                message: `${s.pod}/${s.container}: log ended`,
+              });
             }
           } catch (e) {
             if (controller.signal.aborted) return;
@@ -385,8 +276,12 @@ export class LogsService {
       `${actor.ref} is not allowed to read logs in environment "${query.environment}"`,
     );
     const env = await this.deps.environments.getEnvironment(query.environment);
-    if (!env) throw new NotFoundError(`environment "${query.environment}" not found`);
-    const [revision] = await this.deps.deployments.listRevisions(component, env.name);
+    if (!env)
+      throw new NotFoundError(`environment "${query.environment}" not found`);
+    const [revision] = await this.deps.deployments.listRevisions(
+      component,
+      env.name,
+    );
     if (!revision || revision.action === 'remove') {
       throw new NotFoundError(`${component} is not deployed in ${env.name}`);
     }
@@ -414,7 +309,10 @@ export class LogsService {
     let chosen = pods.filter(p => p.current);
     if (q.pod) {
       const pod = pods.find(p => p.name === q.pod);
-      if (!pod) throw new NotFoundError(`pod "${q.pod}" is not one of this component's pods`);
+      if (!pod)
+        throw new NotFoundError(
+          `pod "${q.pod}" is not one of this component's pods`,
+        );
       chosen = [pod];
     } else if (!chosen.length) {
       chosen = pods;
@@ -427,9 +325,9 @@ export class LogsService {
             throw new ValidationError([
               {
                 field: 'container',
-                message: `pod ${pod.name} has no container "${q.container}" (it has ${pod.containers
-                  .map(c => c.name)
-                  .join(', ')})`,
+                message: `pod ${pod.name} has no container "${
+                  q.container
+                }" (it has ${pod.containers.map(c => c.name).join(', ')})`,
               },
             ]);
           }
@@ -447,7 +345,10 @@ export class LogsService {
     }
     if (q.container && !sources.length && chosen.length) {
       throw new ValidationError([
-        { field: 'container', message: `no pod of this component has a container "${q.container}"` },
+        {
+          field: 'container',
+          message: `no pod of this component has a container "${q.container}"`,
+        },
       ]);
     }
     return sources;

@@ -1,7 +1,9 @@
 import { belongsTo, summarize } from './events';
 import type { KubeEvent } from './ports';
 
-const ev = (over: Partial<KubeEvent> & { kind: string; name: string }): KubeEvent => {
+const ev = (
+  over: Partial<KubeEvent> & { kind: string; name: string },
+): KubeEvent => {
   const { kind, name, ...rest } = over;
   return {
     uid: Math.random().toString(36),
@@ -27,7 +29,11 @@ describe('cluster events', () => {
     };
     const items = summarize([
       ev({ ...quota, count: 2, lastTimestamp: '2026-12-01T10:00:05Z' }),
-      ev({ kind: 'Pod', name: 'hello-7d9f-abcde', lastTimestamp: '2026-12-01T10:00:03Z' }),
+      ev({
+        kind: 'Pod',
+        name: 'hello-7d9f-abcde',
+        lastTimestamp: '2026-12-01T10:00:03Z',
+      }),
       ev({
         ...quota,
         count: 3,
@@ -81,7 +87,9 @@ describe('cluster events', () => {
       ['Pod', 'hello-worker-5b7c9d8f6-x2k9q'],
       ['ResourceQuota', 'quota'],
     ];
-    expect(keep.filter(([kind, name]) => mine(ev({ kind, name })))).toEqual(keep);
+    expect(keep.filter(([kind, name]) => mine(ev({ kind, name })))).toEqual(
+      keep,
+    );
     expect(drop.filter(([kind, name]) => mine(ev({ kind, name })))).toEqual([]);
   });
 });

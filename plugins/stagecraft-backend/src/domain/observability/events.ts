@@ -21,23 +21,34 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * (`<name>-<hash>-<suffix>`) also after the cache forgot them, and the
  * objects of the resources it requested.
  */
-export function belongsTo(objects: ComponentObjects): (e: KubeEvent) => boolean {
+export function belongsTo(
+  objects: ComponentObjects,
+): (e: KubeEvent) => boolean {
   const n = escape(objects.name);
   const rs = new RegExp(`^${n}-[a-z0-9]{1,10}$`);
   const pod = new RegExp(`^${n}-[a-z0-9]{1,10}-[a-z0-9]{5}$`);
-  const stsPods = objects.statefulSets.map(s => new RegExp(`^${escape(s)}-\\d+$`));
+  const stsPods = objects.statefulSets.map(
+    s => new RegExp(`^${escape(s)}-\\d+$`),
+  );
   return e => {
     const { kind, name } = e.involvedObject;
     if (objects.known.has(`${kind}/${name}`)) return true;
-    if ((kind === 'Deployment' || kind === 'Service') && name === objects.name) return true;
+    if ((kind === 'Deployment' || kind === 'Service') && name === objects.name)
+      return true;
     if (kind === 'ReplicaSet') return rs.test(name);
-    if (kind === 'Pod') return pod.test(name) || stsPods.some(r => r.test(name));
+    if (kind === 'Pod')
+      return pod.test(name) || stsPods.some(r => r.test(name));
     return false;
   };
 }
 
 const times = (e: KubeEvent) => {
-  const last = e.seriesLastObserved ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '';
+  const last =
+    e.seriesLastObserved ??
+    e.lastTimestamp ??
+    e.eventTime ??
+    e.firstTimestamp ??
+    '';
   const first = e.firstTimestamp ?? e.eventTime ?? last;
   return { first, last };
 };
@@ -48,7 +59,10 @@ const ms = (t: string) => (t ? Date.parse(t) : 0) || 0;
  * entry, counts summed, first time the earliest and last time the latest
  * (Warning when any repeat was one), newest first.
  */
-export function summarize(events: KubeEvent[], component?: string): ClusterEvent[] {
+export function summarize(
+  events: KubeEvent[],
+  component?: string,
+): ClusterEvent[] {
   const byKey = new Map<string, ClusterEvent>();
   for (const e of events) {
     const { kind, name } = e.involvedObject;
@@ -71,7 +85,8 @@ export function summarize(events: KubeEvent[], component?: string): ClusterEvent
     }
     known.count += count;
     if (e.type === 'Warning') known.type = 'Warning';
-    if (first && (!known.firstTime || ms(first) < ms(known.firstTime))) known.firstTime = first;
+    if (first && (!known.firstTime || ms(first) < ms(known.firstTime)))
+      known.firstTime = first;
     if (ms(last) > ms(known.lastTime)) known.lastTime = last;
   }
   return [...byKey.values()].sort(

@@ -22,7 +22,10 @@ describe('log lines', () => {
       time: '2026-12-01T16:05:54.037804933Z',
       text: 'hello world',
     });
-    expect(parseLogLine('no time here')).toEqual({ time: '', text: 'no time here' });
+    expect(parseLogLine('no time here')).toEqual({
+      time: '',
+      text: 'no time here',
+    });
     expect(parseLogLine('2026-12-01T16:05:54Z \r')).toEqual({
       time: '2026-12-01T16:05:54Z',
       text: '',
@@ -34,14 +37,23 @@ describe('log lines', () => {
     const b = timeKey('2026-12-01T16:05:54.05Z');
     const c = timeKey('2026-12-01T16:05:54Z');
     expect([a, b, c].sort()).toEqual([c, b, a]);
-    expect(timeKey('2026-12-01T17:05:54.5+01:00')).toBe(timeKey('2026-12-01T16:05:54.5Z'));
+    expect(timeKey('2026-12-01T17:05:54.5+01:00')).toBe(
+      timeKey('2026-12-01T16:05:54.5Z'),
+    );
   });
 
   it('cuts long lines to the byte limit, never inside a character', () => {
-    expect(truncateText('abcdef', 4)).toEqual({ text: 'abcd', truncated: true });
+    expect(truncateText('abcdef', 4)).toEqual({
+      text: 'abcd',
+      truncated: true,
+    });
     expect(truncateText('abc', 4)).toEqual({ text: 'abc', truncated: false });
     expect(truncateText('aé', 2)).toEqual({ text: 'a', truncated: true });
-    const l = toLogLine(`2026-12-01T16:05:54Z ${'x'.repeat(9000)}`, { pod: 'p', container: 'c' }, 8192);
+    const l = toLogLine(
+      `2026-12-01T16:05:54Z ${'x'.repeat(9000)}`,
+      { pod: 'p', container: 'c' },
+      8192,
+    );
     expect(l.text).toHaveLength(8192);
     expect(l.truncated).toBe(true);
   });

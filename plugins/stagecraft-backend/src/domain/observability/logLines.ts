@@ -22,9 +22,10 @@ export function parseLogLine(raw: string): { time: string; text: string } {
  * fraction's trailing zeros, so the strings themselves do not sort).
  */
 export function timeKey(time: string): string {
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(
-    time,
-  );
+  const m =
+    /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(
+      time,
+    );
   if (!m) return '';
   if (m[3] !== 'Z') {
     const ms = Date.parse(`${m[1]}${m[3]}`);
@@ -72,7 +73,12 @@ export function toLogLine(
  * a time sort with the previous line of their container.
  */
 export function mergeByTime(streams: LogLine[][]): LogLine[] {
-  const keyed: Array<{ key: string; stream: number; index: number; line: LogLine }> = [];
+  const keyed: Array<{
+    key: string;
+    stream: number;
+    index: number;
+    line: LogLine;
+  }> = [];
   streams.forEach((lines, stream) => {
     let last = '';
     lines.forEach((line, index) => {
@@ -81,18 +87,21 @@ export function mergeByTime(streams: LogLine[][]): LogLine[] {
       keyed.push({ key, stream, index, line });
     });
   });
+  const byKey = (a: string, b: string) => {
+    if (a === b) return 0;
+    return a < b ? -1 : 1;
+  };
   keyed.sort(
-    (a, b) =>
-      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
-      a.stream - b.stream ||
-      a.index - b.index,
+    (a, b) => byKey(a.key, b.key) || a.stream - b.stream || a.index - b.index,
   );
   return keyed.map(k => k.line);
 }
 
 /** The last `n` lines of a merged list (`tailLines` across every container). */
 export function lastLines<T>(lines: T[], n: number | undefined): T[] {
-  return n === undefined || lines.length <= n ? lines : lines.slice(lines.length - n);
+  return n === undefined || lines.length <= n
+    ? lines
+    : lines.slice(lines.length - n);
 }
 
 /**

@@ -78,7 +78,12 @@ function ClonePlan({ plan, name }: { plan: CloneResult; name: string }) {
  */
 export function CloneButton({ env }: { env: Environment }) {
   const api = useApi(stagecraftApiRef);
-  const canCreate = usePermission({ permission: environmentCreatePermission });
+  // decided on the source (a policy's tier/owner conditions); the backend
+  // decides again on the proposed clone, whose type the dialog chooses
+  const canCreate = usePermission({
+    permission: environmentCreatePermission,
+    resourceRef: env.name,
+  });
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const [type, setType] = useState(env.type);

@@ -73,7 +73,10 @@ export function ProvisionButton({
       <Box display="flex" alignItems="center" style={{ gap: 8 }}>
         <PermissionButton
           state={state}
-          access={{ permission: environmentCreatePermission }}
+          access={{
+            permission: environmentCreatePermission,
+            resourceRef: name,
+          }}
           deniedTitle="You may not provision environments (stagecraft.environment.create)"
           label={`Provision ${name}`}
           busy={busy || !!result}
