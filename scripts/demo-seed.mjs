@@ -35,10 +35,9 @@ async function until(what, probe) {
 }
 
 async function guestToken() {
-  const res = await fetch(
-    `${backend}/api/auth/guest/refresh?env=development`,
-    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
-  );
+  const res = await fetch(`${backend}/api/auth/guest/refresh?env=development`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
   if (!res.ok) return undefined;
   return (await res.json()).backstageIdentity.token;
 }
@@ -67,7 +66,9 @@ async function ok(token, method, path, body) {
   const res = await call(token, method, path, body);
   if (res.status >= 300) {
     throw new Error(
-      `${method} ${path}: ${res.status} ${res.body?.error?.message ?? res.text}`,
+      `${method} ${path}: ${res.status} ${
+        res.body?.error?.message ?? res.text
+      }`,
     );
   }
   return res.body;
@@ -99,19 +100,34 @@ async function main() {
   });
 
   // a team creates its development environments; staging and production
-  // are the platform's to create (the example policy), here its CI pipeline
+  // are the platform's to create (the example policy), here its CI pipeline.
+  // The guest's groups reach the policy through the catalog, which may still
+  // be ingesting the example users: until then the guest's create is a 403
+  // naming the owner rule, so it is asked again until the backend says yes
+  let lastRefusal;
   for (const [name, as] of [
     ['payments-dev', guest],
     ['payments-staging', ciToken],
     ['payments-prod', ciToken],
   ]) {
-    const res = await call(as, 'POST', api(`/environments/${name}/provision`));
+    const res = await until(`${name} to be provisioned`, async () => {
+      const r = await call(as, 'POST', api(`/environments/${name}/provision`));
+      if (r.status !== 403) return r;
+      lastRefusal = r.body?.error?.message;
+      return undefined;
+    }).catch(e => {
+      throw new Error(`${e.message}; last refusal: ${lastRefusal}`);
+    });
     if (res.status >= 300) {
       throw new Error(
-        `provision ${name}: ${res.status} ${res.body?.error?.message ?? res.text}`,
+        `provision ${name}: ${res.status} ${
+          res.body?.error?.message ?? res.text
+        }`,
       );
     }
-    say(`${name}: ${res.status === 201 ? 'provisioned' : 'already provisioned'}`);
+    say(
+      `${name}: ${res.status === 201 ? 'provisioned' : 'already provisioned'}`,
+    );
   }
   for (const [name, body, as] of [
     ['payments-gated', { type: 'gated' }, ciToken], // tier staging
@@ -142,30 +158,51 @@ async function main() {
   });
 
   const running = async component =>
-    (await ok(guest, 'GET', api(`/components/${ref(component)}/deployments`)))
-      .items.filter(d => d.revision)
+    (
+      await ok(guest, 'GET', api(`/components/${ref(component)}/deployments`))
+    ).items
+      .filter(d => d.revision)
       .map(d => d.environment);
 
   for (const component of ['checkout', 'payments-worker']) {
     const where = await running(component);
     if (!where.includes('payments-dev')) {
-      const res = await ok(guest, 'POST', api(`/components/${ref(component)}/deploy`), {
-        environment: 'payments-dev',
-      });
+      const res = await ok(
+        guest,
+        'POST',
+        api(`/components/${ref(component)}/deploy`),
+        {
+          environment: 'payments-dev',
+        },
+      );
       say(`${component}: deployed ${res.release?.image ?? ''} to payments-dev`);
     }
     if (!where.includes('payments-staging')) {
-      const res = await ok(guest, 'POST', api(`/components/${ref(component)}/promote`), {
-        from: 'payments-dev',
-        to: 'payments-staging',
-      });
-      say(`${component}: promoted release ${res.release?.id ?? ''} to payments-staging`);
+      const res = await ok(
+        guest,
+        'POST',
+        api(`/components/${ref(component)}/promote`),
+        {
+          from: 'payments-dev',
+          to: 'payments-staging',
+        },
+      );
+      say(
+        `${component}: promoted release ${
+          res.release?.id ?? ''
+        } to payments-staging`,
+      );
     }
   }
   if (!(await running('payments-worker')).includes('payments-pr-1')) {
-    await ok(guest, 'POST', api(`/components/${ref('payments-worker')}/deploy`), {
-      environment: 'payments-pr-1',
-    });
+    await ok(
+      guest,
+      'POST',
+      api(`/components/${ref('payments-worker')}/deploy`),
+      {
+        environment: 'payments-pr-1',
+      },
+    );
     say('payments-worker: deployed to the preview payments-pr-1');
   }
 
@@ -179,13 +216,20 @@ async function main() {
     )
   ).items;
   if (!requests.some(r => ['pending', 'executed'].includes(r.state))) {
-    const res = await call(ciToken, 'POST', api(`/components/${ref('checkout')}/promote`), {
-      from: 'payments-dev',
-      to: 'payments-gated',
-    });
+    const res = await call(
+      ciToken,
+      'POST',
+      api(`/components/${ref('checkout')}/promote`),
+      {
+        from: 'payments-dev',
+        to: 'payments-gated',
+      },
+    );
     if (res.status !== 202) {
       throw new Error(
-        `promote checkout to payments-gated as the CI pipeline: expected 202 (pending), got ${res.status} ${res.body?.error?.message ?? res.text}`,
+        `promote checkout to payments-gated as the CI pipeline: expected 202 (pending), got ${
+          res.status
+        } ${res.body?.error?.message ?? res.text}`,
       );
     }
     say('checkout: a promotion to payments-gated waits for your approval');

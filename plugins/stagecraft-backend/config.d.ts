@@ -41,6 +41,13 @@ export interface Config {
        */
       ingressHostPattern?: string;
       /**
+       * Ways a Service in environments of this type may expose traffic
+       * beyond the cluster: `loadBalancer` (with loadBalancerSourceRanges),
+       * `nodePort`, `externalName`. Default none: cluster-internal Services
+       * only. `spec.externalIPs` is refused whatever this says.
+       */
+      expose?: Array<'loadBalancer' | 'nodePort' | 'externalName'>;
+      /**
        * Configuration values (environment variables) every environment of this
        * type starts from; environments and components override them.
        */

@@ -13,6 +13,7 @@ import {
   tierDefaults,
 } from './domain/environments/types';
 import { parseWindow } from './domain/policy/windows';
+import { EXPOSURE_KINDS, ExposureKind } from './domain/policy/exposure';
 import {
   ReservedNamespace,
   ReservedNamespaces,
@@ -148,6 +149,18 @@ export function readEnvironmentTypes(config: Config): EnvironmentTypeSpec[] {
         );
       }
       spec.ingressHostPattern = host;
+    }
+    const expose = c.getOptionalStringArray('expose');
+    if (expose) {
+      const bad = expose.find(e => !EXPOSURE_KINDS.includes(e as never));
+      if (bad !== undefined) {
+        throw new InputError(
+          `${where}.expose: "${bad}" is not one of ${EXPOSURE_KINDS.join(
+            ', ',
+          )}`,
+        );
+      }
+      spec.expose = expose as ExposureKind[];
     }
     const approvals = c.getOptionalConfig('approvals');
     if (approvals) {

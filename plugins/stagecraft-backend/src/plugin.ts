@@ -43,6 +43,7 @@ import { ManifestService } from './domain/manifests/ManifestService';
 import { SourceService } from './domain/sources/SourceService';
 import { ApprovalService } from './domain/approvals/ApprovalService';
 import { protectionByType } from './domain/policy/protection';
+import { exposureByType } from './domain/policy/exposure';
 import { OperationsService } from './domain/operations/OperationsService';
 import { CloneService } from './domain/operations/CloneService';
 import { TeardownService } from './domain/operations/TeardownService';
@@ -117,6 +118,7 @@ export const stagecraftPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, httpRouter, gateway } = deps;
         const environmentTypes = readEnvironmentTypes(config);
+        const exposure = exposureByType(environmentTypes);
         const store = await DatabaseStore.create({
           knex: await deps.database.getClient(),
           skipMigrations: deps.database.migrations?.skip,
@@ -140,6 +142,7 @@ export const stagecraftPlugin = createBackendPlugin({
         const auditor = new StoreAuditor(store, deps.auditor, systemClock);
         const drivers = resourceDrivers(moduleDrivers);
         const resources = new ResourceService({
+          exposure,
           gateway,
           store,
           environments: store,
@@ -241,6 +244,7 @@ export const stagecraftPlugin = createBackendPlugin({
           deployments: store,
           workloads,
           observer: cache,
+          exposure,
           ingressHost: (component, target) => {
             const pattern = environmentTypes.find(
               t => t.name === target.type,
@@ -359,6 +363,7 @@ export const stagecraftPlugin = createBackendPlugin({
           ? new SourceService({ store, auditor, clock: systemClock })
           : undefined;
         const manifests = new ManifestService({
+          exposure,
           gateway,
           store,
           authorizer,

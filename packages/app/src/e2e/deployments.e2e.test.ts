@@ -40,14 +40,20 @@ async function seed() {
     ['payments-prod', 'production', undefined],
   ] as const;
   for (const [name, type, next] of envs) {
-    await call(token, 'POST', '/environments', {
-      name,
-      type,
-      owner: 'group:default/payments',
-      system: 'payments',
-      // the backend's ref check takes only group:/user: kinds yet, so no "environment:" prefix
-      ...(next && { promotesTo: next }),
-    });
+    // staging and production are the platform's (here its CI's) to create
+    await call(
+      type === 'development' ? token : ciToken,
+      'POST',
+      '/environments',
+      {
+        name,
+        type,
+        owner: 'group:default/payments',
+        system: 'payments',
+        // the backend's ref check takes only group:/user: kinds yet, so no "environment:" prefix
+        ...(next && { promotesTo: next }),
+      },
+    );
   }
   const ref = encodeURIComponent(component);
   const current: Array<{ environment: string }> = (
@@ -107,7 +113,11 @@ describe('Deployments in the browser', () => {
       .evaluateAll(rows => rows.map(r => r.getAttribute('data-testid')));
     // the pipeline in its order (the living demo's preview and gated
     // environments of the same system are listed too)
-    const pipeline = ['env-payments-dev', 'env-payments-staging', 'env-payments-prod'];
+    const pipeline = [
+      'env-payments-dev',
+      'env-payments-staging',
+      'env-payments-prod',
+    ];
     expect(order.filter(id => pipeline.includes(id!))).toEqual([
       'env-payments-dev',
       'env-payments-staging',

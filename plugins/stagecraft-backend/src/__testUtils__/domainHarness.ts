@@ -1,4 +1,5 @@
 import knexFactory from 'knex';
+import { exposureByType } from '../domain/policy/exposure';
 import type { ResourceDriver } from '@stagecraft/backstage-plugin-stagecraft-node';
 import { InMemoryClusterGateway } from './InMemoryClusterGateway';
 import { DatabaseStore } from '../store/DatabaseStore';
@@ -91,6 +92,7 @@ export async function domainHarness(
     builtinDrivers().map(d => [d.name, d]),
   );
   const resources = new ResourceService({
+    exposure: exposureByType(types),
     gateway,
     store,
     environments: store,
@@ -140,6 +142,7 @@ export async function domainHarness(
   };
   const later: { approvals?: ApprovalService } = {};
   const deployments = new DeploymentService({
+    exposure: exposureByType(types),
     gateway,
     environments: store,
     deployments: store,

@@ -1274,10 +1274,44 @@ function reservedNamespaces(): HostileCase[] {
   ]);
 }
 
+/**
+ * Services that expose traffic in ways a namespace owner must not choose
+ * (the environment type allows none): external IPs (CVE-2020-8554), load
+ * balancers, node ports, external names. 400 naming the field.
+ */
+function exposingServices(): HostileCase[] {
+  const specs: Array<[string, string]> = [
+    ['externalIPs: [203.0.113.7]', 'spec.externalIPs'],
+    ['externalIPs: [10.0.0.1, 10.0.0.2]', 'spec.externalIPs'],
+    ['type: ClusterIP, externalIPs: [8.8.8.8]', 'spec.externalIPs'],
+    ['type: LoadBalancer', 'spec.type'],
+    ['type: LoadBalancer, loadBalancerSourceRanges: [0.0.0.0/0]', 'spec.type'],
+    ['type: NodePort', 'spec.type'],
+    ['type: ExternalName, externalName: metadata.google.internal', 'spec.type'],
+    ['loadBalancerSourceRanges: [0.0.0.0/0]', 'spec.loadBalancerSourceRanges'],
+    ['externalName: kubernetes.default', 'spec.externalName'],
+  ];
+  return specs.flatMap(([spec, field]): HostileCase[] =>
+    [80, 443].map(port => ({
+      id: `apply: Service ${spec} (port ${port})`,
+      method: 'post',
+      path: `/environments/${E}/apply`,
+      body: manifest(
+        `apiVersion: v1\nkind: Service\nmetadata: { name: x }\nspec: { ports: [{ port: ${port}${
+          spec.startsWith('type: NodePort') ? ', nodePort: 30080' : ''
+        } }], ${spec} }`,
+      ),
+      status: [400],
+      names: `manifests[0].${field}`,
+    })),
+  );
+}
+
 /** The whole corpus. */
 export const CORPUS: HostileCase[] = [
   ...HANDWRITTEN,
   ...reservedNamespaces(),
+  ...exposingServices(),
   ...nameField('create', 'post', '/environments', env, 'name'),
   ...nameField('create', 'post', '/environments', env, 'namespace'),
   ...nameField(

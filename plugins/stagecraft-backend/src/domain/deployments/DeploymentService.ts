@@ -10,6 +10,7 @@ import {
   validateDnsLabel,
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { checkExposure, ExposurePolicy } from '../policy/exposure';
 import { NotFoundError } from '../errors';
 import type {
   Actor,
@@ -153,6 +154,8 @@ export class DeploymentService {
        * answer's order and targets.
        */
       pipeline?: PromotionPipelines;
+      /** What objects may expose per environment (exposureByType); unchecked when absent. */
+      exposure?: (env: EnvironmentRecord) => ExposurePolicy;
       /** The Ingress host of a component in an environment (from its type's pattern), if any. */
       ingressHost?: (
         component: string,
@@ -695,6 +698,16 @@ export class DeploymentService {
         ),
       );
     }
+    // what the renderer made obeys the type's exposure rules as a guarded
+    // apply must (it does by construction; this keeps it so)
+    const exposed = this.deps.exposure
+      ? checkExposure(
+          objects,
+          this.deps.exposure(env),
+          i => `${objects[i].kind}/${objects[i].metadata.name}`,
+        )
+      : [];
+    if (exposed.length) throw new ValidationError(exposed);
     const live = await Promise.all(
       objects.map(o => this.deps.gateway.get(env.cluster, refOf(o))),
     );

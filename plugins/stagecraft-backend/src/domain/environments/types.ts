@@ -4,6 +4,7 @@ import type {
   EnvironmentQuota,
   EnvironmentTier,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
+import type { ExposureKind } from '../policy/exposure';
 
 /** Pod Security admission level of an environment's namespace. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -28,6 +29,8 @@ export interface EnvironmentTypeSpec {
    * {component}, {environment} and {namespace} replaced; no Ingress when unset.
    */
   ingressHostPattern?: string;
+  /** Ways Services may expose traffic beyond the cluster (none by default). */
+  expose: ExposureKind[];
   /** Configuration values every environment of this type starts from. */
   config?: Record<string, ConfigValue>;
   /** TTL given to new environments of this type (previews), e.g. "72h". */
@@ -73,6 +76,7 @@ export function tierDefaults(
     },
     podSecurity: { level: 'restricted', version: DEFAULT_POD_SECURITY_VERSION },
     networkPolicy: 'default-deny',
+    expose: [],
     ...(tier === 'preview' && { defaultTtl: '72h' }),
     order: TIER_ORDER[tier],
   };

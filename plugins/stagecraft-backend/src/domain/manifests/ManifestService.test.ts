@@ -4,6 +4,7 @@ import { InMemoryClusterGateway } from '../../__testUtils__/InMemoryClusterGatew
 import { DatabaseStore } from '../../store/DatabaseStore';
 import type { Actor, AuditEvent, Authorizer } from '../ports';
 import { ManifestService } from './ManifestService';
+import { exposureByType } from '../policy/exposure';
 
 const alice: Actor = { ref: 'user:default/alice', credentials: {} };
 
@@ -39,6 +40,7 @@ async function setup(allow = true) {
     authorizer,
     auditor: { record: async e => void audits.push(e) },
     allowedKinds: ['ConfigMap', 'Service', 'Deployment.apps', 'Namespace'],
+    exposure: exposureByType([{ name: 'development' }]),
   });
   return { service, gateway, audits };
 }
@@ -53,6 +55,28 @@ data:
 `;
 
 describe('ManifestService', () => {
+  it.each([
+    ['externalIPs: [203.0.113.7]', 'manifests[0].spec.externalIPs'],
+    ['type: LoadBalancer', 'manifests[0].spec.type'],
+    ['type: NodePort', 'manifests[0].spec.type'],
+  ])(
+    'refuses a Service with %s (400 naming %s), writing and auditing nothing',
+    async (spec, field) => {
+      const { service, gateway, audits } = await setup();
+      const error = await service
+        .apply(alice, 'team-a-dev', {
+          manifests: `apiVersion: v1\nkind: Service\nmetadata: { name: web }\nspec: { ports: [{ port: 80 }], ${spec} }`,
+        })
+        .catch(e => e);
+      expect(error).toMatchObject({ name: 'InputError' });
+      expect(error.errors.map((e: { field: string }) => e.field)).toEqual([
+        field,
+      ]);
+      expect(gateway.objects.size).toBe(0);
+      expect(audits).toEqual([]);
+    },
+  );
+
   it('applies namespaced objects into the environment, labelled and audited, idempotently', async () => {
     const { service, gateway, audits } = await setup();
     const first = await service.apply(alice, 'team-a-dev', {

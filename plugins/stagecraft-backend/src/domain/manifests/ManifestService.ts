@@ -7,6 +7,7 @@ import {
   Origin,
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { checkExposure, ExposurePolicy } from '../policy/exposure';
 import { ConflictError, NotFoundError } from '../errors';
 import {
   asObject,
@@ -20,6 +21,7 @@ import type {
   Auditor,
   Authorizer,
   ClusterGateway,
+  EnvironmentRecord,
   EnvironmentStore,
   KubeObject,
 } from '../ports';
@@ -71,6 +73,8 @@ export class ManifestService {
       auditor: Auditor;
       /** `Kind` (core) or `Kind.group`; empty allows nothing. */
       allowedKinds: string[];
+      /** What objects may expose per environment (exposureByType); unchecked when absent. */
+      exposure?: (env: EnvironmentRecord) => ExposurePolicy;
     },
   ) {
     this.allowed = new Set(deps.allowedKinds);
@@ -107,6 +111,10 @@ export class ManifestService {
     const env = await this.deps.store.getEnvironment(envName);
     if (!env) throw new NotFoundError(`environment "${envName}" not found`);
     await this.checkKinds(env.cluster, env.namespace, objects);
+    const exposed = this.deps.exposure
+      ? checkExposure(objects, this.deps.exposure(env), i => `manifests[${i}]`)
+      : [];
+    if (exposed.length) throw new ValidationError(exposed);
     const desired = objects.map(o =>
       this.labelled(o, env.namespace, envName, actor, originOf(b.origin)),
     );

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { checkExposure, ExposurePolicy } from '../policy/exposure';
 import {
   assertDnsLabel,
   FieldError,
@@ -123,6 +124,8 @@ function boundCluster(
   annotations: Record<string, string>,
   /** A preview: applies are server-side dry runs, nothing else is written. */
   preview?: PreviewRecorder,
+  /** What Services and Ingresses may expose in this environment. */
+  exposure?: ExposurePolicy,
 ): ResourceCluster {
   const placed = (o: ResourceObject): KubeObject => {
     if (
@@ -153,6 +156,10 @@ function boundCluster(
   return {
     async apply(objects) {
       const desired = objects.map(placed);
+      const exposed = exposure
+        ? checkExposure(desired, exposure, i => `objects[${i}]`)
+        : [];
+      if (exposed.length) throw new ValidationError(exposed);
       for (const o of desired) {
         const live = await gateway.get(env.cluster, at(refOf(o)));
         if (live && live.metadata.labels?.[LABELS.managedBy] !== MANAGED_BY) {
@@ -219,6 +226,8 @@ export class ResourceService {
       readyTimeoutMs?: number;
       /** Between two readiness checks (default 1 s). */
       pollMs?: number;
+      /** What objects may expose per environment (exposureByType); unchecked when absent. */
+      exposure?: (env: EnvironmentRecord) => ExposurePolicy;
     },
   ) {}
 
@@ -651,6 +660,7 @@ export class ResourceService {
         labels,
         annotations,
         preview,
+        this.deps.exposure?.(env),
       ),
       onProgress,
     };
