@@ -13,6 +13,7 @@ export {
   environmentResourcesCard,
   environmentApprovalsCard,
   environmentUsageCard,
+  environmentEventsCard,
   deploymentsEntityContent,
   configEntityContent,
   environmentsPage,

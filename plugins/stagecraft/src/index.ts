@@ -26,6 +26,9 @@ export type {
   DeployOutcome,
   ApprovalQuery,
   EnvironmentTypeInfo,
+  LogStreamListener,
+  ClusterEventsScope,
+  ClusterEventsListener,
 } from './api/StagecraftApi';
 export type { Wire, WireDeployment } from './api/wire';
 export type { ProvisionResult, ConfigRollbackRequest } from './api/types';
@@ -39,3 +42,5 @@ export {
 } from './components/EnvironmentCards';
 export { EnvironmentApprovalsCard } from './components/Approvals';
 export { EnvironmentUsageCard } from './components/Usage';
+export { EnvironmentEventsCard } from './components/Events';
+export { LogsDialog } from './components/Logs';

@@ -101,6 +101,21 @@ export const environmentUsageCard = EntityCardBlueprint.make({
   },
 });
 
+/** Kubernetes events of an environment's namespace, live. @public */
+export const environmentEventsCard = EntityCardBlueprint.make({
+  name: 'environment-events',
+  params: {
+    filter: { kind: 'environment' },
+    type: 'content',
+    loader: () =>
+      import('./components/Events').then(m => (
+        <Surface>
+          <m.EnvironmentEventsCard />
+        </Surface>
+      )),
+  },
+});
+
 /** The "Deployments" tab of a Component. @public */
 export const deploymentsEntityContent = EntityContentBlueprint.make({
   name: 'deployments',
@@ -163,6 +178,7 @@ export const stagecraftPlugin = createFrontendPlugin({
     environmentResourcesCard,
     environmentApprovalsCard,
     environmentUsageCard,
+    environmentEventsCard,
     deploymentsEntityContent,
     configEntityContent,
     environmentsPage,

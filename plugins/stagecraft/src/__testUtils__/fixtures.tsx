@@ -29,8 +29,15 @@ import type {
   EnvironmentDeployment,
   EnvironmentUsage,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
+import type {
+  ClusterEventsResponse,
+  LogStreamEvent,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
+  ClusterEventsListener,
+  ClusterEventsScope,
   DeploymentStreamListener,
+  LogStreamListener,
   StagecraftApi,
   stagecraftApiRef,
   WireDeployment,
@@ -320,9 +327,19 @@ export async function tooltipOf(button: HTMLElement): Promise<string> {
   });
 }
 
-/** A StagecraftApi whose every method is a jest.fn; `emit` feeds the SSE listener. */
+/**
+ * A StagecraftApi whose every method is a jest.fn; `emit` feeds the SSE
+ * listener, `emitLog` the followed logs (`stopLogs` is what their stop
+ * function calls), `emitClusterEvents` the watched events of a scope.
+ */
 export function mockStagecraftApi(overrides: Partial<StagecraftApi> = {}) {
   const listeners: DeploymentStreamListener[] = [];
+  const logListeners: LogStreamListener[] = [];
+  const stopLogs = jest.fn();
+  const eventListeners: Array<{
+    scope: ClusterEventsScope;
+    listener: ClusterEventsListener;
+  }> = [];
   const api: jest.Mocked<StagecraftApi> = {
     getHealth: jest.fn(async () => ({
       status: 'ok' as const,
@@ -379,12 +396,56 @@ export function mockStagecraftApi(overrides: Partial<StagecraftApi> = {}) {
       { name: 'staging', tier: 'staging' },
       { name: 'production', tier: 'production' },
     ]),
+    getLogs: jest.fn(async () => ({ pods: [], lines: [] })),
+    followLogs: jest.fn((_ref: string, _q: unknown, l: LogStreamListener) => {
+      logListeners.push(l);
+      return () => {
+        logListeners.splice(logListeners.indexOf(l), 1);
+        stopLogs();
+      };
+    }),
+    downloadLogs: jest.fn(async () => new Blob(['log text'])),
+    getClusterEvents: jest.fn(async () => ({ items: [] })),
+    watchClusterEvents: jest.fn(
+      (scope: ClusterEventsScope, listener: ClusterEventsListener) => {
+        const entry = { scope, listener };
+        eventListeners.push(entry);
+        listener.onOpen?.();
+        return () => {
+          eventListeners.splice(eventListeners.indexOf(entry), 1);
+        };
+      },
+    ),
     ...overrides,
   } as jest.Mocked<StagecraftApi>;
   const emit = (d: WireDeployment) => listeners.forEach(l => l.onStatus(d));
   const emitApproval = (r: ApprovalRequest) =>
     listeners.forEach(l => l.onApproval?.(r));
-  return { api, emit, emitApproval };
+  const emitLog = (e: LogStreamEvent) =>
+    logListeners.forEach(l => l.onEvent(e));
+  const failLogs = (e: Error) => logListeners.forEach(l => l.onError?.(e));
+  /** Feeds the watchers of `environment` (and of `component` there, when given). */
+  const emitClusterEvents = (
+    environment: string,
+    response: ClusterEventsResponse,
+    component?: string,
+  ) =>
+    eventListeners
+      .filter(
+        w =>
+          w.scope.environment === environment &&
+          (component === undefined || w.scope.component === component),
+      )
+      .forEach(w => w.listener.onEvents(response));
+  return {
+    api,
+    emit,
+    emitApproval,
+    emitLog,
+    failLogs,
+    stopLogs,
+    emitClusterEvents,
+  };
 }
 
 /** Allow everything, or deny the named permissions. */

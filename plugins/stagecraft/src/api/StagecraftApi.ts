@@ -20,10 +20,18 @@ import type {
   SecretKeyInfo,
   TeardownPlan,
   TeardownResult,
+  ClusterEventsResponse,
+  LogQuery,
+  LogsResponse,
+  LogStreamEvent,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { readServerSentEvents } from './sse';
+import { openEventStream, watchEventStream } from './streams';
 import type {
   ApprovalQuery,
+  ClusterEventsListener,
+  ClusterEventsScope,
+  LogStreamListener,
   ConfigChange,
   ConfigRollbackRequest,
   DeployOutcome,
@@ -48,6 +56,34 @@ export const stagecraftApiRef = createApiRef<StagecraftApi>({
 });
 
 const enc = encodeURIComponent;
+
+/** The query string of a log request (no `follow`/`format`: the method decides). */
+function logParams(q: LogQuery): Record<string, string | undefined> {
+  const str = (v: number | boolean | undefined) =>
+    v === undefined ? undefined : String(v);
+  return {
+    environment: q.environment,
+    pod: q.pod || undefined,
+    container: q.container || undefined,
+    previous: q.previous ? 'true' : undefined,
+    sinceSeconds: str(q.sinceSeconds),
+    tailLines: str(q.tailLines),
+  };
+}
+
+function eventsPath(scope: ClusterEventsScope, watch: boolean) {
+  const w = watch ? 'true' : undefined;
+  return scope.component
+    ? `/components/${enc(scope.component)}/cluster-events?${query({
+        environment: scope.environment,
+        watch: w,
+      })}`
+    : `/environments/${enc(scope.environment)}/cluster-events${
+        watch ? '?watch=true' : ''
+      }`;
+}
+
+const LOG_EVENTS = new Set(['pods', 'line', 'notice', 'end']);
 
 function query(params: Record<string, string | undefined>) {
   const q = new URLSearchParams();
@@ -125,48 +161,18 @@ export class StagecraftClient implements StagecraftApi {
     componentRef: string,
     listener: DeploymentStreamListener,
   ): () => void {
-    const controller = new AbortController();
-    let attempt = 0;
-    const connect = async (): Promise<void> => {
-      const baseUrl = await this.deps.discoveryApi.getBaseUrl('stagecraft');
-      const response = await this.deps.fetchApi.fetch(
-        `${baseUrl}/components/${enc(componentRef)}/events`,
-        {
-          headers: { Accept: 'text/event-stream' },
-          signal: controller.signal,
-        },
-      );
-      if (!response.ok) throw await ResponseError.fromResponse(response);
-      if (!response.body) throw new Error('The event stream has no body');
-      attempt = 0;
-      listener.onOpen?.();
-      await readServerSentEvents(response.body, event => {
+    return watchEventStream(
+      this.deps,
+      `/components/${enc(componentRef)}/events`,
+      event => {
         if (event.event === 'status') {
           listener.onStatus(JSON.parse(event.data) as WireDeployment);
         } else if (event.event === 'approval') {
           listener.onApproval?.(JSON.parse(event.data) as ApprovalRequest);
         }
-      });
-      throw new Error('The event stream ended');
-    };
-    const loop = async () => {
-      while (!controller.signal.aborted) {
-        try {
-          await connect();
-        } catch (e) {
-          if (controller.signal.aborted) return;
-          listener.onError?.(e as Error);
-          // a 4xx will not heal by itself: stop instead of hammering the backend
-          const status = (e as ResponseError).response?.status;
-          if (status && status >= 400 && status < 500) return;
-          attempt += 1;
-          const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
-          await new Promise(r => setTimeout(r, delay));
-        }
-      }
-    };
-    loop();
-    return () => controller.abort();
+      },
+      listener,
+    );
   }
 
   async getHistory(
@@ -424,6 +430,86 @@ export class StagecraftClient implements StagecraftApi {
         `/secrets?${query({ environment, component })}`,
       )
     ).items;
+  }
+
+  async getLogs(componentRef: string, q: LogQuery): Promise<LogsResponse> {
+    const body = await this.request<Partial<LogsResponse> | undefined>(
+      'GET',
+      `/components/${enc(componentRef)}/logs?${query(logParams(q))}`,
+    );
+    return {
+      pods: Array.isArray(body?.pods) ? body!.pods : [],
+      lines: Array.isArray(body?.lines) ? body!.lines : [],
+    };
+  }
+
+  followLogs(
+    componentRef: string,
+    q: LogQuery,
+    listener: LogStreamListener,
+  ): () => void {
+    const controller = new AbortController();
+    const path = `/components/${enc(componentRef)}/logs?${query({
+      ...logParams(q),
+      follow: 'true',
+    })}`;
+    (async () => {
+      try {
+        const body = await openEventStream(this.deps, path, controller.signal);
+        await readServerSentEvents(body, event => {
+          if (controller.signal.aborted || !LOG_EVENTS.has(event.event)) return;
+          listener.onEvent({
+            type: event.event,
+            ...JSON.parse(event.data),
+          } as LogStreamEvent);
+        });
+        if (!controller.signal.aborted) listener.onClose?.();
+      } catch (e) {
+        if (!controller.signal.aborted) listener.onError?.(e as Error);
+      }
+    })();
+    return () => controller.abort();
+  }
+
+  async downloadLogs(componentRef: string, q: LogQuery): Promise<Blob> {
+    const baseUrl = await this.deps.discoveryApi.getBaseUrl('stagecraft');
+    const response = await this.deps.fetchApi.fetch(
+      `${baseUrl}/components/${enc(componentRef)}/logs?${query({
+        ...logParams(q),
+        format: 'text',
+      })}`,
+      { headers: { Accept: 'text/plain' } },
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response.blob();
+  }
+
+  async getClusterEvents(
+    scope: ClusterEventsScope,
+  ): Promise<ClusterEventsResponse> {
+    const body = await this.request<Partial<ClusterEventsResponse>>(
+      'GET',
+      eventsPath(scope, false),
+    );
+    return { items: Array.isArray(body?.items) ? body.items : [] };
+  }
+
+  watchClusterEvents(
+    scope: ClusterEventsScope,
+    listener: ClusterEventsListener,
+  ): () => void {
+    return watchEventStream(
+      this.deps,
+      eventsPath(scope, true),
+      event => {
+        if (event.event !== 'events') return;
+        const body = JSON.parse(event.data) as Partial<ClusterEventsResponse>;
+        listener.onEvents({
+          items: Array.isArray(body?.items) ? body.items : [],
+        });
+      },
+      listener,
+    );
   }
 
   /** `undefined` instead of a 404 (an endpoint or object that is not there). */

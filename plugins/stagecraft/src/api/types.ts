@@ -20,6 +20,10 @@ import type {
   SecretKeyInfo,
   TeardownPlan,
   TeardownResult,
+  ClusterEventsResponse,
+  LogQuery,
+  LogsResponse,
+  LogStreamEvent,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { Wire, WireDeployment } from './wire';
 
@@ -125,6 +129,38 @@ export interface DeploymentStreamListener {
   onError?(error: Error): void;
 }
 
+/** Callbacks of a followed log (`GET /components/:ref/logs?follow=true`). @public */
+export interface LogStreamListener {
+  /** Each `pods`, `line`, `notice` and `end` event, in the order received. */
+  onEvent(event: LogStreamEvent): void;
+  /** The stream could not be opened, or broke; it is not reopened. */
+  onError?(error: Error): void;
+  /** The backend closed the stream (after `end`, or without one). */
+  onClose?(): void;
+}
+
+/**
+ * Whose Kubernetes events: an environment's namespace, or (with `component`)
+ * the objects of one component there.
+ * @public
+ */
+export interface ClusterEventsScope {
+  /** The environment (its namespace's events). */
+  environment: string;
+  /** A component entity ref; without it, every event of the environment. */
+  component?: string;
+}
+
+/** Callbacks of watched Kubernetes events. @public */
+export interface ClusterEventsListener {
+  /** The whole list (newest first) every time it changes. */
+  onEvents(response: ClusterEventsResponse): void;
+  /** The stream is connected (again). */
+  onOpen?(): void;
+  /** The stream broke; it reconnects by itself (with back-off) unless a 4xx refused it. */
+  onError?(error: Error): void;
+}
+
 /** What the Stagecraft UI asks the Stagecraft backend. @public */
 export interface StagecraftApi {
   getHealth(): Promise<HealthResponse>;
@@ -216,4 +252,25 @@ export interface StagecraftApi {
   /** Restores the values of an earlier version as a new version (`POST /config/rollback`). */
   rollbackConfig(request: ConfigRollbackRequest): Promise<ConfigChange>;
   listSecrets(environment: string, component: string): Promise<SecretKeyInfo[]>;
+  /** The last lines of a component's containers in an environment (`GET /components/:ref/logs`). */
+  getLogs(componentRef: string, query: LogQuery): Promise<LogsResponse>;
+  /**
+   * Follows the logs (server-sent events of `GET /components/:ref/logs?follow=true`);
+   * returns a function that stops them (the request is aborted, so the
+   * backend closes its cluster stream).
+   */
+  followLogs(
+    componentRef: string,
+    query: LogQuery,
+    listener: LogStreamListener,
+  ): () => void;
+  /** The logs as a text file (`format=text`), read with the user's token. */
+  downloadLogs(componentRef: string, query: LogQuery): Promise<Blob>;
+  /** Kubernetes events, newest first (`GET .../cluster-events`). */
+  getClusterEvents(scope: ClusterEventsScope): Promise<ClusterEventsResponse>;
+  /** Live Kubernetes events (`watch=true`); returns a function that stops them. */
+  watchClusterEvents(
+    scope: ClusterEventsScope,
+    listener: ClusterEventsListener,
+  ): () => void;
 }

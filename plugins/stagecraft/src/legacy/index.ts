@@ -8,6 +8,7 @@ export {
   EntityStagecraftEnvironmentResourcesCard,
   EntityStagecraftEnvironmentApprovalsCard,
   EntityStagecraftEnvironmentUsageCard,
+  EntityStagecraftEnvironmentEventsCard,
 } from './plugin';
 export {
   deploymentsRouteRef,

@@ -1,4 +1,10 @@
-import { screen, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { SWRConfig } from 'swr';
 import type { Entity } from '@backstage/catalog-model';
@@ -30,6 +36,7 @@ import { liveApi } from '../__testUtils__/liveDeployments';
 import {
   EntityStagecraftConfigContent,
   EntityStagecraftDeploymentsContent,
+  EntityStagecraftEnvironmentEventsCard,
   EntityStagecraftEnvironmentWorkloadsCard,
   StagecraftEnvironmentsPage,
   isStagecraftAvailable,
@@ -118,6 +125,63 @@ describe('legacy frontend system', () => {
     });
     const table = await screen.findByRole('table', { name: 'workloads' });
     expect(within(table).getByText('payments-worker')).toBeInTheDocument();
+  });
+
+  it("the Deployments tab opens a row's logs, which stream in", async () => {
+    const { api, emitLog } = liveApi();
+    await renderLegacy(<EntityStagecraftDeploymentsContent />, {
+      entity: workerEntity,
+      api,
+    });
+    await screen.findByTestId('env-payments-dev');
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Logs in payments-dev' }),
+    );
+    await waitFor(() => expect(api.followLogs).toHaveBeenCalled());
+    act(() =>
+      emitLog({
+        type: 'line',
+        line: {
+          pod: 'payments-worker-1',
+          container: 'main',
+          time: '2026-12-01T12:00:00Z',
+          text: 'hello from the legacy app',
+        },
+      }),
+    );
+    expect(
+      await within(screen.getByRole('dialog')).findByText(
+        'hello from the legacy app',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it("the Environment events card shows the namespace's events", async () => {
+    const { api } = liveApi();
+    api.getClusterEvents.mockResolvedValue({
+      items: [
+        {
+          type: 'Warning',
+          reason: 'FailedCreate',
+          message: 'exceeded quota: stagecraft-quota',
+          object: { kind: 'ReplicaSet', name: 'payments-worker-1' },
+          count: 3,
+          firstTime: new Date().toISOString(),
+          lastTime: new Date().toISOString(),
+        },
+      ],
+    });
+    await renderLegacy(<EntityStagecraftEnvironmentEventsCard />, {
+      entity: environmentEntities[1],
+      api,
+    });
+    const table = await screen.findByRole('table', { name: 'cluster events' });
+    expect(within(table).getByText('FailedCreate')).toBeInTheDocument();
+    expect(within(table).getByText('×3')).toBeInTheDocument();
+    expect(api.getClusterEvents).toHaveBeenCalledWith({
+      environment: 'payments-dev',
+      component: undefined,
+    });
   });
 
   it('the Environments page lists the environments under its own header', async () => {

@@ -156,3 +156,16 @@ export const EntityStagecraftEnvironmentUsageCard = stagecraftPlugin.provide(
     },
   }),
 );
+
+/** Kubernetes events of an environment's namespace, live (legacy frontend system). @public */
+export const EntityStagecraftEnvironmentEventsCard = stagecraftPlugin.provide(
+  createComponentExtension({
+    name: 'EntityStagecraftEnvironmentEventsCard',
+    component: {
+      lazy: () =>
+        import('../components/Events').then(m =>
+          surfaced(m.EnvironmentEventsCard),
+        ),
+    },
+  }),
+);

@@ -128,6 +128,20 @@ export async function stagecraftCall(
   };
 }
 
+/** A Stagecraft API call that must succeed; resolves with its body. */
+export async function stagecraftOk(
+  token: string,
+  method: string,
+  p: string,
+  body?: unknown,
+): Promise<any> {
+  const res = await stagecraftCall(token, method, p, body);
+  if (res.status >= 400) {
+    throw new Error(`${method} ${p}: ${res.status} ${res.text}`);
+  }
+  return res.body;
+}
+
 /**
  * Polls `probe` until it returns something other than undefined (what the
  * backend's watch cache answers follows the cluster, so a test waits for it).

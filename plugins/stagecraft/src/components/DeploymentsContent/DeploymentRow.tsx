@@ -3,6 +3,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import LinearProgress from '@material-ui/core/LinearProgress';
+import Link from '@material-ui/core/Link';
 import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import Tooltip from '@material-ui/core/Tooltip';
@@ -28,6 +29,7 @@ import type { Operation } from './OperationDialog';
 import { RowActions } from './RowActions';
 import type { PendingRollout } from './useLiveDeployments';
 import { RelativeTime } from '../common/RelativeTime';
+import { LogsButton } from '../Logs';
 
 /** Columns of the matrix (the approvals row spans them all). */
 export const COLUMNS = [
@@ -168,6 +170,8 @@ function LastDeployCell({ rev }: { rev?: WireRevision }) {
 
 /** One environment of the matrix, and the approvals waiting there. */
 export function DeploymentRow({
+  componentRef,
+  onShowEvents,
   env,
   actions,
   deployment: d,
@@ -181,6 +185,9 @@ export function DeploymentRow({
   onDecided,
   onOutcomeClosed,
 }: {
+  componentRef: string;
+  /** Shows the events card for this environment (a failed rollout's "why"). */
+  onShowEvents: (environment: string) => void;
   env: EnvironmentInfo;
   /** What the user may do here, and why not (the backend's answer). */
   actions?: Wire<ComponentActions> | Error;
@@ -233,6 +240,16 @@ export function DeploymentRow({
               {rolloutText(pending, d)}
             </Typography>
           )}
+          {(status?.phase === 'failed' ||
+            (status?.reason && status.phase !== 'complete')) && (
+            <Link
+              component="button"
+              variant="caption"
+              onClick={() => onShowEvents(env.name)}
+            >
+              Why? Events in {env.name}
+            </Link>
+          )}
         </TableCell>
         <TableCell>{d ? <Replicas d={d} /> : '—'}</TableCell>
         <TableCell>
@@ -250,6 +267,11 @@ export function DeploymentRow({
             onAction={onAction}
             onOperation={onOperation}
           />
+          {d?.revision && (
+            <Box mt={1}>
+              <LogsButton componentRef={componentRef} environment={env.name} />
+            </Box>
+          )}
         </TableCell>
       </TableRow>
       {(waiting.length > 0 || outcome) && (

@@ -24,6 +24,7 @@ import { ClusterProblems } from '../common/ClusterProblems';
 import { useClusterProblems } from '../common/useClusterHealth';
 import { messageOf } from '../common/format';
 import { useApprovals } from '../Approvals/useApprovals';
+import { COMPONENT_EVENTS_ID, ComponentEventsCard } from '../Events';
 import { ActionDialog, DeploymentAction, targetOf } from './ActionDialog';
 import { Operation, OperationDialog } from './OperationDialog';
 import { COLUMNS, DeploymentRow } from './DeploymentRow';
@@ -82,6 +83,7 @@ export function DeploymentsMatrix({
   const [operation, setOperation] = useState<Operation>();
   const [pending, setPending] = useState<Record<string, PendingRollout>>({});
   const [decided, setDecided] = useState<Record<string, ApprovalRequest>>({});
+  const [eventsOf, setEventsOf] = useState<string>();
   const approvalsByEnv = useMemo(() => {
     const out: Record<string, ApprovalRequest[]> = {};
     for (const r of approvals.items) (out[r.environment] ??= []).push(r);
@@ -201,6 +203,19 @@ export function DeploymentsMatrix({
       return rest;
     });
 
+  // the events card shows the environment picked, else the first one failing
+  const eventsEnv =
+    eventsOf ??
+    rows.find(r => deployments[r.name]?.status?.phase === 'failed')?.name ??
+    rows.find(r => deployments[r.name])?.name ??
+    rows[0]?.name;
+  const showEvents = (env: string) => {
+    setEventsOf(env);
+    document
+      .getElementById(COMPONENT_EVENTS_ID)
+      ?.scrollIntoView?.({ behavior: 'smooth', block: 'start' });
+  };
+
   if (environments.loading || initial.loading) return <Progress />;
   if (environments.error) {
     return <ResponseErrorPanel error={environments.error} />;
@@ -240,6 +255,8 @@ export function DeploymentsMatrix({
             {rows.map(env => (
               <DeploymentRow
                 key={env.name}
+                componentRef={componentRef}
+                onShowEvents={showEvents}
                 env={env}
                 actions={actions[env.name]}
                 deployment={deployments[env.name]}
@@ -257,6 +274,14 @@ export function DeploymentsMatrix({
           </TableBody>
         </Table>
       </InfoCard>
+      <Box mt={3}>
+        <ComponentEventsCard
+          componentRef={componentRef}
+          environments={rows.map(r => r.name)}
+          environment={eventsEnv}
+          onEnvironment={setEventsOf}
+        />
+      </Box>
       {action && (
         <ActionDialog
           componentRef={componentRef}

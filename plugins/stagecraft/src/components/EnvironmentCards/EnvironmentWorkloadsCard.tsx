@@ -15,6 +15,7 @@ import { imageTag } from '../common/environments';
 import { useEnvironmentWorkloads } from '../common/useEnvironmentWorkloads';
 import { HeadRow } from '../common/HeadRow';
 import { RelativeTime } from '../common/RelativeTime';
+import { LogsButton } from '../Logs';
 
 /** Components running in this environment, live (see useEnvironmentWorkloads). @public */
 export function EnvironmentWorkloadsCard() {
@@ -47,6 +48,7 @@ export function EnvironmentWorkloadsCard() {
             'Health',
             'Replicas',
             'Last deploy',
+            'Logs',
           ]}
         />
         <TableBody>
@@ -85,6 +87,9 @@ export function EnvironmentWorkloadsCard() {
                 ) : (
                   '—'
                 )}
+              </TableCell>
+              <TableCell>
+                <LogsButton componentRef={ref} environment={name} />
               </TableCell>
             </TableRow>
           ))}

@@ -1,0 +1,68 @@
+import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import { readServerSentEvents, ServerSentEvent } from './sse';
+
+/** What a stream needs: the backend's URL and a fetch that sends the user's token. */
+export interface StreamDeps {
+  discoveryApi: DiscoveryApi;
+  fetchApi: FetchApi;
+}
+
+/**
+ * Opens a `text/event-stream` of the Stagecraft backend with the signed-in
+ * user's token (EventSource cannot send it); throws the backend's error
+ * answer. Aborting `signal` ends the request, so the backend closes what it
+ * streams from.
+ */
+export async function openEventStream(
+  deps: StreamDeps,
+  path: string,
+  signal: AbortSignal,
+): Promise<ReadableStream<Uint8Array>> {
+  const baseUrl = await deps.discoveryApi.getBaseUrl('stagecraft');
+  const response = await deps.fetchApi.fetch(`${baseUrl}${path}`, {
+    headers: { Accept: 'text/event-stream' },
+    signal,
+  });
+  if (!response.ok) throw await ResponseError.fromResponse(response);
+  if (!response.body) throw new Error('The event stream has no body');
+  return response.body;
+}
+
+/**
+ * A server-sent event stream that reconnects with back-off when it breaks
+ * (not after a 4xx: that will not heal by itself); returns its stop function.
+ */
+export function watchEventStream(
+  deps: StreamDeps,
+  path: string,
+  onEvent: (event: ServerSentEvent) => void,
+  listener: { onOpen?(): void; onError?(error: Error): void },
+): () => void {
+  const controller = new AbortController();
+  let attempt = 0;
+  const connect = async (): Promise<void> => {
+    const body = await openEventStream(deps, path, controller.signal);
+    attempt = 0;
+    listener.onOpen?.();
+    await readServerSentEvents(body, onEvent);
+    throw new Error('The event stream ended');
+  };
+  const loop = async () => {
+    while (!controller.signal.aborted) {
+      try {
+        await connect();
+      } catch (e) {
+        if (controller.signal.aborted) return;
+        listener.onError?.(e as Error);
+        const status = (e as ResponseError).response?.status;
+        if (status && status >= 400 && status < 500) return;
+        attempt += 1;
+        const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
+        await new Promise(r => setTimeout(r, delay));
+      }
+    }
+  };
+  loop();
+  return () => controller.abort();
+}

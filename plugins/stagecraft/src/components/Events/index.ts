@@ -1,0 +1,6 @@
+export { EnvironmentEventsCard } from './EnvironmentEventsCard';
+export {
+  ComponentEventsCard,
+  COMPONENT_EVENTS_ID,
+} from './ComponentEventsCard';
+export { ClusterEventsView, ClusterEventRows } from './ClusterEventsTable';

@@ -1,0 +1,2 @@
+export { LogsDialog } from './LogsDialog';
+export { LogsButton } from './LogsButton';
