@@ -882,6 +882,29 @@ spec:
 APISVC
 }
 
+# The ClusterLogs of every fake pod: a file under the state dir in CRI log
+# format, followed (lines appended to it reach a following reader).
+default_logs() {
+  mkdir -p "$state/logs"
+  local file=$state/logs/default.log
+  [[ -f "$file" ]] || {
+    local now; now=$(date -u +%Y-%m-%dT%H:%M:%S.000000000Z)
+    printf '%s stdout F %s\n' \
+      "$now" "kwok: this pod is simulated; no process runs in it" \
+      "$now" "kwok: its log is $file (append to it to see follow work)" >"$file"
+  }
+  kubectl_admin apply -f - >/dev/null <<LOGS
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterLogs
+metadata:
+  name: stagecraft-default
+spec:
+  logs:
+    - logsFile: $file
+      follow: true
+LOGS
+}
+
 cmd_up() {
   local start_time=$SECONDS name running=0
   for name in "${components[@]}"; do is_running "$name" && running=$((running + 1)); done
@@ -891,6 +914,7 @@ cmd_up() {
     rbac_yaml | kubectl_admin apply -f - >/dev/null
     ensure_identities
     apiservice_yaml | kubectl_admin apply -f - >/dev/null
+    default_logs
     print_access
     return 0
   elif ((running > 0)); then
@@ -957,6 +981,10 @@ cmd_up() {
   kubectl_admin apply -f "$stages/kwok.x-k8s.io_logs.yaml" -f "$stages/kwok.x-k8s.io_clusterlogs.yaml" >/dev/null
   wait_for kube-apiserver 30 "kwok's Logs CRDs to be established" \
     kubectl_admin wait --for=condition=Established crd/logs.kwok.x-k8s.io crd/clusterlogs.kwok.x-k8s.io --timeout=2s
+  # every fake pod without a Logs object of its own serves these lines (a
+  # Logs object for a pod wins over this ClusterLogs): the demo's Logs view
+  # shows something, and a test appends to a file of its own
+  default_logs
 
   start kube-controller-manager \
     --kubeconfig="$state/kube-controller-manager.kubeconfig" \
