@@ -6,6 +6,8 @@
 #   bash scripts/foreign-app.sh            # both apps: new frontend system, then --legacy
 #   FOREIGN_APP_FLAVORS=new bash scripts/foreign-app.sh
 #   FOREIGN_APP_KEEP=1 …   keeps the apps in the work folder (removed otherwise)
+#   FOREIGN_APP_PROD=0 …   skips the production run (6.); FOREIGN_APP_PROD_CACHE=0
+#                          runs `yarn build:backend` even when its output is cached
 #
 # 1. `yarn tsc`, `backstage-cli repo build`, `yarn pack` of every plugins/* workspace
 #    (prepack/postpack run) into <work>/tgz; checks each tarball's contents.
@@ -25,13 +27,34 @@
 #    /api/stagecraft/health, and a browser check (scripts/foreign-app/browser.mjs):
 #    a component's Deployments tab, an Environment page, the Environments page,
 #    no page errors. Stops what it started by PID.
+# 6. the new-system app the way production runs Backstage (create-app's
+#    Dockerfile, on the app's own install instead of its production-only
+#    `yarn workspaces focus`): `yarn build:backend` (which also bundles
+#    packages/app), the backend's dist/ of bundle.tar.gz unpacked in the app, then
+#    `NODE_ENV=production node packages/backend --config app-config.yaml
+#    --config app-config.production.yaml` (plus the README's Stagecraft config
+#    and the test's port/catalog) on a throwaway PostgreSQL (scripts/postgres.sh,
+#    port 45433), the built frontend served by the backend's app-backend on
+#    17117. Checks: a wrong Stagecraft value refuses the start naming the key
+#    (and `backstage-cli config:check` refuses it against the packages' schemas),
+#    Stagecraft's migrations ran on PostgreSQL, index.html and a hashed JS asset
+#    from the backend port, health, catalog, the browser check.
+#    The build output is cached by the hash of its inputs (the tarballs, the
+#    app's sources, yarn.lock) in ~/.cache/stagecraft/foreign-app/prod-build.
+#    Backstage's backend does not validate backend plugins' config schemas at
+#    start: only app-backend validates the config against the schema bundled
+#    into the app build (packages/app's dependency tree, which has no
+#    backend plugin), so the refusal at start is Stagecraft's own config check.
 # Prints one line per check ("ok: NAME" / "FAILED: NAME") and "N passed, N failed";
 # scripts/test.sh runs it at its end and counts each "foreign-app pass|fail: NAME".
 # Timings here (2 cores): warm run 6.5-8.5 min (pack ~40 s, yarn install ~2 min
 # per app, the rest ~1 min per app); the first run also makes the create-app
-# output (~1 min per app) and fills the Yarn cache.
-# Not done yet (issue 19, item 6): the production run (`yarn build:backend`,
-# `node packages/backend --config … app-config.production.yaml` on PostgreSQL).
+# output (~1 min per app) and fills the Yarn cache. The production run adds
+# ~50 s when its build is cached (the refused start ~20 s, config:check ~5 s,
+# start ~8 s, browser ~10 s) and ~2 min when `yarn build:backend` runs (50-70 s).
+# December 2026 with two other jobs on the machine: 17.2 min with the build
+# (installs 300 + 190 s), warm second run 20 min: 697 s in checks (prod 49 s),
+# then 8 min removing the two apps' node_modules (2 min in the first run).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -44,6 +67,16 @@ cache=${FOREIGN_APP_CACHE:-$HOME/.cache/stagecraft/foreign-app}
 work=${FOREIGN_APP_WORK:-$(mktemp -d /tmp/sc-foreign-app.XXXXXX)}
 backend_port=17017
 app_port=13013
+# the production run: the backend (serving the built app), the start with a
+# wrong Stagecraft value, and its own PostgreSQL
+prod_port=17117
+wrong_port=17118
+export STAGECRAFT_PG_PORT=${FOREIGN_APP_PG_PORT:-45433}
+export STAGECRAFT_PG_DIR=${FOREIGN_APP_PG_DIR:-/tmp/sc-foreign/postgres}
+# not a word of Stagecraft's names: the backend redacts config secrets in its
+# logs, and the messages checked here name stagecraft.* keys
+export STAGECRAFT_PG_PASSWORD=foreign-app-pg
+api=http://localhost:$backend_port # what health/catalog/guest_token ask
 # a control plane of its own, never the one of `make start` / scripts/test.sh
 export STAGECRAFT_APISERVER_PORT=${FOREIGN_APP_APISERVER_PORT:-46443}
 export STAGECRAFT_ETCD_PORT=42379 STAGECRAFT_ETCD_PEER_PORT=42380 STAGECRAFT_KCM_PORT=40257
@@ -78,8 +111,12 @@ in_app() { (cd "$1" && shift && "$@"); }
 passed() { grep -qx "pass $1" "$results"; }
 
 started_cluster=0
+started_pg=0
 cleanup() {
   stop_group "$work/app.pid"
+  stop_group "$work/prod.pid"
+  stop_group "$work/wrong.pid"
+  if [ "$started_pg" = 1 ]; then bash scripts/postgres.sh stop >/dev/null 2>&1; fi
   if [ "$started_cluster" = 1 ]; then bash dev/cluster/cluster.sh down >/dev/null 2>&1; fi
 }
 trap cleanup EXIT
@@ -217,12 +254,12 @@ EOF
 }
 
 guest_token() {
-  curl -sf -H 'X-Requested-With: XMLHttpRequest' "http://localhost:$backend_port/api/auth/guest/refresh?env=development" |
+  curl -sf -H 'X-Requested-With: XMLHttpRequest' "$api/api/auth/guest/refresh?env=development" |
     node -e 'try{console.log(JSON.parse(require("fs").readFileSync(0)).backstageIdentity.token)}catch{}'
 }
 health() {
   local body
-  body=$(curl -sf "http://localhost:$backend_port/api/stagecraft/health") || return 1
+  body=$(curl -sf "$api/api/stagecraft/health") || return 1
   echo "$body"
   node -e 'const h=JSON.parse(process.argv[1]); process.exit(h.status==="ok"?0:1)' "$body"
 }
@@ -232,7 +269,7 @@ catalog_has_fixture() {
     token=$(guest_token)
     if [ -n "$token" ]; then
       n=$(curl -sf -H "Authorization: Bearer $token" \
-        "http://localhost:$backend_port/api/catalog/entities/by-refs" -H 'Content-Type: application/json' \
+        "$api/api/catalog/entities/by-refs" -H 'Content-Type: application/json' \
         -d '{"entityRefs":["component:default/storefront","environment:default/shop-dev"]}' |
         node -e 'try{console.log(JSON.parse(require("fs").readFileSync(0)).items.filter(Boolean).length)}catch{console.log(0)}')
       echo "catalog: $n of 2 fixture entities"
@@ -303,6 +340,215 @@ for flavor in $flavors; do
   fi
   stop_group "$work/app.pid"
 done
+
+# --- 6. production: the new-system app as create-app's Dockerfile runs it ----
+# the files of the app the build reads (with the work folder's path, which
+# yarn.lock and the root resolutions name, taken out), the tarballs and Node
+prod_build_key() {
+  (
+    cd "$app" || exit 1
+    node --version
+    sha256sum "$work"/tgz/*.tgz | awk '{ print $1 }'
+    local f
+    for f in package.json yarn.lock backstage.json app-config.yaml app-config.local.yaml \
+      $(find packages \( -name node_modules -o -name dist -o -name dist-types \) -prune -o -type f -print | LC_ALL=C sort); do
+      [ -f "$f" ] || continue
+      echo "== $f"
+      sed "s#$work#@WORK@#g" "$f"
+    done
+  ) | sha256sum | cut -c1-16
+}
+prod_build() { # yarn build:backend (it bundles packages/app too), or its cached output; then the Dockerfile's `tar xzf bundle.tar.gz`
+  local key dir=$cache/prod-build s=$SECONDS
+  key=$(prod_build_key) || return 1
+  if [ "${FOREIGN_APP_PROD_CACHE:-1}" != 0 ] && [ -f "$dir/$key.tar" ]; then
+    rm -rf "$app/packages/app/dist" "$app/packages/backend/dist"
+    tar -xf "$dir/$key.tar" -C "$app" || return 1
+    echo "build: cached output of yarn build:backend for the same inputs (key $key; FOREIGN_APP_PROD_CACHE=0 rebuilds)"
+  else
+    (cd "$app" && yarn build:backend) || return 1
+    echo "build: yarn build:backend $((SECONDS - s)) s (key $key)"
+    mkdir -p "$dir" && rm -f "$dir"/*.tar
+    tar -cf "$dir/$key.tar.part" -C "$app" packages/app/dist packages/backend/dist && mv "$dir/$key.tar.part" "$dir/$key.tar"
+  fi
+  local f
+  for f in packages/backend/dist/bundle.tar.gz packages/backend/dist/skeleton.tar.gz packages/app/dist/index.html packages/app/dist/.config-schema.json; do
+    [ -f "$app/$f" ] || { echo "no $f"; return 1; }
+  done
+  # the backend's dist/ (the rest is the app as built: packages/app/dist, and
+  # the workspaces' package.json files, which in the bundle are the packed
+  # ones without packages/app's dependencies)
+  tar -xzf "$app/packages/backend/dist/bundle.tar.gz" -C "$app" packages/backend/dist || return 1
+  [ -f "$app/packages/backend/dist/index.cjs.js" ] || { echo "bundle.tar.gz has no packages/backend/dist/index.cjs.js"; return 1; }
+  echo "build: bundle.tar.gz $(du -k "$app/packages/backend/dist/bundle.tar.gz" | cut -f1) KiB (its packages/backend/dist unpacked into the app); packages/app/dist $(du -sk "$app/packages/app/dist" | cut -f1) KiB"
+}
+
+urls_yaml() { # port: app.baseUrl is backend.baseUrl (app-backend serves the app); a loopback listener
+  printf 'app:\n  baseUrl: http://localhost:%s\nbackend:\n  baseUrl: http://localhost:%s\n  listen: 127.0.0.1:%s\n' "$1" "$1" "$1"
+}
+write_prod_config() { # the production run's port, guest sign-in and the test's catalog
+  {
+    echo "# written by scripts/foreign-app.sh: the production run's port and catalog"
+    urls_yaml "$prod_port"
+    cat <<EOF
+auth:
+  providers:
+    guest:
+      # NODE_ENV=production: create-app's guest sign-in needs this (the test's
+      # server listens on loopback only)
+      dangerouslyAllowOutsideDevelopment: true
+catalog:
+  locations:
+    - type: file
+      target: $app/catalog.yaml
+      rules:
+        - allow: [Group, User, System, Component, Environment]
+EOF
+  } >"$app/app-config.foreign-prod.yaml"
+  # a wrong Stagecraft value (the tier of an environment type); its own port
+  {
+    echo "# written by scripts/foreign-app.sh: a wrong Stagecraft value the start must refuse"
+    urls_yaml "$wrong_port"
+    printf 'stagecraft:\n  environmentTypes:\n    - name: development\n      tier: prod\n'
+  } >"$app/app-config.wrong.yaml"
+}
+# app-config.production.yaml's database (scripts/postgres.sh's server)
+export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=$STAGECRAFT_PG_PORT POSTGRES_USER=postgres POSTGRES_PASSWORD=$STAGECRAFT_PG_PASSWORD
+prod_configs=(--config app-config.yaml --config app-config.production.yaml --config app-config.stagecraft.yaml --config app-config.foreign-prod.yaml)
+port_taken() { ss -ltnH | awk '{ print $4 }' | grep -qE ":$1\$"; }
+run_prod() { # name port extra-args...: the Dockerfile's CMD in the app's folder, in a process group of its own
+  local name=$1 port=$2
+  shift 2
+  if port_taken "$port"; then echo "port $port is taken"; return 1; fi
+  (
+    cd "$app" || exit 1
+    NODE_ENV=production setsid node packages/backend "${prod_configs[@]}" "$@" >"$logs/$name-backend.log" 2>&1 &
+    echo $! >"$work/$name.pid"
+  )
+}
+prod_start() {
+  run_prod prod "$prod_port" || return 1
+  if ! wait_http "http://localhost:$prod_port/api/stagecraft/health" 300; then
+    tail -30 "$logs/prod-backend.log"
+    return 1
+  fi
+  grep -E 'Loading config from|Serving static app content' "$logs/prod-backend.log" | sed 's/^/log: /' | cut -c1-300
+}
+refuses_wrong_config() { # the start with stagecraft.environmentTypes[0].tier: prod fails, naming the key
+  # Backstage's BackendStartupError (backend-app-api) names the plugin and its
+  # error; the process then stays up answering 503 (create-app's index.ts does
+  # not handle the rejected backend.start(), whose unhandledRejection handler
+  # only logs it), so the test stops it
+  local key='stagecraft.environmentTypes[0].tier' log=$logs/wrong-backend.log deadline=$((SECONDS + 240)) code
+  run_prod wrong "$wrong_port" --config app-config.wrong.yaml || return 1
+  while ((SECONDS < deadline)); do
+    grep -q 'Backend startup failed' "$log" 2>/dev/null && break
+    kill -0 "$(cat "$work/wrong.pid")" 2>/dev/null || break
+    sleep 2
+  done
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://localhost:$wrong_port/api/stagecraft/health")
+  stop_group "$work/wrong.pid"
+  node -e '
+    for (const l of require("fs").readFileSync(process.argv[1], "utf8").split("\n")) {
+      try { const j = JSON.parse(l); if (j.name === "BackendStartupError") console.log(j.message.replace(/\s+/g, " ")); } catch {}
+    }' "$log" | head -1 | cut -c1-300
+  echo "GET /api/stagecraft/health on the refused backend: $code"
+  grep 'BackendStartupError' "$log" | grep -qF "$key" && [ "$code" != 200 ]
+}
+config_check() { # Backstage's schema validation of the packages' config schemas (config.d.ts in the tarball)
+  local out
+  (cd "$app" && yarn backstage-cli config:check --strict "${prod_configs[@]}") || { echo "config:check refused the production configs"; return 1; }
+  echo "config:check --strict: the production configs pass"
+  if out=$(cd "$app" && yarn backstage-cli config:check --strict "${prod_configs[@]}" --config app-config.wrong.yaml 2>&1); then
+    echo "$out"
+    echo "config:check --strict accepted stagecraft.environmentTypes[0].tier: prod"
+    return 1
+  fi
+  echo "$out" | grep -i 'tier' | head -3
+  echo "$out" | grep -q '/stagecraft/environmentTypes/0/tier'
+}
+prod_migrations() { # Stagecraft's knex migrations (the tarball's migrations/) ran on PostgreSQL
+  local psql files ran tables missing=0 m
+  psql=$(printf "%s\n" /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql
+  q() { PGPASSWORD=$POSTGRES_PASSWORD "$psql" -h 127.0.0.1 -p "$STAGECRAFT_PG_PORT" -U postgres -d "$1" -Atc "$2"; }
+  echo "databases: $(q postgres "select string_agg(datname, ' ' order by datname) from pg_database where datname like 'backstage_plugin_%'")"
+  files=$(ls "$app/node_modules/@stagecraft/backstage-plugin-stagecraft-backend/migrations")
+  ran=$(q backstage_plugin_stagecraft 'select name from stagecraft_knex_migrations order by id') || return 1
+  for m in $files; do
+    grep -qx "$m" <<<"$ran" || { echo "not run: $m"; missing=1; }
+  done
+  echo "migrations run: $(wc -l <<<"$ran") of $(wc -w <<<"$files") in the package's migrations/"
+  # every table the migrations create exists
+  tables=$(q backstage_plugin_stagecraft "select tablename from pg_tables where schemaname = 'public'")
+  local want t
+  want=$(cd "$app/node_modules/@stagecraft/backstage-plugin-stagecraft-backend/migrations" &&
+    grep -ohE "createTable\('[a-z_]+'" ./*.js | sed "s/.*('//; s/'//" | sort -u)
+  for t in $want; do
+    grep -qx "$t" <<<"$tables" || { echo "missing table: $t"; missing=1; }
+  done
+  echo "tables on PostgreSQL (database backstage_plugin_stagecraft): $(echo $want)"
+  [ "$missing" = 0 ] && [ -n "$files" ] && [ -n "$want" ]
+}
+prod_static() { # index.html and a hashed JS asset of the build from the backend port
+  local index js code
+  index=$(curl -sf "http://localhost:$prod_port/") || { echo "GET / failed"; return 1; }
+  grep -q '<div id="root">' <<<"$index" || { echo "GET /: not the app's index.html"; return 1; }
+  echo "GET /: 200, index.html ($(wc -c <<<"$index") bytes)"
+  js=$(grep -oE '/static/[A-Za-z0-9_.-]+\.[0-9a-f]{8,}\.js' <<<"$index" | head -1)
+  [ -n "$js" ] || { echo "index.html names no hashed /static/*.js"; return 1; }
+  code=$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "http://localhost:$prod_port$js")
+  echo "GET $js: $code"
+  [ "${code%% *}" = 200 ] || return 1
+  [ -f "$app/packages/app/dist$js" ] || { echo "$js is not a file of packages/app/dist"; return 1; }
+  # a deep link is the app's index.html too (app-backend's fallback)
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://localhost:$prod_port/catalog/default/component/storefront/deployments")
+  echo "GET /catalog/default/component/storefront/deployments: $code"
+  [ "$code" = 200 ]
+}
+bundle_schema() { # which packages' config schemas app-backend validates against (the app bundle's)
+  node -e '
+    const s = require(process.argv[1]);
+    const schemas = s.schemas || [];
+    const names = schemas.map(x => x.packageName);
+    const sc = schemas.filter(x => JSON.stringify(x.value).includes("\"stagecraft\""));
+    console.log(`app bundle config schema: ${schemas.length} packages; with a stagecraft key: ${sc.map(x => x.packageName).join(", ") || "none"}`);
+  ' "$app/packages/app/dist/.config-schema.json"
+}
+
+if [[ " $flavors " == *" new "* ]] && passed new-install && passed cluster && [ "${FOREIGN_APP_PROD:-1}" != 0 ]; then
+  echo "--- new frontend system app, production build on PostgreSQL"
+  app=$work/new
+  api=http://localhost:$prod_port
+  check new-prod-build prod_build
+  grep '^build: ' "$logs/new-prod-build.log" | sed 's/^/  /'
+  if passed new-prod-build; then
+    bundle_schema | sed 's/^/  /'
+    write_prod_config
+    started_pg=1
+    check postgres bash scripts/postgres.sh start
+  fi
+  if passed postgres; then
+    check new-prod-refuses-wrong-config refuses_wrong_config
+    sed 's/^/  /' "$logs/new-prod-refuses-wrong-config.log"
+    check new-prod-config-check config_check
+    grep -E '^config:check|tier' "$logs/new-prod-config-check.log" | sed 's/^/  /'
+    check new-prod-start prod_start
+  fi
+  if passed new-prod-start; then
+    check new-prod-migrations prod_migrations
+    sed 's/^/  /' "$logs/new-prod-migrations.log"
+    check new-prod-static prod_static
+    sed 's/^/  /' "$logs/new-prod-static.log"
+    check new-prod-health health
+    sed 's/^/  /' "$logs/new-prod-health.log"
+    check new-prod-catalog catalog_has_fixture
+    check new-prod-browser node scripts/foreign-app/browser.mjs "http://localhost:$prod_port" new-prod "$work/shots"
+    grep '^browser ' "$logs/new-prod-browser.log" | sed 's/^/  /'
+  fi
+  stop_group "$work/prod.pid"
+  bash scripts/postgres.sh stop >/dev/null 2>&1
+  started_pg=0
+fi
 
 cleanup
 trap - EXIT

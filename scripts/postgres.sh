@@ -9,8 +9,9 @@
 #   bash scripts/postgres.sh url     print the connection string
 #   bash scripts/postgres.sh status  exit 0 when the server it started runs
 #
-# Connection: user postgres, password stagecraft (a test-only secret on a
-# loopback-only server whose data is wiped by every `start`).
+# Connection: user postgres, password stagecraft ($STAGECRAFT_PG_PASSWORD when
+# set; a test-only secret on a loopback-only server whose data is wiped by
+# every `start`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -20,7 +21,7 @@ port=${STAGECRAFT_PG_PORT:-5433}
 dir=${STAGECRAFT_PG_DIR:-/tmp/stagecraft-postgres-$(id -u)-$(printf '%s' "$root" | md5sum | cut -c1-8)}
 data=$dir/data
 pidfile=$dir/postgres.pid
-password=stagecraft
+password=${STAGECRAFT_PG_PASSWORD:-stagecraft}
 
 log() { printf '[postgres] %s\n' "$*" >&2; }
 
