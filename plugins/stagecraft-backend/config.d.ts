@@ -193,6 +193,20 @@ export interface Config {
      * service account) is added when it runs in a cluster.
      */
     /**
+     * How an environment's owner is named as the subject of its namespace's
+     * RoleBinding (ClusterRole `edit`): match it to how the cluster
+     * authenticates people. `map` names owners one by one (`owner` an entity
+     * ref, `kind`, `name`); `group` / `user`
+     * are templates with {name}, {namespace} and {ref} (e.g. `oidc:{name}`
+     * for an API server with `--oidc-groups-prefix=oidc:`). Without them the
+     * subject is the entity's name (`payments` for `group:default/payments`).
+     */
+    ownerSubjects?: {
+      group?: string;
+      user?: string;
+      map?: Array<{ owner: string; kind: 'Group' | 'User'; name: string }>;
+    };
+    /**
      * A new environment's owner must be a Group or User entity of the catalog
      * (default true); a missing owner is a 400 naming `owner`.
      */

@@ -13,6 +13,11 @@ import {
   tierDefaults,
 } from './domain/environments/types';
 import { parseWindow } from './domain/policy/windows';
+import {
+  OwnerSubject,
+  OwnerSubjectMapper,
+  ownerSubjectMapper,
+} from './domain/environments/manifests';
 import { EXPOSURE_KINDS, ExposureKind } from './domain/policy/exposure';
 import {
   ReservedNamespace,
@@ -267,4 +272,39 @@ function detectOwnNamespace(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `stagecraft.ownerSubjects`: how an environment owner (a Backstage Group or
+ * User) is named in the RoleBinding of its namespace. Bad entries fail
+ * start-up naming the key.
+ */
+export function readOwnerSubjects(config: Config): OwnerSubjectMapper {
+  const key = 'stagecraft.ownerSubjects';
+  const c = config.getOptionalConfig(key);
+  if (!c) return ownerSubjectMapper({});
+  // a list, not an object: owner refs are not valid config keys
+  const map: Record<string, OwnerSubject> = {};
+  (c.getOptionalConfigArray('map') ?? []).forEach((entry, i) => {
+    const kind = entry.getString('kind');
+    if (kind !== 'Group' && kind !== 'User') {
+      throw new InputError(
+        `${key}.map[${i}].kind must be Group or User, got "${kind}"`,
+      );
+    }
+    map[entry.getString('owner')] = { kind, name: entry.getString('name') };
+  });
+  for (const k of ['group', 'user']) {
+    const t = c.getOptionalString(k);
+    if (t !== undefined && !t.includes('{name}') && !t.includes('{ref}')) {
+      throw new InputError(
+        `${key}.${k} must contain {name} or {ref}, got "${t}"`,
+      );
+    }
+  }
+  return ownerSubjectMapper({
+    group: c.getOptionalString('group'),
+    user: c.getOptionalString('user'),
+    map,
+  });
 }

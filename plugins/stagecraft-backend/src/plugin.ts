@@ -27,6 +27,7 @@ import { ClusterUnavailableError } from './domain/errors';
 import {
   hostFor,
   readEnvironmentTypes,
+  readOwnerSubjects,
   readReservedNamespaces,
 } from './environmentTypes';
 import { createRouter } from './router';
@@ -176,6 +177,7 @@ export const stagecraftPlugin = createBackendPlugin({
             (config.getOptionalNumber('stagecraft.deleteTimeoutSeconds') ??
               180) * 1000,
           reservedNamespaces: readReservedNamespaces(config),
+          ownerSubject: readOwnerSubjects(config),
           ...(config.getOptionalBoolean('stagecraft.requireCatalogOwners') !==
             false && {
             owners: new CatalogOwners({

@@ -5,6 +5,7 @@ import type { Actor, Auditor, AuditEvent, Authorizer, Clock } from '../ports';
 import { EnvironmentService } from './EnvironmentService';
 import { tierDefaults } from './types';
 import { ReservedNamespaces } from './reservedNamespaces';
+import { ownerSubjectMapper } from './manifests';
 
 const alice: Actor = { ref: 'user:default/alice', credentials: {} };
 
@@ -12,6 +13,8 @@ function setup(
   options: {
     allow?: (action: string, resource?: string) => boolean;
     down?: string[];
+    /** More collaborators of the service (reserved names, owner subjects). */
+    deps?: Partial<ConstructorParameters<typeof EnvironmentService>[0]>;
   } = {},
 ) {
   const knex: Knex = knexFactory({
@@ -56,6 +59,7 @@ function setup(
             tierDefaults('development', 'development'),
             tierDefaults('production', 'production'),
           ],
+          ...options.deps,
         }),
       };
     },
@@ -277,22 +281,34 @@ describe('EnvironmentService', () => {
     },
   );
 
-  it('takes reserved names from its configuration on top of the defaults', async () => {
-    const t = setup();
-    const { store } = await t.service();
-    const service = new EnvironmentService({
-      gateway: t.gateway,
-      store,
-      authorizer: {
-        authorize: async (_a, _x, r) => (r ?? [0]).map(() => true),
+  it('binds the owner under the subject stagecraft.ownerSubjects maps it to', async () => {
+    const t = setup({
+      deps: {
+        ownerSubject: ownerSubjectMapper({ group: 'oidc:{name}' }),
       },
-      auditor: { record: async () => {} },
-      clock: { now: () => new Date(), sleep: async () => {} },
-      types: [tierDefaults('development', 'development')],
-      reservedNamespaces: new ReservedNamespaces([
-        { pattern: 'platform-*', why: 'ours' },
-      ]),
     });
+    const { service } = await t.service();
+    await service.create(alice, body());
+    const binding = await t.gateway.get('local', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      name: 'stagecraft-owner-edit',
+      namespace: 'team-a-dev',
+    });
+    expect(binding).toMatchObject({
+      subjects: [{ kind: 'Group', name: 'oidc:team-a' }],
+    });
+  });
+
+  it('takes reserved names from its configuration on top of the defaults', async () => {
+    const t = setup({
+      deps: {
+        reservedNamespaces: new ReservedNamespaces([
+          { pattern: 'platform-*', why: 'ours' },
+        ]),
+      },
+    });
+    const { service } = await t.service();
     await expect(
       service.create(alice, body({ name: 'platform-tools' })),
     ).rejects.toMatchObject({

@@ -25,6 +25,7 @@ import type {
 import { authorizeOrThrow, permittedOnly } from '../input';
 import {
   isManagedByStagecraft,
+  OwnerSubjectMapper,
   refOf,
   renderEnvironmentObjects,
 } from './manifests';
@@ -61,6 +62,8 @@ export class EnvironmentService {
       types: EnvironmentTypeSpec[];
       /** How long delete waits for the namespace to be gone. */
       deleteTimeoutMs?: number;
+      /** The RoleBinding subject of an owner (stagecraft.ownerSubjects); the default mapping when absent. */
+      ownerSubject?: OwnerSubjectMapper;
       /** Names no new environment or namespace may take (defaults when absent). */
       reservedNamespaces?: ReservedNamespaces;
       /**
@@ -217,7 +220,11 @@ export class EnvironmentService {
       // everything above is checked; the objects go through the API server's
       // own validation and admission without being stored (a new namespace's
       // objects cannot be dry-run before it exists, so only it is sent then)
-      const objects = renderEnvironmentObjects(record, type);
+      const objects = renderEnvironmentObjects(
+        record,
+        type,
+        this.deps.ownerSubject,
+      );
       await this.deps.gateway.apply(cluster, live ? objects : [objects[0]], {
         dryRun: true,
       });
@@ -561,7 +568,11 @@ export class EnvironmentService {
     type: EnvironmentTypeSpec,
     onProgress: ProgressListener,
   ): Promise<Environment> {
-    const objects = renderEnvironmentObjects(record, type);
+    const objects = renderEnvironmentObjects(
+      record,
+      type,
+      this.deps.ownerSubject,
+    );
     try {
       const before = await this.versions(record.cluster, objects);
       await this.deps.store.putEnvironment(record);
@@ -630,7 +641,11 @@ export class EnvironmentService {
     record: EnvironmentRecord,
     type: EnvironmentTypeSpec,
   ): Promise<EnvironmentObjectStatus[]> {
-    const objects = renderEnvironmentObjects(record, type);
+    const objects = renderEnvironmentObjects(
+      record,
+      type,
+      this.deps.ownerSubject,
+    );
     return Promise.all(
       objects.map(async o => ({
         kind: o.kind,

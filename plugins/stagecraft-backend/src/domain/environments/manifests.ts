@@ -27,11 +27,51 @@ export const OBJECT_NAMES = {
   ownerBinding: 'stagecraft-owner-edit',
 } as const;
 
-/** The Kubernetes RBAC subject for a Backstage owner ref (group or user). */
-export function ownerSubject(owner: string): {
+/** A Kubernetes RBAC subject of the owner's RoleBinding. */
+export interface OwnerSubject {
   kind: 'Group' | 'User';
   name: string;
-} {
+}
+
+/** Maps an owner ref to the subject the cluster's authentication knows it by. */
+export type OwnerSubjectMapper = (owner: string) => OwnerSubject;
+
+/**
+ * `stagecraft.ownerSubjects`: an explicit table of owner refs, else a
+ * template per kind with {name}, {namespace} and {ref} (e.g. `oidc:{name}`
+ * when the API server's OIDC groups claim carries the group name with an
+ * `oidc:` prefix); without either, the default mapping (`ownerSubject`).
+ */
+export function ownerSubjectMapper(options: {
+  group?: string;
+  user?: string;
+  map?: Record<string, OwnerSubject>;
+}): OwnerSubjectMapper {
+  const table = new Map(
+    Object.entries(options.map ?? {}).map(([k, v]) => [
+      k.toLocaleLowerCase('en-US'),
+      v,
+    ]),
+  );
+  return owner => {
+    const listed = table.get(owner.toLocaleLowerCase('en-US'));
+    if (listed) return listed;
+    const subject = ownerSubject(owner);
+    const template = subject.kind === 'User' ? options.user : options.group;
+    if (!template) return subject;
+    const match = /^(?:[a-z]+:)?(?:([^/]+)\/)?(.+)$/i.exec(owner)!;
+    return {
+      kind: subject.kind,
+      name: template
+        .replace(/\{name\}/g, match[2])
+        .replace(/\{namespace\}/g, match[1] ?? 'default')
+        .replace(/\{ref\}/g, owner),
+    };
+  };
+}
+
+/** The default RBAC subject for a Backstage owner ref (group or user). */
+export function ownerSubject(owner: string): OwnerSubject {
   const match = /^(?:([a-z]+):)?(?:([^/]+)\/)?(.+)$/i.exec(owner)!;
   const kind = (match[1] ?? 'group').toLocaleLowerCase('en-US');
   const namespace = match[2] ?? 'default';
@@ -57,6 +97,7 @@ function labelsOf(env: EnvironmentRecord): Record<string, string> {
 export function renderEnvironmentObjects(
   env: EnvironmentRecord,
   type: EnvironmentTypeSpec,
+  subjectOf: OwnerSubjectMapper = ownerSubject,
 ): KubeObject[] {
   const labels = labelsOf(env);
   const ns = env.namespace;
@@ -172,7 +213,7 @@ export function renderEnvironmentObjects(
       },
     );
   }
-  const subject = ownerSubject(env.owner);
+  const subject = subjectOf(env.owner);
   objects.push({
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
