@@ -1,5 +1,6 @@
 // Deployment management against the real local control plane: kwok runs the
 // pods, the watch cache reports the rollout, the catalog serves the component.
+import { sseReader } from './__testUtils__/sse';
 import { AppsV1Api } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -60,20 +61,10 @@ function readEvents(
     const { port } = server.address() as AddressInfo;
     const events: any[] = [];
     const req = http.get({ host: '127.0.0.1', port, path: path_ }, res => {
-      let buffer = '';
+      const read = sseReader();
       res.setEncoding('utf8');
       res.on('data', chunk => {
-        buffer += chunk;
-        for (
-          let i = buffer.indexOf('\n\n');
-          i >= 0;
-          i = buffer.indexOf('\n\n')
-        ) {
-          const block = buffer.slice(0, i);
-          buffer = buffer.slice(i + 2);
-          const data = block.split('\n').find(l => l.startsWith('data: '));
-          if (data) events.push(JSON.parse(data.slice(6)));
-        }
+        events.push(...read(chunk).map(e => e.data));
         onEvents(events);
         if (stop(events)) {
           req.destroy();

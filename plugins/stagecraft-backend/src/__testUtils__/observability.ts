@@ -1,6 +1,7 @@
 // Helpers of observability.integration.test.ts: a permissions service that
 // refuses one user the logs, CRI log lines for kwok, the API server's open
 // pods/log requests, and a server-sent event reader.
+import { sseReader } from './sse';
 import {
   coreServices,
   createServiceFactory,
@@ -102,26 +103,12 @@ export function openStream(server: http.Server, p: string, user: string) {
     res => {
       status = res.statusCode ?? 0;
       contentType = String(res.headers['content-type']);
-      let buffer = '';
+      const read = sseReader();
       res.setEncoding('utf8');
       res.on('data', chunk => {
-        buffer += chunk;
-        for (
-          let i = buffer.indexOf('\n\n');
-          i >= 0;
-          i = buffer.indexOf('\n\n')
-        ) {
-          const block = buffer.slice(0, i);
-          buffer = buffer.slice(i + 2);
-          const event = block.split('\n').find(l => l.startsWith('event: '));
-          const data = block.split('\n').find(l => l.startsWith('data: '));
-          if (event && data) {
-            events.push({
-              event: event.slice(7),
-              data: JSON.parse(data.slice(6)),
-              at: Date.now(),
-            });
-          }
+        for (const e of read(chunk)) {
+          if (e.event)
+            events.push({ event: e.event, data: e.data, at: Date.now() });
         }
         listeners.forEach(l => l());
       });
