@@ -129,10 +129,10 @@ export interface Config {
       enabled?: boolean;
       /** Entity ref of the platform group, e.g. group:default/platform. */
       platformGroup?: string;
-      /** Scaffolder actions only the platform group may run (default kubernetes:apply). */
+      /** Scaffolder actions only the platform group may run (default stagecraft:apply and its alias kubernetes:apply). */
       platformOnlyActions?: string[];
     };
-    /** The guarded apply (`POST /environments/:name/apply`, scaffolder `kubernetes:apply`). */
+    /** The guarded apply (`POST /environments/:name/apply`, scaffolder `stagecraft:apply`). */
     apply?: {
       /**
        * Kinds that may be applied, as `Kind` (core group) or `Kind.group`,

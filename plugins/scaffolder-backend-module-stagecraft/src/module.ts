@@ -1,4 +1,7 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   StagecraftClient,
@@ -9,9 +12,10 @@ import { createEnvironmentCreateAction } from './actions/environmentCreate';
 import { createEnvironmentDeleteAction } from './actions/environmentDelete';
 import { createDeployAction } from './actions/deploy';
 import { createConfigSetAction } from './actions/configSet';
-import { createPromoteAction, createRollbackAction } from './actions/promote';
+import { createPromoteAction } from './actions/promote';
+import { createRollbackAction } from './actions/rollback';
 import { createWaitAction } from './actions/wait';
-import { createKubernetesApplyAction } from './actions/apply';
+import { createStagecraftApplyAction } from './actions/apply';
 import { createPublishLocalAction } from './actions/publishLocal';
 import { createTeardownAction } from './actions/teardown';
 
@@ -21,7 +25,11 @@ import { createTeardownAction } from './actions/teardown';
  *
  * @public
  */
-export function createStagecraftActions(options: { client: StagecraftClient }) {
+export function createStagecraftActions(options: {
+  client: StagecraftClient;
+  /** Also register the deprecated `kubernetes:apply` alias of `stagecraft:apply`. */
+  kubernetesApplyAlias?: boolean;
+}) {
   const { client } = options;
   return [
     createClusterCheckAction({ client }),
@@ -32,7 +40,10 @@ export function createStagecraftActions(options: { client: StagecraftClient }) {
     createRollbackAction({ client }),
     createConfigSetAction({ client }),
     createWaitAction({ client }),
-    createKubernetesApplyAction({ client }),
+    createStagecraftApplyAction({ client }),
+    ...(options.kubernetesApplyAlias
+      ? [createStagecraftApplyAction({ client, id: 'kubernetes:apply' })]
+      : []),
     createPublishLocalAction({ client }),
     createTeardownAction({ client }),
   ];
@@ -53,9 +64,16 @@ export const scaffolderModule = createBackendModule({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
         client: stagecraftClientServiceRef,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolderActions, client }) {
-        scaffolderActions.addActions(...createStagecraftActions({ client }));
+      async init({ scaffolderActions, client, config }) {
+        const kubernetesApplyAlias =
+          config.getOptionalBoolean(
+            'stagecraft.scaffolder.kubernetesApplyAlias',
+          ) ?? false;
+        scaffolderActions.addActions(
+          ...createStagecraftActions({ client, kubernetesApplyAlias }),
+        );
       },
     });
   },

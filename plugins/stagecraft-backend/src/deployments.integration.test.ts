@@ -454,6 +454,20 @@ describe('deployments on the real control plane', () => {
       .post(`/api/stagecraft/components/${COMPONENT}/deploy`)
       .send({ environment: 'nowhere' });
     expect(missing.status).toBe(404);
+    // a component the catalog does not have says so in the body, which the
+    // scaffolder's deploy step waits on after a catalog:register
+    const unknown = await api()
+      .post(
+        `/api/stagecraft/components/${encodeURIComponent(
+          'component:default/not-registered-yet',
+        )}/deploy`,
+      )
+      .send({ environment: 'hello-dev' });
+    expect([unknown.status, unknown.body.error.missing]).toEqual([
+      404,
+      'component',
+    ]);
+    expect(missing.body.error.missing).toBeUndefined();
     const bad = await api()
       .post(`/api/stagecraft/components/${COMPONENT}/deploy`)
       .send({ environment: 'hello-dev', replicas: 'many' });

@@ -129,7 +129,7 @@ describe('software templates through the scaffolder API', () => {
     });
   });
 
-  it('a step the policy denies (kubernetes:apply for non-platform users) fails the task, never skips', async () => {
+  it('a step the policy denies (stagecraft:apply for non-platform users) fails the task, never skips', async () => {
     const run = await runTemplate(token, 'new-environment', {
       name: 'scaffolded-team-dev',
       type: 'development',
@@ -140,7 +140,7 @@ describe('software templates through the scaffolder API', () => {
     });
     expect(run.status).toBe('failed');
     const log = run.log.join('\n');
-    expect(log).toMatch(/kubernetes:apply/);
+    expect(log).toMatch(/stagecraft:apply/);
     expect(log).not.toContain('Applied ConfigMap/extra');
   });
 

@@ -3,12 +3,13 @@ import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-n
 import fs from 'node:fs/promises';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { dryRunOf, originOf } from './shared';
+import { examples } from './apply.examples';
 
 /** Largest manifest file read from the workspace (the backend limits it too). */
 const MAX_FILE_BYTES = 48 * 1024;
 
 /**
- * `kubernetes:apply`, guarded — applies namespaced objects of kinds the
+ * `stagecraft:apply`, guarded — applies namespaced objects of kinds the
  * platform allows into the namespace of a Stagecraft environment the user may
  * write. The checks are the Stagecraft backend's (one place for every door):
  * Namespaces, RBAC, quotas, policies, cluster-scoped kinds, other namespaces
@@ -17,40 +18,23 @@ const MAX_FILE_BYTES = 48 * 1024;
  *
  * @public
  */
-export function createKubernetesApplyAction(options: {
+export function createStagecraftApplyAction(options: {
   client: Pick<StagecraftClient, 'applyManifests'>;
+  /**
+   * The action id (default `stagecraft:apply`). `kubernetes:apply` is the
+   * deprecated alias, registered only when asked for: about ten community
+   * modules use that id, and two actions of one id collide.
+   */
+  id?: 'stagecraft:apply' | 'kubernetes:apply';
 }) {
+  const id = options.id ?? 'stagecraft:apply';
   return createTemplateAction({
-    id: 'kubernetes:apply',
-    description:
-      "Applies namespaced Kubernetes objects of allow-listed kinds (stagecraft.apply.allowedKinds) into a Stagecraft environment's namespace, as the initiating user; server-side apply, idempotent.",
+    id,
+    description: `${
+      id === 'kubernetes:apply' ? 'Deprecated alias of stagecraft:apply. ' : ''
+    }Applies namespaced Kubernetes objects of allow-listed kinds (stagecraft.apply.allowedKinds) into a Stagecraft environment's namespace, as the initiating user; server-side apply, idempotent.`,
     supportsDryRun: true,
-    examples: [
-      {
-        description: 'A ConfigMap into the dev environment',
-        example: `steps:
-  - id: apply
-    action: kubernetes:apply
-    input:
-      environment: payments-dev
-      manifest: |
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          name: feature-flags
-        data:
-          checkout.newFlow: "true"`,
-      },
-      {
-        description: 'Manifests rendered into the workspace',
-        example: `steps:
-  - id: apply
-    action: kubernetes:apply
-    input:
-      environment: payments-dev
-      path: ./k8s/extra.yaml`,
-      },
-    ],
+    examples,
     schema: {
       input: {
         environment: z =>
@@ -135,3 +119,13 @@ export function createKubernetesApplyAction(options: {
     },
   });
 }
+
+/**
+ * The guarded apply under its 0.1 name.
+ *
+ * @public
+ * @deprecated Use {@link createStagecraftApplyAction}; this name is kept for
+ * 0.1 callers and builds the same action (id `stagecraft:apply` unless `id`
+ * says otherwise).
+ */
+export const createKubernetesApplyAction = createStagecraftApplyAction;

@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
+import { examples } from './clusterCheck.examples';
 
 /**
  * `stagecraft:cluster:check` — a template's pre-flight step: fails early, with
@@ -17,17 +18,7 @@ export function createClusterCheckAction(options: {
     supportsDryRun: true,
     description:
       'Checks that a Stagecraft cluster is configured and its API server answers; fails the task otherwise.',
-    examples: [
-      {
-        description: 'Fail early when the target cluster is down',
-        example: `steps:
-  - id: preflight
-    name: Check the cluster
-    action: stagecraft:cluster:check
-    input:
-      cluster: local`,
-      },
-    ],
+    examples,
     schema: {
       input: {
         cluster: z =>

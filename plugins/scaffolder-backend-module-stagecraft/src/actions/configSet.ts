@@ -1,6 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
 import { dryRunOf, once } from './shared';
+import { examples } from './configSet.examples';
 
 /**
  * `stagecraft:config:set` — sets configuration values, and secret values taken
@@ -17,21 +18,7 @@ export function createConfigSetAction(options: {
     supportsDryRun: true,
     description:
       "Sets configuration values of an environment or a component in it; secret values come from the template's secrets, never from input.",
-    examples: [
-      {
-        description: 'A log level and an API token from the template secrets',
-        example: `steps:
-  - id: config
-    action: stagecraft:config:set
-    input:
-      environment: payments-dev
-      component: component:default/checkout
-      values:
-        LOG_LEVEL: debug
-      secrets:
-        API_TOKEN: apiToken   # the name of a secret of this task`,
-      },
-    ],
+    examples,
     schema: {
       input: {
         environment: z => z.string().describe('Environment name'),

@@ -17,6 +17,7 @@ const status = (phase: string, available: number, extra: object = {}): any => [
 ];
 
 const noDiagnostics = {
+  getApproval: jest.fn(),
   getClusterEvents: jest.fn(async () => ({ items: [] })),
   getLogs: jest.fn(async () => ({ pods: [], lines: [] })),
 };
@@ -158,7 +159,13 @@ describe('stagecraft:deploy', () => {
         : [],
     }));
     const action = createDeployAction({
-      client: { deploy, getDeployments, getClusterEvents, getLogs },
+      client: {
+        deploy,
+        getDeployments,
+        getClusterEvents,
+        getLogs,
+        getApproval: jest.fn(),
+      },
       sleep: async () => {},
     });
     const ctx = createMockActionContext({
@@ -273,8 +280,8 @@ describe('stagecraft:deploy', () => {
 
   it('waits for a component the catalog has not ingested yet, then deploys', async () => {
     const notYet = Object.assign(
-      new Error('component component:default/fresh not found'),
-      { statusCode: 404 },
+      new Error('component:default/fresh not found in the catalog'),
+      { statusCode: 404, body: { error: { missing: 'component' } } },
     );
     const deploy = jest
       .fn()
@@ -296,9 +303,11 @@ describe('stagecraft:deploy', () => {
     expect(deploy).toHaveBeenCalledTimes(2);
     expect(ctx.output).toHaveBeenCalledWith('revision', 1);
     const otherError = jest.fn(async () => {
-      throw Object.assign(new Error('environment "nope" not found'), {
-        statusCode: 404,
-      });
+      // names the component in its text, but what is missing is the environment
+      throw Object.assign(
+        new Error('environment "nope" not found for component:default/fresh'),
+        { statusCode: 404, body: { error: { missing: 'environment' } } },
+      );
     });
     await expect(
       createDeployAction({

@@ -1,7 +1,10 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
 import {
+  approvalInputs,
+  rolloutOutputs,
   dryRunOf,
+  handlePending,
   once,
   originOf,
   POLL_MS,
@@ -11,9 +14,22 @@ import {
   reportRolloutFailure,
   waitForRollout,
 } from './shared';
+import { examples } from './deploy.examples';
 
 /** How long a deploy waits for a just-registered component to be in the catalog. */
 const CATALOG_WAIT_MS = 90_000;
+
+/**
+ * The backend's 404 for a component the catalog does not have (yet): its
+ * error body says what is missing (`error.missing`), so no message is parsed.
+ */
+function notInCatalogYet(e: unknown): boolean {
+  const err = e as {
+    statusCode?: number;
+    body?: { error?: { missing?: unknown } };
+  };
+  return err.statusCode === 404 && err.body?.error?.missing === 'component';
+}
 
 /**
  * `stagecraft:deploy` — deploys a component to an environment as the user who
@@ -25,7 +41,7 @@ const CATALOG_WAIT_MS = 90_000;
 export function createDeployAction(options: {
   client: Pick<
     StagecraftClient,
-    'deploy' | 'getDeployments' | 'getClusterEvents' | 'getLogs'
+    'deploy' | 'getDeployments' | 'getClusterEvents' | 'getLogs' | 'getApproval'
   >;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
@@ -36,19 +52,7 @@ export function createDeployAction(options: {
     supportsDryRun: true,
     description:
       "Deploys a component's workload (optionally another image) to a Stagecraft environment and can wait for the rollout.",
-    examples: [
-      {
-        description: 'Deploy a new image and wait for it',
-        example: `steps:
-  - id: deploy
-    action: stagecraft:deploy
-    input:
-      component: component:default/checkout
-      environment: payments-dev
-      image: "1.4.3"
-      wait: true`,
-      },
-    ],
+    examples,
     schema: {
       input: {
         component: z =>
@@ -78,26 +82,11 @@ export function createDeployAction(options: {
             .max(TIMEOUT.max)
             .optional()
             .describe('How long to wait (default 300)'),
+        waitForApproval: approvalInputs.waitForApproval,
       },
       output: {
-        approvalId: z =>
-          z
-            .string()
-            .optional()
-            .describe('The approval request, when the environment needs one'),
         releaseId: z => z.string().describe('The release deployed'),
-        revision: z =>
-          z
-            .number()
-            .optional()
-            .describe('The new revision (absent for a dry run)'),
-        environment: z =>
-          z
-            .string()
-            .optional()
-            .describe('Where it now runs (absent for a dry run)'),
-        diff: z =>
-          z.string().describe('Unified diff of live vs desired objects'),
+        ...rolloutOutputs,
       },
     },
     async handler(ctx) {
@@ -130,11 +119,7 @@ export function createDeployAction(options: {
                 { credentials },
               );
             } catch (e) {
-              const err = e as { statusCode?: number; message?: string };
-              const missing =
-                err.statusCode === 404 &&
-                String(err.message).includes(component);
-              if (!missing || Date.now() >= deadline) throw e;
+              if (!notInCatalogYet(e) || Date.now() >= deadline) throw e;
               ctx.logger.info(
                 `Waiting for ${component} to appear in the catalog`,
               );
@@ -149,15 +134,15 @@ export function createDeployAction(options: {
         r =>
           `Release ${result.release.id} (${result.release.image}) is revision ${r.revision} in ${environment}`,
       );
-      if (result.pending) {
-        // a protected environment: the request waits for its approvers
-        ctx.output('approvalId', result.pending.id);
-        ctx.logger.info(
-          `Deploy of release ${result.release.id} to ${environment} waits for ${result.pending.required} approval(s) from ${result.pending.group} (request ${result.pending.id})`,
-        );
-        return;
-      }
-      if (!wait || dryRun) return;
+      const timeoutSeconds = ctx.input.timeoutSeconds ?? TIMEOUT.default;
+      // a protected environment: the request waits for its approvers
+      const pending = await handlePending(ctx, options.client, result, {
+        credentials,
+        wait: ctx.input.waitForApproval === true,
+        timeoutSeconds,
+        sleep,
+      });
+      if (pending || !wait || dryRun) return;
       try {
         await waitForRollout({
           client: options.client,
@@ -165,7 +150,7 @@ export function createDeployAction(options: {
           component,
           environment,
           releaseId: result.release.id,
-          timeoutSeconds: ctx.input.timeoutSeconds ?? TIMEOUT.default,
+          timeoutSeconds,
           log: m => ctx.logger.info(m),
           sleep,
         });

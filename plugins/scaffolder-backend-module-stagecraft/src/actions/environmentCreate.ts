@@ -1,6 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
 import { dryRunOf, originOf } from './shared';
+import { examples } from './environmentCreate.examples';
 
 /**
  * `stagecraft:environment:create` — asks the Stagecraft backend, as the user
@@ -19,19 +20,7 @@ export function createEnvironmentCreateAction(options: {
     supportsDryRun: true,
     description:
       'Creates a Stagecraft environment (namespace, quota, limits, network policies, owner access) as the initiating user; idempotent.',
-    examples: [
-      {
-        description: 'A preview environment for a pull request',
-        example: `steps:
-  - id: env
-    action: stagecraft:environment:create
-    input:
-      name: payments-pr-42
-      type: preview
-      owner: group:default/payments
-      ttl: 48h`,
-      },
-    ],
+    examples,
     schema: {
       input: {
         name: z => z.string().describe('Environment name, a DNS-1123 label'),

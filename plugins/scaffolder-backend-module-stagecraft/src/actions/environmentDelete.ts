@@ -1,6 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
 import { dryRunOf } from './shared';
+import { examples } from './environmentDelete.examples';
 
 /**
  * `stagecraft:environment:delete` — deletes an environment as the user who
@@ -17,16 +18,7 @@ export function createEnvironmentDeleteAction(options: {
     supportsDryRun: true,
     description:
       'Deletes a Stagecraft environment and its namespace as the initiating user; succeeds when it is already gone.',
-    examples: [
-      {
-        description: 'Tear down a preview',
-        example: `steps:
-  - id: teardown
-    action: stagecraft:environment:delete
-    input:
-      name: payments-pr-42`,
-      },
-    ],
+    examples,
     schema: {
       input: {
         name: z => z.string().describe('Environment name'),

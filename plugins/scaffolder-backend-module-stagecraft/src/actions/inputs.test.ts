@@ -71,7 +71,7 @@ describe('action inputs', () => {
       'instance requires property "environment"',
     ],
     [
-      'kubernetes:apply',
+      'stagecraft:apply',
       { environment: 'e', manifest: 42 },
       'instance.manifest is not of a type(s) string',
     ],

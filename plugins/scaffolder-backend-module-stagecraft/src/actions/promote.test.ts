@@ -1,5 +1,6 @@
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { createPromoteAction, createRollbackAction } from './promote';
+import { createPromoteAction } from './promote';
+import { createRollbackAction } from './rollback';
 
 const result = (environment: string, revision: number) =>
   ({
@@ -40,7 +41,9 @@ describe('stagecraft:promote and stagecraft:rollback', () => {
         revision: 3,
       },
     });
-    await createRollbackAction({ client: { rollback } }).handler(ctx);
+    await createRollbackAction({
+      client: { rollback, getApproval: jest.fn() },
+    }).handler(ctx);
     expect(rollback).toHaveBeenCalledWith(
       'component:default/checkout',
       {
@@ -57,7 +60,9 @@ describe('stagecraft:promote and stagecraft:rollback', () => {
       );
     });
     await expect(
-      createRollbackAction({ client: { rollback: refused } }).handler(
+      createRollbackAction({
+        client: { rollback: refused, getApproval: jest.fn() },
+      }).handler(
         createMockActionContext({
           input: {
             component: 'component:default/checkout',
@@ -107,72 +112,4 @@ describe('stagecraft:promote and stagecraft:rollback', () => {
       ]);
     },
   );
-
-  it('reports a pending approval, and with waitForApproval waits until it ran', async () => {
-    const pending = {
-      id: '9b2d4c1e-0000-4000-8000-000000000001',
-      action: 'promote',
-      releaseId: 'r-0123456789ab',
-      environment: 'payments-prod',
-      required: 1,
-      group: 'group:default/platform',
-      approvals: [],
-      state: 'pending',
-    };
-    const promote = jest.fn(async () => ({
-      release: { id: 'r-0123456789ab', image: 'app:1' },
-      diff: '',
-      dryRun: false,
-      pending,
-    }));
-    const getApproval = jest
-      .fn()
-      .mockResolvedValueOnce(pending)
-      .mockResolvedValueOnce({
-        ...pending,
-        approvals: [{ by: 'user:default/alice', at: 'now' }],
-        state: 'executed',
-        revision: 7,
-      });
-    const logged: string[] = [];
-    const ctx = createMockActionContext({
-      input: {
-        component: 'component:default/checkout',
-        from: 'payments-staging',
-        waitForApproval: true,
-      },
-    });
-    ctx.logger.info = ((m: string) => void logged.push(m)) as any;
-    await createPromoteAction({
-      client: { promote, getApproval } as any,
-      sleep: async () => {},
-    }).handler(ctx);
-    expect(logged).toEqual([
-      `promote of release r-0123456789ab to payments-prod waits for 1 approval(s) from group:default/platform (request ${pending.id})`,
-      'Approved by user:default/alice (1/1)',
-      'Approved: release r-0123456789ab runs in payments-prod (revision 7)',
-    ]);
-    expect(ctx.output).toHaveBeenCalledWith('approvalState', 'executed');
-    expect(ctx.output).toHaveBeenCalledWith('revision', 7);
-
-    const rejected = jest.fn().mockResolvedValue({
-      ...pending,
-      state: 'rejected',
-      rejection: { by: 'user:default/alice', at: 'now' },
-    });
-    await expect(
-      createPromoteAction({
-        client: { promote, getApproval: rejected } as any,
-        sleep: async () => {},
-      }).handler(
-        createMockActionContext({
-          input: {
-            component: 'component:default/checkout',
-            from: 'payments-staging',
-            waitForApproval: true,
-          },
-        }),
-      ),
-    ).rejects.toThrow('was rejected by user:default/alice');
-  });
 });

@@ -3,6 +3,7 @@ import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-n
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { originOf } from './shared';
+import { examples } from './publishLocal.examples';
 
 /** What one local repository may hold (the backend checks again). */
 const LIMITS = { files: 50, bytes: 48 * 1024 };
@@ -41,20 +42,7 @@ export function createPublishLocalAction(options: {
     description:
       "Publishes the workspace to Stagecraft's local sources (offline demo publish target) and outputs the catalog-info URL to register.",
     supportsDryRun: true,
-    examples: [
-      {
-        description: 'Publish, then register in the catalog',
-        example: `steps:
-  - id: publish
-    action: stagecraft:publish:local
-    input:
-      repo: \${{ parameters.name }}
-  - id: register
-    action: catalog:register
-    input:
-      catalogInfoUrl: \${{ steps.publish.output.catalogInfoUrl }}`,
-      },
-    ],
+    examples,
     schema: {
       input: {
         repo: z => z.string().describe('Repository name, a DNS-1123 label'),

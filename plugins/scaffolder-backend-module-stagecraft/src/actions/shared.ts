@@ -7,6 +7,7 @@ import type {
   Origin,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
+import type { z } from 'zod/v3';
 
 /** What every Stagecraft action needs of the scaffolder's context. */
 export interface StagecraftActionContext {
@@ -72,6 +73,62 @@ export async function once<T>(
   });
   return recorded as unknown as T;
 }
+
+type Z = typeof z;
+
+/**
+ * The inputs of every action that can put a release into an environment
+ * (deploy, promote, rollback): what to do when it needs approval.
+ */
+export const approvalInputs = {
+  waitForApproval: (z: Z) =>
+    z
+      .boolean()
+      .optional()
+      .describe(
+        'When the environment needs approval: wait until it is approved and ran (default: report the pending request and finish)',
+      ),
+  timeoutSeconds: (z: Z) =>
+    z
+      .number()
+      .int()
+      .min(TIMEOUT.min)
+      .max(86400)
+      .optional()
+      .describe(
+        `How long to wait for approval or the rollout (default ${TIMEOUT.default})`,
+      ),
+};
+
+/** The outputs that report an approval request, shared by the same actions. */
+export const approvalOutputs = {
+  approvalId: (z: Z) =>
+    z.string().optional().describe('The approval request, when one was needed'),
+  approvalState: (z: Z) =>
+    z.string().optional().describe('pending, executed, rejected or failed'),
+};
+
+/**
+ * The outputs of deploy, promote and rollback: what ran where (absent for a
+ * dry run or a pending request), the diff, and the approval request.
+ */
+export const rolloutOutputs = {
+  ...approvalOutputs,
+  revision: (z: Z) =>
+    z
+      .number()
+      .optional()
+      .describe('The new revision (absent for a dry run or a pending request)'),
+  environment: (z: Z) =>
+    z
+      .string()
+      .optional()
+      .describe(
+        'Where it now runs (absent for a dry run or a pending request)',
+      ),
+  diff: (z: Z) =>
+    z.string().describe('Unified diff of live vs desired objects'),
+};
 
 /**
  * A change into a protected environment waits for approvers: report the

@@ -1,6 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
 import { dryRunOf } from './shared';
+import { examples } from './teardown.examples';
 
 /**
  * `stagecraft:teardown` — removes what an earlier template run created (its
@@ -20,16 +21,7 @@ export function createTeardownAction(options: {
     description:
       'Removes the deployments, environments (with their resources) and catalog registrations an earlier template run created, in reverse order, step by step, showing the plan first.',
     supportsDryRun: true,
-    examples: [
-      {
-        description: 'Tear down a preview created by another run',
-        example: `steps:
-  - id: teardown
-    action: stagecraft:teardown
-    input:
-      taskId: \${{ parameters.taskId }}`,
-      },
-    ],
+    examples,
     schema: {
       input: {
         taskId: z =>

@@ -6,6 +6,7 @@ import {
   waitForEnvironment,
   waitForRollout,
 } from './shared';
+import { examples } from './wait.examples';
 
 /**
  * `stagecraft:wait` — waits until an environment is ready, or until a
@@ -26,19 +27,7 @@ export function createWaitAction(options: {
       "Waits until an environment is Ready, or (with component) until the component's rollout there is complete, with progress in the task log and a bounded timeout.",
     // read-only: in a dry run it checks once and does not wait
     supportsDryRun: true,
-    examples: [
-      {
-        description: 'Wait for the rollout of a release',
-        example: `steps:
-  - id: wait
-    action: stagecraft:wait
-    input:
-      environment: payments-dev
-      component: component:default/checkout
-      releaseId: \${{ steps.deploy.output.releaseId }}
-      timeoutSeconds: 300`,
-      },
-    ],
+    examples,
     schema: {
       input: {
         environment: z => z.string().describe('Environment name'),

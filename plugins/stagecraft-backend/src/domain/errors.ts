@@ -4,10 +4,16 @@
  */
 export { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
 
+/** What a 404 says is missing, for callers that act on it (`error.missing` in the body). */
+export type Missing = 'component';
+
 export class NotFoundError extends Error {
-  constructor(message: string) {
+  /** Serialised into the error body (the middleware copies own fields). */
+  readonly missing?: Missing;
+  constructor(message: string, missing?: Missing) {
     super(message);
     this.name = 'NotFoundError';
+    if (missing) this.missing = missing;
   }
 }
 

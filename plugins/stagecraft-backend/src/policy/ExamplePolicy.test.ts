@@ -106,7 +106,7 @@ describe('StagecraftExamplePolicy', () => {
     ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
-  it('keeps kubernetes:apply for the platform group through HAS_ACTION_ID', async () => {
+  it('keeps stagecraft:apply (and its alias kubernetes:apply) for the platform group through HAS_ACTION_ID', async () => {
     expect(await policy.handle({ permission: execute }, user())).toEqual({
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'scaffolder',
@@ -114,6 +114,11 @@ describe('StagecraftExamplePolicy', () => {
       conditions: {
         not: {
           anyOf: [
+            {
+              rule: 'HAS_ACTION_ID',
+              resourceType: 'scaffolder-action',
+              params: { actionId: 'stagecraft:apply' },
+            },
             {
               rule: 'HAS_ACTION_ID',
               resourceType: 'scaffolder-action',

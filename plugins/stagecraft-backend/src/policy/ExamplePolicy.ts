@@ -29,7 +29,8 @@ export interface ExamplePolicyOptions {
   platformGroup: string;
   /**
    * Scaffolder actions only the platform group may run (a denied step fails
-   * the task). Default: the guarded `kubernetes:apply`.
+   * the task). Default: the guarded `stagecraft:apply` and its deprecated
+   * alias `kubernetes:apply`.
    */
   platformOnlyActions?: string[];
 }
@@ -46,7 +47,8 @@ export interface ExamplePolicyOptions {
  * - production needs membership in the platform group, which may change
  *   anything; services and configured external callers (CI tokens, limited
  *   by `accessRestrictions`) are trusted like the platform group;
- * - scaffolder: the platform-only actions (default `kubernetes:apply`) are
+ * - scaffolder: the platform-only actions (default `stagecraft:apply`
+ *   and its alias `kubernetes:apply`) are
  *   denied to everyone else through a `scaffolder.action.execute`
  *   conditional decision (HAS_ACTION_ID), which fails the step;
  * - every other permission of other plugins is allowed (the demo app has no
@@ -68,7 +70,10 @@ export class StagecraftExamplePolicy implements PermissionPolicy {
       .includes(this.options.platformGroup.toLocaleLowerCase('en-US'));
 
     if (permission.name === 'scaffolder.action.execute') {
-      const denied = this.options.platformOnlyActions ?? ['kubernetes:apply'];
+      const denied = this.options.platformOnlyActions ?? [
+        'stagecraft:apply',
+        'kubernetes:apply',
+      ];
       if (isPlatform || !denied.length)
         return { result: AuthorizeResult.ALLOW };
       // the scaffolder's own rule (HAS_ACTION_ID), in its documented JSON form

@@ -123,7 +123,9 @@ export class CatalogWorkloadSource implements WorkloadSource {
   private async entity(ref: string, actor: Actor): Promise<Entity> {
     const credentials = await catalogCredentials(this.deps.auth, actor);
     const entity = await this.deps.catalog.getEntityByRef(ref, { credentials });
-    if (!entity) throw new NotFoundError(`${ref} not found in the catalog`);
+    if (!entity) {
+      throw new NotFoundError(`${ref} not found in the catalog`, 'component');
+    }
     return entity;
   }
 }
