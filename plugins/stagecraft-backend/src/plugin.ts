@@ -1,5 +1,4 @@
 import {
-  BackstageCredentials,
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
@@ -14,16 +13,11 @@ import { KubernetesClusterGateway } from './cluster/KubernetesClusterGateway';
 import { NamespaceWatcher } from './cluster/NamespaceWatcher';
 import { startClusterAccess } from './cluster/clusterAccess';
 import { WorkloadCache } from './cluster/WorkloadCache';
-import { EnvironmentService } from './domain/environments/EnvironmentService';
-import { DeploymentService } from './domain/deployments/DeploymentService';
-import { ConfigService } from './domain/config/ConfigService';
-import { SecretService } from './domain/config/SecretService';
 import { CatalogEnvironmentDeclarations } from './services/CatalogEnvironmentDeclarations';
 import { CatalogOwners } from './services/CatalogOwners';
 import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
 import { systemClock } from './domain/ports';
-import { ClusterUnavailableError } from './domain/errors';
 import {
   hostFor,
   readEnvironmentTypes,
@@ -31,6 +25,9 @@ import {
   readReservedNamespaces,
 } from './environmentTypes';
 import { createRouter } from './router';
+import { createStagecraftDomain } from './domain/createStagecraftDomain';
+import { noObservability } from './domain/observability/none';
+import { userDirectory } from './services/UserDirectory';
 import {
   ResourceDefinition,
   ResourceDriver,
@@ -38,42 +35,17 @@ import {
   stagecraftResourcesExtensionPoint,
 } from '@stagecraft/backstage-plugin-stagecraft-node';
 import type { AuthenticationStrategy } from '@backstage/plugin-kubernetes-node';
-import { ResourceService } from './domain/resources/ResourceService';
 import { readResourceDefinitions, resourceDrivers } from './resourceConfig';
-import { ManifestService } from './domain/manifests/ManifestService';
-import { SourceService } from './domain/sources/SourceService';
-import { ApprovalService } from './domain/approvals/ApprovalService';
-import { protectionByType } from './domain/policy/protection';
-import { exposureByType } from './domain/policy/exposure';
-import { OperationsService } from './domain/operations/OperationsService';
-import { CloneService } from './domain/operations/CloneService';
-import { TeardownService } from './domain/operations/TeardownService';
-import { ActionsService } from './domain/actions/ActionsService';
-import { LogsService } from './domain/observability/LogsService';
-import { EventsService } from './domain/observability/EventsService';
 import type {
   ClusterEventSource,
   PodLogSource,
 } from './domain/observability/ports';
 import { ObservabilityGateway } from './cluster/ObservabilityGateway';
-import { PromotionPipelines } from './domain/policy/pipeline';
 import { CatalogRegistrationsAdapter } from './services/CatalogRegistrationsAdapter';
 import { PermissionsAuthorizer } from './services/PermissionsAuthorizer';
 import { environmentResourceRef, environmentRules } from './permissions/rules';
 import { StoreAuditor } from './services/StoreAuditor';
 import { DatabaseStore } from './store/DatabaseStore';
-
-/** Logs and events of a gateway other than the Kubernetes one (tests' fakes). */
-const unsupportedObservability: PodLogSource & ClusterEventSource = {
-  openPodLog: async () => {
-    throw new ClusterUnavailableError('this cluster gateway serves no logs');
-  },
-  listEvents: async () => [],
-  watchEvents: async (_c, _n, onEvents) => {
-    onEvents([]);
-    return () => undefined;
-  },
-};
 
 /**
  * The Stagecraft backend plugin: wires the domain to Backstage's services.
@@ -119,7 +91,6 @@ export const stagecraftPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, httpRouter, gateway } = deps;
         const environmentTypes = readEnvironmentTypes(config);
-        const exposure = exposureByType(environmentTypes);
         const store = await DatabaseStore.create({
           knex: await deps.database.getClient(),
           skipMigrations: deps.database.migrations?.skip,
@@ -139,53 +110,8 @@ export const stagecraftPlugin = createBackendPlugin({
             ? config.getOptionalString('stagecraft.examplePolicy.platformGroup')
             : undefined,
         );
-        const pipelines = new PromotionPipelines(environmentTypes);
         const auditor = new StoreAuditor(store, deps.auditor, systemClock);
         const drivers = resourceDrivers(moduleDrivers);
-        const resources = new ResourceService({
-          exposure,
-          gateway,
-          store,
-          environments: store,
-          authorizer,
-          auditor,
-          clock: systemClock,
-          drivers,
-          definitions: readResourceDefinitions(
-            config,
-            drivers,
-            moduleDefinitions,
-          ),
-          readyTimeoutMs:
-            (config.getOptionalNumber(
-              'stagecraft.resources.readyTimeoutSeconds',
-            ) ?? 180) * 1000,
-        });
-        const environments = new EnvironmentService({
-          declarations: new CatalogEnvironmentDeclarations({
-            catalog: deps.catalog,
-            auth: deps.auth,
-          }),
-          resources,
-          gateway,
-          store,
-          authorizer,
-          auditor,
-          clock: systemClock,
-          types: environmentTypes,
-          deleteTimeoutMs:
-            (config.getOptionalNumber('stagecraft.deleteTimeoutSeconds') ??
-              180) * 1000,
-          reservedNamespaces: readReservedNamespaces(config),
-          ownerSubject: readOwnerSubjects(config),
-          ...(config.getOptionalBoolean('stagecraft.requireCatalogOwners') !==
-            false && {
-            owners: new CatalogOwners({
-              catalog: deps.catalog,
-              auth: deps.auth,
-            }),
-          }),
-        });
         const clusterConfigs =
           gateway instanceof KubernetesClusterGateway
             ? gateway.listClusters().map(c => ({
@@ -211,204 +137,103 @@ export const stagecraftPlugin = createBackendPlugin({
               })
             : undefined;
         deps.lifecycle.addShutdownHook(() => access?.stop());
-        const workloads = new CatalogWorkloadSource({
-          catalog: deps.catalog,
-          urlReader: deps.urlReader,
-          auth: deps.auth,
-        });
-        const configuration = new ConfigService({
-          store,
-          environments: store,
-          workloads,
-          authorizer,
-          auditor,
-          clock: systemClock,
-          typeValues: type =>
-            environmentTypes.find(t => t.name === type)?.config ?? {},
-        });
-        const secrets = new SecretService({
-          gateway,
-          store,
-          environments: store,
-          authorizer,
-          auditor,
-          clock: systemClock,
-        });
-        // the approval service is made after this one (it runs approved
-        // changes through it); the gate reaches it once it exists
-        const later: { approvals?: ApprovalService } = {};
-        const deployments: DeploymentService = new DeploymentService({
-          resources,
-          config: configuration,
-          secrets,
-          gateway,
-          environments: store,
-          deployments: store,
-          workloads,
-          observer: cache,
-          exposure,
-          ingressHost: (component, target) => {
-            const pattern = environmentTypes.find(
-              t => t.name === target.type,
-            )?.ingressHostPattern;
-            return pattern
-              ? hostFor(pattern, component, target.name, target.namespace)
-              : undefined;
-          },
-          authorizer,
-          auditor,
-          clock: systemClock,
-          allowTierSkip:
-            config.getOptionalBoolean('stagecraft.promotion.allowTierSkip') ??
-            false,
-          gate: {
-            admit: request => later.approvals!.admit(request),
-          },
-          pipeline: pipelines,
-        });
-        const directory = {
-          ownershipOf: async (actor: { credentials?: unknown }) => {
-            const credentials = actor.credentials as
-              | BackstageCredentials
-              | undefined;
-            if (
-              !credentials ||
-              (credentials.principal as { type?: string }).type !== 'user'
-            ) {
-              return [];
-            }
-            return (await deps.userInfo.getUserInfo(credentials))
-              .ownershipEntityRefs;
-          },
-        };
-        // approvals and deployment windows per environment type
-        const policyFor = protectionByType(environmentTypes);
-        const approvals = new ApprovalService({
-          store,
-          environments: store,
-          authorizer,
-          auditor,
-          clock: systemClock,
-          directory,
-          policyFor,
-          execute: (actor, request) =>
-            deployments.runRelease(actor, {
-              action: request.action,
-              permission: 'deployment.approve',
-              component: request.component,
-              environment: request.environment,
-              releaseId: request.releaseId,
-              ...(request.from && { from: request.from }),
-              approval: {
-                id: request.id,
-                approvers: request.approvals.map(a => a.by),
-              },
-            }),
-        });
-        later.approvals = approvals;
-        const actions = new ActionsService({
-          environments: store,
-          deployments: store,
-          approvals: store,
-          authorizer,
-          auditor,
-          clock: systemClock,
-          directory,
-          pipelines,
-          types: environmentTypes,
-          policyFor,
-          allowTierSkip:
-            config.getOptionalBoolean('stagecraft.promotion.allowTierSkip') ??
-            false,
-        });
-        const cost = config.getOptionalConfig('stagecraft.cost');
-        const operations = new OperationsService({
-          deployments,
-          store,
-          environments: store,
-          authorizer,
-          auditor,
-          clock: systemClock,
-          types: environmentTypes,
-          // actual usage: the clusters' pods and metrics API
-          ...(gateway instanceof KubernetesClusterGateway && {
-            usage: gateway,
-          }),
-          ...(cost && {
-            prices: {
-              currency: cost.getString('currency'),
-              cpuHour: cost.getNumber('cpuHour'),
-              memoryGiBHour: cost.getNumber('memoryGiBHour'),
-            },
-          }),
-        });
-        const clones = new CloneService({
-          store,
-          environments,
-          deployments,
-          config: configuration,
-          secrets,
-          authorizer,
-          auditor,
-        });
-        const teardown = new TeardownService({
-          store,
-          environments,
-          deployments,
-          authorizer,
-          auditor,
-          catalog: new CatalogRegistrationsAdapter(deps.catalog),
-        });
-        const sources = config.getOptionalBoolean(
-          'stagecraft.localSources.enabled',
-        )
-          ? new SourceService({ store, auditor, clock: systemClock })
-          : undefined;
-        const manifests = new ManifestService({
-          exposure,
-          gateway,
-          store,
-          authorizer,
-          auditor,
-          allowedKinds:
-            config.getOptionalStringArray('stagecraft.apply.allowedKinds') ??
-            [],
-        });
         // logs and events through the API servers (another gateway: none)
         const observability: PodLogSource & ClusterEventSource =
           gateway instanceof KubernetesClusterGateway
             ? new ObservabilityGateway(gateway)
-            : unsupportedObservability;
-        const limit = (key: string) =>
+            : noObservability;
+        const cost = config.getOptionalConfig('stagecraft.cost');
+        const logLimit = (key: string) =>
           config.getOptionalNumber(`stagecraft.logs.${key}`);
-        const logs = new LogsService({
-          environments: store,
-          deployments: store,
-          observer: cache,
-          logs: observability,
-          authorizer,
-          auditor,
-          clock: systemClock,
-          limits: Object.fromEntries(
-            [
-              'maxFollowsPerUser',
-              'maxFollows',
-              'maxLineBytes',
-              'maxBytesPerSecond',
-              'defaultTailLines',
-              'maxTailLines',
-            ].flatMap(k => (limit(k) === undefined ? [] : [[k, limit(k)]])),
-          ),
-        });
-        const clusterEvents = new EventsService({
-          environments: store,
-          deployments: store,
-          observer: cache,
-          resources: store,
-          events: observability,
-          authorizer,
-          auditor,
-        });
+        const domain = createStagecraftDomain(
+          {
+            gateway,
+            store,
+            authorizer,
+            auditor,
+            clock: systemClock,
+            workloads: new CatalogWorkloadSource({
+              catalog: deps.catalog,
+              urlReader: deps.urlReader,
+              auth: deps.auth,
+            }),
+            observer: cache,
+            directory: userDirectory(deps.userInfo),
+            logs: observability,
+            events: observability,
+            // actual usage: the clusters' pods and metrics API
+            ...(gateway instanceof KubernetesClusterGateway && {
+              usage: gateway,
+            }),
+            declarations: new CatalogEnvironmentDeclarations({
+              catalog: deps.catalog,
+              auth: deps.auth,
+            }),
+            ...(config.getOptionalBoolean('stagecraft.requireCatalogOwners') !==
+              false && {
+              owners: new CatalogOwners({
+                catalog: deps.catalog,
+                auth: deps.auth,
+              }),
+            }),
+            catalog: new CatalogRegistrationsAdapter(deps.catalog),
+          },
+          {
+            types: environmentTypes,
+            drivers,
+            definitions: readResourceDefinitions(
+              config,
+              drivers,
+              moduleDefinitions,
+            ),
+            resourceReadyTimeoutMs:
+              (config.getOptionalNumber(
+                'stagecraft.resources.readyTimeoutSeconds',
+              ) ?? 180) * 1000,
+            deleteTimeoutMs:
+              (config.getOptionalNumber('stagecraft.deleteTimeoutSeconds') ??
+                180) * 1000,
+            reservedNamespaces: readReservedNamespaces(config),
+            ownerSubject: readOwnerSubjects(config),
+            allowTierSkip:
+              config.getOptionalBoolean('stagecraft.promotion.allowTierSkip') ??
+              false,
+            ingressHost: (component, target) => {
+              const pattern = environmentTypes.find(
+                t => t.name === target.type,
+              )?.ingressHostPattern;
+              return pattern
+                ? hostFor(pattern, component, target.name, target.namespace)
+                : undefined;
+            },
+            allowedKinds:
+              config.getOptionalStringArray('stagecraft.apply.allowedKinds') ??
+              [],
+            localSources:
+              config.getOptionalBoolean('stagecraft.localSources.enabled') ??
+              false,
+            logLimits: Object.fromEntries(
+              [
+                'maxFollowsPerUser',
+                'maxFollows',
+                'maxLineBytes',
+                'maxBytesPerSecond',
+                'defaultTailLines',
+                'maxTailLines',
+              ].flatMap(k =>
+                logLimit(k) === undefined ? [] : [[k, logLimit(k)]],
+              ),
+            ),
+            ...(cost && {
+              prices: {
+                currency: cost.getString('currency'),
+                cpuHour: cost.getNumber('cpuHour'),
+                memoryGiBHour: cost.getNumber('memoryGiBHour'),
+              },
+            }),
+          },
+        );
+        const { environments, sources } = domain;
         logger.info(
           `Stagecraft: ${
             gateway.listClusters().length
@@ -464,20 +289,7 @@ export const stagecraftPlugin = createBackendPlugin({
             logger,
             gateway,
             environmentTypes,
-            environments,
-            deployments,
-            config: configuration,
-            secrets,
-            resources,
-            manifests,
-            sources,
-            approvals,
-            operations,
-            clones,
-            teardown,
-            actions,
-            logs,
-            events: clusterEvents,
+            ...domain,
             healthTimeoutMs:
               config.getOptionalNumber('stagecraft.healthTimeoutMs') ?? 3000,
           }),

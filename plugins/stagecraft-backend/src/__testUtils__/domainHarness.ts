@@ -1,5 +1,4 @@
 import knexFactory from 'knex';
-import { exposureByType } from '../domain/policy/exposure';
 import type { ResourceDriver } from '@stagecraft/backstage-plugin-stagecraft-node';
 import { InMemoryClusterGateway } from './InMemoryClusterGateway';
 import { DatabaseStore } from '../store/DatabaseStore';
@@ -10,24 +9,15 @@ import type {
   Clock,
   WorkloadSource,
 } from '../domain/ports';
-import { EnvironmentService } from '../domain/environments/EnvironmentService';
 import {
   EnvironmentTypeSpec,
   tierDefaults,
 } from '../domain/environments/types';
-import { DeploymentService } from '../domain/deployments/DeploymentService';
-import { ApprovalService } from '../domain/approvals/ApprovalService';
-import { OperationsService } from '../domain/operations/OperationsService';
-import {
-  CatalogRegistrations,
-  TeardownService,
-} from '../domain/operations/TeardownService';
-import { ActionsService } from '../domain/actions/ActionsService';
-import { PromotionPipelines } from '../domain/policy/pipeline';
-import { ResourceService } from '../domain/resources/ResourceService';
+import type { CatalogRegistrations } from '../domain/operations/TeardownService';
+import { noObservability } from '../domain/observability/none';
+import { createStagecraftDomain } from '../domain/createStagecraftDomain';
 import { builtinDrivers } from '../domain/resources/drivers';
 import { checkDefinitions } from '../domain/resources/definitions';
-import { protectionByType } from '../domain/policy/protection';
 
 /** A Score workload of one container, optionally with a postgres database. */
 export const workloadText = (image: string, withDb = false) => `
@@ -91,39 +81,6 @@ export async function domainHarness(
   const drivers = new Map<string, ResourceDriver>(
     builtinDrivers().map(d => [d.name, d]),
   );
-  const resources = new ResourceService({
-    exposure: exposureByType(types),
-    gateway,
-    store,
-    environments: store,
-    authorizer,
-    auditor,
-    clock,
-    drivers,
-    definitions: checkDefinitions(
-      [
-        {
-          id: 'postgres',
-          type: 'postgres',
-          driver: 'manifests',
-          params: { template: 'postgres' },
-        },
-      ],
-      drivers,
-      'defs',
-      'config',
-    ),
-    readyTimeoutMs: 10_000,
-  });
-  const environments = new EnvironmentService({
-    gateway,
-    store,
-    authorizer,
-    auditor,
-    clock,
-    resources,
-    types,
-  });
   const workloads = new Map<string, string>();
   const source: WorkloadSource = {
     component: async ref => {
@@ -135,79 +92,57 @@ export async function domainHarness(
       source: `${c.name}.score.yaml`,
     }),
   };
-  const pipelines = new PromotionPipelines(types);
-  const policyFor = protectionByType(types);
   const directory = {
     ownershipOf: async (a: Actor) => options.groups?.[a.ref] ?? [],
   };
-  const later: { approvals?: ApprovalService } = {};
-  const deployments = new DeploymentService({
-    exposure: exposureByType(types),
-    gateway,
-    environments: store,
-    deployments: store,
-    workloads: source,
-    observer: {
-      observe: () => ({ replicaSets: [], pods: [] }),
-      syncedAt: () => undefined,
-      subscribe: () => () => {},
+  // the same wiring as the backend plugin's
+  const domain = createStagecraftDomain(
+    {
+      gateway,
+      store,
+      authorizer,
+      auditor,
+      clock,
+      workloads: source,
+      observer: {
+        observe: () => ({ replicaSets: [], pods: [] }),
+        syncedAt: () => undefined,
+        subscribe: () => () => {},
+      },
+      directory,
+      logs: noObservability,
+      events: noObservability,
+      ...(options.catalog && { catalog: options.catalog }),
     },
-    authorizer,
-    auditor,
-    clock,
-    resources,
-    pipeline: pipelines,
-    gate: { admit: r => later.approvals!.admit(r) },
-    readCacheMs: 0,
-  });
-  const approvals = new ApprovalService({
-    store,
-    environments: store,
-    authorizer,
-    auditor,
-    clock,
-    directory,
-    policyFor,
-    execute: (a, r) =>
-      deployments.runRelease(a, {
-        action: r.action,
-        permission: 'deployment.approve',
-        component: r.component,
-        environment: r.environment,
-        releaseId: r.releaseId,
-        approval: { id: r.id, approvers: r.approvals.map(x => x.by) },
-      }),
-  });
-  later.approvals = approvals;
-  const operations = new OperationsService({
-    deployments,
-    store,
-    environments: store,
-    authorizer,
-    auditor,
-    clock,
-    types,
-  });
-  const actions = new ActionsService({
-    environments: store,
-    deployments: store,
-    approvals: store,
-    authorizer,
-    auditor,
-    clock,
-    directory,
-    pipelines,
-    types,
-    policyFor,
-  });
-  const teardown = new TeardownService({
-    store,
+    {
+      types,
+      drivers,
+      definitions: checkDefinitions(
+        [
+          {
+            id: 'postgres',
+            type: 'postgres',
+            driver: 'manifests',
+            params: { template: 'postgres' },
+          },
+        ],
+        drivers,
+        'defs',
+        'config',
+      ),
+      resourceReadyTimeoutMs: 10_000,
+      readCacheMs: 0,
+    },
+  );
+  const {
     environments,
     deployments,
-    authorizer,
-    auditor,
-    ...(options.catalog && { catalog: options.catalog }),
-  });
+    approvals,
+    operations,
+    actions,
+    teardown,
+    pipelines,
+  } = domain;
   const admin: Actor = { ref: 'user:default/admin', credentials: {} };
   /** Provisions environments of one system, in order. */
   const provision = async (

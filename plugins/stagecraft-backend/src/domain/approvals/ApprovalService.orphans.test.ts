@@ -57,7 +57,10 @@ async function setup() {
         (resources ?? [undefined]).map(() => true),
     },
     auditor: { record: async e => void audits.push(e) },
-    clock: { now: () => new Date('2026-12-01T10:00:00Z'), sleep: async () => {} },
+    clock: {
+      now: () => new Date('2026-12-01T10:00:00Z'),
+      sleep: async () => {},
+    },
     directory: {
       ownershipOf: async a =>
         a.ref === approver.ref ? ['group:default/payments'] : [],

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import {
   ApprovalRequest,
   DeployResult,
-  Release,
   validateDnsLabel,
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
@@ -23,7 +21,7 @@ import type {
   EnvironmentRecord,
   EnvironmentStore,
 } from '../ports';
-import type { DeploymentGate } from '../deployments/DeploymentService';
+import { auditApproval } from './audit';
 import { normalizeComponentRef } from '../deployments/DeploymentService';
 import { ParsedWindow, windowState } from '../policy/windows';
 
@@ -51,13 +49,12 @@ function checkComment(v: unknown): string | undefined {
 }
 
 /**
- * Approvals and deployment windows. As the deployment gate it refuses a
- * change outside the windows (naming the next opening) and turns a change
- * into a protected environment into a pending request; approvers from the
- * type's group (never the requester) approve or reject it, and the last
- * approval runs it, exactly the release that was requested. Audited.
+ * Approval requests: approvers from the type's group (never the requester)
+ * approve or reject a request the gate ({@link ApprovalGate}) opened, and
+ * the last approval runs it, exactly the release that was requested; the
+ * requester may withdraw it. Audited.
  */
-export class ApprovalService implements DeploymentGate {
+export class ApprovalService {
   constructor(
     private readonly deps: {
       store: ApprovalStore;
@@ -71,94 +68,6 @@ export class ApprovalService implements DeploymentGate {
       execute(actor: Actor, request: ApprovalRequest): Promise<DeployResult>;
     },
   ) {}
-
-  async admit(request: {
-    actor: Actor;
-    action: 'deploy' | 'promote' | 'rollback';
-    component: string;
-    environment: EnvironmentRecord;
-    release: Release;
-    from?: string;
-  }): Promise<ApprovalRequest | undefined> {
-    const env = request.environment;
-    const policy = this.deps.policyFor(env);
-    const now = this.deps.clock.now();
-    const window = windowState(policy.windows, now);
-    if (!window.open) {
-      const message = `${
-        env.name
-      } is outside its deployment windows; next allowed at ${window.nextAt.toISOString()}`;
-      await this.audit(
-        request.actor,
-        'approval.window',
-        request.component,
-        env.name,
-        'failed',
-        {
-          nextAllowedAt: window.nextAt.toISOString(),
-        },
-        message,
-      );
-      throw new ConflictError(message);
-    }
-    if (!policy.approvals) return undefined;
-    // asking again for the same change returns the same request
-    const waiting = await this.deps.store.listApprovals({
-      component: request.component,
-      environment: env.name,
-      state: 'pending',
-    });
-    const same = waiting.find(
-      r => r.releaseId === request.release.id && r.action === request.action,
-    );
-    if (same) return same;
-    // one change waits at a time: another one is refused until it is
-    // decided or withdrawn (what the actions answer says too)
-    if (waiting.length) {
-      const other = waiting[0];
-      throw new ConflictError(
-        `a ${other.action} of ${other.component} to ${env.name} (requested by ${
-          other.requestedBy
-        }) is already waiting for approval; ${
-          other.requestedBy === request.actor.ref
-            ? `withdraw it first (POST /approvals/${other.id}/withdraw)`
-            : 'wait until it is decided'
-        }`,
-      );
-    }
-    const pending: ApprovalRequest = {
-      id: randomUUID(),
-      component: request.component,
-      environment: env.name,
-      action: request.action,
-      releaseId: request.release.id,
-      image: request.release.image,
-      ...(request.from && { from: request.from }),
-      requestedBy: request.actor.ref,
-      requestedAt: now.toISOString(),
-      required: policy.approvals.required,
-      group: policy.approvals.group,
-      approvals: [],
-      state: 'pending',
-      updatedAt: now.toISOString(),
-    };
-    await this.deps.store.putApproval(pending);
-    await this.audit(
-      request.actor,
-      'approval.request',
-      pending.component,
-      env.name,
-      'succeeded',
-      {
-        id: pending.id,
-        release: pending.releaseId,
-        action: pending.action,
-        required: pending.required,
-        group: pending.group,
-      },
-    );
-    return pending;
-  }
 
   /** Requests the actor may see (deployment.read on their environment). */
   async list(actor: Actor, query: unknown): Promise<ApprovalRequest[]> {
@@ -235,7 +144,8 @@ export class ApprovalService implements DeploymentGate {
       updatedAt: this.deps.clock.now().toISOString(),
     };
     await this.deps.store.putApproval(next);
-    await this.audit(
+    await auditApproval(
+      this.deps.auditor,
       { ref: 'system:stagecraft' },
       'approval.expire',
       request.component,
@@ -275,7 +185,8 @@ export class ApprovalService implements DeploymentGate {
       ],
       updatedAt: now,
     };
-    await this.audit(
+    await auditApproval(
+      this.deps.auditor,
       actor,
       'approval.approve',
       request.component,
@@ -322,7 +233,8 @@ export class ApprovalService implements DeploymentGate {
       };
     }
     await this.deps.store.putApproval(next);
-    await this.audit(
+    await auditApproval(
+      this.deps.auditor,
       actor,
       'approval.execute',
       request.component,
@@ -359,7 +271,8 @@ export class ApprovalService implements DeploymentGate {
     const request = await this.require(id);
     await this.authorize(actor, 'deployment.read', request);
     const refuse = async (error: Error) => {
-      await this.audit(
+      await auditApproval(
+        this.deps.auditor,
         actor,
         'approval.withdraw',
         request.component,
@@ -409,7 +322,8 @@ export class ApprovalService implements DeploymentGate {
       updatedAt: now,
     };
     await this.deps.store.putApproval(next);
-    await this.audit(
+    await auditApproval(
+      this.deps.auditor,
       actor,
       state === 'rejected' ? 'approval.reject' : 'approval.withdraw',
       request.component,
@@ -484,25 +398,5 @@ export class ApprovalService implements DeploymentGate {
         action === 'deployment.read' ? 'see' : 'decide'
       } approval requests in environment "${request.environment}"`,
     );
-  }
-
-  private async audit(
-    actor: Actor,
-    action: string,
-    component: string,
-    environment: string,
-    outcome: 'succeeded' | 'failed',
-    details: Record<string, unknown>,
-    error?: string,
-  ) {
-    await this.deps.auditor.record({
-      action,
-      actor: actor.ref,
-      targetKind: 'deployment',
-      target: `${component}@${environment}`,
-      outcome,
-      details,
-      ...(error && { error }),
-    });
   }
 }
