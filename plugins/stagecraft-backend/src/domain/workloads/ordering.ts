@@ -119,12 +119,9 @@ export function podLayout(
       }
       init.set(dep, { name: dep, sidecar: false });
     } else if (ready === 'healthy') {
-      const probe =
-        container.readinessProbe !== undefined
-          ? 'readinessProbe'
-          : container.livenessProbe !== undefined
-          ? 'livenessProbe'
-          : undefined;
+      const probe = (['readinessProbe', 'livenessProbe'] as const).find(
+        p => container[p] !== undefined,
+      );
       if (!probe) {
         errors.push({
           field,

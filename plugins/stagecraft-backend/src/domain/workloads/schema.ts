@@ -49,6 +49,24 @@ const MESSAGES: Record<string, string> = {
     'must be an HTTP header name (letters, digits, _ and -)',
 };
 
+const ANNOTATION_KEY_MESSAGE =
+  'is not a valid annotation key: a name of 2-63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit, with an optional "dns.prefix/"';
+MESSAGES['#/properties/metadata/properties/annotations/propertyNames'] =
+  ANNOTATION_KEY_MESSAGE;
+MESSAGES[
+  '#/$defs/resource/properties/metadata/properties/annotations/propertyNames'
+] = ANNOTATION_KEY_MESSAGE;
+
+for (const names of [
+  '#/properties/containers/propertyNames',
+  '#/properties/service/properties/ports/propertyNames',
+  '#/properties/resources/propertyNames',
+  '#/$defs/container/properties/before/propertyNames',
+]) {
+  MESSAGES[names] =
+    'is not a valid name: use 2-63 lower case letters, digits and "-", starting and ending with a letter or digit';
+}
+
 const TYPE_NAMES: Record<string, string> = {
   object: 'an object',
   array: 'a list',

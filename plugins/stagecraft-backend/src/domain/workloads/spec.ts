@@ -113,8 +113,16 @@ function normalise(spec: Record<string, unknown>): WorkloadSpec {
 
 /** Schema findings for fields Stagecraft's checks did not already explain. */
 function merge(schema: FieldError[], semantic: FieldError[]): FieldError[] {
+  // one finding per field: Stagecraft's if it has one, else the schema's first
   const explained = new Set(semantic.map(e => e.field));
-  const all = [...schema.filter(e => !explained.has(e.field)), ...semantic];
+  const all = [
+    ...schema.filter(
+      (e, i) =>
+        !explained.has(e.field) &&
+        schema.findIndex(o => o.field === e.field) === i,
+    ),
+    ...semantic,
+  ];
   return all.filter(
     (e, i) => all.findIndex(o => o.message === e.message) === i,
   );
