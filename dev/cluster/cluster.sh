@@ -673,11 +673,15 @@ rules:
 - apiGroups: [""]
   resources: [secrets]
   verbs: [create, patch, delete]
-# resources workloads request: the manifests driver's StatefulSets, and the
-# claims of the claim driver (here the test claim kind of the integration
-# suite; grant the kinds your claim definitions use)
+# resources workloads request: the manifests driver's StatefulSets and
+# PersistentVolumeClaims (the volume preset), and the claims of the claim
+# driver (here the test claim kind of the integration suite; grant the kinds
+# your claim definitions use)
 - apiGroups: [apps]
   resources: [statefulsets]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [""]
+  resources: [persistentvolumeclaims]
   verbs: [get, list, watch, create, patch, update, delete]
 - apiGroups: [database.example.org]
   resources: [postgresqlinstances]

@@ -249,11 +249,20 @@ export interface ComponentInfo {
 export interface WorkloadSource {
   /** NotFoundError when the component does not exist for this actor. */
   component(ref: string, actor: Actor): Promise<ComponentInfo>;
-  /** The raw workload spec text (YAML) of a component; ValidationError when it has none. */
+  /**
+   * The raw workload spec text (YAML) of a component; ValidationError when it
+   * has none. `readFile` reads a file next to it (Score `files[].source`),
+   * given a path relative to the workload file; without it such files are
+   * refused.
+   */
   workload(
     component: ComponentInfo,
     actor: Actor,
-  ): Promise<{ text: string; source: string }>;
+  ): Promise<{
+    text: string;
+    source: string;
+    readFile?: (path: string) => Promise<Buffer>;
+  }>;
 }
 
 /**

@@ -61,7 +61,11 @@ export class CatalogWorkloadSource implements WorkloadSource {
   async workload(
     component: ComponentInfo,
     actor: Actor,
-  ): Promise<{ text: string; source: string }> {
+  ): Promise<{
+    text: string;
+    source: string;
+    readFile: (path: string) => Promise<Buffer>;
+  }> {
     const entity = await this.entity(component.ref, actor);
     const target = entity.metadata.annotations?.[ANNOTATIONS.workload];
     if (!target) {
@@ -101,23 +105,37 @@ export class CatalogWorkloadSource implements WorkloadSource {
           },
         ]);
       }
-      return { text: await fs.readFile(file, 'utf8'), source: file };
+      return {
+        text: await fs.readFile(file, 'utf8'),
+        source: file,
+        readFile: relative => readBeside(file, relative),
+      };
     }
     return this.readUrl(new URL(target, base).toString());
   }
 
   private async readUrl(url: string) {
+    const buffer = await this.readLimited(url, 'workload spec');
+    return {
+      text: buffer.toString('utf8'),
+      source: url,
+      readFile: (relative: string) =>
+        this.readLimited(new URL(relative, url).toString(), 'file'),
+    };
+  }
+
+  private async readLimited(url: string, what: string): Promise<Buffer> {
     const response = await this.deps.urlReader.readUrl(url);
     const buffer = await response.buffer();
     if (buffer.length > MAX_BYTES) {
       throw new ValidationError([
         {
           field: 'workload',
-          message: `workload spec ${url} is larger than 256 KiB`,
+          message: `${what} ${url} is larger than 256 KiB`,
         },
       ]);
     }
-    return { text: buffer.toString('utf8'), source: url };
+    return buffer;
   }
 
   private async entity(ref: string, actor: Actor): Promise<Entity> {
@@ -128,6 +146,22 @@ export class CatalogWorkloadSource implements WorkloadSource {
     }
     return entity;
   }
+}
+
+/**
+ * A file next to a workload file on disk (Score `files[].source`): inside
+ * the workload's directory only, at most 256 KiB.
+ */
+async function readBeside(workloadFile: string, relative: string) {
+  const dir = path.dirname(workloadFile);
+  const file = path.resolve(dir, relative);
+  if (!file.startsWith(dir + path.sep)) {
+    throw new Error("the path leaves the workload file's directory");
+  }
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat?.isFile()) throw new Error(`${file} not found`);
+  if (stat.size > MAX_BYTES) throw new Error(`${file} is larger than 256 KiB`);
+  return fs.readFile(file);
 }
 
 /**

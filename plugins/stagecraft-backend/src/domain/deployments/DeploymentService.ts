@@ -33,6 +33,7 @@ import { DriftedField, driftOf } from './drift';
 import { refOf } from '../environments/manifests';
 import {
   parseWorkloadSpec,
+  resolveFileSources,
   releaseId,
   renderWorkload,
   ResourceOutputs,
@@ -234,7 +235,10 @@ export class DeploymentService {
     );
     // an inline workload is checked before anything is looked up
     const inline = b.workload
-      ? validateWorkloadSpec(b.workload, 'workload')
+      ? await resolveFileSources(
+          validateWorkloadSpec(b.workload, 'workload'),
+          undefined,
+        )
       : undefined;
     const env = await this.environment(
       actor,
@@ -246,11 +250,14 @@ export class DeploymentService {
     if (inline) {
       spec = inline;
     } else {
-      const { text, source } = await this.deps.workloads.workload(
+      const { text, source, readFile } = await this.deps.workloads.workload(
         component,
         actor,
       );
-      spec = parseWorkloadSpec(text, source);
+      spec = await resolveFileSources(
+        parseWorkloadSpec(text, source),
+        readFile,
+      );
     }
     let configOnly = false;
     if (b.image) {

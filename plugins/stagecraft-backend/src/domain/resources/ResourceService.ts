@@ -79,6 +79,8 @@ interface Planned {
   class: string;
   id?: string;
   params: Record<string, unknown>;
+  /** Score `resources.<name>.metadata.annotations`, set on its objects. */
+  annotations?: Record<string, string>;
   /** The workload's names for it (`resources.<name>`). */
   resourceNames: string[];
   definition: ResolvedDefinition;
@@ -574,6 +576,9 @@ export class ResourceService {
         class: cls,
         ...(r.id !== undefined && { id: r.id }),
         params: (r.params ?? {}) as Record<string, unknown>,
+        ...(r.metadata?.annotations && {
+          annotations: r.metadata.annotations,
+        }),
         resourceNames: [resourceName],
         definition,
         driver,
@@ -620,6 +625,7 @@ export class ResourceService {
       class: string;
       id?: string;
       params: Record<string, unknown>;
+      annotations?: Record<string, string>;
     },
     definition: ResourceDriverContext['definition'],
     requestedBy: string[],
@@ -633,9 +639,14 @@ export class ResourceService {
       [LABELS.resource]: p.name,
       [LABELS.resourceType]: p.type,
     };
-    const annotations: Record<string, string> = requestedBy.length
-      ? { [REQUESTED_BY_ANNOTATION]: requestedBy.join(',') }
-      : {};
+    // the workload's annotations of the resource; Stagecraft's own win
+    // (the stagecraft.io/ prefix is refused in workloads anyway)
+    const annotations: Record<string, string> = {
+      ...p.annotations,
+      ...(requestedBy.length && {
+        [REQUESTED_BY_ANNOTATION]: requestedBy.join(','),
+      }),
+    };
     return {
       resource: {
         name: p.name,

@@ -152,7 +152,7 @@ describe('checkDefinitions', () => {
       expect.stringContaining(
         'stagecraft.resources.definitions[3].environmentType',
       ),
-      'stagecraft.resources.definitions[3].template must be one of postgres, redis',
+      'stagecraft.resources.definitions[3].template must be one of postgres, redis, volume',
       'stagecraft.resources.definitions[4].extra is not a known field',
       'stagecraft.resources.definitions[4].apiVersion must be a group/version, e.g. database.example.org/v1alpha1',
       'stagecraft.resources.definitions[4].kind must be a Kubernetes kind, e.g. PostgreSQLInstance',

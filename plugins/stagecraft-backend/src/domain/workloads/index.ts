@@ -5,4 +5,10 @@
 export * from './spec';
 export * from './placeholders';
 export * from './render';
+export {
+  resolveFileSources,
+  WORKLOAD_FILE_LIMITS,
+  type SourceFileReader,
+} from './files';
+export { SCORE_SCHEMA } from './schema';
 export { canonicalJson, contentHash } from './canonical';

@@ -337,7 +337,7 @@ describe('renderWorkload', () => {
         {
           field: 'containers.main.files[0].source',
           message:
-            "containers.main.files[0].source is not supported yet: put the file's text in content instead",
+            'containers.main.files[0].source was not read: a source file is read when the workload is read from the catalog; put the text in content or base64 in binaryContent',
         },
       ],
     );

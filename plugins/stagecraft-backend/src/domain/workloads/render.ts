@@ -14,18 +14,13 @@ import {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject } from '../ports';
 import { contentHash } from './canonical';
-import {
-  expandPlaceholders,
-  expandVariableParts,
-  OutputValue,
-  PlaceholderContext,
-  ValuePart,
-} from './placeholders';
+import { SCORE_K8S_ANNOTATIONS } from './checks';
+import type { OutputValue, PlaceholderContext } from './placeholders';
+import { renderPod } from './pod';
 import {
   fieldPath,
   validateWorkloadSpec,
   WorkloadContainer,
-  WorkloadProbe,
   WorkloadSpec,
 } from './spec';
 
@@ -38,9 +33,6 @@ export const WORKLOAD_ANNOTATIONS = {
   owner: 'stagecraft.io/owner',
   system: 'stagecraft.io/system',
 } as const;
-
-/** Name of the volume (and prefix of the ConfigMap) holding a workload's files. */
-const FILES_VOLUME = 'files';
 
 /**
  * An image to deploy instead of the spec's: a string replaces the image of
@@ -220,92 +212,6 @@ function toLabelValue(value: string): string | undefined {
   return cleaned || undefined;
 }
 
-/** ConfigMap key of a container's file: readable, unique and valid. */
-function fileKey(container: string, target: string): string {
-  const base = target
-    .slice(target.lastIndexOf('/') + 1)
-    .replace(/[^-._a-zA-Z0-9]/g, '_')
-    .slice(0, 100);
-  return `${container}.${sha256(target).slice(0, 8)}.${base}`;
-}
-
-/** Kubernetes expands `$(VAR)` and `$$` in env values; double `$` to keep values literal. */
-function literalEnvValue(value: string): string {
-  return value.replace(/\$/g, '$$$$');
-}
-
-/** The helper variable of a secret output used inside a longer value. */
-function helperVariable(ref: { name: string; key: string }): string {
-  return `STAGECRAFT_SECRET_${`${ref.name}_${ref.key}`
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .toUpperCase()}`;
-}
-
-/**
- * One container variable: a literal value; a lone secret output as
- * `valueFrom.secretKeyRef`; secrets inside a longer value as helper
- * variables (secretKeyRef) that Kubernetes substitutes for `$(NAME)`. A
- * secret value never appears in the Deployment.
- */
-function renderVariable(
-  name: string,
-  parts: ValuePart[],
-  helpers: Map<string, Record<string, unknown>>,
-): Record<string, unknown> {
-  if (parts.length === 1 && typeof parts[0] !== 'string') {
-    return { name, valueFrom: { secretKeyRef: { ...parts[0].secretKeyRef } } };
-  }
-  const value = parts
-    .map(p => {
-      if (typeof p === 'string') return literalEnvValue(p);
-      const helper = helperVariable(p.secretKeyRef);
-      helpers.set(helper, {
-        name: helper,
-        valueFrom: { secretKeyRef: { ...p.secretKeyRef } },
-      });
-      return `$(${helper})`;
-    })
-    .join('');
-  return { name, value };
-}
-
-function renderProbe(probe: WorkloadProbe | undefined) {
-  if (!probe) return undefined;
-  // Kubernetes allows one handler; Score says to prefer exec when both are given.
-  if (probe.exec) return { exec: { command: [...probe.exec.command] } };
-  const http = probe.httpGet!;
-  return {
-    httpGet: {
-      path: http.path,
-      port: http.port,
-      ...(http.host !== undefined && { host: http.host }),
-      ...(http.scheme !== undefined && { scheme: http.scheme }),
-      ...(http.httpHeaders && {
-        httpHeaders: http.httpHeaders.map(h => ({
-          name: h.name,
-          value: h.value,
-        })),
-      }),
-    },
-  };
-}
-
-function renderQuantities(q: { cpu?: string; memory?: string } | undefined) {
-  if (!q || (q.cpu === undefined && q.memory === undefined)) return undefined;
-  return {
-    ...(q.cpu !== undefined && { cpu: q.cpu }),
-    ...(q.memory !== undefined && { memory: q.memory }),
-  };
-}
-
-/** The securityContext Pod Security `restricted` requires of every container. */
-const containerSecurityContext = () => ({
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  runAsNonRoot: true,
-  seccompProfile: { type: 'RuntimeDefault' },
-});
-
 function checkInput(input: RenderInput): FieldError[] {
   const errors: FieldError[] = [];
   const push = (e: FieldError | undefined) => e && errors.push(e);
@@ -361,145 +267,36 @@ export function renderWorkload(input: RenderInput): KubeObject[] {
     resources: spec.resources ?? {},
     resourceOutputs: input.resourceOutputs ?? {},
   };
-  const expandParts = (value: string, field: string): ValuePart[] => {
-    try {
-      return expandVariableParts(value, context, field);
-    } catch (e) {
-      if (e instanceof ValidationError) {
-        errors.push(...e.errors);
-        return [value];
-      }
-      throw e;
-    }
-  };
-  const expand = (value: string, field: string): string => {
-    try {
-      return expandPlaceholders(value, context, field);
-    } catch (e) {
-      if (e instanceof ValidationError) {
-        errors.push(...e.errors);
-        return value;
-      }
-      throw e;
-    }
-  };
-
-  const containerNames = Object.keys(spec.containers);
-  const filesName = `${name}-${FILES_VOLUME}`;
-  const fileData: Record<string, string> = {};
-  const fileItems: Array<{ key: string; path: string; mode?: number }> = [];
-  const containers = containerNames.map(containerName => {
-    const c = spec.containers[containerName];
-    const at = (...rest: Array<string | number>) =>
-      fieldPath(['containers', containerName, ...rest]);
-    if (c.image === '.') {
-      errors.push({
-        field: at('image'),
-        message: `${at(
-          'image',
-        )} is "." (build from source), which Stagecraft cannot deploy: give the image to deploy`,
-      });
-    }
-    const variables = c.variables ?? {};
-    // helper variables holding secret outputs that are part of a longer
-    // value; they come first so that `$(NAME)` can refer to them
-    const helpers = new Map<string, Record<string, unknown>>();
-    const env: Array<Record<string, unknown>> = Object.keys(variables)
-      .sort()
-      .map(variable =>
-        renderVariable(
-          variable,
-          expandParts(variables[variable], at('variables', variable)),
-          helpers,
-        ),
-      );
-    env.unshift(...[...helpers.keys()].sort().map(h => helpers.get(h)!));
-    const mounts: Array<Record<string, unknown>> = [];
-    (c.files ?? []).forEach((file, i) => {
-      if (file.source !== undefined) {
-        errors.push({
-          field: at('files', i, 'source'),
-          message: `${at(
-            'files',
-            i,
-            'source',
-          )} is not supported yet: put the file's text in content instead`,
-        });
-        return;
-      }
-      const key = fileKey(containerName, file.target);
-      const content = file.content ?? '';
-      fileData[key] = file.noExpand
-        ? content
-        : expand(content, at('files', i, 'content'));
-      fileItems.push({
-        key,
-        path: key,
-        ...(file.mode !== undefined && { mode: parseInt(file.mode, 8) }),
-      });
-      mounts.push({
-        name: FILES_VOLUME,
-        mountPath: file.target,
-        subPath: key,
-        readOnly: true,
-      });
-    });
-    mounts.sort((a, b) =>
-      (a.mountPath as string) < (b.mountPath as string) ? -1 : 1,
-    );
-    const requests = renderQuantities(c.resources?.requests);
-    const limits = renderQuantities(c.resources?.limits);
-    const livenessProbe = renderProbe(c.livenessProbe);
-    const readinessProbe = renderProbe(c.readinessProbe);
-    return {
-      name: containerName,
-      image: c.image,
-      ...(c.command && { command: [...c.command] }),
-      ...(c.args && { args: [...c.args] }),
-      ...(env.length > 0 && { env }),
-      ...((requests || limits) && {
-        resources: {
-          ...(limits && { limits }),
-          ...(requests && { requests }),
-        },
-      }),
-      ...(livenessProbe && { livenessProbe }),
-      ...(readinessProbe && { readinessProbe }),
-      securityContext: containerSecurityContext(),
-      ...(mounts.length > 0 && { volumeMounts: mounts }),
-    };
-  });
-
   const ports = Object.entries(spec.service?.ports ?? {});
   if (input.ingressHost !== undefined && ports.length === 0) {
-    errors.push({
-      field: 'ingressHost',
-      message:
-        'ingressHost needs a port to route to, but the workload declares no service.ports',
-    });
+    throw new ValidationError([
+      {
+        field: 'ingressHost',
+        message:
+          'ingressHost needs a port to route to, but the workload declares no service.ports',
+      },
+    ]);
   }
-  if (errors.length) throw new ValidationError(errors);
-
-  fileItems.sort((a, b) => (a.key < b.key ? -1 : 1));
-  const podSpec = {
-    automountServiceAccountToken: false,
-    containers,
-    securityContext: {
-      runAsNonRoot: true,
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
-    ...(fileItems.length > 0 && {
-      volumes: [
-        {
-          name: FILES_VOLUME,
-          configMap: { name: filesName, items: fileItems },
-        },
-      ],
-    }),
-  };
+  const filesName = `${name}-files`;
+  const {
+    podSpec,
+    data: fileData,
+    binaryData: fileBinary,
+  } = renderPod({
+    spec,
+    filesName,
+    context,
+    resourceOutputs: input.resourceOutputs ?? {},
+  });
   const data = sortedRecord(fileData);
-  const checksum = contentHash({ pod: podSpec, files: data });
+  const binaryData = sortedRecord(fileBinary);
+  const checksum = contentHash({
+    pod: podSpec,
+    files: data,
+    ...(Object.keys(binaryData).length > 0 && { binaryFiles: binaryData }),
+  });
 
+  const containerNames = Object.keys(spec.containers);
   const firstImage = spec.containers[containerNames[0]].image;
   const tag = imageTag(firstImage);
   const labels = sortedRecord({
@@ -513,7 +310,12 @@ export function renderWorkload(input: RenderInput): KubeObject[] {
     [LABELS.kubernetesId]: component.kubernetesId,
   });
   const selector = workloadSelector(name, environment.name);
-  const userAnnotations = spec.metadata.annotations ?? {};
+  // score-k8s's own annotations steer rendering; they are not copied
+  const userAnnotations = Object.fromEntries(
+    Object.entries(spec.metadata.annotations ?? {}).filter(
+      ([key]) => !key.startsWith(SCORE_K8S_ANNOTATIONS.prefix),
+    ),
+  );
   const meta = (objectName: string) => ({
     name: objectName,
     namespace,
@@ -521,12 +323,13 @@ export function renderWorkload(input: RenderInput): KubeObject[] {
   });
 
   const objects: KubeObject[] = [];
-  if (Object.keys(data).length > 0) {
+  if (Object.keys(data).length + Object.keys(binaryData).length > 0) {
     objects.push({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: meta(filesName),
-      data,
+      ...(Object.keys(data).length > 0 && { data }),
+      ...(Object.keys(binaryData).length > 0 && { binaryData }),
     });
   }
   objects.push({

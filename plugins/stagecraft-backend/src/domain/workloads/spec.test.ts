@@ -198,7 +198,7 @@ describe('validateWorkloadSpec', () => {
     expect(messages).toEqual(
       expect.arrayContaining([
         'apiVersion must be "score.dev/v1b1"',
-        'extra is not a known field',
+        'extra is not a field of Score score.dev/v1b1',
         'containers.main.image is required',
         'containers.main.variables.PORT must be a string (quote numbers and booleans, e.g. "8080")',
         'containers.Sidecar.image must be a non-empty image reference without whitespace',
@@ -266,12 +266,12 @@ describe('validateWorkloadSpec', () => {
     const ok = validateWorkloadSpec(
       spec({
         limits: { cpu: 1, memory: '1Gi' },
-        requests: { cpu: 0.25, memory: '1e3' },
+        requests: { cpu: 0.25, memory: '1000' },
       }),
     );
     expect(ok.containers.main.resources).toEqual({
       limits: { cpu: '1', memory: '1Gi' },
-      requests: { cpu: '0.25', memory: '1e3' },
+      requests: { cpu: '0.25', memory: '1000' },
     });
   });
 
@@ -330,8 +330,8 @@ describe('validateWorkloadSpec', () => {
     ).toEqual([
       'containers.main.files[3].mode must be a quoted octal file mode such as "0644"',
       'containers.main.files[0].target "relative/path" must be an absolute file path without "." or ".." parts, e.g. /etc/app/config.yaml',
-      'containers.main.files[1] must have only one of content or source',
-      'containers.main.files[2] must have content (or source)',
+      'containers.main.files[1] must have only one of content, binaryContent or source (it has content and source)',
+      'containers.main.files[2] must have content, binaryContent or source',
       'containers.main.files[4].target "/etc/a" is mounted more than once in container "main"',
       'containers.main.files[5].target "/etc/../shadow" must be an absolute file path without "." or ".." parts, e.g. /etc/app/config.yaml',
     ]);
@@ -350,7 +350,7 @@ describe('validateWorkloadSpec', () => {
     ]);
   });
 
-  it('says which Score features are not supported yet', () => {
+  it('mounts volumes only from declared resources', () => {
     expect(
       messagesOf(() =>
         validateWorkloadSpec(
@@ -358,14 +358,18 @@ describe('validateWorkloadSpec', () => {
             containers: {
               main: {
                 image: 'nginx',
-                volumes: [{ source: 'data', target: '/data' }],
+                volumes: [
+                  { source: 'data', target: '/data' },
+                  { source: '${resources.cache}', target: '/cache' },
+                ],
               },
             },
           }),
         ),
       ),
     ).toEqual([
-      'containers.main.volumes is not supported yet: Stagecraft does not mount volumes',
+      'containers.main.volumes[0].source "data" must name a resource that provides the volume, as ${resources.<name>} (Stagecraft mounts volumes only from resources, e.g. of type volume)',
+      'containers.main.volumes[1].source references resource "cache", which is not declared in resources',
     ]);
   });
 
@@ -386,9 +390,9 @@ describe('validateWorkloadSpec', () => {
         ),
       ),
     ).toEqual([
-      'containers.main.livenessProbe.httpGet.path must start with /',
-      'containers.main.livenessProbe.httpGet.port must be an integer from 1 to 65535',
       'containers.main.livenessProbe.httpGet.scheme must be one of "HTTP", "HTTPS"',
+      'containers.main.livenessProbe.httpGet.port must be an integer from 1 to 65535',
+      'containers.main.livenessProbe.httpGet.path must start with /',
     ]);
     expect(
       messagesOf(() =>

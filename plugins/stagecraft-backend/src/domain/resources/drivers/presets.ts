@@ -192,8 +192,30 @@ const redis: ManifestsTemplate = {
   },
 };
 
+/**
+ * A volume (Score type `volume`): a PersistentVolumeClaim named like the
+ * resource; `claimName` tells the workload renderer what to mount. The
+ * cluster's default StorageClass provisions it.
+ */
+const volume: ManifestsTemplate = {
+  defaults: { size: '1Gi', accessMode: 'ReadWriteOnce' },
+  manifests: [
+    {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: '{{ name }}' },
+      spec: {
+        accessModes: ['{{ params.accessMode }}'],
+        resources: { requests: { storage: '{{ params.size }}' } },
+      },
+    },
+  ],
+  outputs: { claimName: '{{ name }}' },
+};
+
 /** The built-in templates by name. */
 export const MANIFEST_PRESETS: Record<string, ManifestsTemplate> = {
   postgres,
   redis,
+  volume,
 };
