@@ -107,7 +107,8 @@ export interface RetryEvent {
 export function warningTexts(values: string[] | undefined): string[] {
   return (values ?? []).flatMap(v => {
     const m = /^\s*\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/.exec(v);
-    return m ? [m[1].replace(/\\(.)/g, '$1')] : v.trim() ? [v.trim()] : [];
+    if (m) return [m[1].replace(/\\(.)/g, '$1')];
+    return v.trim() ? [v.trim()] : [];
   });
 }
 

@@ -138,12 +138,10 @@ export function fieldsOfViolation(
     const names = new Set(quoted(detail));
     ((spec.volumes as Obj[] | undefined) ?? []).forEach((v, i) => {
       if (!names.has(String(v?.name))) return;
-      const type = Object.keys(v).find(k => k !== 'name' && names.has(k));
-      fields.push(
-        `${p}.volumes[${i}]${
-          type ? `.${type}` : v.hostPath ? '.hostPath' : ''
-        }`,
-      );
+      const type =
+        Object.keys(v).find(k => k !== 'name' && names.has(k)) ??
+        (v.hostPath ? 'hostPath' : undefined);
+      fields.push(`${p}.volumes[${i}]${type ? `.${type}` : ''}`);
     });
   } else if (check === 'hostPort') {
     for (const x of named(detail)) {
