@@ -686,6 +686,18 @@ rules:
 - apiGroups: [database.example.org]
   resources: [postgresqlinstances]
   verbs: [get, list, watch, create, patch, update, delete]
+# the other kinds that carry a pod template, for a guarded apply whose
+# stagecraft.apply.allowedKinds names them (the security suite's Pod Security
+# classes): grant only those your allow-list names
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [apps]
+  resources: [daemonsets, replicasets]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [batch]
+  resources: [jobs, cronjobs]
+  verbs: [get, list, watch, create, patch, update, delete]
 # logs and events of what it deploys (the Logs view, the Events cards, the
 # deploy action's failure report): read only. "view" grants them too, but a
 # cluster that binds Stagecraft without "view" needs them spelled out.

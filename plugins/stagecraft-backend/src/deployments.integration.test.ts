@@ -1,7 +1,7 @@
 // Deployment management against the real local control plane: kwok runs the
 // pods, the watch cache reports the rollout, the catalog serves the component.
 import { sseReader } from './__testUtils__/sse';
-import { AppsV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -19,7 +19,7 @@ jest.setTimeout(240_000);
 
 const apps = kubeconfig('admin').makeApiClient(AppsV1Api);
 const COMPONENT = encodeURIComponent('component:default/hello');
-const ENVS = ['hello-dev', 'hello-staging'];
+const ENVS = ['hello-dev', 'hello-staging', 'hello-pss'];
 
 const WORKLOAD = `apiVersion: score.dev/v1b1
 metadata:
@@ -447,6 +447,41 @@ describe('deployments on the real control plane', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/conflict/i);
     expect((await statusIn('hello-dev')).revision.releaseId).toBe(current);
+  });
+
+  it('a Score workload with only an image deploys into a restricted namespace and its pods run', async () => {
+    await api()
+      .post('/api/stagecraft/environments')
+      .send({
+        name: 'hello-pss',
+        type: 'development',
+        owner: 'group:default/team-a',
+      })
+      .expect(201);
+    const ns = await kubeconfig('admin')
+      .makeApiClient(CoreV1Api)
+      .readNamespace({ name: 'hello-pss' });
+    expect(ns.metadata!.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    });
+    const res = await api()
+      .post(`/api/stagecraft/components/${COMPONENT}/deploy`)
+      .send({
+        environment: 'hello-pss',
+        workload: {
+          apiVersion: 'score.dev/v1b1',
+          metadata: { name: 'hello' },
+          containers: {
+            main: { image: 'registry.example.com/acme/hello:2.0.0' },
+          },
+        },
+      });
+    expect(res.status).toBe(201);
+    // compliant by default: the API server had nothing to warn about
+    expect(res.body.revision.warnings).toBeUndefined();
+    const d = await completeWith('hello-pss', res.body.release.id);
+    expect(d.status.pods).toMatchObject({ total: 1, running: 1, ready: 1 });
   });
 
   it('refuses a deploy to an environment that does not exist (404) and bad input (400)', async () => {

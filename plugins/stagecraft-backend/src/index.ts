@@ -20,6 +20,7 @@ export const clusterGatewayServiceRef = gatewayServiceRef;
 export type {
   ClusterGateway,
   ClusterProbe,
+  ClusterWarning,
   ClusterRef,
   EnvironmentRecord,
   KubeObject,

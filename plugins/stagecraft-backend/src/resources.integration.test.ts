@@ -108,6 +108,42 @@ const workload = (name: string, resources: Record<string, unknown>) => ({
 const RESOURCES = {
   readyTimeoutSeconds: 120,
   definitions: [
+    // a template that violates the namespace's Pod Security level (restricted)
+    {
+      id: 'cache-privileged',
+      type: 'cache',
+      driver: 'manifests',
+      params: {
+        secret: {
+          data: { password: '{{ generated.password }}' },
+          generate: ['password'],
+        },
+        manifests: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'StatefulSet',
+            metadata: { name: '{{ name }}' },
+            spec: {
+              serviceName: '{{ name }}',
+              selector: { matchLabels: { app: '{{ name }}' } },
+              template: {
+                metadata: { labels: { app: '{{ name }}' } },
+                spec: {
+                  containers: [
+                    {
+                      name: 'cache',
+                      image: 'redis:7',
+                      securityContext: { privileged: true },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        ],
+        outputs: { uri: 'redis://{{ name }}:6379' },
+      },
+    },
     {
       id: 'postgres-in-namespace',
       type: 'postgres',
@@ -454,6 +490,41 @@ describe('resources on the real control plane', () => {
       )}/history?environment=${DEV}`,
     );
     expect(history.body.items).toEqual([]);
+  });
+
+  it('a resource template violating Pod Security refuses the deploy, naming the field; nothing is written or recorded', async () => {
+    const before = await labelled(DEV);
+    const audited = auditorEvents.length;
+    const res = await deploy('ghost', {
+      environment: DEV,
+      workload: workload('ghost', { db: { type: 'cache' } }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(
+      'StatefulSet/ghost-db.spec.template.spec.containers[0].securityContext.privileged',
+    );
+    expect(res.body.error.message).toContain(
+      'would violate PodSecurity "restricted',
+    );
+    // no Secret first and StatefulSet refused after: nothing at all
+    expect(await labelled(DEV)).toEqual(before);
+    await expect(readDeployment('ghost', DEV)).rejects.toMatchObject({
+      code: 404,
+    });
+    const history = await api().get(
+      `/api/stagecraft/components/${encodeURIComponent(
+        'component:default/ghost',
+      )}/history?environment=${DEV}`,
+    );
+    expect(history.body.items).toEqual([]);
+    expect(
+      auditorEvents
+        .slice(audited)
+        .filter(
+          e =>
+            e.outcome === 'succeeded' && /deployment|resource/.test(e.eventId),
+        ),
+    ).toEqual([]);
   });
 
   it('claim: the deploy waits for the claim to be Ready, then reads outputs from its connection Secret', async () => {

@@ -57,6 +57,11 @@ export interface DeploymentRevision {
   restartedAt?: string;
   /** The approval it ran on, for protected environments. */
   approval?: { id: string; approvers: string[] };
+  /**
+   * The API server's `Warning` headers on this revision's writes
+   * (`Kind/name: text`: deprecated APIs, Pod Security warn/audit levels).
+   */
+  warnings?: string[];
 }
 
 /** Body of `POST /components/:ref/deploy`. @public */
@@ -93,6 +98,8 @@ export interface DeployResult {
   configOnly?: boolean;
   /** Every object the deploy writes (or, dry run, would write), resources' included. */
   objects?: DeployObject[];
+  /** The API server's `Warning` headers on the (dry-run) apply, `Kind/name: text`. */
+  warnings?: string[];
 }
 
 /** One object a deploy writes. @public */

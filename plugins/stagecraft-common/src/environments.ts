@@ -107,6 +107,8 @@ export interface ApplyManifestsResult {
   changed: string[];
   /** Unified diff of live vs desired. */
   diff: string;
+  /** The API server's `Warning` headers on the apply (`Kind/name: text`), if any. */
+  warnings?: string[];
 }
 
 /** Body of `PATCH /api/stagecraft/environments/:name`. @public */

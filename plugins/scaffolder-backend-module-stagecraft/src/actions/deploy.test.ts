@@ -194,6 +194,47 @@ describe('stagecraft:deploy', () => {
     );
   });
 
+  it("prints the API server's warnings on the revision (and on a dry run) to the task log", async () => {
+    const warning =
+      'Deployment/checkout: would violate PodSecurity "restricted:v1.33": seccompProfile (pod must set securityContext.seccompProfile.type)';
+    for (const result of [
+      {
+        release,
+        revision: {
+          revision: 5,
+          environment: 'payments-dev',
+          warnings: [warning],
+        },
+        diff: '',
+        dryRun: false,
+      },
+      { release, diff: '', dryRun: true, warnings: [warning] },
+    ]) {
+      const action = createDeployAction({
+        client: {
+          deploy: jest.fn(async () => result as any),
+          getDeployments: jest.fn(),
+          ...noDiagnostics,
+        },
+        sleep: async () => {},
+      });
+      const ctx = createMockActionContext({
+        input: {
+          component: 'component:default/checkout',
+          environment: 'payments-dev',
+          dryRun: result.dryRun,
+          wait: false,
+        },
+      });
+      const warned: string[] = [];
+      ctx.logger.info = ((m: string) => void warned.push(m)) as any;
+      await action.handler(ctx);
+      expect(warned.filter(m => m.startsWith('Kubernetes warning'))).toEqual([
+        `Kubernetes warning: ${warning}`,
+      ]);
+    }
+  });
+
   it('a dry run outputs the diff and does not wait', async () => {
     const deploy = jest.fn(
       async () => ({ release, diff: '--- a\n+++ b', dryRun: true } as any),

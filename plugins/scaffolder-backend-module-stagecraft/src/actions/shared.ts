@@ -216,6 +216,11 @@ export function reportRollout(
           result.release.image
         }) would change:\n${result.diff || '(nothing)'}`,
   );
+  // what the API server warned about (deprecated APIs, Pod Security
+  // warn/audit levels): the template's author should see it
+  for (const w of result.revision?.warnings ?? result.warnings ?? []) {
+    ctx.logger.info(`Kubernetes warning: ${w}`);
+  }
   ctx.output('releaseId', result.release.id);
   if (result.revision) {
     ctx.output('revision', result.revision.revision);

@@ -1,6 +1,7 @@
 import type {
   ClusterGateway,
   ClusterProbe,
+  ClusterWarning,
   KubeObject,
   KubeObjectRef,
 } from '../domain/ports';
@@ -28,6 +29,13 @@ const keyOf = (cluster: string, r: KubeObjectRef) =>
 export class InMemoryClusterGateway implements ClusterGateway {
   readonly objects = new Map<string, KubeObject>();
   readonly calls: string[] = [];
+  /**
+   * The `Warning` headers the fake answers an apply of `o` with (as a real
+   * API server does for deprecated APIs or Pod Security levels); none by default.
+   */
+  warnings: (o: KubeObject, dryRun: boolean) => string[] = () => [];
+  /** An error the fake refuses an apply of `o` with (admission), if any. */
+  refuse: (o: KubeObject) => Error | undefined = () => undefined;
   private version = 1;
 
   constructor(
@@ -69,12 +77,33 @@ export class InMemoryClusterGateway implements ClusterGateway {
     });
   }
 
+  async applyWithWarnings(
+    cluster: string,
+    objects: KubeObject[],
+    options: { dryRun?: boolean } = {},
+  ): Promise<{ objects: KubeObject[]; warnings: ClusterWarning[] }> {
+    const applied = await this.apply(cluster, objects, options);
+    return {
+      objects: applied,
+      warnings: objects.flatMap(o =>
+        this.warnings(o, options.dryRun === true).map(message => ({
+          object: `${o.kind}/${o.metadata.name}`,
+          message,
+        })),
+      ),
+    };
+  }
+
   async apply(
     cluster: string,
     objects: KubeObject[],
     options: { dryRun?: boolean } = {},
   ): Promise<KubeObject[]> {
     this.check(cluster);
+    for (const o of objects) {
+      const refused = this.refuse(o);
+      if (refused) throw refused;
+    }
     return objects.map(o => {
       if (options.dryRun) {
         this.calls.push(`dry-run ${o.kind}/${o.metadata.name}`);

@@ -1,5 +1,8 @@
 import net from 'node:net';
-import { KubernetesClusterGateway } from './KubernetesClusterGateway';
+import {
+  KubernetesClusterGateway,
+  warningTexts,
+} from './KubernetesClusterGateway';
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -56,5 +59,21 @@ describe('KubernetesClusterGateway', () => {
       error: 'unknown cluster "nope"',
       latencyMs: 0,
     });
+  });
+});
+
+describe('warningTexts', () => {
+  it('unquotes the Warning headers of the API server (RFC 7234), one per header', () => {
+    expect(
+      warningTexts([
+        '299 - "would violate PodSecurity \\"restricted:v1.33\\": hostPort (container \\"main\\" uses hostPort 80)"',
+        '299 - "spec.template.metadata.annotations[x]: deprecated since v1.30"',
+        '  ',
+      ]),
+    ).toEqual([
+      'would violate PodSecurity "restricted:v1.33": hostPort (container "main" uses hostPort 80)',
+      'spec.template.metadata.annotations[x]: deprecated since v1.30',
+    ]);
+    expect(warningTexts(undefined)).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { ClusterUnavailableError } from '../domain/errors';
 import type {
   ClusterGateway,
   ClusterProbe,
+  ClusterWarning,
   ClusterRef,
   KubeObject,
   KubeObjectRef,
@@ -97,6 +98,18 @@ export interface RetryEvent {
   attempt: number;
   delayMs: number;
   reason: string;
+}
+
+/**
+ * The texts of `Warning` headers (RFC 7234: `299 - "text"`, one header per
+ * warning from the API server; quotes and backslashes escaped).
+ */
+export function warningTexts(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap(v => {
+    const m = /^\s*\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/.exec(v);
+    if (m) return [m[1].replace(/\\(.)/g, '$1')];
+    return v.trim() ? [v.trim()] : [];
+  });
 }
 
 /** A literal API path (lists, the metrics API) instead of an object's. */
@@ -201,7 +214,16 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
     objects: KubeObject[],
     options: { dryRun?: boolean } = {},
   ): Promise<KubeObject[]> {
+    return (await this.applyWithWarnings(cluster, objects, options)).objects;
+  }
+
+  async applyWithWarnings(
+    cluster: string,
+    objects: KubeObject[],
+    options: { dryRun?: boolean } = {},
+  ): Promise<{ objects: KubeObject[]; warnings: ClusterWarning[] }> {
     const applied: KubeObject[] = [];
+    const warnings: ClusterWarning[] = [];
     for (const o of objects) {
       applied.push(
         (await this.request(cluster, 'PATCH', refOfObject(o), {
@@ -212,10 +234,17 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
           },
           body: JSON.stringify(o),
           contentType: PatchStrategy.ServerSideApply,
+          onWarnings: texts =>
+            warnings.push(
+              ...texts.map(message => ({
+                object: `${o.kind}/${o.metadata.name}`,
+                message,
+              })),
+            ),
         })) as KubeObject,
       );
     }
-    return applied;
+    return { objects: applied, warnings };
   }
 
   async mergePatch(
@@ -415,6 +444,8 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
       body?: string;
       contentType?: string;
       maxAttempts?: number;
+      /** The `Warning` headers of the answer (only a successful one's). */
+      onWarnings?: (warnings: string[]) => void;
     } = {},
   ): Promise<unknown> {
     const { kc, paths, budgetMs } = this.entry(cluster);
@@ -489,6 +520,8 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
             },
           );
         }
+        const warnings = warningTexts(response.headers.raw().warning);
+        if (warnings.length) options.onWarnings?.(warnings);
         return text ? JSON.parse(text) : undefined;
       },
       {

@@ -47,6 +47,18 @@ export interface KubeObjectRef {
   namespace?: string;
 }
 
+/**
+ * A `Warning` header the API server answered a write with (a deprecated
+ * API, a Pod Security warn or audit level, a workload controller whose pods
+ * `would violate PodSecurity`). @public
+ */
+export interface ClusterWarning {
+  /** The object written, `Kind/name`. */
+  object: string;
+  /** The warning's text, unquoted. */
+  message: string;
+}
+
 /** Everything the domain needs from Kubernetes goes through this port. @public */
 export interface ClusterGateway {
   /** The configured clusters, in configuration order. */
@@ -63,6 +75,15 @@ export interface ClusterGateway {
     objects: KubeObject[],
     options?: { dryRun?: boolean },
   ): Promise<KubeObject[]>;
+  /**
+   * `apply`, also returning every `Warning` header the API server answered
+   * with, per object, in order.
+   */
+  applyWithWarnings(
+    cluster: string,
+    objects: KubeObject[],
+    options?: { dryRun?: boolean },
+  ): Promise<{ objects: KubeObject[]; warnings: ClusterWarning[] }>;
   /**
    * A JSON merge patch of one object (null removes a key). Only for Secret
    * data, which Stagecraft writes without ever reading it back.

@@ -8,6 +8,7 @@
  */
 
 import { DEFAULT_RESERVED_NAMESPACES } from '../domain/environments/reservedNamespaces';
+import { podSecurityCases } from './podSecurityCorpus';
 
 /** One hostile request. */
 export interface HostileCase {
@@ -483,11 +484,11 @@ const HANDWRITTEN: HostileCase[] = [
     names: 'allowedKinds',
   },
   {
-    id: 'apply: Pod (not allow-listed)',
+    id: 'apply: ReplicationController (not allow-listed)',
     method: 'post',
     path: `/environments/${E}/apply`,
     body: manifest(
-      'apiVersion: v1\nkind: Pod\nmetadata: { name: x }\nspec: { hostNetwork: true, containers: [{ name: c, image: busybox }] }',
+      'apiVersion: v1\nkind: ReplicationController\nmetadata: { name: x }\nspec: { template: { spec: { hostNetwork: true, containers: [{ name: c, image: busybox }] } } }',
     ),
     status: [400],
     names: 'allowedKinds',
@@ -1312,6 +1313,7 @@ export const CORPUS: HostileCase[] = [
   ...HANDWRITTEN,
   ...reservedNamespaces(),
   ...exposingServices(),
+  ...podSecurityCases(E),
   ...nameField('create', 'post', '/environments', env, 'name'),
   ...nameField('create', 'post', '/environments', env, 'namespace'),
   ...nameField(

@@ -52,7 +52,13 @@ async function snapshot(server: any) {
     ['v1', 'Service'],
     ['v1', 'ServiceAccount'],
     ['v1', 'ResourceQuota'],
+    ['v1', 'Pod'],
     ['apps/v1', 'Deployment'],
+    ['apps/v1', 'StatefulSet'],
+    ['apps/v1', 'DaemonSet'],
+    ['apps/v1', 'ReplicaSet'],
+    ['batch/v1', 'Job'],
+    ['batch/v1', 'CronJob'],
     ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
     ['rbac.authorization.k8s.io/v1', 'Role'],
     ['networking.k8s.io/v1', 'NetworkPolicy'],
@@ -122,7 +128,20 @@ describe('security suite: hostile inputs change nothing', () => {
       logs,
       stagecraft: {
         environmentTypes: [{ name: 'development', tier: 'development' }],
-        apply: { allowedKinds: ['ConfigMap', 'Service'] },
+        apply: {
+          allowedKinds: [
+            'ConfigMap',
+            'Service',
+            // the Pod Security classes: every kind that carries a pod template
+            'Pod',
+            'Deployment.apps',
+            'StatefulSet.apps',
+            'DaemonSet.apps',
+            'ReplicaSet.apps',
+            'Job.batch',
+            'CronJob.batch',
+          ],
+        },
         localSources: { enabled: true },
       },
     });

@@ -69,6 +69,20 @@ describe.each(databases.eachSupportedId())('DatabaseStore on %s', id => {
     ).resolves.toMatchObject({ revision: 1 });
   });
 
+  it("keeps a revision's API server warnings (in its record: no column needed)", async () => {
+    await knex.migrate.latest(migrations);
+    const store = await DatabaseStore.create({ knex, skipMigrations: true });
+    const warnings = [
+      'Deployment/a: would violate PodSecurity "restricted:v1.33": seccompProfile (pod must set …)',
+    ];
+    await store.appendRevision({
+      ...revision('component:default/a', 'dev'),
+      warnings,
+    });
+    const [kept] = await store.listRevisions('component:default/a', 'dev');
+    expect(kept.warnings).toEqual(warnings);
+  });
+
   it('carries revision numbers on from before the sequences migration', async () => {
     // every migration before the sequences one
     for (;;) {

@@ -222,7 +222,10 @@ describe('DeploymentService', () => {
     const record = (await store.getEnvironment('hello-dev'))!;
     await store.putEnvironment({ ...record, phase: 'Deleting' });
     // the status read path may reuse its environment read for a second
-    jest.useFakeTimers({ now: Date.now() + 5_000, doNotFake: ['nextTick', 'setImmediate'] });
+    jest.useFakeTimers({
+      now: Date.now() + 5_000,
+      doNotFake: ['nextTick', 'setImmediate'],
+    });
     try {
       const [going] = await service.deployments(bob, 'hello');
       expect(going).toMatchObject({

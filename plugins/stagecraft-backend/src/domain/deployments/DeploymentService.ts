@@ -11,6 +11,7 @@ import {
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { checkExposure, ExposurePolicy } from '../policy/exposure';
+import { podSecurityViolations } from '../policy/podSecurity';
 import { NotFoundError } from '../errors';
 import type {
   Actor,
@@ -18,6 +19,7 @@ import type {
   Authorizer,
   Clock,
   ClusterGateway,
+  ClusterWarning,
   ComponentInfo,
   DeploymentStore,
   EnvironmentRecord,
@@ -45,6 +47,8 @@ import {
   describeRollout,
   keepRunningImages,
   withPipeline,
+  warningLines,
+  workloadField,
 } from './rolloutParts';
 import type { ResourcePreview } from '../resources/preview';
 import type { PromotionPipelines } from '../policy/pipeline';
@@ -141,6 +145,7 @@ export class DeploymentService {
           env: EnvironmentRecord,
           spec: WorkloadSpec,
           onProgress: ProgressListener,
+          warnings?: ClusterWarning[],
         ): Promise<ResourceOutputs>;
         /** What provisioning would write, for dry runs (nothing is written). */
         previewFor?(
@@ -694,19 +699,9 @@ export class DeploymentService {
     let objects = renderWith(
       await this.deps.resources?.outputsFor(component, env, spec),
     );
-    if (this.deps.resources && !opts.dryRun) {
-      objects = renderWith(
-        await this.deps.resources.provisionFor(
-          actor,
-          component,
-          env,
-          spec,
-          opts.onProgress,
-        ),
-      );
-    }
-    // what the renderer made obeys the type's exposure rules as a guarded
-    // apply must (it does by construction; this keeps it so)
+    // what the renderer made obeys the type's exposure rules and the
+    // namespace's Pod Security level as a guarded apply must (it does by
+    // construction; this keeps it so), checked before anything is written
     const exposed = this.deps.exposure
       ? checkExposure(
           objects,
@@ -715,6 +710,27 @@ export class DeploymentService {
         )
       : [];
     if (exposed.length) throw new ValidationError(exposed);
+    const insecure = await podSecurityViolations(
+      this.deps.gateway,
+      env.cluster,
+      env.namespace,
+      objects,
+      (i, path) => workloadField(objects[i], path, component.name),
+    );
+    if (insecure.length) throw new ValidationError(insecure);
+    const resourceWarnings: ClusterWarning[] = [];
+    if (this.deps.resources && !opts.dryRun) {
+      objects = renderWith(
+        await this.deps.resources.provisionFor(
+          actor,
+          component,
+          env,
+          spec,
+          opts.onProgress,
+          resourceWarnings,
+        ),
+      );
+    }
     const live = await Promise.all(
       objects.map(o => this.deps.gateway.get(env.cluster, refOf(o))),
     );
@@ -735,22 +751,32 @@ export class DeploymentService {
     }
     if (opts.dryRun) {
       opts.onProgress(`dry run of release ${release.id} in ${env.name}`);
-      const desired = await this.deps.gateway.apply(env.cluster, objects, {
-        dryRun: true,
-      });
+      const { objects: desired, warnings } =
+        await this.deps.gateway.applyWithWarnings(env.cluster, objects, {
+          dryRun: true,
+        });
       // every object the deploy would write: the resources' too
       const { objects: written, diff } = describeRollout(
         (await this.deps.resources?.previewFor?.(component, env, spec)) ?? [],
         desired.map((d, i) => ({ live: live[i], desired: d })),
       );
-      return { release, diff, dryRun: true, objects: written };
+      return {
+        release,
+        diff,
+        dryRun: true,
+        objects: written,
+        ...(warnings.length && { warnings: warningLines(warnings) }),
+      };
     }
     try {
       await this.deps.deployments.putRelease(release);
       opts.onProgress(
         `applying release ${release.id} (${release.image}) to ${env.name}`,
       );
-      const applied = await this.deps.gateway.apply(env.cluster, objects);
+      const { objects: applied, warnings: warned } =
+        await this.deps.gateway.applyWithWarnings(env.cluster, objects);
+      const warnings = warningLines([...resourceWarnings, ...warned]);
+      for (const w of warnings) opts.onProgress(`warning: ${w}`);
       const changed = applied
         .filter(
           (o, i) =>
@@ -779,6 +805,7 @@ export class DeploymentService {
         // what this revision changed, for the history view (bounded)
         diff:
           diff.length > 65536 ? `${diff.slice(0, 65536)}\n… (truncated)` : diff,
+        ...(warnings.length && { warnings }),
       });
       this.reads.delete(`current:${component.ref}`);
       opts.onProgress(
@@ -798,6 +825,7 @@ export class DeploymentService {
           revision: revision.revision,
           ...(opts.from && { from: opts.from }),
           changed,
+          ...(warnings.length && { warnings }),
         },
       });
       return {

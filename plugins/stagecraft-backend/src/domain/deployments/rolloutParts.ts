@@ -3,7 +3,12 @@ import type {
   DeploymentRevision,
   EnvironmentDeployment,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import type { DeploymentStore, EnvironmentRecord, KubeObject } from '../ports';
+import type {
+  ClusterWarning,
+  DeploymentStore,
+  EnvironmentRecord,
+  KubeObject,
+} from '../ports';
 import type { WorkloadSpec } from '../workloads';
 import type { ResourcePreview } from '../resources/preview';
 import { comparable, diffObjects } from './diff';
@@ -119,4 +124,32 @@ export async function withPipeline<
   }
   if (pipeline) items.sort((a, b) => pipeline.compare(a.env, b.env));
   return items;
+}
+
+/** Warnings as revisions keep them: `Kind/name: text`, each once. */
+export function warningLines(warnings: ClusterWarning[]): string[] {
+  return [...new Set(warnings.map(w => `${w.object}: ${w.message}`))];
+}
+
+/**
+ * A field of a rendered object as the workload spec names it: the main
+ * Deployment's containers are the spec's (`containers.main.securityContext…`),
+ * anything else is `Kind/name.path`.
+ */
+export function workloadField(
+  o: KubeObject,
+  path: string,
+  component: string,
+): string {
+  const m = /^spec\.template\.spec\.containers\[(\d+)\](.*)$/.exec(path);
+  const containers = (
+    o.spec as
+      | { template?: { spec?: { containers?: Array<{ name?: string }> } } }
+      | undefined
+  )?.template?.spec?.containers;
+  const name = m && containers?.[Number(m[1])]?.name;
+  if (o.kind === 'Deployment' && o.metadata.name === component && name) {
+    return `containers.${name}${m![2]}`;
+  }
+  return `${o.kind}/${o.metadata.name}.${path}`;
 }

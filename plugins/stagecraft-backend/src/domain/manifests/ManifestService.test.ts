@@ -220,4 +220,53 @@ describe('ManifestService', () => {
       service.apply(alice, 'nope', { manifests: configMap }),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
   });
+
+  it("refuses what the namespace's Pod Security level refuses (the API server's dry run), naming the field; applies nothing", async () => {
+    const { service, gateway, audits } = await setup();
+    gateway.seed('local', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: 'team-a-dev',
+        labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+      },
+    });
+    gateway.warnings = (o, dryRun) =>
+      dryRun && o.kind === 'Deployment'
+        ? [
+            'would violate PodSecurity "restricted:latest": host namespaces (hostNetwork=true)',
+          ]
+        : [];
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  template:
+    spec: { hostNetwork: true, containers: [{ name: web, image: nginx }] }
+`;
+    await expect(
+      service.apply(alice, 'team-a-dev', {
+        manifests: `${configMap}---\n${deployment}`,
+      }),
+    ).rejects.toMatchObject({
+      errors: [
+        expect.objectContaining({
+          field: 'manifests[1].spec.template.spec.hostNetwork',
+        }),
+      ],
+    });
+    expect(gateway.calls.filter(c => c.startsWith('apply'))).toEqual([]);
+    expect(audits.filter(a => a.outcome === 'succeeded')).toEqual([]);
+  });
+
+  it("returns the API server's warnings of an apply", async () => {
+    const { service, gateway } = await setup();
+    gateway.warnings = () => ['metadata.annotations[x]: deprecated'];
+    const result = await service.apply(alice, 'team-a-dev', {
+      manifests: configMap,
+    });
+    expect(result.warnings).toEqual([
+      'ConfigMap/settings: metadata.annotations[x]: deprecated',
+    ]);
+  });
 });

@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { checkExposure, ExposurePolicy } from '../policy/exposure';
+import { podSecurityViolations } from '../policy/podSecurity';
 import { ConflictError, NotFoundError } from '../errors';
 import {
   asObject,
@@ -138,17 +139,35 @@ export class ManifestService {
       kind: o.kind,
       name: o.metadata.name,
     }));
+    // the namespace's Pod Security level, as its API server answers a dry run
+    const insecure = await podSecurityViolations(
+      this.deps.gateway,
+      env.cluster,
+      env.namespace,
+      desired,
+      (i, path) => `manifests[${i}].${path}`,
+    );
+    if (insecure.length) throw new ValidationError(insecure);
     const dryRun = b.dryRun === true;
     const base = { environment: envName, namespace: env.namespace };
     try {
-      const applied = await this.deps.gateway.apply(env.cluster, desired, {
-        dryRun,
-      });
+      const { objects: applied, warnings } =
+        await this.deps.gateway.applyWithWarnings(env.cluster, desired, {
+          dryRun,
+        });
+      const said = warnings.map(w => `${w.object}: ${w.message}`);
       const diff = diffObjects(
         applied.map((d, i) => ({ live: live[i], desired: d })),
       );
       if (dryRun) {
-        return { ...base, dryRun, objects: summary, changed: [], diff };
+        return {
+          ...base,
+          dryRun,
+          objects: summary,
+          changed: [],
+          diff,
+          ...(said.length && { warnings: said }),
+        };
       }
       const changed = applied
         .filter(
@@ -160,8 +179,16 @@ export class ManifestService {
         namespace: env.namespace,
         objects: summary.map(o => `${o.kind}/${o.name}`),
         changed,
+        ...(said.length && { warnings: said }),
       });
-      return { ...base, dryRun, objects: summary, changed, diff };
+      return {
+        ...base,
+        dryRun,
+        objects: summary,
+        changed,
+        diff,
+        ...(said.length && { warnings: said }),
+      };
     } catch (e) {
       if (!dryRun) {
         await this.audit(

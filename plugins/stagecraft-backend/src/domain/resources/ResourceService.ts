@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { checkExposure, ExposurePolicy } from '../policy/exposure';
+import { podSecurityViolations } from '../policy/podSecurity';
 import {
   assertDnsLabel,
   FieldError,
@@ -28,6 +29,7 @@ import type {
   Authorizer,
   Clock,
   ClusterGateway,
+  ClusterWarning,
   ComponentInfo,
   EnvironmentRecord,
   EnvironmentStore,
@@ -128,6 +130,14 @@ function boundCluster(
   preview?: PreviewRecorder,
   /** What Services and Ingresses may expose in this environment. */
   exposure?: ExposurePolicy,
+  /**
+   * `check`: nothing is written or dry-run but the Pod Security check (a
+   * deploy's pass over every driver before it provisions any); `write` hears
+   * the API server's warnings.
+   */
+  mode:
+    | { check: true }
+    | { check?: false; onWarnings?: (w: ClusterWarning[]) => void } = {},
 ): ResourceCluster {
   const placed = (o: ResourceObject): KubeObject => {
     if (
@@ -162,6 +172,17 @@ function boundCluster(
         ? checkExposure(desired, exposure, i => `objects[${i}]`)
         : [];
       if (exposed.length) throw new ValidationError(exposed);
+      if (mode.check || preview) {
+        const insecure = await podSecurityViolations(
+          gateway,
+          env.cluster,
+          env.namespace,
+          desired,
+          (i, path) => `${desired[i].kind}/${desired[i].metadata.name}.${path}`,
+        );
+        if (insecure.length) throw new ValidationError(insecure);
+      }
+      if (mode.check) return desired;
       for (const o of desired) {
         const live = await gateway.get(env.cluster, at(refOf(o)));
         if (live && live.metadata.labels?.[LABELS.managedBy] !== MANAGED_BY) {
@@ -180,15 +201,23 @@ function boundCluster(
         applied.forEach((o, i) => preview.applied(live[i], o));
         return applied;
       }
-      return gateway.apply(env.cluster, desired);
+      const { objects: applied, warnings } = await gateway.applyWithWarnings(
+        env.cluster,
+        desired,
+      );
+      if (!mode.check && warnings.length) mode.onWarnings?.(warnings);
+      return applied;
     },
     createIfAbsent: async o => {
+      if (mode.check) return true;
       if (!preview) return gateway.create(env.cluster, placed(o));
       preview.createdIfAbsent(placed(o));
       return true;
     },
     mergePatch: async (ref, patch) => {
-      if (!preview) await gateway.mergePatch(env.cluster, at(ref), patch);
+      if (!preview && !mode.check) {
+        await gateway.mergePatch(env.cluster, at(ref), patch);
+      }
     },
     async get(ref) {
       if (ref.apiVersion === 'v1' && ref.kind === 'Secret') {
@@ -197,7 +226,7 @@ function boundCluster(
       return gateway.get(env.cluster, at(ref));
     },
     delete: async ref => {
-      if (!preview) await gateway.delete(env.cluster, at(ref));
+      if (!preview && !mode.check) await gateway.delete(env.cluster, at(ref));
     },
   };
 }
@@ -297,6 +326,8 @@ export class ResourceService {
     env: EnvironmentRecord,
     spec: WorkloadSpec,
     onProgress: ProgressListener = noProgress,
+    /** Receives the API server's warnings on the drivers' applies. */
+    warnings: ClusterWarning[] = [],
   ): Promise<WorkloadResourceOutputs> {
     const now = () => this.deps.clock.now().toISOString();
     if (!nonEmpty(spec.resources)) {
@@ -312,6 +343,23 @@ export class ResourceService {
       `${actor.ref} is not allowed to provision resources in environment "${env.name}"`,
     );
     const planned = await this.plan(component, env, spec);
+    // every driver's objects pass the namespace's Pod Security level before
+    // any resource is written (a Secret first, then a refused StatefulSet
+    // would leave the Secret behind)
+    for (const p of planned) {
+      const ctx = this.context(
+        env,
+        p,
+        definitionOf(p),
+        [component.ref],
+        noProgress,
+        undefined,
+        { check: true },
+      );
+      await p.driver.provision(ctx).catch(e => {
+        throw inResource(e, p.resourceNames[0]);
+      });
+    }
     const consumersNow = await this.deps.store.listConsumers(env.name);
     const result: WorkloadResourceOutputs = {};
     for (const p of planned) {
@@ -324,6 +372,8 @@ export class ResourceService {
         definitionOf(p),
         [...new Set([...others, component.ref])].sort(),
         onProgress,
+        undefined,
+        { onWarnings: w => warnings.push(...w) },
       );
       const details = {
         resource: p.name,
@@ -631,6 +681,7 @@ export class ResourceService {
     requestedBy: string[],
     onProgress: ProgressListener,
     preview?: PreviewRecorder,
+    mode?: Parameters<typeof boundCluster>[6],
   ): ResourceDriverContext {
     const labels = {
       [LABELS.managedBy]: MANAGED_BY,
@@ -672,6 +723,7 @@ export class ResourceService {
         annotations,
         preview,
         this.deps.exposure?.(env),
+        mode,
       ),
       onProgress,
     };

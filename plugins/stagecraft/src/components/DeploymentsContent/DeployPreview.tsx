@@ -53,6 +53,31 @@ export function DeployObjects({
 }
 
 /**
+ * What the API server warned about on a (dry-run) write: deprecated APIs,
+ * Pod Security warn/audit levels. Nothing when it said nothing.
+ */
+export function KubernetesWarnings({
+  warnings,
+}: {
+  warnings: unknown[] | null | undefined;
+}) {
+  const items = asArray(warnings).filter(
+    (w): w is string => typeof w === 'string',
+  );
+  if (!items.length) return null;
+  return (
+    <Alert severity="warning" style={{ marginTop: 8 }}>
+      <Typography variant="subtitle2">The cluster warns</Typography>
+      <ul aria-label="cluster warnings" style={{ margin: 0, paddingLeft: 16 }}>
+        {items.map((w, i) => (
+          <li key={i}>{w}</li>
+        ))}
+      </ul>
+    </Alert>
+  );
+}
+
+/**
  * The dry run of a deploy, promotion or rollback: the release, whether it
  * only changes configuration (a deploy without an image keeps the running
  * images), the diff, and every object it would write.
@@ -78,6 +103,9 @@ export function DeployPreview({
           the configuration and the rest of the workload change.
         </Alert>
       )}
+      <KubernetesWarnings
+        warnings={preview.warnings ?? preview.revision?.warnings}
+      />
       <DiffView
         diff={preview.diff ?? ''}
         emptyText="No changes: the environment already runs this release."
