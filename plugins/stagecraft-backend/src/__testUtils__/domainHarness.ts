@@ -172,5 +172,7 @@ export async function domainHarness(
     teardown,
     pipelines,
     provision,
+    /** Every use case, as createStagecraftDomain built them. */
+    domain,
   };
 }

@@ -235,6 +235,7 @@ export function createStagecraftDomain(
     deployments,
     config: configuration,
     secrets,
+    gate,
   });
   const teardown = new TeardownService({
     authorizer,

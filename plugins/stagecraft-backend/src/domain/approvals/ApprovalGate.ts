@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApprovalRequest } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { ConflictError } from '../errors';
 import type {
+  Actor,
   ApprovalStore,
   Auditor,
   Clock,
@@ -31,31 +32,42 @@ export class ApprovalGate implements DeploymentGate {
     },
   ) {}
 
+  /**
+   * Refuses (409, naming the next opening; audited) when the environment —
+   * an existing one, or one about to be made of that type — is outside its
+   * deployment windows.
+   */
+  async assertWindowOpen(
+    actor: Actor,
+    component: string,
+    env: { name: string; type: string },
+  ): Promise<void> {
+    const policy = this.deps.policyFor(env as EnvironmentRecord);
+    const window = windowState(policy.windows, this.deps.clock.now());
+    if (window.open) return;
+    const message = `${
+      env.name
+    } is outside its deployment windows; next allowed at ${window.nextAt.toISOString()}`;
+    await auditApproval(
+      this.deps.auditor,
+      actor,
+      'approval.window',
+      component,
+      env.name,
+      'failed',
+      { nextAllowedAt: window.nextAt.toISOString() },
+      message,
+    );
+    throw new ConflictError(message);
+  }
+
   async admit(
     request: Parameters<DeploymentGate['admit']>[0],
   ): Promise<ApprovalRequest | undefined> {
     const env = request.environment;
+    await this.assertWindowOpen(request.actor, request.component, env);
     const policy = this.deps.policyFor(env);
     const now = this.deps.clock.now();
-    const window = windowState(policy.windows, now);
-    if (!window.open) {
-      const message = `${
-        env.name
-      } is outside its deployment windows; next allowed at ${window.nextAt.toISOString()}`;
-      await auditApproval(
-        this.deps.auditor,
-        request.actor,
-        'approval.window',
-        request.component,
-        env.name,
-        'failed',
-        {
-          nextAllowedAt: window.nextAt.toISOString(),
-        },
-        message,
-      );
-      throw new ConflictError(message);
-    }
     if (!policy.approvals) return undefined;
     // asking again for the same change returns the same request
     const waiting = await this.deps.store.listApprovals({

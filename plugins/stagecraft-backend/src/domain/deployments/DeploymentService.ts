@@ -979,7 +979,12 @@ export class DeploymentService {
         release,
         ...(opts.from && { from: opts.from }),
       });
-      if (pending) return { release, diff: '', dryRun: false, pending };
+      if (pending) {
+        // the approver's decision runs this release later: keep it (a new
+        // release is otherwise stored by its first rollout)
+        await this.deps.deployments.putRelease(release);
+        return { release, diff: '', dryRun: false, pending };
+      }
     }
     return this.rollout(actor, action, component, environment, release, {
       ...opts,

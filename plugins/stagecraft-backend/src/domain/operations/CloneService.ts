@@ -12,6 +12,7 @@ import {
   originOf,
   unknownFields,
 } from '../input';
+import type { ApprovalGate } from '../approvals/ApprovalGate';
 import type {
   Actor,
   Auditor,
@@ -41,6 +42,8 @@ export class CloneService {
       secrets: SecretService;
       authorizer: Authorizer;
       auditor: Auditor;
+      /** Deployment windows: a clone that would run releases outside them makes nothing. */
+      gate?: Pick<ApprovalGate, 'assertWindowOpen'>;
     },
   ) {}
 
@@ -80,6 +83,13 @@ export class CloneService {
       r => r.action !== 'remove',
     );
     const dryRun = b.dryRun === true;
+    if (running.length) {
+      // its releases could not run now: refuse before anything is made
+      await this.deps.gate?.assertWindowOpen(actor, running[0].component, {
+        name: b.name as string,
+        type: (b.type as string | undefined) ?? src.type,
+      });
+    }
     const { environment } = await this.deps.environments.create(actor, {
       name: b.name,
       type: b.type ?? src.type,
