@@ -107,7 +107,7 @@ describe('scaffolder actions through the backend, on the real control plane', ()
     expect(waited.output).toHaveBeenCalledWith('phase', 'Ready');
   });
 
-  it('kubernetes:apply writes an allowed object idempotently, and dry-runs without change', async () => {
+  it('stagecraft:apply writes an allowed object idempotently, and dry-runs without change', async () => {
     const apply = createKubernetesApplyAction({ client });
     const manifest = `apiVersion: v1
 kind: ConfigMap
@@ -167,12 +167,12 @@ kind: ClusterRoleBinding
 metadata: { name: scaffolded-admin }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }
 subjects: [{ kind: User, name: mallory, apiGroup: rbac.authorization.k8s.io }]`,
-      'manifests[0] is a ClusterRoleBinding: kubernetes:apply never creates ClusterRoleBindings',
+      'manifests[0] is a ClusterRoleBinding: the guarded apply never creates ClusterRoleBindings',
     ],
     [
       'a Namespace (even though allow-listed)',
       'apiVersion: v1\nkind: Namespace\nmetadata: { name: scaffolded-sneaky }',
-      'manifests[0] is a Namespace: kubernetes:apply never creates Namespaces',
+      'manifests[0] is a Namespace: the guarded apply never creates Namespaces',
     ],
     [
       'an object in another namespace',
@@ -186,7 +186,7 @@ kind: RoleBinding
 metadata: { name: scaffolded-edit }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin }
 subjects: [{ kind: User, name: mallory, apiGroup: rbac.authorization.k8s.io }]`,
-      'manifests[0] is a RoleBinding: kubernetes:apply never creates RoleBindings',
+      'manifests[0] is a RoleBinding: the guarded apply never creates RoleBindings',
     ],
     [
       'a good object followed by a smuggled ClusterRoleBinding',
@@ -201,7 +201,7 @@ roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster
       'manifests[1] is a ClusterRoleBinding',
     ],
   ])(
-    'kubernetes:apply refuses %s with a clear message and no change',
+    'stagecraft:apply refuses %s with a clear message and no change',
     async (_what, manifest, message) => {
       const before = await clusterSnapshot();
       const apply = createKubernetesApplyAction({ client });

@@ -1,6 +1,9 @@
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { createKubernetesApplyAction } from './apply';
+import {
+  createKubernetesApplyAction,
+  createStagecraftApplyAction,
+} from './apply';
 
 const manifest = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: flags }\n';
 const result = (dryRun: boolean, changed: string[]): any => ({
@@ -12,7 +15,25 @@ const result = (dryRun: boolean, changed: string[]): any => ({
   diff: '+flags',
 });
 
-describe('kubernetes:apply (guarded)', () => {
+describe('stagecraft:apply (guarded)', () => {
+  it('logs what the API server warned about', async () => {
+    const applyManifests = jest.fn(async () => ({
+      ...result(false, ['Deployment/web']),
+      warnings: ['apps/v1beta1 Deployment is deprecated; use apps/v1'],
+    }));
+    const ctx = createMockActionContext({
+      input: { environment: 'payments-dev', manifest },
+    });
+    const logged: string[] = [];
+    ctx.logger.info = ((m: string) => void logged.push(m)) as any;
+    await createStagecraftApplyAction({ client: { applyManifests } }).handler(
+      ctx,
+    );
+    expect(logged).toContain(
+      'Kubernetes warning: apps/v1beta1 Deployment is deprecated; use apps/v1',
+    );
+  });
+
   it('sends the manifest to the backend as the initiating user, with the task as origin', async () => {
     const applyManifests = jest.fn(async () =>
       result(false, ['ConfigMap/flags']),
@@ -93,7 +114,7 @@ describe('kubernetes:apply (guarded)', () => {
     });
     const refused = jest.fn(async () => {
       throw new Error(
-        'manifests[0] is a ClusterRoleBinding: kubernetes:apply never creates ClusterRoleBindings',
+        'manifests[0] is a ClusterRoleBinding: the guarded apply never creates ClusterRoleBindings',
       );
     });
     await expect(

@@ -2,7 +2,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
 import fs from 'node:fs/promises';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { dryRunOf, originOf } from './shared';
+import { dryRunOf, logWarnings, originOf } from './shared';
 import { examples } from './apply.examples';
 
 /** Largest manifest file read from the workspace (the backend limits it too). */
@@ -112,6 +112,7 @@ export function createStagecraftApplyAction(options: {
                 : 'no change'
             }`,
       );
+      logWarnings(ctx, result.warnings);
       ctx.output('namespace', result.namespace);
       ctx.output('objects', objects);
       ctx.output('changed', result.changed);

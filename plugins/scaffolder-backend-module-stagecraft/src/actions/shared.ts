@@ -197,6 +197,17 @@ export async function handlePending(
   }
 }
 
+/**
+ * What the API server warned about on a write (deprecated APIs, Pod Security
+ * warn/audit levels): the template's author should see it in the task log.
+ */
+export function logWarnings(
+  ctx: StagecraftActionContext,
+  warnings: string[] | undefined,
+) {
+  for (const w of warnings ?? []) ctx.logger.info(`Kubernetes warning: ${w}`);
+}
+
 /** Logs and outputs what a deploy, promote or rollback did (or would do). */
 export function reportRollout(
   ctx: StagecraftActionContext & {
@@ -216,11 +227,7 @@ export function reportRollout(
           result.release.image
         }) would change:\n${result.diff || '(nothing)'}`,
   );
-  // what the API server warned about (deprecated APIs, Pod Security
-  // warn/audit levels): the template's author should see it
-  for (const w of result.revision?.warnings ?? result.warnings ?? []) {
-    ctx.logger.info(`Kubernetes warning: ${w}`);
-  }
+  logWarnings(ctx, result.revision?.warnings ?? result.warnings);
   ctx.output('releaseId', result.release.id);
   if (result.revision) {
     ctx.output('revision', result.revision.revision);

@@ -59,7 +59,7 @@ export function kindKey(apiVersion: string, kind: string): string {
 }
 
 /**
- * The guarded `kubernetes:apply` use case: namespaced objects of allow-listed
+ * The guarded apply use case (scaffolder `stagecraft:apply`): namespaced objects of allow-listed
  * kinds into the namespace of a Stagecraft environment the actor may update,
  * labelled as Stagecraft's, never adopting what Stagecraft does not manage.
  */
@@ -216,7 +216,7 @@ export class ManifestService {
       if (NEVER.has(o.kind) || NEVER.has(key)) {
         errors.push({
           field: `${field}.kind`,
-          message: `${field} is a ${o.kind}: kubernetes:apply never creates ${o.kind}s (access and namespaces are Stagecraft's to manage)`,
+          message: `${field} is a ${o.kind}: the guarded apply never creates ${o.kind}s (access and namespaces are Stagecraft's to manage)`,
         });
         continue;
       }

@@ -8,7 +8,7 @@ import {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject } from '../ports';
 
-/** Limits on what `kubernetes:apply` takes in one request. */
+/** Limits on what the guarded apply takes in one request. */
 export const MANIFEST_LIMITS = {
   /** Bytes of YAML (the JSON body limit of the router is the outer bound). */
   maxBytes: 48 * 1024,

@@ -141,7 +141,41 @@ function ReleaseCell({ rev }: { rev?: WireRevision }) {
       <Typography variant="caption" color="textSecondary">
         {detail.join(' · ')}
       </Typography>
+      <RevisionWarnings warnings={rev.warnings} />
     </>
+  );
+}
+
+/**
+ * What the API server warned about when this revision was written
+ * (deprecated APIs, Pod Security warn/audit levels), kept on the revision.
+ */
+function RevisionWarnings({ warnings }: { warnings?: unknown }) {
+  const items = (Array.isArray(warnings) ? warnings : []).filter(
+    (w): w is string => typeof w === 'string',
+  );
+  if (!items.length) return null;
+  const label = `${items.length} cluster warning${items.length > 1 ? 's' : ''}`;
+  return (
+    <Box>
+      <Tooltip
+        title={
+          <ul style={{ margin: 0, paddingLeft: 16 }}>
+            {items.map((w, i) => (
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+        }
+      >
+        <Chip
+          size="small"
+          variant="outlined"
+          label={label}
+          aria-label={`${label}: ${items.join('; ')}`}
+          style={{ marginTop: 2 }}
+        />
+      </Tooltip>
+    </Box>
   );
 }
 

@@ -122,6 +122,38 @@ describe('DeploymentsContent', () => {
     expect(api.getDrift).toHaveBeenCalledTimes(2);
   });
 
+  it('shows the warnings the cluster gave when a revision was written', async () => {
+    const warned = revision(
+      'payments-dev',
+      2,
+      'ghcr.io/example/payments-worker:1.1.0',
+      {
+        warnings: [
+          'would violate PodSecurity "restricted:latest": seccompProfile',
+        ],
+      },
+    );
+    const { api } = mockStagecraftApi({
+      listEnvironments: jest.fn(async () => [
+        provisioned('payments-dev', 'development'),
+        provisioned('payments-staging', 'staging'),
+      ]),
+      getDeployments: jest.fn(async () => [
+        deployment('payments-dev', 'development', warned),
+        deployment('payments-staging', 'staging', staging1),
+      ]),
+    });
+    renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
+    await screen.findByTestId('env-payments-dev');
+    const chip = await within(rowOf('payments-dev')).findByLabelText(
+      '1 cluster warning: would violate PodSecurity "restricted:latest": seccompProfile',
+    );
+    expect(chip).toHaveTextContent('1 cluster warning');
+    expect(
+      within(rowOf('payments-staging')).queryByText(/cluster warning/),
+    ).not.toBeInTheDocument();
+  });
+
   it('updates a row from the event stream, without another request', async () => {
     const { api, emit } = liveApi();
     renderWithEntity(<DeploymentsContent />, { entity: workerEntity, api });
