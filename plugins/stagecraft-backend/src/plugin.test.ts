@@ -3,13 +3,12 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import type { JsonObject } from '@backstage/types';
 import { stagecraftPlugin } from './plugin';
-import { clusterGatewayServiceRef } from './cluster/clusterGatewayService';
+import { clusterGatewayModule } from './__testUtils__/gatewayModule';
 import { InMemoryClusterGateway } from './__testUtils__/InMemoryClusterGateway';
 
 async function start(
@@ -23,11 +22,7 @@ async function start(
   const { server } = await startTestBackend({
     features: [
       stagecraftPlugin,
-      createServiceFactory({
-        service: clusterGatewayServiceRef,
-        deps: {},
-        factory: () => gateway,
-      }),
+      clusterGatewayModule(gateway),
       // the owner of a new environment must be a catalog entity
       catalogServiceMock.factory({
         entities: [

@@ -8,7 +8,7 @@ import {
   ENVIRONMENT_EVENTS_TOPIC,
   stagecraftPermissions,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { clusterGatewayServiceRef } from './cluster/clusterGatewayService';
+import { createDefaultClusterGateway } from './cluster/defaultClusterGateway';
 import { KubernetesClusterGateway } from './cluster/KubernetesClusterGateway';
 import { NamespaceWatcher } from './cluster/NamespaceWatcher';
 import { startClusterAccess } from './cluster/clusterAccess';
@@ -18,6 +18,7 @@ import { CatalogOwners } from './services/CatalogOwners';
 import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
 import { systemClock } from './domain/ports';
+import type { UsageSource } from './domain/ports';
 import {
   hostFor,
   readEnvironmentTypes,
@@ -32,8 +33,10 @@ import {
   ResourceDefinition,
   ResourceDriver,
   stagecraftClusterAuthExtensionPoint,
+  stagecraftClusterGatewayExtensionPoint,
   stagecraftResourcesExtensionPoint,
 } from '@stagecraft/backstage-plugin-stagecraft-node';
+import type { ClusterGateway } from '@stagecraft/backstage-plugin-stagecraft-node';
 import type { AuthenticationStrategy } from '@backstage/plugin-kubernetes-node';
 import { readResourceDefinitions, resourceDrivers } from './resourceConfig';
 import type {
@@ -46,6 +49,14 @@ import { PermissionsAuthorizer } from './services/PermissionsAuthorizer';
 import { environmentResourceRef, environmentRules } from './permissions/rules';
 import { StoreAuditor } from './services/StoreAuditor';
 import { DatabaseStore } from './store/DatabaseStore';
+
+/** A gateway that also reads pods and the metrics API (usage, cost). */
+function isUsageSource<T extends object>(
+  gateway: T,
+): gateway is T & UsageSource {
+  const g = gateway as Partial<UsageSource>;
+  return typeof g.pods === 'function' && typeof g.podMetrics === 'function';
+}
 
 /**
  * The Stagecraft backend plugin: wires the domain to Backstage's services.
@@ -69,6 +80,18 @@ export const stagecraftPlugin = createBackendPlugin({
       addAuthStrategy: (key, strategy) =>
         void moduleStrategies.set(key, strategy),
     });
+    // a cluster gateway of a backend module, replacing the backend's own
+    let moduleGateway: ClusterGateway | undefined;
+    env.registerExtensionPoint(stagecraftClusterGatewayExtensionPoint, {
+      setClusterGateway: gateway => {
+        if (moduleGateway) {
+          throw new Error(
+            'Stagecraft: a second backend module set the cluster gateway; install only one',
+          );
+        }
+        moduleGateway = gateway;
+      },
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -86,10 +109,11 @@ export const stagecraftPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         auth: coreServices.auth,
         userInfo: coreServices.userInfo,
-        gateway: clusterGatewayServiceRef,
       },
       async init(deps) {
-        const { config, logger, httpRouter, gateway } = deps;
+        const { config, logger, httpRouter } = deps;
+        const gateway: ClusterGateway =
+          moduleGateway ?? createDefaultClusterGateway({ config, logger });
         const environmentTypes = readEnvironmentTypes(config);
         const store = await DatabaseStore.create({
           knex: await deps.database.getClient(),
@@ -112,18 +136,23 @@ export const stagecraftPlugin = createBackendPlugin({
         );
         const auditor = new StoreAuditor(store, deps.auditor, systemClock);
         const drivers = resourceDrivers(moduleDrivers);
-        const clusterConfigs =
-          gateway instanceof KubernetesClusterGateway
-            ? gateway.listClusters().map(c => ({
-                name: c.name,
-                kc: gateway.kubeConfig(c.name),
-              }))
-            : [];
+        // live status and catalog ingestion read the clusters through the
+        // gateway's watch transport, whichever gateway it is
+        const clusterConfigs = gateway.listClusters().flatMap(c => {
+          const transport = gateway.watchTransport?.(c.name);
+          return transport ? [{ name: c.name, transport }] : [];
+        });
+        if (clusterConfigs.length < gateway.listClusters().length) {
+          logger.warn(
+            'Stagecraft: the cluster gateway has no watch transport for some clusters; they get no live status and no catalog ingestion',
+          );
+        }
         // the watch cache every status read is served from
         const cache = new WorkloadCache({ clusters: clusterConfigs, logger });
         deps.lifecycle.addStartupHook(() => cache.start());
         deps.lifecycle.addShutdownHook(() => cache.stop());
-        // module strategies, catalog-located clusters, clusters changing at runtime
+        // module strategies, catalog-located clusters, clusters changing at
+        // runtime: the backend's own gateway's (a module's manages its own)
         const access =
           gateway instanceof KubernetesClusterGateway
             ? startClusterAccess({
@@ -137,11 +166,17 @@ export const stagecraftPlugin = createBackendPlugin({
               })
             : undefined;
         deps.lifecycle.addShutdownHook(() => access?.stop());
-        // logs and events through the API servers (another gateway: none)
+        // logs and events through the API servers; a module's gateway serves
+        // none (said at start-up, answered 503 / empty)
         const observability: PodLogSource & ClusterEventSource =
           gateway instanceof KubernetesClusterGateway
             ? new ObservabilityGateway(gateway)
             : noObservability;
+        if (moduleGateway) {
+          logger.info(
+            'Stagecraft: cluster gateway from a backend module; pod logs and cluster events are not served through it',
+          );
+        }
         const cost = config.getOptionalConfig('stagecraft.cost');
         const logLimit = (key: string) =>
           config.getOptionalNumber(`stagecraft.logs.${key}`);
@@ -162,9 +197,7 @@ export const stagecraftPlugin = createBackendPlugin({
             logs: observability,
             events: observability,
             // actual usage: the clusters' pods and metrics API
-            ...(gateway instanceof KubernetesClusterGateway && {
-              usage: gateway,
-            }),
+            ...(isUsageSource(gateway) && { usage: gateway }),
             declarations: new CatalogEnvironmentDeclarations({
               catalog: deps.catalog,
               auth: deps.auth,
@@ -263,7 +296,7 @@ export const stagecraftPlugin = createBackendPlugin({
         });
 
         // the watch cache feeds the catalog and live views through events
-        if (gateway instanceof KubernetesClusterGateway) {
+        {
           const feed = new EnvironmentFeed({
             store,
             publish: async eventPayload => {

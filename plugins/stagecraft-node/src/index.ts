@@ -23,3 +23,15 @@ export type {
 } from './resources';
 export { stagecraftClusterAuthExtensionPoint } from './clusterAuth';
 export type { StagecraftClusterAuthExtensionPoint } from './clusterAuth';
+export { stagecraftClusterGatewayExtensionPoint } from './cluster';
+export type {
+  ClusterGateway,
+  ClusterListPage,
+  ClusterProbe,
+  ClusterRef,
+  ClusterWarning,
+  ClusterWatchTransport,
+  KubeObject,
+  KubeObjectRef,
+  StagecraftClusterGatewayExtensionPoint,
+} from './cluster';

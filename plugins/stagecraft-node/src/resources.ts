@@ -1,4 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import type { KubeObject } from './cluster';
 
 /**
  * A resource output that is a secret: a key of a Secret in the environment's
@@ -41,19 +42,11 @@ export interface ResourceDefinition {
   params?: Record<string, unknown>;
 }
 
-/** A Kubernetes object as drivers read and write it. @public */
-export interface ResourceObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
+/**
+ * A Kubernetes object as drivers read and write it: the gateway's
+ * {@link KubeObject}. @public
+ */
+export type ResourceObject = KubeObject;
 
 /** One object by apiVersion, kind and name (in the environment's namespace). @public */
 export interface ResourceObjectRef {

@@ -13,6 +13,7 @@ import type {
   ClusterProbe,
   ClusterWarning,
   ClusterRef,
+  ClusterWatchTransport,
   KubeObject,
   KubeObjectRef,
   PodMetrics,
@@ -28,6 +29,7 @@ import {
   toKubeConfig,
 } from './clusterAuth';
 import { describeError, toDomainError } from './clusterErrors';
+import { kubeConfigTransport } from './Reflector';
 import { METRICS_UNSERVED, podMetricsOf, podResources } from './podUsage';
 import {
   AttemptFailure,
@@ -202,6 +204,11 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
 
   private emit(change: ClusterChange) {
     for (const l of this.listeners) l(change);
+  }
+
+  /** LIST/WATCH on one cluster for the watch cache and the namespace feed. */
+  watchTransport(cluster: string): ClusterWatchTransport {
+    return kubeConfigTransport(this.kubeConfig(cluster));
   }
 
   /** The client-node config of a cluster (for the watch cache). */

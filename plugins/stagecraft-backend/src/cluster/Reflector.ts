@@ -1,28 +1,19 @@
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
+import type {
+  ClusterListPage,
+  ClusterWatchTransport,
+} from '@stagecraft/backstage-plugin-stagecraft-node';
 
 /** A page of a LIST, as the API server returns it (items are raw JSON). */
-export interface ListPage {
-  items: unknown[];
-  metadata?: { resourceVersion?: string; continue?: string };
-}
+export type ListPage = ClusterListPage;
 
-/** How a reflector talks to the API server (replaced in tests). */
-export interface ReflectorTransport {
-  /** One LIST request; rejects with `statusCode` set on HTTP errors. */
-  list(path: string, query: Record<string, string | number>): Promise<ListPage>;
-  /**
-   * Opens a WATCH; `onEvent` gets each event, `onDone` is called once when
-   * the stream ends (`err` unset for a normal close). Returns its abort.
-   */
-  watch(
-    path: string,
-    query: Record<string, string | number | boolean>,
-    onEvent: (type: string, object: any) => void,
-    onDone: (err?: unknown) => void,
-  ): Promise<() => void>;
-}
+/**
+ * How a reflector talks to the API server: the gateway's watch transport
+ * (`ClusterGateway.watchTransport`), replaced in tests.
+ */
+export type ReflectorTransport = ClusterWatchTransport;
 
 /** What a reflector delivers: projected objects only. */
 export interface ReflectorHandlers<T> {

@@ -12,108 +12,19 @@ import type {
   ResourceAmounts,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 
-/** A cluster Stagecraft may talk to, as configured by an administrator. @public */
-export interface ClusterRef {
-  name: string;
-}
-
-/** Outcome of probing one cluster's API server. @public */
-export type ClusterProbe =
-  | { reachable: true; version: string; latencyMs: number }
-  | { reachable: false; error: string; latencyMs: number };
-
-/** A Kubernetes object as the gateway reads and writes it. @public */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    resourceVersion?: string;
-    uid?: string;
-    deletionTimestamp?: string | Date;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
-
-/** Identifies one object: apiVersion, kind, name and (for namespaced kinds) namespace. @public */
-export interface KubeObjectRef {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace?: string;
-}
-
-/**
- * A `Warning` header the API server answered a write with (a deprecated
- * API, a Pod Security warn or audit level, a workload controller whose pods
- * `would violate PodSecurity`). @public
- */
-export interface ClusterWarning {
-  /** The object written, `Kind/name`. */
-  object: string;
-  /** The warning's text, unquoted. */
-  message: string;
-}
-
-/** Everything the domain needs from Kubernetes goes through this port. @public */
-export interface ClusterGateway {
-  /** The configured clusters, in configuration order. */
-  listClusters(): ClusterRef[];
-  /** Asks the cluster's API server for its version within `timeoutMs`. */
-  probe(cluster: string, options: { timeoutMs: number }): Promise<ClusterProbe>;
-  /**
-   * Server-side apply (field manager `stagecraft`, never forced) of each
-   * object in order; returns the live objects. A conflict with another field
-   * manager fails with a ConflictError naming it.
-   */
-  apply(
-    cluster: string,
-    objects: KubeObject[],
-    options?: { dryRun?: boolean },
-  ): Promise<KubeObject[]>;
-  /**
-   * `apply`, also returning every `Warning` header the API server answered
-   * with, per object, in order.
-   */
-  applyWithWarnings(
-    cluster: string,
-    objects: KubeObject[],
-    options?: { dryRun?: boolean },
-  ): Promise<{ objects: KubeObject[]; warnings: ClusterWarning[] }>;
-  /**
-   * A JSON merge patch of one object (null removes a key). Only for Secret
-   * data, which Stagecraft writes without ever reading it back.
-   */
-  mergePatch(
-    cluster: string,
-    ref: KubeObjectRef,
-    patch: Record<string, unknown>,
-  ): Promise<void>;
-  /** Reads one object; undefined when it does not exist. */
-  get(cluster: string, ref: KubeObjectRef): Promise<KubeObject | undefined>;
-  /** Deletes one object; succeeds when it is already gone. */
-  delete(cluster: string, ref: KubeObjectRef): Promise<void>;
-  /**
-   * Creates an object unless one of that name exists (POST; 409 AlreadyExists
-   * is false). The existing object is neither read nor changed, and the
-   * answer is dropped unread: for Secrets Stagecraft generates once.
-   */
-  create(cluster: string, object: KubeObject): Promise<boolean>;
-  /**
-   * Whether a kind is namespaced on this cluster (API discovery);
-   * undefined when the cluster does not serve that apiVersion/kind.
-   */
-  kindScope(
-    cluster: string,
-    apiVersion: string,
-    kind: string,
-  ): Promise<'Namespaced' | 'Cluster' | undefined>;
-}
-
+// the cluster port is part of Stagecraft's public SPI: a backend module may
+// replace the gateway (stagecraftClusterGatewayExtensionPoint), so its types
+// live in stagecraft-node (types only: nothing of Backstage reaches the domain)
+export type {
+  ClusterRef,
+  ClusterProbe,
+  KubeObject,
+  KubeObjectRef,
+  ClusterWarning,
+  ClusterGateway,
+  ClusterWatchTransport,
+  ClusterListPage,
+} from '@stagecraft/backstage-plugin-stagecraft-node';
 /** Who acts: a user or a service, with opaque credentials for the Authorizer. */
 export interface Actor {
   /** `user:default/alice`, or `plugin:<id>` / `system:reaper` for services. */

@@ -22,7 +22,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { stagecraftPlugin } from '../plugin';
-import { clusterGatewayServiceRef } from '../cluster/clusterGatewayService';
+import { clusterGatewayModule } from '../__testUtils__/gatewayModule';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { InMemoryClusterGateway } from '../__testUtils__/InMemoryClusterGateway';
 import { userInfoWithGroups } from '../__testUtils__/integration';
@@ -96,11 +96,7 @@ async function start(policy: PermissionPolicy) {
           })),
         ],
       }),
-      createServiceFactory({
-        service: clusterGatewayServiceRef,
-        deps: {},
-        factory: () => gateway,
-      }),
+      clusterGatewayModule(gateway),
       mockServices.rootConfig.factory({
         data: {
           permission: { enabled: true },

@@ -1,9 +1,4 @@
-import {
-  coreServices,
-  createServiceFactory,
-  createServiceRef,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import {
   AksStrategy,
@@ -16,7 +11,6 @@ import {
   ServiceAccountStrategy,
 } from '@backstage/plugin-kubernetes-backend';
 import type { AuthenticationStrategy } from '@backstage/plugin-kubernetes-node';
-import type { ClusterGateway } from '../domain/ports';
 import type { AuthStrategies } from './clusterAuth';
 import { readClusterSettings } from './clusterConfig';
 import { KubernetesClusterGateway } from './KubernetesClusterGateway';
@@ -52,38 +46,32 @@ export function backstageAuthStrategies(options: {
 }
 
 /**
- * The cluster gateway the Stagecraft plugin uses. The default talks to the
- * clusters of admin config through @kubernetes/client-node; a backend can
- * replace it with `createServiceFactory({ service: clusterGatewayServiceRef, … })`.
- *
- * @public
+ * The backend's own cluster gateway: the clusters of admin config through
+ * @kubernetes/client-node, with the auth strategies of Backstage's
+ * Kubernetes backend (a module may add more). Used unless a module replaces
+ * it through `stagecraftClusterGatewayExtensionPoint`.
  */
-export const clusterGatewayServiceRef = createServiceRef<ClusterGateway>({
-  id: 'stagecraft.cluster-gateway',
-  defaultFactory: async service =>
-    createServiceFactory({
-      service,
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.rootLogger,
-      },
-      factory: ({ config, logger }) => {
-        const log = logger.child({ plugin: 'stagecraft' });
-        const settings = readClusterSettings(config);
-        for (const where of settings.ignored) {
-          log.warn(
-            `Stagecraft does not read the cluster locator ${where}; list those clusters under a config locator (or stagecraft.clusters)`,
-          );
-        }
-        return new KubernetesClusterGateway(settings.clusters, {
-          strategies: backstageAuthStrategies({ config, logger: log }),
-          onRetry: e =>
-            log.warn(
-              `cluster ${e.cluster}: ${e.method} failed (${e.reason}); try ${
-                e.attempt + 1
-              } in ${Math.round(e.delayMs)} ms`,
-            ),
-        });
-      },
+export function createDefaultClusterGateway(options: {
+  config: Config;
+  logger: LoggerService;
+}): KubernetesClusterGateway {
+  const log = options.logger;
+  const settings = readClusterSettings(options.config);
+  for (const where of settings.ignored) {
+    log.warn(
+      `Stagecraft does not read the cluster locator ${where}; list those clusters under a config locator (or stagecraft.clusters)`,
+    );
+  }
+  return new KubernetesClusterGateway(settings.clusters, {
+    strategies: backstageAuthStrategies({
+      config: options.config,
+      logger: log,
     }),
-});
+    onRetry: e =>
+      log.warn(
+        `cluster ${e.cluster}: ${e.method} failed (${e.reason}); try ${
+          e.attempt + 1
+        } in ${Math.round(e.delayMs)} ms`,
+      ),
+  });
+}
