@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
@@ -46,6 +47,7 @@ import { PermissionsAuthorizer } from './services/PermissionsAuthorizer';
 import { environmentResourceRef, environmentRules } from './permissions/rules';
 import { StoreAuditor } from './services/StoreAuditor';
 import { DatabaseStore } from './store/DatabaseStore';
+import { registerAgentActions } from './agentActions';
 
 /**
  * The Stagecraft backend plugin: wires the domain to Backstage's services.
@@ -87,6 +89,7 @@ export const stagecraftPlugin = createBackendPlugin({
         auth: coreServices.auth,
         userInfo: coreServices.userInfo,
         gateway: clusterGatewayServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, httpRouter, gateway } = deps;
@@ -234,6 +237,8 @@ export const stagecraftPlugin = createBackendPlugin({
           },
         );
         const { environments, sources } = domain;
+        // the same use cases for AI agents (actions registry, MCP)
+        registerAgentActions(deps.actionsRegistry, domain, logger);
         logger.info(
           `Stagecraft: ${
             gateway.listClusters().length
