@@ -100,6 +100,16 @@ export interface Config {
       /** The largest tailLines accepted. Default 10000. */
       maxTailLines?: number;
     };
+    /**
+     * Notifications through Backstage's notifications service: approval
+     * requests to the approver group, decisions to the requester, failed
+     * rollouts to the component's owner, previews expiring within 24 h to
+     * their owner. Default true; without the notifications plugin in the
+     * backend, sends fail softly (a warning in the log).
+     */
+    notifications?: {
+      enabled?: boolean;
+    };
     /** The preview reaper, a scheduled task that deletes expired environments. */
     reaper?: {
       /** How often it runs, in seconds (default 60). */

@@ -18,6 +18,7 @@ import {
   eventually,
   onBehalfOfUserAuth,
   startIntegrationBackend,
+  untilInCatalog,
 } from './__testUtils__/integration';
 import { stagecraftExamplePolicyModule } from './policy/module';
 
@@ -111,15 +112,7 @@ describe('agent actions over MCP, on the real control plane', () => {
       .set('Authorization', mockCredentials.user.header('user:default/bob'))
       .send({ name: ENV, type: 'development', owner: 'group:default/team-a' })
       .expect(201);
-    await eventually('the component in the catalog', async () =>
-      (
-        await request(server).get(
-          '/api/catalog/entities/by-name/component/default/agent-hello',
-        )
-      ).status === 200
-        ? true
-        : undefined,
-    );
+    await untilInCatalog(server, 'component', 'agent-hello');
   });
 
   afterAll(async () => {

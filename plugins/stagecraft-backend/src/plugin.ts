@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
@@ -48,6 +49,7 @@ import { environmentResourceRef, environmentRules } from './permissions/rules';
 import { StoreAuditor } from './services/StoreAuditor';
 import { DatabaseStore } from './store/DatabaseStore';
 import { registerAgentActions } from './agentActions';
+import { notificationPorts } from './notificationsWiring';
 
 /**
  * The Stagecraft backend plugin: wires the domain to Backstage's services.
@@ -90,6 +92,7 @@ export const stagecraftPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         gateway: clusterGatewayServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, httpRouter, gateway } = deps;
@@ -180,6 +183,7 @@ export const stagecraftPlugin = createBackendPlugin({
               }),
             }),
             catalog: new CatalogRegistrationsAdapter(deps.catalog),
+            ...notificationPorts(deps),
           },
           {
             types: environmentTypes,
@@ -236,9 +240,17 @@ export const stagecraftPlugin = createBackendPlugin({
             }),
           },
         );
-        const { environments, sources } = domain;
+        const { environments, sources, notices } = domain;
         // the same use cases for AI agents (actions registry, MCP)
         registerAgentActions(deps.actionsRegistry, domain, logger);
+        // failed rollouts heard from the watch cache
+        let stopRolloutNotices: (() => void) | undefined;
+        deps.lifecycle.addStartupHook(() => {
+          stopRolloutNotices = notices?.rollouts.start(e =>
+            logger.warn(`rollout notifications: ${e.message}`),
+          );
+        });
+        deps.lifecycle.addShutdownHook(() => stopRolloutNotices?.());
         logger.info(
           `Stagecraft: ${
             gateway.listClusters().length
@@ -264,6 +276,8 @@ export const stagecraftPlugin = createBackendPlugin({
             );
             if (reaped.length)
               logger.info(`reaper: deleted ${reaped.join(', ')}`);
+            // owners of environments expiring within 24 h, once per expiry
+            await notices?.expiry.warn();
           },
         });
 

@@ -249,3 +249,19 @@ export function onBehalfOfUserAuth() {
     },
   });
 }
+
+/** Waits until the test backend's catalog serves an entity (default namespace). */
+export function untilInCatalog(
+  server: http.Server,
+  kind: string,
+  name: string,
+) {
+  return eventually(`${kind} ${name} in the catalog`, async () => {
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(
+      `http://127.0.0.1:${port}/api/catalog/entities/by-name/${kind}/default/${name}`,
+      { headers: { Authorization: mockCredentials.user.header() } },
+    );
+    return res.ok ? ((await res.json()) as JsonObject) : undefined;
+  });
+}
