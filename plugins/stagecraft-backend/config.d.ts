@@ -1,3 +1,5 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Stagecraft: environments and deployments on your own clusters. */
   stagecraft?: {
@@ -287,5 +289,17 @@ export interface Config {
     };
     /** Timeout of one cluster probe in `GET /health`, in milliseconds (default 3000). */
     healthTimeoutMs?: number;
+  };
+  /** Backstage search. */
+  search?: {
+    collators?: {
+      /** Stagecraft's environment collator (`stagecraftSearchModule`). */
+      stagecraft?: {
+        /** When it indexes (default every 10 minutes, 3 s after start). */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        /** Where a result links to (default `/catalog/:namespace/environment/:name`). */
+        locationTemplate?: string;
+      };
+    };
   };
 }
