@@ -278,6 +278,8 @@ export const stagecraftPlugin = createBackendPlugin({
               logger.info(`reaper: deleted ${reaped.join(', ')}`);
             // owners of environments expiring within 24 h, once per expiry
             await notices?.expiry.warn();
+            // approved changes whose deployment window opened
+            await notices?.windows.tell();
           },
         });
 

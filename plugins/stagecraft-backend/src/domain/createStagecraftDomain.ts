@@ -43,6 +43,7 @@ import { ApprovalGate } from './approvals/ApprovalGate';
 import { ApprovalService } from './approvals/ApprovalService';
 import { RolloutFailureNotices } from './notifications/RolloutFailureNotices';
 import { ExpiryNotices } from './notifications/ExpiryNotices';
+import { WindowNotices } from './notifications/WindowNotices';
 import { ActionsService } from './actions/ActionsService';
 import { CostPrices, OperationsService } from './operations/OperationsService';
 import { CloneService } from './operations/CloneService';
@@ -315,6 +316,13 @@ export function createStagecraftDomain(
         notifier,
       }),
       expiry: new ExpiryNotices({ environments: store, notifier, clock }),
+      windows: new WindowNotices({
+        approvals: store,
+        environments: store,
+        policyFor,
+        notifier,
+        clock,
+      }),
     },
   };
 }

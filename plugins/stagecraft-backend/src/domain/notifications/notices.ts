@@ -128,3 +128,16 @@ export function expiringSoon(env: EnvironmentRecord, now: Date): Notice {
     scope: `stagecraft:expiry:${env.name}`,
   };
 }
+
+/** To the requester and approvers: the window of an approved change is open. */
+export function windowOpened(r: ApprovalRequest): Notice {
+  return {
+    recipients: [r.requestedBy, ...r.approvals.map(a => a.by)],
+    topic: NOTICE_TOPICS.approvals,
+    severity: 'normal',
+    title: `Deploy window open: ${what(r)}`,
+    description: `${r.environment}'s deployment window is open. The ${r.action} was approved while it was closed; approving it again on the Deployments tab runs it now.`,
+    link: entityPath(r.component, 'deployments'),
+    scope: `stagecraft:approval:${r.id}:window`,
+  };
+}

@@ -2,6 +2,7 @@ import type { Actor, Notice, WorkloadObserver } from '../ports';
 import { domainHarness } from '../../__testUtils__/domainHarness';
 import { RolloutFailureNotices } from './RolloutFailureNotices';
 import { ExpiryNotices } from './ExpiryNotices';
+import { tierDefaults } from '../environments/types';
 
 const alice: Actor = { ref: 'user:default/alice', credentials: {} };
 const bob: Actor = { ref: 'user:default/bob', credentials: {} };
@@ -211,5 +212,42 @@ describe('expiry notifications', () => {
     h.time.now += 20 * 3_600_000;
     expect(await expiry.warn()).toEqual(['pr-2']);
     expect(notices).toHaveLength(3);
+  });
+});
+
+describe('deploy window notifications', () => {
+  it('an approval that came while the window was closed: requester and approver hear when it opens, once', async () => {
+    const notices: Notice[] = [];
+    const h = await domainHarness({
+      groups: { 'user:default/alice': ['group:default/platform'] },
+      notifier: { notify: async n => void notices.push(n) },
+      types: [
+        {
+          ...tierDefaults('production', 'production'),
+          approvals: { required: 1, group: 'group:default/platform' },
+          deployWindows: [{ cron: '0 12 * * *', duration: '1h' }],
+        },
+      ],
+    });
+    h.time.now = Date.parse('2026-11-24T12:30:00Z');
+    await h.provision([['shop-prod', 'production']]);
+    const { pending } = await h.deployments.deploy(bob, C, {
+      environment: 'shop-prod',
+    });
+    h.time.now = Date.parse('2026-11-24T14:00:00Z');
+    await expect(
+      h.approvals.approve(alice, pending!.id, {}),
+    ).rejects.toMatchObject({ name: 'ConflictError' });
+    expect(await h.domain.notices!.windows.tell()).toEqual([]);
+    h.time.now = Date.parse('2026-11-25T12:05:00Z');
+    expect(await h.domain.notices!.windows.tell()).toEqual([pending!.id]);
+    expect(await h.domain.notices!.windows.tell()).toEqual([]);
+    expect(notices.at(-1)).toMatchObject({
+      recipients: ['user:default/bob', 'user:default/alice'],
+      topic: 'stagecraft-approvals',
+      title:
+        'Deploy window open: deploy of app (ghcr.io/acme/app:1.0.0) to shop-prod',
+      link: '/catalog/default/component/app/deployments',
+    });
   });
 });
