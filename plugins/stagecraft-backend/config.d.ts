@@ -1,3 +1,5 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Stagecraft: environments and deployments on your own clusters. */
   stagecraft?: {
@@ -99,6 +101,16 @@ export interface Config {
       defaultTailLines?: number;
       /** The largest tailLines accepted. Default 10000. */
       maxTailLines?: number;
+    };
+    /**
+     * Notifications through Backstage's notifications service: approval
+     * requests to the approver group, decisions to the requester, failed
+     * rollouts to the component's owner, previews expiring within 24 h to
+     * their owner. Default true; without the notifications plugin in the
+     * backend, sends fail softly (a warning in the log).
+     */
+    notifications?: {
+      enabled?: boolean;
     };
     /** The preview reaper, a scheduled task that deletes expired environments. */
     reaper?: {
@@ -277,5 +289,17 @@ export interface Config {
     };
     /** Timeout of one cluster probe in `GET /health`, in milliseconds (default 3000). */
     healthTimeoutMs?: number;
+  };
+  /** Backstage search. */
+  search?: {
+    collators?: {
+      /** Stagecraft's environment collator (`stagecraftSearchModule`). */
+      stagecraft?: {
+        /** When it indexes (default every 10 minutes, 3 s after start). */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        /** Where a result links to (default `/catalog/:namespace/environment/:name`). */
+        locationTemplate?: string;
+      };
+    };
   };
 }

@@ -7,7 +7,10 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
-import { stagecraftExamplePolicyModule } from '@stagecraft/backstage-plugin-stagecraft-backend';
+import {
+  stagecraftExamplePolicyModule,
+  stagecraftSearchModule,
+} from '@stagecraft/backstage-plugin-stagecraft-backend';
 
 const backend = createBackend();
 
@@ -56,6 +59,8 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 // search collators
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+// Stagecraft environments (and what runs in them) in search
+backend.add(stagecraftSearchModule);
 
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));

@@ -22,3 +22,6 @@ export {
   environmentRules,
 } from './permissions/rules';
 export type { EnvironmentFilter } from './permissions/rules';
+export { stagecraftSearchModule } from './search/module';
+export { EnvironmentCollatorFactory } from './search/EnvironmentCollatorFactory';
+export type { EnvironmentDocument } from './search/EnvironmentCollatorFactory';

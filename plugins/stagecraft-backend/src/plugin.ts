@@ -2,6 +2,8 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
@@ -49,6 +51,8 @@ import { PermissionsAuthorizer } from './services/PermissionsAuthorizer';
 import { environmentResourceRef, environmentRules } from './permissions/rules';
 import { StoreAuditor } from './services/StoreAuditor';
 import { DatabaseStore } from './store/DatabaseStore';
+import { registerAgentActions } from './agentActions';
+import { notificationPorts } from './notificationsWiring';
 
 /** A gateway that also reads pods and the metrics API (usage, cost). */
 function isUsageSource<T extends object>(
@@ -109,6 +113,8 @@ export const stagecraftPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         auth: coreServices.auth,
         userInfo: coreServices.userInfo,
+        actionsRegistry: actionsRegistryServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, httpRouter } = deps;
@@ -210,6 +216,7 @@ export const stagecraftPlugin = createBackendPlugin({
               }),
             }),
             catalog: new CatalogRegistrationsAdapter(deps.catalog),
+            ...notificationPorts(deps),
           },
           {
             types: environmentTypes,
@@ -266,7 +273,17 @@ export const stagecraftPlugin = createBackendPlugin({
             }),
           },
         );
-        const { environments, sources } = domain;
+        const { environments, sources, notices } = domain;
+        // the same use cases for AI agents (actions registry, MCP)
+        registerAgentActions(deps.actionsRegistry, domain, logger);
+        // failed rollouts heard from the watch cache
+        let stopRolloutNotices: (() => void) | undefined;
+        deps.lifecycle.addStartupHook(() => {
+          stopRolloutNotices = notices?.rollouts.start(e =>
+            logger.warn(`rollout notifications: ${e.message}`),
+          );
+        });
+        deps.lifecycle.addShutdownHook(() => stopRolloutNotices?.());
         logger.info(
           `Stagecraft: ${
             gateway.listClusters().length
@@ -292,6 +309,10 @@ export const stagecraftPlugin = createBackendPlugin({
             );
             if (reaped.length)
               logger.info(`reaper: deleted ${reaped.join(', ')}`);
+            // owners of environments expiring within 24 h, once per expiry
+            await notices?.expiry.warn();
+            // approved changes whose deployment window opened
+            await notices?.windows.tell();
           },
         });
 

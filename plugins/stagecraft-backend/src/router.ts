@@ -22,6 +22,7 @@ import type { ActionsService } from './domain/actions/ActionsService';
 import type { LogsService } from './domain/observability/LogsService';
 import type { EventsService } from './domain/observability/EventsService';
 import { addObservabilityRoutes } from './observabilityRouter';
+import { actorOf } from './actorOf';
 
 /** What a 503 for an unavailable cluster asks a client to wait. */
 const RETRY_AFTER_SECONDS = 5;
@@ -66,23 +67,12 @@ export async function createRouter(options: {
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
-  const actor = async (req: express.Request): Promise<Actor> => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const principal = credentials.principal as {
-      type: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
-    return {
-      ref:
-        principal.type === 'user'
-          ? principal.userEntityRef!
-          : `service:${principal.subject}`,
-      credentials,
-    };
-  };
+  const actor = async (req: express.Request): Promise<Actor> =>
+    actorOf(
+      await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      }),
+    );
 
   router.get('/health', async (_req, res) => {
     res.json(

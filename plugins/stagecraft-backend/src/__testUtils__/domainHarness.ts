@@ -7,6 +7,7 @@ import type {
   AuditEvent,
   Authorizer,
   Clock,
+  Notifier,
   WorkloadSource,
 } from '../domain/ports';
 import {
@@ -42,6 +43,7 @@ export async function domainHarness(
     types?: EnvironmentTypeSpec[];
     groups?: Record<string, string[]>;
     catalog?: CatalogRegistrations;
+    notifier?: Notifier;
   } = {},
 ) {
   const knex = knexFactory({
@@ -113,6 +115,7 @@ export async function domainHarness(
       logs: noObservability,
       events: noObservability,
       ...(options.catalog && { catalog: options.catalog }),
+      ...(options.notifier && { notifier: options.notifier }),
     },
     {
       types,

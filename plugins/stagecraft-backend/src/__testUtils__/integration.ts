@@ -98,6 +98,8 @@ export async function startIntegrationBackend(
     kubernetes?: JsonObject;
     /** More backend features (modules), e.g. a cluster auth strategy. */
     features?: any[];
+    /** More top-level config, e.g. `permission: { enabled: true }`. */
+    extraConfig?: JsonObject;
   } = {},
 ) {
   const sc = kubeconfig('stagecraft');
@@ -135,6 +137,7 @@ export async function startIntegrationBackend(
       ...(options.features ?? []),
       mockServices.rootConfig.factory({
         data: {
+          ...options.extraConfig,
           ...(options.backend && { backend: options.backend }),
           ...(options.kubernetes && { kubernetes: options.kubernetes }),
           events: { useEventBus: 'never' },
@@ -218,5 +221,47 @@ export function clientFor(server: http.Server): StagecraftClient {
         token: mockCredentials.user.token(),
       }),
     } as any,
+  });
+}
+
+/**
+ * Like the real auth service: a plugin calling on behalf of a user sends a
+ * user token with the plugin as actor (mock auth drops it, and the
+ * permission backend refuses conditional "direct" requests).
+ */
+export function onBehalfOfUserAuth() {
+  return createServiceFactory({
+    service: coreServices.auth,
+    deps: { plugin: coreServices.pluginMetadata },
+    factory: ({ plugin }) => {
+      const inner = mockServices.auth({ pluginId: plugin.getId() });
+      return Object.assign(Object.create(inner), {
+        getPluginRequestToken: async (opts: any) =>
+          opts.onBehalfOf.principal.type === 'user'
+            ? {
+                token: mockCredentials.user.token(
+                  opts.onBehalfOf.principal.userEntityRef,
+                  { actor: { subject: `plugin:${plugin.getId()}` } },
+                ),
+              }
+            : inner.getPluginRequestToken(opts),
+      });
+    },
+  });
+}
+
+/** Waits until the test backend's catalog serves an entity (default namespace). */
+export function untilInCatalog(
+  server: http.Server,
+  kind: string,
+  name: string,
+) {
+  return eventually(`${kind} ${name} in the catalog`, async () => {
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(
+      `http://127.0.0.1:${port}/api/catalog/entities/by-name/${kind}/default/${name}`,
+      { headers: { Authorization: mockCredentials.user.header() } },
+    );
+    return res.ok ? ((await res.json()) as JsonObject) : undefined;
   });
 }

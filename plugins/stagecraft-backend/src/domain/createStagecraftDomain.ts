@@ -22,6 +22,8 @@ import type {
   UsageSource,
   WorkloadObserver,
   WorkloadSource,
+  Notifier,
+  ComponentOwners,
 } from './ports';
 import type { ClusterEventSource, PodLogSource } from './observability/ports';
 import type { EnvironmentTypeSpec } from './environments/types';
@@ -39,6 +41,9 @@ import { SecretService } from './config/SecretService';
 import { DeploymentService } from './deployments/DeploymentService';
 import { ApprovalGate } from './approvals/ApprovalGate';
 import { ApprovalService } from './approvals/ApprovalService';
+import { RolloutFailureNotices } from './notifications/RolloutFailureNotices';
+import { ExpiryNotices } from './notifications/ExpiryNotices';
+import { WindowNotices } from './notifications/WindowNotices';
 import { ActionsService } from './actions/ActionsService';
 import { CostPrices, OperationsService } from './operations/OperationsService';
 import { CloneService } from './operations/CloneService';
@@ -82,6 +87,10 @@ export interface StagecraftDomainPorts {
   owners?: OwnerDirectory;
   /** What template runs registered in the catalog (teardown). */
   catalog?: CatalogRegistrations;
+  /** Tells people what needs them (approvals, failed rollouts, expiry). */
+  notifier?: Notifier;
+  /** Who owns a component (failed rollouts); default: the environment's owner. */
+  componentOwners?: ComponentOwners;
 }
 
 /** The platform's choices, read from configuration by the doors. */
@@ -167,7 +176,14 @@ export function createStagecraftDomain(
   });
   // the gate guards every path that puts a release into an environment;
   // approved requests run through the deployment service it guards
-  const gate = new ApprovalGate({ store, auditor, clock, policyFor });
+  const { notifier } = ports;
+  const gate = new ApprovalGate({
+    store,
+    auditor,
+    clock,
+    policyFor,
+    ...(notifier && { notifier }),
+  });
   const deployments = new DeploymentService({
     ...common,
     resources,
@@ -206,6 +222,7 @@ export function createStagecraftDomain(
           approvers: request.approvals.map(a => a.by),
         },
       }),
+    ...(notifier && { notifier }),
   });
   const actions = new ActionsService({
     ...common,
@@ -289,5 +306,23 @@ export function createStagecraftDomain(
     manifests,
     logs,
     events,
+    // failed rollouts (from the watch cache) and expiring environments
+    notices: notifier && {
+      rollouts: new RolloutFailureNotices({
+        observer: ports.observer,
+        environments: store,
+        deployments: store,
+        owners: ports.componentOwners ?? { ownerOf: async () => undefined },
+        notifier,
+      }),
+      expiry: new ExpiryNotices({ environments: store, notifier, clock }),
+      windows: new WindowNotices({
+        approvals: store,
+        environments: store,
+        policyFor,
+        notifier,
+        clock,
+      }),
+    },
   };
 }

@@ -365,3 +365,35 @@ export interface Directory {
 export interface OwnerDirectory {
   exists(ownerRef: string, actor: Actor): Promise<boolean>;
 }
+
+/** How urgent a notice is (users filter and mute by it). */
+export type NoticeSeverity = 'critical' | 'high' | 'normal' | 'low';
+
+/** A message to people, by catalog entity ref (a group reaches its members). */
+export interface Notice {
+  recipients: string[];
+  /** Users who must not get it (the one who caused it). */
+  exclude?: string[];
+  /** What it is about, e.g. `stagecraft-approvals`: settings mute by topic. */
+  topic: string;
+  severity: NoticeSeverity;
+  title: string;
+  description: string;
+  /** A path in the app (`/catalog/default/component/x/deployments`). */
+  link?: string;
+  /** Notices of the same scope replace one another rather than pile up. */
+  scope?: string;
+}
+
+/**
+ * Tells people what needs them or what happened. Best effort: it never
+ * throws (a notification that cannot be sent never fails a change).
+ */
+export interface Notifier {
+  notify(notice: Notice): Promise<void>;
+}
+
+/** The owner of a catalog component, read with the backend's own credentials. */
+export interface ComponentOwners {
+  ownerOf(componentRef: string): Promise<string | undefined>;
+}

@@ -2,11 +2,7 @@
 // policy), through the real permission backend, the real permissions
 // service (conditional decisions resolved by Stagecraft's own rules) and the
 // real router; only the cluster is the in-memory gateway.
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -25,7 +21,10 @@ import { stagecraftPlugin } from '../plugin';
 import { clusterGatewayModule } from '../__testUtils__/gatewayModule';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { InMemoryClusterGateway } from '../__testUtils__/InMemoryClusterGateway';
-import { userInfoWithGroups } from '../__testUtils__/integration';
+import {
+  onBehalfOfUserAuth,
+  userInfoWithGroups,
+} from '../__testUtils__/integration';
 import { StagecraftExamplePolicy } from '../policy/ExamplePolicy';
 import {
   createEnvironmentConditionalDecision,
@@ -57,27 +56,7 @@ async function start(policy: PermissionPolicy) {
           });
         },
       }),
-      // like the real auth service: a plugin calling on behalf of a user
-      // sends a user token with the plugin as actor (mock auth drops it,
-      // and the permission backend refuses conditional "direct" requests)
-      createServiceFactory({
-        service: coreServices.auth,
-        deps: { plugin: coreServices.pluginMetadata },
-        factory: ({ plugin }) => {
-          const inner = mockServices.auth({ pluginId: plugin.getId() });
-          return Object.assign(Object.create(inner), {
-            getPluginRequestToken: async (opts: any) =>
-              opts.onBehalfOf.principal.type === 'user'
-                ? {
-                    token: mockCredentials.user.token(
-                      opts.onBehalfOf.principal.userEntityRef,
-                      { actor: { subject: `plugin:${plugin.getId()}` } },
-                    ),
-                  }
-                : inner.getPluginRequestToken(opts),
-          });
-        },
-      }),
+      onBehalfOfUserAuth(),
       userInfoWithGroups(groups),
       // owners of new environments must be catalog entities: these exist
       catalogServiceMock.factory({

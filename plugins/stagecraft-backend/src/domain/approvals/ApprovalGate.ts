@@ -7,7 +7,9 @@ import type {
   Auditor,
   Clock,
   EnvironmentRecord,
+  Notifier,
 } from '../ports';
+import { approvalRequested } from '../notifications/notices';
 import { auditApproval } from './audit';
 import type { DeploymentGate } from '../deployments/DeploymentService';
 import { windowState } from '../policy/windows';
@@ -29,6 +31,8 @@ export class ApprovalGate implements DeploymentGate {
       auditor: Auditor;
       clock: Clock;
       policyFor(env: EnvironmentRecord): ProtectionPolicy;
+      /** Tells the approver group of a new request. */
+      notifier?: Notifier;
     },
   ) {}
 
@@ -125,6 +129,7 @@ export class ApprovalGate implements DeploymentGate {
         group: pending.group,
       },
     );
+    await this.deps.notifier?.notify(approvalRequested(pending));
     return pending;
   }
 }

@@ -20,8 +20,10 @@ import type {
   Directory,
   EnvironmentRecord,
   EnvironmentStore,
+  Notifier,
 } from '../ports';
 import { auditApproval } from './audit';
+import { approvalDecided } from '../notifications/notices';
 import { normalizeComponentRef } from '../deployments/DeploymentService';
 import { ParsedWindow, windowState } from '../policy/windows';
 
@@ -66,6 +68,8 @@ export class ApprovalService {
       policyFor(env: EnvironmentRecord): ProtectionPolicy;
       /** Runs an approved request (DeploymentService.runRelease). */
       execute(actor: Actor, request: ApprovalRequest): Promise<DeployResult>;
+      /** Tells the requester of the decision. */
+      notifier?: Notifier;
     },
   ) {}
 
@@ -243,6 +247,7 @@ export class ApprovalService {
       { id: request.id, release: request.releaseId, revision: next.revision },
       next.error,
     );
+    await this.notifyDecision(next);
     return next;
   }
 
@@ -331,7 +336,13 @@ export class ApprovalService {
       'succeeded',
       { id: request.id, release: request.releaseId, action: request.action },
     );
+    await this.notifyDecision(next);
     return next;
+  }
+
+  private async notifyDecision(request: ApprovalRequest) {
+    const notice = approvalDecided(request);
+    if (notice) await this.deps.notifier?.notify(notice);
   }
 
   /** A pending request the actor may decide: permission, group, not their own. */
