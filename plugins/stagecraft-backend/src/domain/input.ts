@@ -3,16 +3,6 @@ import {
   Origin,
   ValidationError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { NotAllowedError } from './errors';
-import type {
-  Actor,
-  Auditor,
-  AuditEvent,
-  Authorizer,
-  EnvironmentRecord,
-  EnvironmentStore,
-  StagecraftAction,
-} from './ports';
 
 /** The request body as an object, or a 400 saying it must be one. */
 export function asObject(body: unknown): Record<string, unknown> {
@@ -104,66 +94,10 @@ export function checkBody(
   if (errors.length) throw new ValidationError(errors);
 }
 
-/**
- * Asks the Authorizer; a refusal is audited (outcome failed) and becomes a
- * 403 with `message`. Every use case goes through here, so no door can skip it.
- */
-export async function authorizeOrThrow(
-  deps: { authorizer: Authorizer; auditor: Auditor },
-  actor: Actor,
-  action: StagecraftAction,
-  resource: string | undefined,
-  audit: Pick<AuditEvent, 'targetKind' | 'target'>,
-  message: string,
-): Promise<void> {
-  const [allowed] = await deps.authorizer.authorize(
-    actor,
-    action,
-    resource === undefined ? undefined : [resource],
-  );
-  if (allowed) return;
-  await deps.auditor.record({
-    action,
-    actor: actor.ref,
-    ...audit,
-    outcome: 'failed',
-    error: 'denied',
-  });
-  throw new NotAllowedError(message);
-}
-
-/** The records of a list the actor may see (one decision; no per-item leaks). */
-export async function permittedOnly<T extends EnvironmentRecord>(
-  authorizer: Authorizer,
-  actor: Actor,
-  action: StagecraftAction,
-  records: T[],
-): Promise<T[]> {
-  if (!records.length) return [];
-  if (authorizer.filter) return authorizer.filter(actor, action, records);
-  const allowed = await authorizer.authorize(
-    actor,
-    action,
-    records.map(r => r.name),
-  );
-  return records.filter((_, i) => allowed[i]);
-}
-
-/** The environment names among `names` the actor may act on (missing ones drop out). */
-export async function permittedNames(
-  deps: {
-    authorizer: Authorizer;
-    store: Pick<EnvironmentStore, 'getEnvironment'>;
-  },
-  actor: Actor,
-  action: StagecraftAction,
-  names: string[],
-): Promise<Set<string>> {
-  const records = (
-    await Promise.all(
-      [...new Set(names)].map(n => deps.store.getEnvironment(n)),
-    )
-  ).filter((r): r is EnvironmentRecord => r !== undefined);
-  const allowed = await permittedOnly(deps.authorizer, actor, action, records);
-  return new Set(allowed.map(r => r.name));
-}
+// authorization lives in ./authorization.ts; re-exported for the use cases
+// that import their input helpers and it from one place
+export {
+  authorizeOrThrow,
+  permittedNames,
+  permittedOnly,
+} from './authorization';
