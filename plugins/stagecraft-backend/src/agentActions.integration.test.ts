@@ -20,7 +20,7 @@ import {
   startIntegrationBackend,
   untilInCatalog,
 } from './__testUtils__/integration';
-import { stagecraftExamplePolicyModule } from './policy/module';
+import { stagecraftExamplePolicyModule } from './permissions/examplePolicyModule';
 
 jest.setTimeout(240_000);
 

@@ -13,9 +13,9 @@ export type {
   KubeObject,
   KubeObjectRef,
 } from './domain/ports';
-export { stagecraftExamplePolicyModule } from './policy/module';
-export { StagecraftExamplePolicy } from './policy/ExamplePolicy';
-export type { ExamplePolicyOptions } from './policy/ExamplePolicy';
+export { stagecraftExamplePolicyModule } from './permissions/examplePolicyModule';
+export { StagecraftExamplePolicy } from './permissions/ExamplePolicy';
+export type { ExamplePolicyOptions } from './permissions/ExamplePolicy';
 export {
   environmentConditions,
   createEnvironmentConditionalDecision,

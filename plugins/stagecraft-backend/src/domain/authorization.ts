@@ -3,8 +3,7 @@
  * Backstage's permission framework in services/PermissionsAuthorizer.ts).
  * A refusal is audited and is a 403 naming what was refused; lists are
  * filtered with one decision. The rules themselves (IS_OWNER, HAS_TIER,
- * IS_CLUSTER) are in src/permissions/rules.ts, the example policy in
- * src/policy/.
+ * IS_CLUSTER) and the example policy are in src/permissions/.
  */
 import { NotAllowedError } from './errors';
 import type {

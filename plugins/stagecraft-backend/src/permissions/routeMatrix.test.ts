@@ -25,7 +25,7 @@ import {
   onBehalfOfUserAuth,
   userInfoWithGroups,
 } from '../__testUtils__/integration';
-import { StagecraftExamplePolicy } from '../policy/ExamplePolicy';
+import { StagecraftExamplePolicy } from './ExamplePolicy';
 import {
   createEnvironmentConditionalDecision,
   environmentConditions,

@@ -13,7 +13,7 @@ import { STAGECRAFT_ENVIRONMENT_RESOURCE_TYPE } from '@stagecraft/backstage-plug
 import {
   createEnvironmentConditionalDecision,
   environmentConditions,
-} from '../permissions/rules';
+} from './rules';
 
 /** Stagecraft permissions everyone may have: reading. */
 const READ = new Set([
