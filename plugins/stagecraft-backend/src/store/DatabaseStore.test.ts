@@ -168,26 +168,41 @@ describe.each(databases.eachSupportedId())('DatabaseStore on %s', id => {
   });
 
   it('refuses a duplicate revision number (the database constraint)', async () => {
-    // SQLite in memory behind a pool of up to 5 connections is one database
-    // per connection, so a check across statements is not reliable there;
-    // the constraint matters for replicas sharing PostgreSQL
-    if (id === 'SQLITE_3') return;
-    await knex.migrate.latest(migrations);
-    const store = await DatabaseStore.create({ knex, skipMigrations: true });
-    // the number it got (a database shared with earlier tests may be past 1)
-    const made = await store.appendRevision(
-      revision('component:default/a', 'dev'),
-    );
-    await expect(
-      knex('stagecraft_deployment_revisions').insert({
-        component: 'component:default/a',
-        environment: 'dev',
-        revision: made.revision,
-        release_id: 'r-000000000000',
-        at: new Date().toISOString(),
-        record: '{}',
-      }),
-    ).rejects.toThrow(/unique|duplicate/i);
+    // SQLite in memory behind the test pool (up to 5 connections) is one
+    // database per connection, so across statements it is checked on a
+    // single connection: the same migrations, one database
+    const db =
+      id === 'SQLITE_3'
+        ? knexFactory({
+            client: 'better-sqlite3',
+            connection: ':memory:',
+            useNullAsDefault: true,
+            pool: { min: 1, max: 1 },
+          })
+        : knex;
+    try {
+      await db.migrate.latest(migrations);
+      const store = await DatabaseStore.create({
+        knex: db,
+        skipMigrations: true,
+      });
+      // the number it got (a database shared with earlier tests may be past 1)
+      const made = await store.appendRevision(
+        revision('component:default/a', 'dev'),
+      );
+      await expect(
+        db('stagecraft_deployment_revisions').insert({
+          component: 'component:default/a',
+          environment: 'dev',
+          revision: made.revision,
+          release_id: 'r-000000000000',
+          at: new Date().toISOString(),
+          record: '{}',
+        }),
+      ).rejects.toThrow(/unique|duplicate/i);
+    } finally {
+      if (db !== knex) await db.destroy();
+    }
   });
 
   it('keeps one audit row per event, oldest first, after the environment is gone', async () => {
