@@ -1,9 +1,4 @@
-import {
-  EmptyState,
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -16,6 +11,7 @@ import { useEnvironmentWorkloads } from '../common/useEnvironmentWorkloads';
 import { HeadRow } from '../common/HeadRow';
 import { RelativeTime } from '../common/RelativeTime';
 import { LogsButton } from '../Logs';
+import { ListBody } from '../common/ListBody';
 
 /** Components running in this environment, live (see useEnvironmentWorkloads). @public */
 export function EnvironmentWorkloadsCard() {
@@ -27,75 +23,74 @@ export function EnvironmentWorkloadsCard() {
     error: workloads.error,
     value: workloads.items,
   };
-  let body: JSX.Element;
-  if (state.loading) body = <Progress />;
-  else if (state.error) body = <ResponseErrorPanel error={state.error} />;
-  else if (!state.value?.length) {
-    body = (
-      <EmptyState
-        missing="data"
-        title="Nothing runs here yet"
-        description={`Deploy a component to ${name} from its Deployments tab (it needs a stagecraft.io/workload annotation), or with the stagecraft:deploy template action.`}
-      />
-    );
-  } else {
-    body = (
-      <Table size="small" aria-label="workloads">
-        <HeadRow
-          columns={[
-            'Component',
-            'Release',
-            'Health',
-            'Replicas',
-            'Last deploy',
-            'Logs',
-          ]}
-        />
-        <TableBody>
-          {state.value.map(({ ref, deployment: d }) => (
-            <TableRow key={ref}>
-              <TableCell>
-                <EntityRefLink entityRef={ref} />
-              </TableCell>
-              <TableCell>
-                {d.revision ? imageTag(d.revision.image) : 'Not deployed'}
-                <Typography
-                  variant="caption"
-                  color="textSecondary"
-                  display="block"
-                >
-                  {d.revision?.releaseId}
-                </Typography>
-              </TableCell>
-              <TableCell>
-                <HealthStatus status={d.status} />
-              </TableCell>
-              <TableCell>
-                {d.status?.replicas
-                  ? `${d.status.replicas.ready ?? '?'}/${
-                      d.status.replicas.desired ?? '?'
-                    }`
-                  : '—'}
-              </TableCell>
-              <TableCell>
-                {d.revision ? (
-                  <>
-                    {d.revision.action ?? 'changed'} by{' '}
-                    {d.revision.actor ?? 'someone'}{' '}
-                    <RelativeTime at={d.revision.at} />
-                  </>
-                ) : (
-                  '—'
-                )}
-              </TableCell>
-              <TableCell>
-                <LogsButton componentRef={ref} environment={name} />
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-    );
-  }
+  const body = (
+    <ListBody
+      loading={state.loading}
+      error={state.error}
+      items={state.value}
+      empty={{
+        title: 'Nothing runs here yet',
+        description: `Deploy a component to ${name} from its Deployments tab (it needs a stagecraft.io/workload annotation), or with the stagecraft:deploy template action.`,
+      }}
+    >
+      {items => (
+        <Table size="small" aria-label="workloads">
+          <HeadRow
+            columns={[
+              'Component',
+              'Release',
+              'Health',
+              'Replicas',
+              'Last deploy',
+              'Logs',
+            ]}
+          />
+          <TableBody>
+            {items.map(({ ref, deployment: d }) => (
+              <TableRow key={ref}>
+                <TableCell>
+                  <EntityRefLink entityRef={ref} />
+                </TableCell>
+                <TableCell>
+                  {d.revision ? imageTag(d.revision.image) : 'Not deployed'}
+                  <Typography
+                    variant="caption"
+                    color="textSecondary"
+                    display="block"
+                  >
+                    {d.revision?.releaseId}
+                  </Typography>
+                </TableCell>
+                <TableCell>
+                  <HealthStatus status={d.status} />
+                </TableCell>
+                <TableCell>
+                  {d.status?.replicas
+                    ? `${d.status.replicas.ready ?? '?'}/${
+                        d.status.replicas.desired ?? '?'
+                      }`
+                    : '—'}
+                </TableCell>
+                <TableCell>
+                  {d.revision ? (
+                    <>
+                      {d.revision.action ?? 'changed'} by{' '}
+                      {d.revision.actor ?? 'someone'}{' '}
+                      <RelativeTime at={d.revision.at} />
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </TableCell>
+                <TableCell>
+                  <LogsButton componentRef={ref} environment={name} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </ListBody>
+  );
   return <InfoCard title="Workloads running here">{body}</InfoCard>;
 }

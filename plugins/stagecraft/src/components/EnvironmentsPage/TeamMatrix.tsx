@@ -1,10 +1,6 @@
 import { useMemo, useState } from 'react';
-import {
-  EmptyState,
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
+import { ListBody } from '../common/ListBody';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -188,58 +184,58 @@ export function TeamMatrix({
     );
   }
 
-  let body: JSX.Element;
-  if (state.loading) body = <Progress />;
-  else if (state.error) body = <ResponseErrorPanel error={state.error} />;
-  else if (!state.value?.length) {
-    body = (
-      <EmptyState
-        missing="data"
-        title="No deployable components for this team"
-        description="A component appears here once it has a stagecraft.io/workload annotation and this team as spec.owner."
-      />
-    );
-  } else {
-    body = (
-      <Table size="small" aria-label="team matrix">
-        <HeadRow
-          columns={[
-            'Component',
-            ...columns.map(e => <EnvLink key={e.name} env={e} />),
-          ]}
-        />
-        <TableBody>
-          {state.value.map(row => (
-            <TableRow key={row.ref}>
-              <TableCell>
-                <EntityRefLink entityRef={row.ref} />
-              </TableCell>
-              {columns.map(e => (
-                <TableCell key={e.name}>
-                  <Cell d={row.byEnv[e.name]} />
+  const body = (
+    <ListBody
+      loading={state.loading}
+      error={state.error}
+      items={state.value}
+      empty={{
+        title: 'No deployable components for this team',
+        description:
+          'A component appears here once it has a stagecraft.io/workload annotation and this team as spec.owner.',
+      }}
+    >
+      {items => (
+        <Table size="small" aria-label="team matrix">
+          <HeadRow
+            columns={[
+              'Component',
+              ...columns.map(e => <EnvLink key={e.name} env={e} />),
+            ]}
+          />
+          <TableBody>
+            {items.map(row => (
+              <TableRow key={row.ref}>
+                <TableCell>
+                  <EntityRefLink entityRef={row.ref} />
                 </TableCell>
-              ))}
-            </TableRow>
-          ))}
-          {shownUsage.length > 0 && (
-            <TableRow data-testid="usage-row">
-              <TableCell>
-                <Typography variant="subtitle2">Usage / cost</Typography>
-                <Typography variant="caption" color="textSecondary">
-                  requests vs quota
-                </Typography>
-              </TableCell>
-              {columns.map(e => (
-                <TableCell key={e.name}>
-                  <UsageCell env={e} u={usage.value?.[e.name]} />
+                {columns.map(e => (
+                  <TableCell key={e.name}>
+                    <Cell d={row.byEnv[e.name]} />
+                  </TableCell>
+                ))}
+              </TableRow>
+            ))}
+            {shownUsage.length > 0 && (
+              <TableRow data-testid="usage-row">
+                <TableCell>
+                  <Typography variant="subtitle2">Usage / cost</Typography>
+                  <Typography variant="caption" color="textSecondary">
+                    requests vs quota
+                  </Typography>
                 </TableCell>
-              ))}
-            </TableRow>
-          )}
-        </TableBody>
-      </Table>
-    );
-  }
+                {columns.map(e => (
+                  <TableCell key={e.name}>
+                    <UsageCell env={e} u={usage.value?.[e.name]} />
+                  </TableCell>
+                ))}
+              </TableRow>
+            )}
+          </TableBody>
+        </Table>
+      )}
+    </ListBody>
+  );
   return (
     <InfoCard title="Team view">
       <Box mb={2} display="flex" alignItems="center" style={{ gap: 24 }}>

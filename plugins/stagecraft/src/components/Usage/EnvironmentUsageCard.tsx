@@ -128,36 +128,28 @@ export function UsageDetails({ usage }: { usage: EnvironmentUsage }) {
   return (
     <>
       <Grid container spacing={2}>
-        <Grid item xs={12} md={4}>
-          <Typography variant="subtitle2">CPU</Typography>
-          <UsageBar
-            label="CPU requests"
-            used={requests.cpu}
-            quota={quota.cpu}
-            format={formatCores}
-          />
-          <UsageBar
-            label="CPU limits"
-            used={limits.cpu}
-            quota={quota.cpu}
-            format={formatCores}
-          />
-        </Grid>
-        <Grid item xs={12} md={4}>
-          <Typography variant="subtitle2">Memory</Typography>
-          <UsageBar
-            label="Memory requests"
-            used={requests.memory}
-            quota={quota.memory}
-            format={formatBytes}
-          />
-          <UsageBar
-            label="Memory limits"
-            used={limits.memory}
-            quota={quota.memory}
-            format={formatBytes}
-          />
-        </Grid>
+        {(
+          [
+            ['CPU', 'cpu', formatCores],
+            ['Memory', 'memory', formatBytes],
+          ] as const
+        ).map(([title, key, format]) => (
+          <Grid item xs={12} md={4} key={key}>
+            <Typography variant="subtitle2">{title}</Typography>
+            <UsageBar
+              label={`${title} requests`}
+              used={requests[key]}
+              quota={quota[key]}
+              format={format}
+            />
+            <UsageBar
+              label={`${title} limits`}
+              used={limits[key]}
+              quota={quota[key]}
+              format={format}
+            />
+          </Grid>
+        ))}
         <Grid item xs={12} md={4}>
           <Typography variant="subtitle2">Pods</Typography>
           <UsageBar

@@ -1,0 +1,36 @@
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+
+/**
+ * The body of a card or page that lists things: a spinner while loading,
+ * the error, an empty state that says what to do, or the list.
+ */
+export function ListBody<T>({
+  loading,
+  error,
+  items,
+  empty,
+  children,
+}: {
+  loading: boolean;
+  error?: Error;
+  items: T[] | undefined;
+  empty: { title: string; description: string };
+  children: (items: T[]) => JSX.Element;
+}) {
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!items?.length) {
+    return (
+      <EmptyState
+        missing="data"
+        title={empty.title}
+        description={empty.description}
+      />
+    );
+  }
+  return children(items);
+}
