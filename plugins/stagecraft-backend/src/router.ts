@@ -15,6 +15,7 @@ import type { ResourceService } from './domain/resources/ResourceService';
 import type { ManifestService } from './domain/manifests/ManifestService';
 import type { SourceService } from './domain/sources/SourceService';
 import type { ApprovalService } from './domain/approvals/ApprovalService';
+import type { ApprovalFeed } from './domain/approvals/ApprovalFeed';
 import type { OperationsService } from './domain/operations/OperationsService';
 import type { CloneService } from './domain/operations/CloneService';
 import type { TeardownService } from './domain/operations/TeardownService';
@@ -23,6 +24,11 @@ import type { LogsService } from './domain/observability/LogsService';
 import type { EventsService } from './domain/observability/EventsService';
 import { addObservabilityRoutes } from './observabilityRouter';
 import { actorOf } from './actorOf';
+import { normalizeComponentRef } from './domain/deployments/DeploymentService';
+import type {
+  DeploymentStreamEvent,
+  EnvironmentDeployment,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
 
 /** What a 503 for an unavailable cluster asks a client to wait. */
 const RETRY_AFTER_SECONDS = 5;
@@ -46,6 +52,8 @@ export async function createRouter(options: {
   /** The offline publish target; absent unless stagecraft.localSources.enabled. */
   sources?: SourceService;
   approvals: ApprovalService;
+  /** Approval requests as they change (the Deployments stream's `approval` events). */
+  approvalFeed?: ApprovalFeed;
   operations: OperationsService;
   clones: CloneService;
   teardown: TeardownService;
@@ -288,12 +296,25 @@ export async function createRouter(options: {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    const send = (d: unknown) => {
-      res.write(`event: status\ndata: ${JSON.stringify(d)}\n\n`);
+    const write = (event: DeploymentStreamEvent) => {
+      res.write(
+        `event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`,
+      );
       (res as unknown as { flush?: () => void }).flush?.();
     };
+    const send = (data: EnvironmentDeployment) =>
+      write({ event: 'status', data });
     initial.forEach(send);
-    const unsubscribe = deployments.watch(who, req.params.ref, send);
+    const unwatch = deployments.watch(who, req.params.ref, send);
+    const unwatchApprovals = options.approvalFeed?.watch(
+      who,
+      normalizeComponentRef(req.params.ref),
+      data => write({ event: 'approval', data }),
+    );
+    const unsubscribe = () => {
+      unwatch();
+      unwatchApprovals?.();
+    };
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     req.on('close', () => {
       unsubscribe();

@@ -15,3 +15,4 @@ export * from './resources';
 export * from './operations';
 export * from './actions';
 export * from './logs';
+export * from './api';

@@ -23,6 +23,10 @@ import type {
   Origin,
   SecretKeyInfo,
   UpdateEnvironmentRequest,
+  ConfigChange,
+  PromoteRequest,
+  RollbackRequest,
+  SetConfigRequest,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 
 /** Options of every StagecraftClient call. @public */
@@ -135,7 +139,7 @@ export class StagecraftClient {
   /** Deploys the exact release running in `from` to the next environment. */
   async promote(
     componentRef: string,
-    request: { from: string; to?: string; dryRun?: boolean; origin?: Origin },
+    request: PromoteRequest,
     options: StagecraftRequestOptions,
   ): Promise<DeployResult> {
     return this.request<DeployResult>(
@@ -148,13 +152,7 @@ export class StagecraftClient {
   /** Redeploys an earlier release (default: the previous one). */
   async rollback(
     componentRef: string,
-    request: {
-      environment: string;
-      revision?: number;
-      releaseId?: string;
-      dryRun?: boolean;
-      origin?: Origin;
-    },
+    request: RollbackRequest,
     options: StagecraftRequestOptions,
   ): Promise<DeployResult> {
     return this.request<DeployResult>(
@@ -166,18 +164,9 @@ export class StagecraftClient {
 
   /** Sets (null removes) configuration keys of an environment or a component in it. */
   async setConfig(
-    request: {
-      environment: string;
-      component?: string;
-      values: Record<string, unknown>;
-      message?: string;
-      dryRun?: boolean;
-    },
+    request: SetConfigRequest,
     options: StagecraftRequestOptions,
-  ): Promise<{
-    version?: { version: number };
-    changes: Array<{ key: string }>;
-  }> {
+  ): Promise<ConfigChange> {
     return this.request('PUT', '/config', { ...options, body: request });
   }
 

@@ -1,14 +1,12 @@
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createConfigSetAction } from './configSet';
+import { configChange } from '../__testUtils__/configChange';
 
 const CANARY = 'canary-value-do-not-log';
 
 describe('stagecraft:config:set', () => {
   it('sets values, takes secret values only from the task secrets, and never logs or outputs them', async () => {
-    const setConfig = jest.fn(async () => ({
-      version: { version: 3 },
-      changes: [{ key: 'LOG_LEVEL' }],
-    }));
+    const setConfig = jest.fn(async () => configChange(['LOG_LEVEL'], 3));
     const setSecret = jest.fn(async () => ({
       key: 'API_TOKEN',
       version: 2,
@@ -76,9 +74,7 @@ describe('stagecraft:config:set', () => {
   });
 
   it('a dry run previews values and writes no secret', async () => {
-    const setConfig = jest.fn(async () => ({
-      changes: [{ key: 'LOG_LEVEL' }],
-    }));
+    const setConfig = jest.fn(async () => configChange(['LOG_LEVEL']));
     const setSecret = jest.fn();
     const action = createConfigSetAction({ client: { setConfig, setSecret } });
     const ctx = {

@@ -11,6 +11,7 @@ import type {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
 import { createStagecraftActions } from '../module';
+import { configChange } from '../__testUtils__/configChange';
 
 /**
  * Every example of every action, as the documentation shows it: its steps
@@ -97,10 +98,7 @@ const answers: Answers = {
       },
     },
   ],
-  setConfig: () => ({
-    version: { version: 2 },
-    changes: [{ key: 'LOG_LEVEL' }],
-  }),
+  setConfig: () => configChange(['LOG_LEVEL'], 2),
   setSecret: body => ({
     key: body.key,
     version: 1,

@@ -41,6 +41,7 @@ import { SecretService } from './config/SecretService';
 import { DeploymentService } from './deployments/DeploymentService';
 import { ApprovalGate } from './approvals/ApprovalGate';
 import { ApprovalService } from './approvals/ApprovalService';
+import { ApprovalFeed } from './approvals/ApprovalFeed';
 import { RolloutFailureNotices } from './notifications/RolloutFailureNotices';
 import { ExpiryNotices } from './notifications/ExpiryNotices';
 import { WindowNotices } from './notifications/WindowNotices';
@@ -177,8 +178,11 @@ export function createStagecraftDomain(
   // the gate guards every path that puts a release into an environment;
   // approved requests run through the deployment service it guards
   const { notifier } = ports;
+  // approval requests as they change reach the open Deployments streams
+  const approvalFeed = new ApprovalFeed({ authorizer });
+  const approvalStore = approvalFeed.publishing(store);
   const gate = new ApprovalGate({
-    store,
+    store: approvalStore,
     auditor,
     clock,
     policyFor,
@@ -205,7 +209,7 @@ export function createStagecraftDomain(
   });
   const approvals = new ApprovalService({
     ...common,
-    store,
+    store: approvalStore,
     environments: store,
     directory,
     policyFor,
@@ -298,6 +302,7 @@ export function createStagecraftDomain(
     secrets,
     deployments,
     approvals,
+    approvalFeed,
     actions,
     operations,
     clones,

@@ -5,6 +5,9 @@
 // missing server fails the run instead of skipping PostgreSQL silently).
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { DatabaseStore } from './DatabaseStore';
 
@@ -168,16 +171,19 @@ describe.each(databases.eachSupportedId())('DatabaseStore on %s', id => {
   });
 
   it('refuses a duplicate revision number (the database constraint)', async () => {
-    // SQLite in memory behind the test pool (up to 5 connections) is one
-    // database per connection, so across statements it is checked on a
-    // single connection: the same migrations, one database
+    // SQLite in memory behind a pool is one database per connection, so
+    // across statements it is checked on a database file every connection
+    // shares: the same migrations, one database
+    const file = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-store-')),
+      'store.sqlite',
+    );
     const db =
       id === 'SQLITE_3'
         ? knexFactory({
             client: 'better-sqlite3',
-            connection: ':memory:',
+            connection: { filename: file },
             useNullAsDefault: true,
-            pool: { min: 1, max: 1 },
           })
         : knex;
     try {
@@ -202,6 +208,7 @@ describe.each(databases.eachSupportedId())('DatabaseStore on %s', id => {
       ).rejects.toThrow(/unique|duplicate/i);
     } finally {
       if (db !== knex) await db.destroy();
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
     }
   });
 

@@ -3,7 +3,6 @@ import type {
   CloneEnvironmentRequest,
   CloneResult,
   ComponentActions,
-  ConfigValue,
   ConfigVersion,
   DeploymentRevision,
   DeployRequest,
@@ -25,64 +24,32 @@ import type {
   LogsResponse,
   LogStreamEvent,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
+import type {
+  ApprovalQuery,
+  ConfigChange,
+  ConfigRollbackRequest,
+  DriftedField,
+  EnvironmentTypeInfo,
+  PromoteRequest,
+  ProvisionResult,
+  RollbackRequest,
+  SetConfigRequest,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { Wire, WireDeployment } from './wire';
 
-/** What `POST /environments/:name/provision` answers. @public */
-export interface ProvisionResult {
-  environment: Environment;
-  /** 201: provisioned now; false (200): it already was, with the same spec. */
-  created: boolean;
-}
-
-/** Body of `POST /components/:ref/promote`. @public */
-export interface PromoteRequest {
-  from: string;
-  to?: string;
-  dryRun?: boolean;
-}
-
-/** Body of `POST /components/:ref/rollback`. @public */
-export interface RollbackRequest {
-  environment: string;
-  revision?: number;
-  releaseId?: string;
-  dryRun?: boolean;
-}
-
-/** A field changed outside Stagecraft (`GET /components/:ref/drift`). @public */
-export interface DriftedField {
-  object: string;
-  path: string;
-  expected: unknown;
-  actual: unknown;
-}
-
-/** Body of `PUT /config`. @public */
-export interface SetConfigRequest {
-  environment: string;
-  component?: string;
-  /** `null` removes a key. */
-  values: Record<string, ConfigValue>;
-  message?: string;
-  dryRun?: boolean;
-}
-
-/** Body of `POST /config/rollback`. @public */
-export interface ConfigRollbackRequest {
-  environment: string;
-  component?: string;
-  /** The version whose values come back. */
-  version: number;
-  dryRun?: boolean;
-}
-
-/** What `PUT /config` answers. @public */
-export interface ConfigChange {
-  dryRun: boolean;
-  version?: ConfigVersion;
-  effective: EffectiveConfig;
-  changes: Array<{ key: string; before?: ConfigValue; after?: ConfigValue }>;
-}
+// the request/response types are the contract's, written once in
+// stagecraft-common; re-exported so the plugin's own API keeps its names
+export type {
+  ApprovalQuery,
+  ConfigChange,
+  ConfigRollbackRequest,
+  DriftedField,
+  EnvironmentTypeInfo,
+  PromoteRequest,
+  ProvisionResult,
+  RollbackRequest,
+  SetConfigRequest,
+};
 
 /**
  * A resource provisioned in an environment (`GET /environments/:name/resources`),
@@ -101,21 +68,6 @@ export type DeployOutcome = DeployResult | PendingResult;
 /** Whether a deploy/promote/rollback is waiting for approvals. @public */
 export function isPending(outcome: DeployOutcome): outcome is PendingResult {
   return !!(outcome as PendingResult).pending;
-}
-
-/** Filter of `GET /approvals` (every field optional). @public */
-export interface ApprovalQuery {
-  component?: string;
-  environment?: string;
-  state?: ApprovalRequest['state'];
-}
-
-/** An environment type developers may create (`GET /environment-types`). @public */
-export interface EnvironmentTypeInfo {
-  name: string;
-  tier: string;
-  description?: string;
-  defaultTtl?: string;
 }
 
 /** Callbacks of a live deployment status stream. @public */

@@ -1,14 +1,7 @@
+import type { DriftedField } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject } from '../ports';
 
-/** One field changed outside Stagecraft. */
-export interface DriftedField {
-  /** `Kind/name` */
-  object: string;
-  /** Dotted path, e.g. `spec.replicas` or `spec.template.spec.containers[main].image`. */
-  path: string;
-  expected: unknown;
-  actual: unknown;
-}
+export type { DriftedField };
 
 /** Keys of list items Kubernetes merges by (so order changes are not drift). */
 const MERGE_KEYS = ['name', 'containerPort', 'port', 'mountPath', 'type'];
