@@ -1,11 +1,4 @@
-import fetch, { Headers } from 'node-fetch';
-import {
-  ApiException,
-  KubeConfig,
-  KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-} from '@kubernetes/client-node';
+import { KubeConfig, PatchStrategy } from '@kubernetes/client-node';
 import { FIELD_MANAGER } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { ClusterUnavailableError } from '../domain/errors';
 import type {
@@ -22,102 +15,26 @@ import type {
 } from '../domain/ports';
 import type { AuthenticationStrategy } from '@backstage/plugin-kubernetes-node';
 import type { ClusterConnection } from './clusterConfig';
-import {
-  AuthStrategies,
-  describeAuth,
-  forgetCredentials,
-  toKubeConfig,
-} from './clusterAuth';
-import { describeError, toDomainError } from './clusterErrors';
+import { AuthStrategies, describeAuth, toKubeConfig } from './clusterAuth';
+import { describeError } from './clusterErrors';
 import { kubeConfigTransport } from './Reflector';
 import { METRICS_UNSERVED, podMetricsOf, podResources } from './podUsage';
+import { HttpMethod, RetryOptions, withRetries } from './retryPolicy';
 import {
-  AttemptFailure,
-  HttpMethod,
-  parseRetryAfter,
-  RetryOptions,
-  withRetries,
-} from './retryPolicy';
+  applyRequest,
+  attemptFailure,
+  DEFAULT_BUDGET_MS,
+  PathTarget,
+  refOfObject,
+  RequestOptions,
+  ResourcePaths,
+  RetryEvent,
+  sendRequest,
+} from './clusterRequest';
 
-const refOfObject = (o: KubeObject): KubeObjectRef => ({
-  apiVersion: o.apiVersion,
-  kind: o.kind,
-  name: o.metadata.name,
-  ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
-});
+export { warningTexts } from './clusterRequest';
+export type { RetryEvent } from './clusterRequest';
 
-const header = (ref: KubeObjectRef) => ({
-  apiVersion: ref.apiVersion,
-  kind: ref.kind,
-  metadata: {
-    name: ref.name,
-    ...(ref.namespace && { namespace: ref.namespace }),
-  },
-});
-
-/**
- * client-node's KubernetesObjectApi, used only for what it does well: finding
- * the REST path of any kind through API discovery (cached). Its typed
- * (de)serializer is bypassed on purpose: it maps JSON through the generated
- * models and silently drops fields whose model name differs from the JSON
- * name (LimitRange `default` becomes `_default` and is lost on the way out).
- */
-class ResourcePaths extends KubernetesObjectApi {
-  pathOf(
-    ref: KubeObjectRef,
-    action: 'read' | 'create' = 'read',
-  ): Promise<string> {
-    return this.specUriPath(header(ref) as KubernetesObject, action);
-  }
-
-  /** The discovery entry of a kind (cached by client-node), if served. */
-  describe(apiVersion: string, kind: string) {
-    return this.resource(apiVersion, kind);
-  }
-}
-
-/**
- * Default time budget of one cluster call, retries included (a cluster's
- * `timeoutSeconds` overrides it), and the longest a single try may take.
- */
-const DEFAULT_BUDGET_MS = 30_000;
-const ATTEMPT_TIMEOUT_MS = 15_000;
-
-/** The transport error code of a failed fetch (ECONNREFUSED, request-timeout…). */
-function transportCode(e: unknown): string {
-  const err = e as {
-    code?: unknown;
-    type?: unknown;
-    cause?: { code?: unknown };
-  };
-  return String(err.cause?.code ?? err.code ?? err.type ?? 'network');
-}
-
-/** What a retried cluster call reports (metrics, logs). */
-export interface RetryEvent {
-  cluster: string;
-  method: string;
-  attempt: number;
-  delayMs: number;
-  reason: string;
-}
-
-/**
- * The texts of `Warning` headers (RFC 7234: `299 - "text"`, one header per
- * warning from the API server; quotes and backslashes escaped).
- */
-export function warningTexts(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap(v => {
-    const m = /^\s*\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/.exec(v);
-    if (m) return [m[1].replace(/\\(.)/g, '$1')];
-    return v.trim() ? [v.trim()] : [];
-  });
-}
-
-/** A literal API path (lists, the metrics API) instead of an object's. */
-type PathTarget = { path: string };
-
-/** The ClusterGateway backed by the real API servers, through @kubernetes/client-node. */
 /** A cluster added, re-authenticated (changed) or dropped at runtime. */
 export type ClusterChange =
   | { type: 'added' | 'changed'; name: string; kc: KubeConfig }
@@ -233,22 +150,12 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
     const warnings: ClusterWarning[] = [];
     for (const o of objects) {
       applied.push(
-        (await this.request(cluster, 'PATCH', refOfObject(o), {
-          query: {
-            fieldManager: FIELD_MANAGER,
-            force: 'false',
-            ...(options.dryRun && { dryRun: 'All' }),
-          },
-          body: JSON.stringify(o),
-          contentType: PatchStrategy.ServerSideApply,
-          onWarnings: texts =>
-            warnings.push(
-              ...texts.map(message => ({
-                object: `${o.kind}/${o.metadata.name}`,
-                message,
-              })),
-            ),
-        })) as KubeObject,
+        (await this.request(
+          cluster,
+          'PATCH',
+          refOfObject(o),
+          applyRequest(o, options.dryRun, warnings),
+        )) as KubeObject,
       );
     }
     return { objects: applied, warnings };
@@ -321,7 +228,7 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
         } catch (e) {
           // client-node reports an apiVersion the server does not serve as 404
           if ((e as { code?: number }).code === 404) return undefined;
-          throw this.attemptFailure(cluster, e);
+          throw attemptFailure(cluster, e);
         }
       },
       this.policy(cluster, 'GET', budgetMs),
@@ -425,120 +332,21 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
     };
   }
 
-  /** A failed try, classified for the retry policy. */
-  private attemptFailure(cluster: string, e: unknown): AttemptFailure {
-    if (e instanceof ApiException) {
-      return new AttemptFailure(toDomainError(cluster, e), { status: e.code });
-    }
-    return new AttemptFailure(toDomainError(cluster, e), {
-      transport: transportCode(e),
-    });
-  }
-
-  /**
-   * One call to an API server with the cluster's credentials and CA (applied
-   * by client-node), the body and answer as plain JSON, under the retry
-   * policy (retryPolicy.ts): only what is safe to repeat is repeated, with
-   * exponential backoff and jitter, Retry-After honoured, all within the
-   * cluster's time budget.
-   */
+  /** One call to an API server under the cluster's retry policy (clusterRequest.ts). */
   private async request(
     cluster: string,
     method: HttpMethod,
     ref: KubeObjectRef | PathTarget,
-    options: {
-      query?: Record<string, string>;
-      body?: string;
-      contentType?: string;
-      maxAttempts?: number;
-      /** The `Warning` headers of the answer (only a successful one's). */
-      onWarnings?: (warnings: string[]) => void;
-    } = {},
+    options: RequestOptions = {},
   ): Promise<unknown> {
-    const { kc, paths, budgetMs } = this.entry(cluster);
-    const what = 'path' in ref ? ref.path : `${ref.kind}/${ref.name}`;
-    return withRetries(
+    const entry = this.entry(cluster);
+    return sendRequest(
+      cluster,
+      entry,
       method,
-      async remainingMs => {
-        let response;
-        let text;
-        try {
-          const url = new URL(
-            `${kc.getCurrentCluster()!.server}${
-              'path' in ref
-                ? ref.path
-                : await paths.pathOf(ref, method === 'POST' ? 'create' : 'read')
-            }`,
-          );
-          for (const [k, v] of Object.entries(options.query ?? {}))
-            url.searchParams.set(k, v);
-          for (let fresh = false; ; fresh = true) {
-            // client-node puts the credentials (and TLS agent) into these options
-            const init = await kc.applyToFetchOptions({});
-            const headers = init.headers as unknown as Headers;
-            headers.set('Accept', 'application/json');
-            if (options.contentType)
-              headers.set('Content-Type', options.contentType);
-            response = await fetch(url.toString(), {
-              ...init,
-              method,
-              headers,
-              body: options.body,
-              timeout: Math.max(1, Math.min(remainingMs, ATTEMPT_TIMEOUT_MS)),
-            });
-            text = await response.text();
-            // refused credentials: forget the cached ones (an exec plugin's
-            // token, a token file) and ask once more with fresh ones
-            if (response.status !== 401 || fresh) break;
-            forgetCredentials(kc);
-          }
-        } catch (e) {
-          throw this.attemptFailure(cluster, e);
-        }
-        if (!response.ok) {
-          if (response.status === 404) {
-            const err = Object.assign(new Error(`${what} not found`), {
-              status: 404,
-            });
-            err.name = 'NotFoundError';
-            throw err;
-          }
-          const mapped = toDomainError(
-            cluster,
-            new ApiException(
-              response.status,
-              `HTTP ${response.status}`,
-              text,
-              {},
-            ),
-          );
-          throw new AttemptFailure(
-            // the cluster's status passes through (e.g. 422), except where
-            // the error says the cluster is unavailable (a 503, never the
-            // 401/403 the API server gave Stagecraft's own identity)
-            mapped.name === 'ServiceUnavailableError'
-              ? mapped
-              : Object.assign(mapped, { status: response.status }),
-            {
-              status: response.status,
-              retryAfterMs: parseRetryAfter(
-                response.headers.get('retry-after'),
-              ),
-            },
-          );
-        }
-        const warnings = warningTexts(response.headers.raw().warning);
-        if (warnings.length) options.onWarnings?.(warnings);
-        return text ? JSON.parse(text) : undefined;
-      },
-      {
-        ...this.policy(cluster, method, budgetMs),
-        ...(options.maxAttempts && { maxAttempts: options.maxAttempts }),
-        // a JSON patch (RFC 6902) may add to a list: not safe to repeat
-        idempotent:
-          method !== 'POST' &&
-          options.contentType !== 'application/json-patch+json',
-      },
+      ref,
+      options,
+      this.policy(cluster, method, entry.budgetMs),
     );
   }
 

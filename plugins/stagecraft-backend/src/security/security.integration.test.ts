@@ -1,4 +1,4 @@
-// The security suite: the hostile-input corpus (security/corpus.ts) against
+// The security suite: the hostile-input corpus (security/__fixtures__/corpus.ts) against
 // a running backend and the real control plane, plus hostile action inputs
 // and a canary secret through a scaffolder action. Every input must be
 // refused with a 4xx naming the field, and the cluster and database must be
@@ -22,7 +22,7 @@ import {
   kubeconfig,
   startIntegrationBackend,
 } from '../__testUtils__/integration';
-import { CORPUS, HostileCase, TARGET } from './corpus';
+import { CORPUS, HostileCase, TARGET } from './__fixtures__/corpus';
 
 jest.setTimeout(300_000);
 

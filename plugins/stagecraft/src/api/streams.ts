@@ -66,3 +66,29 @@ export function watchEventStream(
   loop();
   return () => controller.abort();
 }
+
+/**
+ * A server-sent event stream read once to its end (no reconnect): its
+ * events to `onEvent` until stopped, then `onClose`, or `onError` when it
+ * cannot be opened or breaks; returns its stop function.
+ */
+export function readEventStream(
+  deps: StreamDeps,
+  path: string,
+  onEvent: (event: ServerSentEvent) => void,
+  listener: { onClose?(): void; onError?(error: Error): void },
+): () => void {
+  const controller = new AbortController();
+  (async () => {
+    try {
+      const body = await openEventStream(deps, path, controller.signal);
+      await readServerSentEvents(body, event => {
+        if (!controller.signal.aborted) onEvent(event);
+      });
+      if (!controller.signal.aborted) listener.onClose?.();
+    } catch (e) {
+      if (!controller.signal.aborted) listener.onError?.(e as Error);
+    }
+  })();
+  return () => controller.abort();
+}

@@ -1,5 +1,4 @@
 import {
-  ActionReason,
   ActionState,
   ApprovalRequest,
   ComponentActions,
@@ -31,35 +30,7 @@ import type { EnvironmentTypeSpec } from '../environments/types';
 import { isPaused, PAUSABLE_TIERS, pauseState } from '../operations/pauseState';
 import { maxReplicasOf } from './quota';
 import { maxTtlOf } from '../environments/maxTtl';
-
-/** How each permission reads in a refusal ("… may deploy to payments-prod"). */
-const VERBS: Partial<Record<StagecraftAction, string>> = {
-  'deployment.create': 'deploy to',
-  'deployment.promote': 'promote to',
-  'deployment.rollback': 'roll back',
-  'deployment.operate': 'operate deployments in',
-  'deployment.approve': 'approve changes to',
-  'config.update': 'change the configuration of',
-  'secret.update': 'change the secrets of',
-  'environment.update': 'extend',
-  'environment.delete': 'delete',
-  'environment.create': 'provision environments such as',
-};
-
-const ok: ActionState = { allowed: true };
-const no = (
-  code: ActionReason['code'],
-  message: string,
-  extra: Partial<ActionReason> = {},
-): ActionState => ({ allowed: false, reason: { code, message, ...extra } });
-
-/** Runs checks in order; the first refusal is the answer. */
-function first(...checks: Array<ActionState | undefined | false>): ActionState {
-  for (const c of checks) if (c && !c.allowed) return c;
-  return ok;
-}
-
-const short = (ref: string) => ref.replace(/^component:(?:[^/]+\/)?/, '');
+import { first, no, ok, provisioned, short, VERBS } from './reasons';
 
 /**
  * One answer to "what may this user do here, and why not": each action with
@@ -122,7 +93,7 @@ export class ActionsService {
       : undefined;
     const pending = env ? await this.pendingOf(ref, name) : undefined;
     const pendingTo = to ? await this.pendingOf(ref, to.name) : undefined;
-    const notProvisioned = this.provisioned(name, env);
+    const notProvisioned = provisioned(name, env);
     const window = env && this.window(env);
     const waiting = (p: ApprovalRequest | undefined, where: string) =>
       p &&
@@ -196,7 +167,7 @@ export class ActionsService {
             'no-promotion-target',
             `${name} is the last stage of its pipeline; there is nothing to promote to`,
           ),
-        target && this.provisioned(target.name, to),
+        target && provisioned(target.name, to),
         to && this.tierGap(env!, to),
         promotePerm,
         to && this.window(to),
@@ -280,7 +251,7 @@ export class ActionsService {
           r => r.action !== 'remove',
         )
       : [];
-    const notProvisioned = this.provisioned(name, env);
+    const notProvisioned = provisioned(name, env);
     const perm = env
       ? await this.explain(actor, env, [
           'deployment.operate',
@@ -429,22 +400,6 @@ export class ActionsService {
             ),
       ]),
     );
-  }
-
-  private provisioned(
-    name: string,
-    env: EnvironmentRecord | undefined,
-  ): ActionState | undefined {
-    if (!env) return no('not-provisioned', `${name} is not provisioned yet`);
-    if (env.phase === 'Ready') return undefined;
-    const messages = {
-      Provisioning: `${name} is still being provisioned`,
-      Failed: `${name} failed to provision${
-        env.message ? `: ${env.message}` : ''
-      }`,
-      Deleting: `${name} is being deleted`,
-    };
-    return no('not-provisioned', messages[env.phase]);
   }
 
   private window(env: EnvironmentRecord): ActionState | undefined {

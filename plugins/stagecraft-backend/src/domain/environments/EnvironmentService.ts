@@ -2,43 +2,41 @@ import { ReservedNamespaces } from './reservedNamespaces';
 import {
   Environment,
   EnvironmentObjectStatus,
-  LABELS,
   ValidationError,
-  validateDnsLabel,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { ConflictError, NotAllowedError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import type {
   Actor,
-  Auditor,
-  Clock,
-  ClusterGateway,
-  DeclaredEnvironment,
   EnvironmentDeclarations,
   EnvironmentRecord,
-  EnvironmentStore,
-  KubeObject,
   OwnerDirectory,
   ProgressListener,
   StagecraftAction,
   Authorizer,
 } from '../ports';
 import { authorizeOrThrow, permittedOnly } from '../input';
-import {
-  isManagedByStagecraft,
-  OwnerSubjectMapper,
-  refOf,
-  renderEnvironmentObjects,
-} from './manifests';
+import { renderEnvironmentObjects } from './manifests';
 import type { EnvironmentTypeSpec } from './types';
 import { checkMaxTtl } from './maxTtl';
 import {
   assertEnvironmentName,
-  checkEntityRef,
   parseTtl,
   validateCreateRequest,
   validateTtlRequest,
   validateUpdateRequest,
 } from './validation';
+import { declaredFields, withDeclaration } from './declared';
+import {
+  authorizeProposed,
+  checkNamespace,
+  resolveCluster,
+  typeNamed,
+} from './createChecks';
+import {
+  auditEnvironment,
+  EnvironmentProvisioning,
+  ProvisioningDeps,
+} from './provisioning';
 
 /** The actor the reaper acts as. */
 export const REAPER: Actor = { ref: 'system:stagecraft-reaper' };
@@ -51,19 +49,14 @@ const noProgress: ProgressListener = () => {};
  */
 export class EnvironmentService {
   private readonly types: Map<string, EnvironmentTypeSpec>;
+  /** Applies, tears down and reads the environments' objects. */
+  private readonly cluster: EnvironmentProvisioning;
 
   constructor(
-    private readonly deps: {
-      gateway: ClusterGateway;
-      store: EnvironmentStore;
+    /** Provisioning's (gateway, store, auditor, clock, delete timeout, owner subjects, resources) and: */
+    private readonly deps: ProvisioningDeps & {
       authorizer: Authorizer;
-      auditor: Auditor;
-      clock: Clock;
       types: EnvironmentTypeSpec[];
-      /** How long delete waits for the namespace to be gone. */
-      deleteTimeoutMs?: number;
-      /** The RoleBinding subject of an owner (stagecraft.ownerSubjects); the default mapping when absent. */
-      ownerSubject?: OwnerSubjectMapper;
       /** Names no new environment or namespace may take (defaults when absent). */
       reservedNamespaces?: ReservedNamespaces;
       /**
@@ -76,17 +69,10 @@ export class EnvironmentService {
        * its spec (type, owner, system, cluster, namespace, promotesTo).
        */
       declarations?: EnvironmentDeclarations;
-      /** Deprovisions the environment's resources before its namespace goes. */
-      resources?: {
-        deprovisionAll(
-          actor: Actor,
-          env: EnvironmentRecord,
-          onProgress: ProgressListener,
-        ): Promise<void>;
-      };
     },
   ) {
     this.types = new Map(deps.types.map(t => [t.name, t]));
+    this.cluster = new EnvironmentProvisioning(deps);
   }
 
   /** Creates an environment, or confirms it when it exists with the same spec. */
@@ -98,7 +84,7 @@ export class EnvironmentService {
     await this.authorize(actor, 'environment.create');
     return this.createAuthorized(
       actor,
-      await this.withDeclaration(actor, body),
+      await withDeclaration(this.deps, actor, body),
       onProgress,
     );
   }
@@ -110,20 +96,8 @@ export class EnvironmentService {
     onProgress: ProgressListener,
   ): Promise<{ environment: Environment; created: boolean; dryRun?: boolean }> {
     const req = validateCreateRequest(body);
-    const type = this.types.get(req.type);
-    if (!type) {
-      throw new ValidationError([
-        {
-          field: 'type',
-          message: `type "${
-            req.type
-          }" is not one of the configured environment types: ${[
-            ...this.types.keys(),
-          ].join(', ')}`,
-        },
-      ]);
-    }
-    const cluster = this.resolveCluster(req.cluster);
+    const type = typeNamed(this.types, req.type);
+    const cluster = resolveCluster(this.deps.gateway, req.cluster);
     const now = this.deps.clock.now();
     const existing = await this.deps.store.getEnvironment(req.name);
     if (!existing) {
@@ -164,58 +138,8 @@ export class EnvironmentService {
       createdAt: existing?.createdAt ?? now.toISOString(),
       updatedAt: now.toISOString(),
     };
-    if (existing) {
-      const differs = (
-        [
-          'type',
-          'cluster',
-          'namespace',
-          'owner',
-          'system',
-          'promotesTo',
-        ] as const
-      )
-        .filter(k => existing[k] !== record[k])
-        .concat(
-          JSON.stringify(existing.quota) !== JSON.stringify(record.quota)
-            ? ['quota' as never]
-            : [],
-        );
-      if (differs.length) {
-        throw new ConflictError(
-          `environment "${
-            req.name
-          }" already exists with a different ${differs.join(
-            ', ',
-          )}; change it with PATCH`,
-        );
-      }
-    } else {
-      const clash = (await this.deps.store.listEnvironments()).find(
-        e => e.cluster === cluster && e.namespace === req.namespace,
-      );
-      if (clash) {
-        throw new ConflictError(
-          `namespace "${req.namespace}" on cluster "${cluster}" already belongs to environment "${clash.name}"`,
-        );
-      }
-    }
-    const live = await this.deps.gateway.get(cluster, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      name: req.namespace,
-    });
-    if (live && !isManagedByStagecraft(live)) {
-      throw new ConflictError(
-        `namespace "${req.namespace}" already exists on cluster "${cluster}" and is not managed by Stagecraft; it was left untouched`,
-      );
-    }
-    if (live && live.metadata.labels?.[LABELS.environment] !== req.name) {
-      throw new ConflictError(
-        `namespace "${req.namespace}" on cluster "${cluster}" belongs to another Stagecraft environment`,
-      );
-    }
-    await this.authorizeProposed(actor, record, !existing);
+    const live = await checkNamespace(this.deps, record, existing);
+    await authorizeProposed(this.deps, actor, record, !existing);
     if (req.dryRun) {
       // everything above is checked; the objects go through the API server's
       // own validation and admission without being stored (a new namespace's
@@ -239,7 +163,7 @@ export class EnvironmentService {
         dryRun: true,
       };
     }
-    const environment = await this.provision(
+    const environment = await this.cluster.provision(
       actor,
       'environment.create',
       record,
@@ -276,44 +200,6 @@ export class EnvironmentService {
     );
   }
 
-  /**
-   * The request with the fields of the catalog's declaration of that name
-   * filled in; a field given that differs from the declaration is a 409
-   * naming each one, so the catalog and the cluster cannot disagree.
-   */
-  private async withDeclaration(actor: Actor, body: unknown) {
-    const b = body as Record<string, unknown> | undefined;
-    const declarations = this.deps.declarations;
-    // a bad name is the validation's to refuse (400 naming it), never a
-    // catalog lookup
-    if (
-      !declarations ||
-      typeof b?.name !== 'string' ||
-      Array.isArray(b) ||
-      validateDnsLabel(b.name, 'name')
-    ) {
-      return body;
-    }
-    // once provisioned, the record is the spec (a change goes through PATCH)
-    if (await this.deps.store.getEnvironment(b.name)) return body;
-    const declared = await declarations.declared(b.name, actor);
-    if (!declared) return body;
-    const spec = declaredFields(declared);
-    const differs = Object.entries(spec).filter(
-      ([k, v]) => b[k] !== undefined && normalised(k, b[k]) !== v,
-    );
-    if (differs.length) {
-      throw new ConflictError(
-        `${declared.ref} is declared in the catalog with ${differs
-          .map(([k, v]) => `${k} "${v}" (request: "${String(b[k])}")`)
-          .join(
-            ', ',
-          )}; leave these out to take the declared spec, or change the entity`,
-      );
-    }
-    return { ...spec, ...b };
-  }
-
   /** One environment with the live state of its objects. */
   async get(actor: Actor, name: unknown): Promise<Environment> {
     const envName = assertEnvironmentName(name);
@@ -322,7 +208,7 @@ export class EnvironmentService {
     const type = this.typeOf(record);
     let objects: EnvironmentObjectStatus[];
     try {
-      objects = await this.objectStatus(record, type);
+      objects = await this.cluster.objectStatus(record, type);
     } catch (e) {
       return {
         ...record,
@@ -389,7 +275,7 @@ export class EnvironmentService {
     };
     if (req.system === null) delete next.system;
     if (req.promotesTo === null) delete next.promotesTo;
-    return this.provision(
+    return this.cluster.provision(
       actor,
       'environment.update',
       next,
@@ -420,7 +306,15 @@ export class EnvironmentService {
     try {
       checkMaxTtl(this.typeOf(record), record, from + ttlMs, now);
     } catch (e) {
-      await this.audit(actor, 'environment.extend', envName, 'failed', {}, e);
+      await auditEnvironment(
+        this.deps.auditor,
+        actor,
+        'environment.extend',
+        envName,
+        'failed',
+        {},
+        e,
+      );
       throw e;
     }
     const next = {
@@ -428,7 +322,7 @@ export class EnvironmentService {
       expiresAt: new Date(from + ttlMs).toISOString(),
       updatedAt: now.toISOString(),
     };
-    return this.provision(
+    return this.cluster.provision(
       actor,
       'environment.extend',
       next,
@@ -467,7 +361,12 @@ export class EnvironmentService {
       );
       return;
     }
-    await this.teardown(actor, 'environment.delete', record, onProgress);
+    await this.cluster.teardown(
+      actor,
+      'environment.delete',
+      record,
+      onProgress,
+    );
   }
 
   /** Deletes every environment whose expiry has passed (the reaper task). */
@@ -478,221 +377,18 @@ export class EnvironmentService {
     const reaped: string[] = [];
     for (const record of expired) {
       try {
-        await this.teardown(REAPER, 'environment.reap', record, onProgress);
+        await this.cluster.teardown(
+          REAPER,
+          'environment.reap',
+          record,
+          onProgress,
+        );
         reaped.push(record.name);
       } catch (e) {
         onProgress(`could not reap ${record.name}: ${(e as Error).message}`);
       }
     }
     return reaped;
-  }
-
-  private async teardown(
-    actor: Actor,
-    action: string,
-    record: EnvironmentRecord,
-    onProgress: ProgressListener,
-  ): Promise<void> {
-    const nsRef = {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      name: record.namespace,
-    };
-    try {
-      const live = await this.deps.gateway.get(record.cluster, nsRef);
-      if (live && !isManagedByStagecraft(live)) {
-        throw new ConflictError(
-          `namespace "${record.namespace}" is not managed by Stagecraft; refusing to delete it`,
-        );
-      }
-      await this.deps.store.putEnvironment({
-        ...record,
-        phase: 'Deleting',
-        updatedAt: this.deps.clock.now().toISOString(),
-      });
-      // resources first: a driver may own objects outside what the
-      // namespace's deletion removes (and records must not outlive it)
-      await this.deps.resources?.deprovisionAll(actor, record, onProgress);
-      if (live) {
-        await this.deps.gateway.delete(record.cluster, nsRef);
-        onProgress(
-          `deleting namespace ${record.namespace} on ${record.cluster}`,
-        );
-        const started = this.deps.clock.now().getTime();
-        const timeout = this.deps.deleteTimeoutMs ?? 180_000;
-        let lastReport = started;
-        while (await this.deps.gateway.get(record.cluster, nsRef)) {
-          const now = this.deps.clock.now().getTime();
-          if (now - started > timeout) {
-            throw new Error(
-              `namespace ${
-                record.namespace
-              } still terminating after ${Math.round(timeout / 1000)} s`,
-            );
-          }
-          if (now - lastReport >= 5000) {
-            onProgress(
-              `namespace ${record.namespace} terminating (${Math.round(
-                (now - started) / 1000,
-              )} s)`,
-            );
-            lastReport = now;
-          }
-          await this.deps.clock.sleep(500);
-        }
-      }
-      await this.deps.store.deleteEnvironment(record.name);
-      onProgress(`environment ${record.name} deleted`);
-      await this.audit(actor, action, record.name, 'succeeded', {
-        cluster: record.cluster,
-        namespace: record.namespace,
-      });
-    } catch (e) {
-      await this.audit(
-        actor,
-        action,
-        record.name,
-        'failed',
-        { cluster: record.cluster },
-        e,
-      );
-      throw e;
-    }
-  }
-
-  /** Applies an environment's objects, records the outcome and audits it. */
-  private async provision(
-    actor: Actor,
-    action: string,
-    record: EnvironmentRecord,
-    type: EnvironmentTypeSpec,
-    onProgress: ProgressListener,
-  ): Promise<Environment> {
-    const objects = renderEnvironmentObjects(
-      record,
-      type,
-      this.deps.ownerSubject,
-    );
-    try {
-      const before = await this.versions(record.cluster, objects);
-      await this.deps.store.putEnvironment(record);
-      onProgress(
-        `applying ${objects.length} objects to namespace ${record.namespace} on ${record.cluster}`,
-      );
-      const applied = await this.deps.gateway.apply(record.cluster, objects);
-      const changed = applied
-        .filter((o, i) => before[i] !== o.metadata.resourceVersion)
-        .map(o => `${o.kind}/${o.metadata.name}`);
-      const status = await this.objectStatus(record, type);
-      const missing = status.filter(o => !o.present);
-      const final: EnvironmentRecord = {
-        ...record,
-        phase: missing.length ? 'Provisioning' : 'Ready',
-        ...(missing.length && {
-          message: `waiting for ${missing
-            .map(o => `${o.kind}/${o.name}`)
-            .join(', ')}`,
-        }),
-      };
-      if (!missing.length) delete final.message;
-      await this.deps.store.putEnvironment(final);
-      onProgress(
-        changed.length
-          ? `changed ${changed.join(', ')}`
-          : 'no change: the cluster already matches',
-      );
-      await this.audit(actor, action, record.name, 'succeeded', {
-        cluster: record.cluster,
-        namespace: record.namespace,
-        type: record.type,
-        owner: record.owner,
-        changed,
-      });
-      return { ...final, objects: status };
-    } catch (e) {
-      await this.deps.store.putEnvironment({
-        ...record,
-        phase: 'Failed',
-        message: (e as Error).message,
-      });
-      await this.audit(
-        actor,
-        action,
-        record.name,
-        'failed',
-        { cluster: record.cluster },
-        e,
-      );
-      throw e;
-    }
-  }
-
-  private async versions(cluster: string, objects: KubeObject[]) {
-    return Promise.all(
-      objects.map(
-        async o =>
-          (await this.deps.gateway.get(cluster, refOf(o)))?.metadata
-            .resourceVersion,
-      ),
-    );
-  }
-
-  private async objectStatus(
-    record: EnvironmentRecord,
-    type: EnvironmentTypeSpec,
-  ): Promise<EnvironmentObjectStatus[]> {
-    const objects = renderEnvironmentObjects(
-      record,
-      type,
-      this.deps.ownerSubject,
-    );
-    return Promise.all(
-      objects.map(async o => ({
-        kind: o.kind,
-        name: o.metadata.name,
-        present: Boolean(await this.deps.gateway.get(record.cluster, refOf(o))),
-      })),
-    );
-  }
-
-  /**
-   * The proposed environment, before anything is written: its owner exists
-   * (400 naming `owner`), and the create permission's conditions hold for
-   * it — tier, owner, cluster (403 saying which rule failed).
-   */
-  private async authorizeProposed(
-    actor: Actor,
-    record: EnvironmentRecord,
-    isNew: boolean,
-  ) {
-    if (isNew && this.deps.owners) {
-      if (!(await this.deps.owners.exists(record.owner, actor))) {
-        throw new ValidationError([
-          {
-            field: 'owner',
-            message: `owner "${record.owner}" is not in the catalog; an environment's owner must be a Group or User entity`,
-          },
-        ]);
-      }
-    }
-    const [decision] = (await this.deps.authorizer.explain?.(
-      actor,
-      [{ action: 'environment.create', verb: 'create' }],
-      record,
-    )) ?? [{ allowed: true }];
-    if (decision.allowed) return;
-    await this.deps.auditor.record({
-      action: 'environment.create',
-      actor: actor.ref,
-      targetKind: 'environment',
-      target: record.name,
-      outcome: 'failed',
-      error: 'denied',
-    });
-    throw new NotAllowedError(
-      decision.message ??
-        `${actor.ref} is not allowed to create environment "${record.name}"`,
-    );
   }
 
   private async authorize(
@@ -712,27 +408,6 @@ export class EnvironmentService {
     );
   }
 
-  private async audit(
-    actor: Actor,
-    action: string,
-    target: string,
-    outcome: 'succeeded' | 'failed',
-    details?: Record<string, unknown>,
-    error?: unknown,
-  ) {
-    await this.deps.auditor.record({
-      action,
-      actor: actor.ref,
-      targetKind: 'environment',
-      target,
-      outcome,
-      ...(details && { details }),
-      ...(error !== undefined && {
-        error: (error as Error).message ?? String(error),
-      }),
-    });
-  }
-
   private async requireRecord(name: string): Promise<EnvironmentRecord> {
     const record = await this.deps.store.getEnvironment(name);
     if (!record) throw new NotFoundError(`environment "${name}" not found`);
@@ -746,56 +421,4 @@ export class EnvironmentService {
       [...this.types.values()][0]
     );
   }
-
-  private resolveCluster(cluster: string | undefined): string {
-    const clusters = this.deps.gateway.listClusters().map(c => c.name);
-    if (cluster === undefined) {
-      if (clusters.length === 1) return clusters[0];
-      throw new ValidationError([
-        {
-          field: 'cluster',
-          message: `cluster is required: one of ${
-            clusters.join(', ') || '(none configured)'
-          }`,
-        },
-      ]);
-    }
-    if (!clusters.includes(cluster)) {
-      throw new ValidationError([
-        {
-          field: 'cluster',
-          message: `cluster "${cluster}" is not configured; configured clusters: ${
-            clusters.join(', ') || 'none'
-          }`,
-        },
-      ]);
-    }
-    return cluster;
-  }
-}
-
-/** The request fields a declaration fixes, normalised like a request's. */
-function declaredFields(d: DeclaredEnvironment): Record<string, string> {
-  const fields: Record<string, string | undefined> = {
-    type: d.type ?? d.tier,
-    owner: normalised('owner', d.owner),
-    system: d.system && normalised('system', d.system),
-    cluster: d.cluster,
-    namespace: d.namespace,
-    promotesTo: d.promotesTo && normalised('promotesTo', d.promotesTo),
-  };
-  return Object.fromEntries(
-    Object.entries(fields).filter(([, v]) => v !== undefined),
-  ) as Record<string, string>;
-}
-
-const REF_KINDS: Record<string, string> = {
-  owner: 'group',
-  system: 'system',
-  promotesTo: 'environment',
-};
-
-function normalised(field: string, value: unknown): string {
-  const kind = REF_KINDS[field];
-  return (kind && checkEntityRef(value, field, kind, [])) || String(value);
 }

@@ -7,7 +7,7 @@
  * name toward the cluster.
  */
 
-import { DEFAULT_RESERVED_NAMESPACES } from '../domain/environments/reservedNamespaces';
+import { DEFAULT_RESERVED_NAMESPACES } from '../../domain/environments/reservedNamespaces';
 import { podSecurityCases } from './podSecurityCorpus';
 
 /** One hostile request. */

@@ -1,0 +1,296 @@
+import {
+  ConfigValue,
+  DeployResult,
+  Origin,
+  Release,
+  RevisionAction,
+  ValidationError,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import { checkExposure } from '../policy/exposure';
+import { podSecurityViolations } from '../policy/podSecurity';
+import type {
+  Actor,
+  ClusterWarning,
+  ComponentInfo,
+  EnvironmentRecord,
+  ProgressListener,
+} from '../ports';
+import { refOf } from '../environments/manifests';
+import { renderWorkload, ResourceOutputs, WorkloadSpec } from '../workloads';
+import { diffObjects } from './diff';
+import { describeRollout, warningLines, workloadField } from './rolloutParts';
+import type { DeploymentDeps } from './ports';
+import { currentKey, ReadCache } from './readCache';
+import { requireRelease } from './lookups';
+import { withConfig, withRestart, withSecretRefs } from './transforms';
+
+/**
+ * Renders a release of a component for an environment (with its config,
+ * secret references and resource outputs) and rolls it out: the checks
+ * before anything is written, server-side apply, the revision and its audit.
+ */
+export class Rollout {
+  constructor(
+    private readonly deps: DeploymentDeps,
+    private readonly cache: ReadCache,
+  ) {}
+
+  async desiredObjects(
+    actor: Actor,
+    ref: string,
+    env: EnvironmentRecord,
+    revision: {
+      releaseId: string;
+      replicas?: number;
+      kubernetesId?: string;
+      configVersion?: string;
+    },
+  ) {
+    const release = await requireRelease(this.deps, revision.releaseId);
+    const component = await this.deps.workloads.component(ref, actor).catch(
+      (): ComponentInfo => ({
+        ref,
+        name: ref.split('/')[1],
+        kubernetesId: revision.kubernetesId ?? ref.split('/')[1],
+      }),
+    );
+    return this.render(
+      component,
+      env,
+      release,
+      revision.replicas ?? 1,
+      await this.deps.config?.effectiveAt(ref, env, revision.configVersion),
+      await this.deps.resources?.outputsFor(
+        component,
+        env,
+        release.workload as WorkloadSpec,
+      ),
+    );
+  }
+
+  /** The objects of a release of a component in an environment, with its config. */
+  render(
+    component: ComponentInfo,
+    env: EnvironmentRecord,
+    release: Release,
+    replicas: number,
+    config: Record<string, ConfigValue> | undefined,
+    resourceOutputs?: ResourceOutputs,
+  ) {
+    return renderWorkload({
+      component: {
+        name: component.name,
+        kubernetesId: component.kubernetesId,
+        ...(component.system && { system: component.system }),
+        ...(component.owner && { owner: component.owner }),
+      },
+      environment: { name: env.name, namespace: env.namespace, tier: env.tier },
+      spec: withConfig(release.workload as WorkloadSpec, config),
+      releaseId: release.id,
+      replicas,
+      ...(resourceOutputs && { resourceOutputs }),
+      ...this.ingress(component.name, env),
+    });
+  }
+
+  async rollout(
+    actor: Actor,
+    action: RevisionAction,
+    component: ComponentInfo,
+    env: EnvironmentRecord,
+    release: Release,
+    opts: {
+      replicas?: number;
+      from?: string;
+      dryRun: boolean;
+      origin?: Origin;
+      restartedAt?: string;
+      approval?: { id: string; approvers: string[] };
+      onProgress: ProgressListener;
+    },
+  ): Promise<DeployResult> {
+    const [previous] = await this.deps.deployments.listRevisions(
+      component.ref,
+      env.name,
+    );
+    // this environment's configuration, merged at deploy time (the release stays the same)
+    const config = await this.deps.config?.effective(component.ref, env);
+    const secretRefs = await this.deps.secrets?.forDeploy(component.ref, env);
+    // a rollout restart stays in the pod template until the next restart
+    const restartedAt = opts.restartedAt ?? previous?.restartedAt;
+    const renderWith = (outputs: ResourceOutputs | undefined) =>
+      withRestart(
+        withSecretRefs(
+          this.render(
+            component,
+            env,
+            release,
+            opts.replicas ?? previous?.replicas ?? 1,
+            config?.values,
+            outputs,
+          ),
+          secretRefs,
+        ),
+        restartedAt,
+      );
+    // resources are matched and the workload rendered with their outputs
+    // before anything is written (an unknown type or output refuses the
+    // deploy); they are provisioned, and waited for, only for real
+    const spec = release.workload as WorkloadSpec;
+    let objects = renderWith(
+      await this.deps.resources?.outputsFor(component, env, spec),
+    );
+    // what the renderer made obeys the type's exposure rules and the
+    // namespace's Pod Security level as a guarded apply must (it does by
+    // construction; this keeps it so), checked before anything is written
+    const exposed = this.deps.exposure
+      ? checkExposure(
+          objects,
+          this.deps.exposure(env),
+          i => `${objects[i].kind}/${objects[i].metadata.name}`,
+        )
+      : [];
+    if (exposed.length) throw new ValidationError(exposed);
+    const insecure = await podSecurityViolations(
+      this.deps.gateway,
+      env.cluster,
+      env.namespace,
+      objects,
+      (i, path) => workloadField(objects[i], path, component.name),
+    );
+    if (insecure.length) throw new ValidationError(insecure);
+    const resourceWarnings: ClusterWarning[] = [];
+    if (this.deps.resources && !opts.dryRun) {
+      objects = renderWith(
+        await this.deps.resources.provisionFor(
+          actor,
+          component,
+          env,
+          spec,
+          opts.onProgress,
+          resourceWarnings,
+        ),
+      );
+    }
+    const live = await Promise.all(
+      objects.map(o => this.deps.gateway.get(env.cluster, refOf(o))),
+    );
+    const target = `${component.ref}@${env.name}`;
+    // the same task asking again for the same change (a scaffolder step
+    // resumed after the backend died mid-request) gets what it already made
+    if (
+      !opts.dryRun &&
+      opts.origin &&
+      previous?.origin?.taskId === opts.origin.taskId &&
+      previous.releaseId === release.id &&
+      previous.action === action
+    ) {
+      opts.onProgress(
+        `task ${opts.origin.taskId} already made revision ${previous.revision}`,
+      );
+      return { release, revision: previous, diff: '', dryRun: false };
+    }
+    if (opts.dryRun) {
+      opts.onProgress(`dry run of release ${release.id} in ${env.name}`);
+      const { objects: desired, warnings } =
+        await this.deps.gateway.applyWithWarnings(env.cluster, objects, {
+          dryRun: true,
+        });
+      // every object the deploy would write: the resources' too
+      const { objects: written, diff } = describeRollout(
+        (await this.deps.resources?.previewFor?.(component, env, spec)) ?? [],
+        desired.map((d, i) => ({ live: live[i], desired: d })),
+      );
+      return {
+        release,
+        diff,
+        dryRun: true,
+        objects: written,
+        ...(warnings.length && { warnings: warningLines(warnings) }),
+      };
+    }
+    try {
+      await this.deps.deployments.putRelease(release);
+      opts.onProgress(
+        `applying release ${release.id} (${release.image}) to ${env.name}`,
+      );
+      const { objects: applied, warnings: warned } =
+        await this.deps.gateway.applyWithWarnings(env.cluster, objects);
+      const warnings = warningLines([...resourceWarnings, ...warned]);
+      for (const w of warnings) opts.onProgress(`warning: ${w}`);
+      const changed = applied
+        .filter(
+          (o, i) =>
+            live[i]?.metadata.resourceVersion !== o.metadata.resourceVersion,
+        )
+        .map(o => `${o.kind}/${o.metadata.name}`);
+      const diff = diffObjects(
+        applied.map((d, i) => ({ live: live[i], desired: d })),
+      );
+      const revision = await this.deps.deployments.appendRevision({
+        component: component.ref,
+        environment: env.name,
+        releaseId: release.id,
+        image: release.image,
+        action,
+        actor: actor.ref,
+        at: this.deps.clock.now().toISOString(),
+        ...(opts.from && { from: opts.from }),
+        ...(opts.origin && { origin: opts.origin }),
+        ...(restartedAt && { restartedAt }),
+        ...(opts.approval && { approval: opts.approval }),
+        replicas: opts.replicas ?? previous?.replicas ?? 1,
+        kubernetesId: component.kubernetesId,
+        ...(config && { configVersion: config.version }),
+        changed,
+        // what this revision changed, for the history view (bounded)
+        diff:
+          diff.length > 65536 ? `${diff.slice(0, 65536)}\n… (truncated)` : diff,
+        ...(warnings.length && { warnings }),
+      });
+      this.cache.forget(currentKey(component.ref));
+      opts.onProgress(
+        `revision ${revision.revision}: ${
+          changed.length ? changed.join(', ') : 'no change'
+        }`,
+      );
+      await this.deps.auditor.record({
+        action: `deployment.${action}`,
+        actor: actor.ref,
+        targetKind: 'deployment',
+        target,
+        outcome: 'succeeded',
+        details: {
+          release: release.id,
+          image: release.image,
+          revision: revision.revision,
+          ...(opts.from && { from: opts.from }),
+          changed,
+          ...(warnings.length && { warnings }),
+        },
+      });
+      return {
+        release,
+        revision,
+        diff,
+        dryRun: false,
+      };
+    } catch (e) {
+      await this.deps.auditor.record({
+        action: `deployment.${action}`,
+        actor: actor.ref,
+        targetKind: 'deployment',
+        target,
+        outcome: 'failed',
+        details: { release: release.id },
+        error: (e as Error).message,
+      });
+      throw e;
+    }
+  }
+
+  private ingress(component: string, env: EnvironmentRecord) {
+    const host = this.deps.ingressHost?.(component, env);
+    return host ? { ingressHost: host } : {};
+  }
+}

@@ -1,0 +1,260 @@
+import {
+  Environment,
+  EnvironmentObjectStatus,
+} from '@stagecraft/backstage-plugin-stagecraft-common';
+import { ConflictError } from '../errors';
+import type {
+  Actor,
+  Auditor,
+  Clock,
+  ClusterGateway,
+  EnvironmentRecord,
+  EnvironmentStore,
+  KubeObject,
+  ProgressListener,
+} from '../ports';
+import {
+  isManagedByStagecraft,
+  OwnerSubjectMapper,
+  refOf,
+  renderEnvironmentObjects,
+} from './manifests';
+import type { EnvironmentTypeSpec } from './types';
+
+/** What provisioning and teardown are built from. */
+export interface ProvisioningDeps {
+  gateway: ClusterGateway;
+  store: EnvironmentStore;
+  auditor: Auditor;
+  clock: Clock;
+  /** How long delete waits for the namespace to be gone. */
+  deleteTimeoutMs?: number;
+  /** The RoleBinding subject of an owner (stagecraft.ownerSubjects); the default mapping when absent. */
+  ownerSubject?: OwnerSubjectMapper;
+  /** Deprovisions the environment's resources before its namespace goes. */
+  resources?: {
+    deprovisionAll(
+      actor: Actor,
+      env: EnvironmentRecord,
+      onProgress: ProgressListener,
+    ): Promise<void>;
+  };
+}
+
+/**
+ * The cluster side of environments: applies an environment's objects and
+ * records the outcome, tears its namespace down (waiting until it is gone),
+ * reads which of its objects are present; each write audited.
+ */
+export class EnvironmentProvisioning {
+  constructor(private readonly deps: ProvisioningDeps) {}
+
+  async teardown(
+    actor: Actor,
+    action: string,
+    record: EnvironmentRecord,
+    onProgress: ProgressListener,
+  ): Promise<void> {
+    const nsRef = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: record.namespace,
+    };
+    try {
+      const live = await this.deps.gateway.get(record.cluster, nsRef);
+      if (live && !isManagedByStagecraft(live)) {
+        throw new ConflictError(
+          `namespace "${record.namespace}" is not managed by Stagecraft; refusing to delete it`,
+        );
+      }
+      await this.deps.store.putEnvironment({
+        ...record,
+        phase: 'Deleting',
+        updatedAt: this.deps.clock.now().toISOString(),
+      });
+      // resources first: a driver may own objects outside what the
+      // namespace's deletion removes (and records must not outlive it)
+      await this.deps.resources?.deprovisionAll(actor, record, onProgress);
+      if (live) {
+        await this.deps.gateway.delete(record.cluster, nsRef);
+        onProgress(
+          `deleting namespace ${record.namespace} on ${record.cluster}`,
+        );
+        const started = this.deps.clock.now().getTime();
+        const timeout = this.deps.deleteTimeoutMs ?? 180_000;
+        let lastReport = started;
+        while (await this.deps.gateway.get(record.cluster, nsRef)) {
+          const now = this.deps.clock.now().getTime();
+          if (now - started > timeout) {
+            throw new Error(
+              `namespace ${
+                record.namespace
+              } still terminating after ${Math.round(timeout / 1000)} s`,
+            );
+          }
+          if (now - lastReport >= 5000) {
+            onProgress(
+              `namespace ${record.namespace} terminating (${Math.round(
+                (now - started) / 1000,
+              )} s)`,
+            );
+            lastReport = now;
+          }
+          await this.deps.clock.sleep(500);
+        }
+      }
+      await this.deps.store.deleteEnvironment(record.name);
+      onProgress(`environment ${record.name} deleted`);
+      await auditEnvironment(
+        this.deps.auditor,
+        actor,
+        action,
+        record.name,
+        'succeeded',
+        {
+          cluster: record.cluster,
+          namespace: record.namespace,
+        },
+      );
+    } catch (e) {
+      await auditEnvironment(
+        this.deps.auditor,
+
+        actor,
+        action,
+        record.name,
+        'failed',
+        { cluster: record.cluster },
+        e,
+      );
+      throw e;
+    }
+  }
+
+  /** Applies an environment's objects, records the outcome and audits it. */
+  async provision(
+    actor: Actor,
+    action: string,
+    record: EnvironmentRecord,
+    type: EnvironmentTypeSpec,
+    onProgress: ProgressListener,
+  ): Promise<Environment> {
+    const objects = renderEnvironmentObjects(
+      record,
+      type,
+      this.deps.ownerSubject,
+    );
+    try {
+      const before = await this.versions(record.cluster, objects);
+      await this.deps.store.putEnvironment(record);
+      onProgress(
+        `applying ${objects.length} objects to namespace ${record.namespace} on ${record.cluster}`,
+      );
+      const applied = await this.deps.gateway.apply(record.cluster, objects);
+      const changed = applied
+        .filter((o, i) => before[i] !== o.metadata.resourceVersion)
+        .map(o => `${o.kind}/${o.metadata.name}`);
+      const status = await this.objectStatus(record, type);
+      const missing = status.filter(o => !o.present);
+      const final: EnvironmentRecord = {
+        ...record,
+        phase: missing.length ? 'Provisioning' : 'Ready',
+        ...(missing.length && {
+          message: `waiting for ${missing
+            .map(o => `${o.kind}/${o.name}`)
+            .join(', ')}`,
+        }),
+      };
+      if (!missing.length) delete final.message;
+      await this.deps.store.putEnvironment(final);
+      onProgress(
+        changed.length
+          ? `changed ${changed.join(', ')}`
+          : 'no change: the cluster already matches',
+      );
+      await auditEnvironment(
+        this.deps.auditor,
+        actor,
+        action,
+        record.name,
+        'succeeded',
+        {
+          cluster: record.cluster,
+          namespace: record.namespace,
+          type: record.type,
+          owner: record.owner,
+          changed,
+        },
+      );
+      return { ...final, objects: status };
+    } catch (e) {
+      await this.deps.store.putEnvironment({
+        ...record,
+        phase: 'Failed',
+        message: (e as Error).message,
+      });
+      await auditEnvironment(
+        this.deps.auditor,
+
+        actor,
+        action,
+        record.name,
+        'failed',
+        { cluster: record.cluster },
+        e,
+      );
+      throw e;
+    }
+  }
+
+  private async versions(cluster: string, objects: KubeObject[]) {
+    return Promise.all(
+      objects.map(
+        async o =>
+          (await this.deps.gateway.get(cluster, refOf(o)))?.metadata
+            .resourceVersion,
+      ),
+    );
+  }
+
+  async objectStatus(
+    record: EnvironmentRecord,
+    type: EnvironmentTypeSpec,
+  ): Promise<EnvironmentObjectStatus[]> {
+    const objects = renderEnvironmentObjects(
+      record,
+      type,
+      this.deps.ownerSubject,
+    );
+    return Promise.all(
+      objects.map(async o => ({
+        kind: o.kind,
+        name: o.metadata.name,
+        present: Boolean(await this.deps.gateway.get(record.cluster, refOf(o))),
+      })),
+    );
+  }
+}
+
+/** Audits an environment use case's outcome. */
+export async function auditEnvironment(
+  auditor: Auditor,
+  actor: Actor,
+  action: string,
+  target: string,
+  outcome: 'succeeded' | 'failed',
+  details?: Record<string, unknown>,
+  error?: unknown,
+) {
+  await auditor.record({
+    action,
+    actor: actor.ref,
+    targetKind: 'environment',
+    target,
+    outcome,
+    ...(details && { details }),
+    ...(error !== undefined && {
+      error: (error as Error).message ?? String(error),
+    }),
+  });
+}
