@@ -179,3 +179,55 @@ export const fromSecret = (name: string, key: string) => ({
   name,
   valueFrom: { secretKeyRef: { name: '{{ name }}', key } },
 });
+
+/**
+ * A server with generated credentials: a Secret holding `username`,
+ * `password` and a connection string (`uriKey`, default `uri`), the server's
+ * Service and StatefulSet, and outputs `host`, `port` plus `outputs`, with
+ * the credentials and the connection string as secret outputs only.
+ */
+export function credentialedServer(options: {
+  defaults: Record<string, string | number | boolean>;
+  port: number;
+  /** The connection string, using `{{ generated.password }}`. */
+  uri: string;
+  uriKey?: string;
+  /** More generated values / Secret keys (e.g. a root password). */
+  generate?: string[];
+  secretData?: Record<string, string>;
+  pod: Omit<Parameters<typeof singlePod>[0], 'ports'> & { portName?: string };
+  /** Plain outputs besides `host` and `port`. */
+  outputs?: Record<string, string>;
+}): ManifestsTemplate {
+  const uriKey = options.uriKey ?? 'uri';
+  const { portName, ...pod } = options.pod;
+  return {
+    defaults: {
+      username: 'app',
+      cpu: '500m',
+      memory: '512Mi',
+      ...options.defaults,
+    },
+    secret: {
+      generate: ['password', ...(options.generate ?? [])],
+      data: {
+        ...options.secretData,
+        username: '{{ params.username }}',
+        password: '{{ generated.password }}',
+        [uriKey]: options.uri,
+      },
+    },
+    manifests: singlePod({
+      ...pod,
+      ports: [{ name: portName ?? 'main', port: options.port }],
+    }),
+    outputs: {
+      host,
+      port: String(options.port),
+      ...options.outputs,
+      username: { secretKey: 'username' },
+      password: { secretKey: 'password' },
+      [uriKey]: { secretKey: uriKey },
+    },
+  };
+}

@@ -1,31 +1,23 @@
 /** Database presets: `postgres`, `mysql`, `mongodb`, `redis`, `volume`. */
-import { fromSecret, host, ManifestsTemplate, singlePod } from './base';
+import {
+  credentialedServer,
+  fromSecret,
+  host,
+  ManifestsTemplate,
+  singlePod,
+} from './base';
 
 /**
  * PostgreSQL: `host`, `port`, `name`, `database`; `username`, `password`,
  * `uri` are secret.
  */
-const postgres: ManifestsTemplate = {
-  defaults: {
-    image: 'postgres:16-alpine',
-    database: 'app',
-    username: 'app',
-    cpu: '500m',
-    memory: '512Mi',
-  },
-  secret: {
-    generate: ['password'],
-    data: {
-      host,
-      port: '5432',
-      database: '{{ params.database }}',
-      username: '{{ params.username }}',
-      password: '{{ generated.password }}',
-      uri: `postgresql://{{ params.username }}:{{ generated.password }}@${host}:5432/{{ params.database }}`,
-    },
-  },
-  manifests: singlePod({
-    ports: [{ name: 'main', port: 5432 }],
+const postgres = credentialedServer({
+  defaults: { image: 'postgres:16-alpine', database: 'app' },
+  port: 5432,
+  uri: `postgresql://{{ params.username }}:{{ generated.password }}@${host}:5432/{{ params.database }}`,
+  // host, port and database too: the keys an `existing` Secret has
+  secretData: { host, port: '5432', database: '{{ params.database }}' },
+  pod: {
     uid: 70, // postgres in the alpine image
     container: {
       name: 'postgres',
@@ -45,41 +37,21 @@ const postgres: ManifestsTemplate = {
       { name: 'data', mountPath: '/var/lib/postgresql/data' },
       { name: 'run', mountPath: '/var/run/postgresql' },
     ],
-  }),
-  outputs: {
-    host,
-    port: '5432',
-    name: '{{ params.database }}',
-    database: '{{ params.database }}',
-    username: { secretKey: 'username' },
-    password: { secretKey: 'password' },
-    uri: { secretKey: 'uri' },
   },
-};
+  outputs: { name: '{{ params.database }}', database: '{{ params.database }}' },
+});
 
 /**
  * MySQL: `host`, `port`, `name`, `database`; `username`, `password`, `uri`
  * are secret (the root password is generated too and never an output).
  */
-const mysql: ManifestsTemplate = {
-  defaults: {
-    image: 'mysql:8.4',
-    database: 'app',
-    username: 'app',
-    cpu: '500m',
-    memory: '512Mi',
-  },
-  secret: {
-    generate: ['password', 'rootPassword'],
-    data: {
-      username: '{{ params.username }}',
-      password: '{{ generated.password }}',
-      rootPassword: '{{ generated.rootPassword }}',
-      uri: `mysql://{{ params.username }}:{{ generated.password }}@${host}:3306/{{ params.database }}`,
-    },
-  },
-  manifests: singlePod({
-    ports: [{ name: 'main', port: 3306 }],
+const mysql = credentialedServer({
+  defaults: { image: 'mysql:8.4', database: 'app' },
+  port: 3306,
+  uri: `mysql://{{ params.username }}:{{ generated.password }}@${host}:3306/{{ params.database }}`,
+  generate: ['rootPassword'],
+  secretData: { rootPassword: '{{ generated.rootPassword }}' },
+  pod: {
     uid: 999, // mysql in the official image
     container: {
       name: 'mysql',
@@ -100,36 +72,17 @@ const mysql: ManifestsTemplate = {
       { name: 'run', mountPath: '/var/run/mysqld' },
       { name: 'tmp', mountPath: '/tmp' },
     ],
-  }),
-  outputs: {
-    host,
-    port: '3306',
-    name: '{{ params.database }}',
-    database: '{{ params.database }}',
-    username: { secretKey: 'username' },
-    password: { secretKey: 'password' },
-    uri: { secretKey: 'uri' },
   },
-};
+  outputs: { name: '{{ params.database }}', database: '{{ params.database }}' },
+});
 
 /** MongoDB: `host`, `port`; `username`, `password`, `connection` are secret. */
-const mongodb: ManifestsTemplate = {
-  defaults: {
-    image: 'mongo:7',
-    username: 'app',
-    cpu: '500m',
-    memory: '512Mi',
-  },
-  secret: {
-    generate: ['password'],
-    data: {
-      username: '{{ params.username }}',
-      password: '{{ generated.password }}',
-      connection: `mongodb://{{ params.username }}:{{ generated.password }}@${host}:27017/`,
-    },
-  },
-  manifests: singlePod({
-    ports: [{ name: 'main', port: 27017 }],
+const mongodb = credentialedServer({
+  defaults: { image: 'mongo:7' },
+  port: 27017,
+  uri: `mongodb://{{ params.username }}:{{ generated.password }}@${host}:27017/`,
+  uriKey: 'connection',
+  pod: {
     uid: 999, // mongodb in the official image
     container: {
       name: 'mongodb',
@@ -145,15 +98,8 @@ const mongodb: ManifestsTemplate = {
       { name: 'config', mountPath: '/data/configdb' },
       { name: 'tmp', mountPath: '/tmp' },
     ],
-  }),
-  outputs: {
-    host,
-    port: '27017',
-    username: { secretKey: 'username' },
-    password: { secretKey: 'password' },
-    connection: { secretKey: 'connection' },
   },
-};
+});
 
 /** Redis: `host`, `port`, `username`; `password` and `uri` are secret. */
 const redis: ManifestsTemplate = {

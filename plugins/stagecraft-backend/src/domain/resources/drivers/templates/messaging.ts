@@ -1,5 +1,6 @@
 /** Messaging and storage presets: `amqp`, `kafka-topic`, `s3`. */
 import {
+  credentialedServer,
   fromSecret,
   host,
   ManifestsTemplate,
@@ -11,24 +12,12 @@ import {
  * RabbitMQ (Score type `amqp`): `host`, `port`, `vhost`; `username`,
  * `password`, `uri` are secret.
  */
-const amqp: ManifestsTemplate = {
-  defaults: {
-    image: 'rabbitmq:3.13-alpine',
-    vhost: 'app',
-    username: 'app',
-    cpu: '500m',
-    memory: '512Mi',
-  },
-  secret: {
-    generate: ['password'],
-    data: {
-      username: '{{ params.username }}',
-      password: '{{ generated.password }}',
-      uri: `amqp://{{ params.username }}:{{ generated.password }}@${host}:5672/{{ params.vhost }}`,
-    },
-  },
-  manifests: singlePod({
-    ports: [{ name: 'amqp', port: 5672 }],
+const amqp = credentialedServer({
+  defaults: { image: 'rabbitmq:3.13-alpine', vhost: 'app' },
+  port: 5672,
+  uri: `amqp://{{ params.username }}:{{ generated.password }}@${host}:5672/{{ params.vhost }}`,
+  pod: {
+    portName: 'amqp',
     uid: 100, // rabbitmq in the alpine image
     container: {
       name: 'rabbitmq',
@@ -41,16 +30,9 @@ const amqp: ManifestsTemplate = {
       readinessProbe: { tcpSocket: { port: 5672 }, periodSeconds: 5 },
     },
     volumes: [{ name: 'data', mountPath: '/var/lib/rabbitmq' }],
-  }),
-  outputs: {
-    host,
-    port: '5672',
-    vhost: '{{ params.vhost }}',
-    username: { secretKey: 'username' },
-    password: { secretKey: 'password' },
-    uri: { secretKey: 'uri' },
   },
-};
+  outputs: { vhost: '{{ params.vhost }}' },
+});
 
 /**
  * A Kafka topic on a single-node KRaft broker of its own, made by a Job:
