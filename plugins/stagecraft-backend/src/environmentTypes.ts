@@ -299,5 +299,3 @@ export function readOwnerSubjects(config: Config): OwnerSubjectMapper {
     map,
   });
 }
-
-export { hostFor };
