@@ -688,7 +688,8 @@ rules:
   verbs: [get, list, watch, create, patch, update, delete]
 # the other kinds that carry a pod template, for a guarded apply whose
 # stagecraft.apply.allowedKinds names them (the security suite's Pod Security
-# classes): grant only those your allow-list names
+# classes): grant only those your allow-list names (Jobs are needed anyway by
+# the kafka-topic and s3 presets)
 - apiGroups: [""]
   resources: [pods]
   verbs: [get, list, watch, create, patch, update, delete]

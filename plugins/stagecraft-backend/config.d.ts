@@ -185,7 +185,9 @@ export interface Config {
         /** manifests, claim, existing, or a driver added by a module. */
         driver: string;
         /**
-         * The driver's params. manifests: `template` (postgres, redis) or
+         * The driver's params. manifests: `template` (postgres, mysql,
+         * mongodb, redis, amqp, kafka-topic, s3, volume, route, dns,
+         * service-port, environment; see docs/score.md) or
          * `manifests` + `secret` + `outputs`; claim: `apiVersion`, `kind`,
          * `spec`, `connectionSecret`, `outputs`; existing: `secretName`,
          * `configMapName`, `outputs`. All: `defaults` (the params a

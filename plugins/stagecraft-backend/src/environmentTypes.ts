@@ -18,7 +18,11 @@ import {
   OwnerSubjectMapper,
   ownerSubjectMapper,
 } from './domain/environments/manifests';
-import { EXPOSURE_KINDS, ExposureKind } from './domain/policy/exposure';
+import {
+  EXPOSURE_KINDS,
+  ExposureKind,
+  hostFor,
+} from './domain/policy/exposure';
 import {
   ReservedNamespace,
   ReservedNamespaces,
@@ -206,19 +210,6 @@ export function readEnvironmentTypes(config: Config): EnvironmentTypeSpec[] {
   if (dup)
     throw new InputError(`environment type "${dup}" is configured twice`);
   return types.sort((a, b) => a.order - b.order);
-}
-
-/** Fills an ingressHostPattern. */
-export function hostFor(
-  pattern: string,
-  component: string,
-  environment: string,
-  namespace: string,
-): string {
-  return pattern
-    .replace(/\{component\}/g, component)
-    .replace(/\{environment\}/g, environment)
-    .replace(/\{namespace\}/g, namespace);
 }
 
 const SERVICE_ACCOUNT_NAMESPACE =

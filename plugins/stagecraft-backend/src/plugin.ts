@@ -21,8 +21,8 @@ import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
 import { systemClock } from './domain/ports';
 import type { UsageSource } from './domain/ports';
+import { hostFor } from './domain/policy/exposure';
 import {
-  hostFor,
   readEnvironmentTypes,
   readOwnerSubjects,
   readReservedNamespaces,

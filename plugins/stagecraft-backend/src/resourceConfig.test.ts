@@ -26,7 +26,15 @@ describe('resource configuration', () => {
       drivers,
       [],
     );
-    for (const type of ['postgres', 'redis']) {
+    for (const type of [
+      'postgres',
+      'redis',
+      'mysql',
+      'mongodb',
+      'amqp',
+      'kafka-topic',
+      's3',
+    ]) {
       for (const env of ['preview', 'development', 'staging']) {
         expect(matchDefinition(defs, query(type, env))?.driver).toBe(
           'manifests',
@@ -36,6 +44,17 @@ describe('resource configuration', () => {
         'existing',
       );
     }
+    // address presets apply everywhere; environment values differ in production
+    for (const type of ['route', 'dns', 'service-port', 'environment']) {
+      for (const env of ['development', 'production']) {
+        expect(matchDefinition(defs, query(type, env))?.driver).toBe(
+          'manifests',
+        );
+      }
+    }
+    expect(
+      matchDefinition(defs, query('environment', 'production'))?.params,
+    ).toEqual({ template: 'environment', defaults: { LOG_LEVEL: 'info' } });
   });
 
   it('modules add drivers and definitions that override configured ones', () => {

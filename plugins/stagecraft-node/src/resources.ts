@@ -109,6 +109,8 @@ export interface ResourceDriverContext {
     cluster: string;
     tier: string;
     type: string;
+    /** The environment type's `ingressHostPattern`, when it has one. */
+    ingressHostPattern?: string;
   };
   /**
    * Labels every object of the resource must carry (managed-by, environment,

@@ -176,3 +176,16 @@ export function exposureByType(
     };
   };
 }
+
+/** Fills an ingressHostPattern. */
+export function hostFor(
+  pattern: string,
+  component: string,
+  environment: string,
+  namespace: string,
+): string {
+  return pattern
+    .replace(/\{component\}/g, component)
+    .replace(/\{environment\}/g, environment)
+    .replace(/\{namespace\}/g, namespace);
+}

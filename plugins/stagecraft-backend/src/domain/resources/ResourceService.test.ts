@@ -256,6 +256,7 @@ describe('ResourceService through deploys', () => {
     expect(listed.outputs).toEqual([
       { name: 'database', secret: false },
       { name: 'host', secret: false },
+      { name: 'name', secret: false },
       { name: 'password', secret: true },
       { name: 'port', secret: false },
       { name: 'uri', secret: true },

@@ -698,6 +698,7 @@ export class ResourceService {
         [REQUESTED_BY_ANNOTATION]: requestedBy.join(','),
       }),
     };
+    const exposure = this.deps.exposure?.(env);
     return {
       resource: {
         name: p.name,
@@ -713,6 +714,9 @@ export class ResourceService {
         cluster: env.cluster,
         tier: env.tier,
         type: env.type,
+        ...(exposure?.ingressHostPattern && {
+          ingressHostPattern: exposure.ingressHostPattern,
+        }),
       },
       labels,
       annotations,
@@ -722,7 +726,7 @@ export class ResourceService {
         labels,
         annotations,
         preview,
-        this.deps.exposure?.(env),
+        exposure,
         mode,
       ),
       onProgress,

@@ -3,6 +3,8 @@ import type {
   ResourceDriverContext,
   ResourceOutputs,
 } from '@stagecraft/backstage-plugin-stagecraft-node';
+import { hostFor } from '../../policy/exposure';
+import { REQUESTED_BY_ANNOTATION } from '../ResourceService';
 import { expandTemplate, scalarParams } from '../template';
 
 /** How a definition declares one output. */
@@ -16,15 +18,40 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 /**
  * Template variables of a resource: `name`, `namespace`, `environment`,
- * `type`, `class`, `id` and `params` (the definition's `defaults`, then the
- * request's Score params, which may only set keys the defaults declare, so
- * a workload cannot reach anything the platform did not expose).
+ * `type`, `class`, `id`, `component` (the name of the first component that
+ * asked for it), `ingressHost` (that component's host under the environment
+ * type's `ingressHostPattern`, empty without one) and `params` (the
+ * definition's `defaults`, whose strings may use the other variables, then
+ * the request's Score params, which may only set keys the defaults declare,
+ * so a workload cannot reach anything the platform did not expose).
  */
 export function templateVars(
   ctx: ResourceDriverContext,
   presetDefaults: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const defaults = {
+  const component =
+    ctx.annotations[REQUESTED_BY_ANNOTATION]?.split(',')[0]?.split('/').pop() ??
+    '';
+  const pattern = ctx.environment.ingressHostPattern;
+  const base = {
+    name: ctx.resource.name,
+    namespace: ctx.environment.namespace,
+    environment: ctx.environment.name,
+    type: ctx.resource.type,
+    class: ctx.resource.class,
+    id: ctx.resource.id ?? '',
+    component,
+    ingressHost:
+      pattern && component
+        ? hostFor(
+            pattern,
+            component,
+            ctx.environment.name,
+            ctx.environment.namespace,
+          )
+        : '',
+  };
+  const declared = {
     ...presetDefaults,
     ...scalarParams(
       isObject(ctx.definition.params.defaults)
@@ -32,6 +59,7 @@ export function templateVars(
         : {},
     ),
   };
+  const defaults = expandOrThrow(declared, base, ctx, 'params.defaults');
   const requested = ctx.resource.params ?? {};
   const unknown = Object.keys(requested).filter(
     k => !Object.prototype.hasOwnProperty.call(defaults, k),
@@ -56,15 +84,7 @@ export function templateVars(
       })),
     ]);
   }
-  return {
-    name: ctx.resource.name,
-    namespace: ctx.environment.namespace,
-    environment: ctx.environment.name,
-    type: ctx.resource.type,
-    class: ctx.resource.class,
-    id: ctx.resource.id ?? '',
-    params: { ...defaults, ...scalarParams(requested) },
-  };
+  return { ...base, params: { ...defaults, ...scalarParams(requested) } };
 }
 
 /** Expands a template or throws a ValidationError naming the definition. */

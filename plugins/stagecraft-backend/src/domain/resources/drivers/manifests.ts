@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type {
   ResourceDriver,
   ResourceDriverContext,
@@ -39,6 +40,16 @@ const refOf = (o: ResourceObject): ResourceObjectRef => ({
 function render(ctx: ResourceDriverContext) {
   const template = templateOf(ctx.definition.params);
   const vars = templateVars(ctx, template.defaults);
+  const params = vars.params as Record<string, unknown>;
+  const missing = (template.required ?? []).filter(k => params[k] === '');
+  if (missing.length) {
+    throw new ValidationError(
+      missing.map(k => ({
+        field: `resources.params.${k}`,
+        message: `params.${k} is required by resource definition "${ctx.definition.id}" (template ${ctx.definition.params.template})`,
+      })),
+    );
+  }
   const objects = expandOrThrow(
     template.manifests,
     vars,
@@ -167,16 +178,29 @@ export const manifestsDriver: ResourceDriver = {
       );
       written.push(refOf(secret));
     }
-    await ctx.cluster.apply(objects);
+    if (objects.length) await ctx.cluster.apply(objects);
     written.push(...objects.map(refOf));
     return written;
   },
 
   async outputs(ctx) {
-    const { template, vars } = render(ctx);
-    return renderOutputs(template.outputs, vars, ctx, {
-      ...(template.secret && { secretName: ctx.resource.name }),
-    });
+    const { template, vars: rendered } = render(ctx);
+    const vars = template.lookup
+      ? { ...rendered, ...(await template.lookup(ctx, rendered)) }
+      : rendered;
+    const fromParams = template.outputsFromParams
+      ? Object.fromEntries(
+          Object.entries(vars.params as Record<string, unknown>).map(
+            ([k, v]) => [k, String(v)],
+          ),
+        )
+      : {};
+    return {
+      ...fromParams,
+      ...renderOutputs(template.outputs, vars, ctx, {
+        ...(template.secret && { secretName: ctx.resource.name }),
+      }),
+    };
   },
 
   async status(ctx) {

@@ -1,0 +1,161 @@
+/** Database presets: `postgres`, `mysql`, `mongodb`, `redis`, `volume`. */
+import {
+  credentialedServer,
+  fromSecret,
+  host,
+  ManifestsTemplate,
+  singlePod,
+} from './base';
+
+/**
+ * PostgreSQL: `host`, `port`, `name`, `database`; `username`, `password`,
+ * `uri` are secret.
+ */
+const postgres = credentialedServer({
+  defaults: { image: 'postgres:16-alpine', database: 'app' },
+  port: 5432,
+  uri: `postgresql://{{ params.username }}:{{ generated.password }}@${host}:5432/{{ params.database }}`,
+  // host, port and database too: the keys an `existing` Secret has
+  secretData: { host, port: '5432', database: '{{ params.database }}' },
+  pod: {
+    uid: 70, // postgres in the alpine image
+    container: {
+      name: 'postgres',
+      image: '{{ params.image }}',
+      env: [
+        fromSecret('POSTGRES_USER', 'username'),
+        fromSecret('POSTGRES_PASSWORD', 'password'),
+        fromSecret('POSTGRES_DB', 'database'),
+        { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+      ],
+      readinessProbe: {
+        exec: { command: ['pg_isready', '-U', '{{ params.username }}'] },
+        periodSeconds: 5,
+      },
+    },
+    volumes: [
+      { name: 'data', mountPath: '/var/lib/postgresql/data' },
+      { name: 'run', mountPath: '/var/run/postgresql' },
+    ],
+  },
+  outputs: { name: '{{ params.database }}', database: '{{ params.database }}' },
+});
+
+/**
+ * MySQL: `host`, `port`, `name`, `database`; `username`, `password`, `uri`
+ * are secret (the root password is generated too and never an output).
+ */
+const mysql = credentialedServer({
+  defaults: { image: 'mysql:8.4', database: 'app' },
+  port: 3306,
+  uri: `mysql://{{ params.username }}:{{ generated.password }}@${host}:3306/{{ params.database }}`,
+  generate: ['rootPassword'],
+  secretData: { rootPassword: '{{ generated.rootPassword }}' },
+  pod: {
+    uid: 999, // mysql in the official image
+    container: {
+      name: 'mysql',
+      image: '{{ params.image }}',
+      env: [
+        fromSecret('MYSQL_USER', 'username'),
+        fromSecret('MYSQL_PASSWORD', 'password'),
+        fromSecret('MYSQL_ROOT_PASSWORD', 'rootPassword'),
+        { name: 'MYSQL_DATABASE', value: '{{ params.database }}' },
+      ],
+      readinessProbe: {
+        exec: { command: ['mysqladmin', 'ping', '-h', '127.0.0.1'] },
+        periodSeconds: 5,
+      },
+    },
+    volumes: [
+      { name: 'data', mountPath: '/var/lib/mysql' },
+      { name: 'run', mountPath: '/var/run/mysqld' },
+      { name: 'tmp', mountPath: '/tmp' },
+    ],
+  },
+  outputs: { name: '{{ params.database }}', database: '{{ params.database }}' },
+});
+
+/** MongoDB: `host`, `port`; `username`, `password`, `connection` are secret. */
+const mongodb = credentialedServer({
+  defaults: { image: 'mongo:7' },
+  port: 27017,
+  uri: `mongodb://{{ params.username }}:{{ generated.password }}@${host}:27017/`,
+  uriKey: 'connection',
+  pod: {
+    uid: 999, // mongodb in the official image
+    container: {
+      name: 'mongodb',
+      image: '{{ params.image }}',
+      env: [
+        fromSecret('MONGO_INITDB_ROOT_USERNAME', 'username'),
+        fromSecret('MONGO_INITDB_ROOT_PASSWORD', 'password'),
+      ],
+      readinessProbe: { tcpSocket: { port: 27017 }, periodSeconds: 5 },
+    },
+    volumes: [
+      { name: 'data', mountPath: '/data/db' },
+      { name: 'config', mountPath: '/data/configdb' },
+      { name: 'tmp', mountPath: '/tmp' },
+    ],
+  },
+});
+
+/** Redis: `host`, `port`, `username`; `password` and `uri` are secret. */
+const redis: ManifestsTemplate = {
+  defaults: { image: 'redis:7-alpine', cpu: '250m', memory: '256Mi' },
+  secret: {
+    generate: ['password'],
+    data: {
+      host,
+      port: '6379',
+      password: '{{ generated.password }}',
+      uri: `redis://:{{ generated.password }}@${host}:6379/0`,
+    },
+  },
+  manifests: singlePod({
+    ports: [{ name: 'main', port: 6379 }],
+    uid: 999, // redis in the alpine image
+    container: {
+      name: 'redis',
+      image: '{{ params.image }}',
+      args: ['--requirepass', '$(REDIS_PASSWORD)', '--save', ''],
+      env: [fromSecret('REDIS_PASSWORD', 'password')],
+      readinessProbe: {
+        tcpSocket: { port: 6379 },
+        periodSeconds: 5,
+      },
+    },
+    volumes: [{ name: 'data', mountPath: '/data' }],
+  }),
+  outputs: {
+    host,
+    port: '6379',
+    username: 'default',
+    password: { secretKey: 'password' },
+    uri: { secretKey: 'uri' },
+  },
+};
+
+/**
+ * A volume (Score type `volume`): a PersistentVolumeClaim named like the
+ * resource; `claimName` tells the workload renderer what to mount. The
+ * cluster's default StorageClass provisions it.
+ */
+const volume: ManifestsTemplate = {
+  defaults: { size: '1Gi', accessMode: 'ReadWriteOnce' },
+  manifests: [
+    {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: '{{ name }}' },
+      spec: {
+        accessModes: ['{{ params.accessMode }}'],
+        resources: { requests: { storage: '{{ params.size }}' } },
+      },
+    },
+  ],
+  outputs: { claimName: '{{ name }}' },
+};
+
+export const DATABASE_PRESETS = { postgres, mysql, mongodb, redis, volume };
