@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CatalogRepositoryComponents } from './CatalogRepositoryComponents';
 import { pullRequestOf } from './github';
-import { readReviewAppSettings } from './index';
+import { readReviewAppSettings, startReviewApps } from './index';
 import { tierDefaults } from '../domain/environments/types';
 
 const component = (
@@ -87,6 +87,47 @@ describe('review app settings', () => {
         types,
       ),
     ).toThrow(/preview-tier/);
+  });
+});
+
+describe('startReviewApps', () => {
+  const start = (events: object) => {
+    const subscribe = jest.fn(async () => {});
+    const logger = mockServices.logger.mock();
+    return {
+      subscribe,
+      logger,
+      started: startReviewApps({
+        config: mockServices.rootConfig({
+          data: { events, stagecraft: { reviewApps: { image: 'x' } } },
+        }),
+        logger,
+        events: { subscribe, publish: jest.fn() },
+        auth: mockServices.auth(),
+        catalog: catalogServiceMock(),
+        useCases: {} as any,
+        environmentTypes: [tierDefaults('preview', 'preview')],
+      }),
+    };
+  };
+
+  it('stays off without a webhook secret (the GitHub module would verify nothing)', async () => {
+    const { subscribe, logger, started } = start({});
+    expect(await started).toBeUndefined();
+    expect(subscribe).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('events.modules.github.webhookSecret'),
+    );
+  });
+
+  it('subscribes to github.pull_request when signatures are verified', async () => {
+    const { subscribe, started } = start({
+      modules: { github: { webhookSecret: 's' } },
+    });
+    expect(await started).toBeDefined();
+    expect(subscribe).toHaveBeenCalledWith(
+      expect.objectContaining({ topics: ['github.pull_request'] }),
+    );
   });
 });
 
