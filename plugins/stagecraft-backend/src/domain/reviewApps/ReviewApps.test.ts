@@ -114,6 +114,26 @@ describe('ReviewApps', () => {
     expect(await environments.list(ACTOR)).toEqual([]);
   });
 
+  it('leaves alone an environment of that name someone else created: no deploy, no delete', async () => {
+    const { reviewApps, environments, revisions } = await setup();
+    const alice: Actor = { ref: 'user:default/alice', credentials: {} };
+    await environments.create(alice, {
+      name: 'hello-pr-7',
+      type: 'preview',
+      owner: 'group:default/team-a',
+    });
+    const [opened] = await reviewApps.handle(pr());
+    expect(opened).toMatchObject({ result: 'not-ours' });
+    expect(opened.message).toMatch(/created by user:default\/alice/);
+    expect(await revisions()).toEqual([]);
+    expect((await reviewApps.handle(pr({ action: 'closed' })))[0].result).toBe(
+      'not-ours',
+    );
+    expect(await environments.get(ACTOR, 'hello-pr-7')).toMatchObject({
+      createdBy: alice.ref,
+    });
+  });
+
   it('ignores repositories of no catalog component and other actions', async () => {
     const { reviewApps, environments } = await setup();
     const [other] = await reviewApps.handle(

@@ -43,7 +43,10 @@ export interface RepositoryComponents {
 /** The slice of the environment and deployment use cases review apps use. */
 export interface ReviewAppUseCases {
   environments: {
-    get(actor: Actor, name: unknown): Promise<{ name: string }>;
+    get(
+      actor: Actor,
+      name: unknown,
+    ): Promise<{ name: string; createdBy: string }>;
     create(actor: Actor, body: unknown): Promise<{ created: boolean }>;
     delete(actor: Actor, name: unknown, body: unknown): Promise<void>;
   };
@@ -84,6 +87,7 @@ export interface ReviewAppOutcome {
     | 'pending-approval'
     | 'deleted'
     | 'absent'
+    | 'not-ours'
     | 'ignored'
     | 'duplicate'
     | 'failed';
@@ -200,14 +204,31 @@ export class ReviewApps {
     return outcomes;
   }
 
-  private async exists(actor: Actor, name: string): Promise<boolean> {
+  /** Who created the environment; undefined when there is none. */
+  private async creatorOf(
+    actor: Actor,
+    name: string,
+  ): Promise<string | undefined> {
     try {
-      await this.deps.useCases.environments.get(actor, name);
-      return true;
+      return (await this.deps.useCases.environments.get(actor, name)).createdBy;
     } catch (err) {
-      if (err instanceof NotFoundError) return false;
+      if (err instanceof NotFoundError) return undefined;
       throw err;
     }
+  }
+
+  /** An environment of that name someone else made: review apps leave it be. */
+  private notOurs(
+    environment: string,
+    c: ReviewComponent,
+    creator: string,
+  ): ReviewAppOutcome {
+    return {
+      environment,
+      component: c.ref,
+      result: 'not-ours',
+      message: `created by ${creator}, not by review apps; left alone`,
+    };
   }
 
   private async open(
@@ -220,7 +241,11 @@ export class ReviewApps {
     const { settings } = this.deps;
     const image = reviewImage(settings.image, c.name, e);
     let created = false;
-    if (!(await this.exists(actor, environment))) {
+    const creator = await this.creatorOf(actor, environment);
+    if (creator && creator !== actor.ref) {
+      return this.notOurs(environment, c, creator);
+    }
+    if (!creator) {
       ({ created } = await environments.create(actor, {
         name: environment,
         type: settings.environmentType,
@@ -258,9 +283,11 @@ export class ReviewApps {
     c: ReviewComponent,
     environment: string,
   ): Promise<ReviewAppOutcome> {
-    if (!(await this.exists(actor, environment))) {
+    const creator = await this.creatorOf(actor, environment);
+    if (!creator) {
       return { environment, component: c.ref, result: 'absent' };
     }
+    if (creator !== actor.ref) return this.notOurs(environment, c, creator);
     await this.deps.useCases.environments.delete(actor, environment, {});
     return { environment, component: c.ref, result: 'deleted' };
   }
