@@ -112,6 +112,30 @@ export interface Config {
     notifications?: {
       enabled?: boolean;
     };
+    /**
+     * Review apps: a GitHub pull request (opened, reopened, synchronize) on
+     * the repository of a catalog Component (its `github.com/project-slug`
+     * annotation, or a `backstage.io/source-location` in the repository)
+     * creates the preview environment `<component>-pr-<number>`, owned by the
+     * component's owner, and deploys `image`; `closed` deletes it. Needs the
+     * events backend with `@backstage/plugin-events-backend-module-github` and
+     * `events.modules.github.webhookSecret` (without a secret the module
+     * verifies nothing, and review apps stay off).
+     */
+    reviewApps?: {
+      /** Default true when the block is present. */
+      enabled?: boolean;
+      /** A preview-tier environment type (default: the first preview-tier type). */
+      environmentType?: string;
+      /**
+       * The image the pull request's CI pushed; `{component}`, `{number}`,
+       * `{sha}`, `{shortSha}`, `{branch}`, `{owner}`, `{repo}` are replaced,
+       * e.g. `ghcr.io/acme/{component}:pr-{number}-{shortSha}`.
+       */
+      image: string;
+      /** TTL of review environments, e.g. `7d` (the type's maximum applies). */
+      ttl?: string;
+    };
     /** The preview reaper, a scheduled task that deletes expired environments. */
     reaper?: {
       /** How often it runs, in seconds (default 60). */

@@ -75,6 +75,11 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// events: GitHub webhooks at /api/events/http/github (X-Hub-Signature-256
+// verified with events.modules.github.webhookSecret), for review apps
+backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@backstage/plugin-events-backend-module-github'));
+
 // Stagecraft: environments and deployments on your own clusters
 backend.add(import('@stagecraft/backstage-plugin-stagecraft-backend'));
 backend.add(

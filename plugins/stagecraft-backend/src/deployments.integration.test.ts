@@ -10,6 +10,7 @@ import path from 'node:path';
 import request from 'supertest';
 import {
   deleteNamespace,
+  inCatalog,
   eventually,
   kubeconfig,
   startIntegrationBackend,
@@ -127,13 +128,7 @@ describe('deployments on the real control plane', () => {
         })
         .expect(201);
     }
-    await eventually('the component in the catalog', async () =>
-      (
-        await api().get('/api/catalog/entities/by-name/component/default/hello')
-      ).status === 200
-        ? true
-        : undefined,
-    );
+    await inCatalog(server, 'component/default/hello');
   });
 
   afterAll(async () => {

@@ -13,6 +13,7 @@ import request from 'supertest';
 import {
   clientFor,
   deleteNamespace,
+  inCatalog,
   eventually,
   kubeconfig,
   startIntegrationBackend,
@@ -104,15 +105,7 @@ describe('logs and events on the real control plane', () => {
         .send({ name, type, owner: 'group:default/team-a' })
         .expect(201);
     }
-    await eventually('the component in the catalog', async () =>
-      (
-        await api().get(
-          '/api/catalog/entities/by-name/component/default/talker',
-        )
-      ).status === 200
-        ? true
-        : undefined,
-    );
+    await inCatalog(server, 'component/default/talker');
     await api()
       .post(`/api/stagecraft/components/${C}/deploy`)
       .set('Authorization', as('bob'))

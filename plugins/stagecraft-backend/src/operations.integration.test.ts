@@ -9,6 +9,7 @@ import path from 'node:path';
 import request from 'supertest';
 import {
   deleteNamespace,
+  inCatalog,
   eventually,
   kubeconfig,
   startIntegrationBackend,
@@ -132,13 +133,7 @@ describe('approvals, windows and day-2 operations on the real control plane', ()
         owner: 'group:default/team-a',
       }).expect(201);
     }
-    await eventually('the component in the catalog', async () =>
-      (
-        await api().get('/api/catalog/entities/by-name/component/default/ops')
-      ).status === 200
-        ? true
-        : undefined,
-    );
+    await inCatalog(server, 'component/default/ops');
     const res = await call('post', `/components/${C}/deploy`, 'bob', {
       environment: 'ops-dev',
     }).expect(201);

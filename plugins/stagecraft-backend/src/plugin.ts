@@ -53,6 +53,7 @@ import { StoreAuditor } from './services/StoreAuditor';
 import { DatabaseStore } from './store/DatabaseStore';
 import { registerAgentActions } from './agentActions';
 import { notificationPorts } from './notificationsWiring';
+import { startReviewApps } from './reviewApps';
 
 /** A gateway that also reads pods and the metrics API (usage, cost). */
 function isUsageSource<T extends object>(
@@ -276,6 +277,8 @@ export const stagecraftPlugin = createBackendPlugin({
         const { environments, sources, notices } = domain;
         // the same use cases for AI agents (actions registry, MCP)
         registerAgentActions(deps.actionsRegistry, domain, logger);
+        // review apps from GitHub pull requests (stagecraft.reviewApps)
+        await startReviewApps({ ...deps, useCases: domain, environmentTypes });
         // failed rollouts heard from the watch cache
         let stopRolloutNotices: (() => void) | undefined;
         deps.lifecycle.addStartupHook(() => {

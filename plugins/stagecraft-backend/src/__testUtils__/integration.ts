@@ -11,6 +11,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
 import type http from 'node:http';
+import request from 'supertest';
 import type { AddressInfo } from 'node:net';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
@@ -57,6 +58,19 @@ export async function eventually<T>(
     `timed out waiting for ${what}${
       last ? ` (last error: ${String(last)})` : ''
     }`,
+  );
+}
+
+/** Waits until the catalog serves an entity, e.g. `component/default/hello`. */
+export function inCatalog(server: http.Server, kindNamespaceName: string) {
+  return eventually(`${kindNamespaceName} in the catalog`, async () =>
+    (
+      await request(server).get(
+        `/api/catalog/entities/by-name/${kindNamespaceName}`,
+      )
+    ).status === 200
+      ? true
+      : undefined,
   );
 }
 
@@ -140,7 +154,10 @@ export async function startIntegrationBackend(
           ...options.extraConfig,
           ...(options.backend && { backend: options.backend }),
           ...(options.kubernetes && { kubernetes: options.kubernetes }),
-          events: { useEventBus: 'never' },
+          events: {
+            useEventBus: 'never',
+            ...(options.extraConfig?.events as JsonObject | undefined),
+          },
           catalog: {
             rules: [{ allow: ['Environment', 'Location', 'Component'] }],
             ...options.catalog,

@@ -1,0 +1,280 @@
+// Review apps on the real control plane: signed GitHub pull_request webhooks
+// posted to the events backend's HTTP ingress (the GitHub webhook module
+// verifies X-Hub-Signature-256) create, redeploy and delete `hello-pr-<n>`.
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import eventsPlugin from '@backstage/plugin-events-backend';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import {
+  AuditorEventRecord,
+  deleteNamespace,
+  inCatalog,
+  eventually,
+  kubeconfig,
+  startIntegrationBackend,
+  statusCode,
+} from './__testUtils__/integration';
+
+jest.setTimeout(240_000);
+
+// The GitHub module's default export is a feature loader whose dynamic
+// import() Jest cannot run without --experimental-vm-modules; its two modules
+// (signature-verifying ingress, event router) are loaded from their files.
+const githubModules = [
+  'eventsModuleGithubWebhook',
+  'eventsModuleGithubEventRouter',
+].map(
+  name =>
+    require(path.join(
+      path.dirname(
+        require.resolve(
+          '@backstage/plugin-events-backend-module-github/package.json',
+        ),
+      ),
+      'dist/service',
+      `${name}.cjs.js`,
+    )).default,
+);
+
+const SECRET = 'review-apps-webhook-secret';
+const ENV = 'hello-pr-42';
+const COMPONENT = encodeURIComponent('component:default/hello');
+const apps = kubeconfig('admin').makeApiClient(AppsV1Api);
+const core = kubeconfig('admin').makeApiClient(CoreV1Api);
+
+const WORKLOAD = `apiVersion: score.dev/v1b1
+metadata:
+  name: hello
+containers:
+  main:
+    image: registry.example.com/acme/hello:1.0.0
+`;
+const CATALOG = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: hello
+  annotations:
+    stagecraft.io/workload: ./hello.score.yaml
+    github.com/project-slug: acme/hello
+spec:
+  type: service
+  lifecycle: experimental
+  owner: group:default/team-a
+`;
+
+const payload = (action: string, sha: string, repo = 'acme/hello') =>
+  JSON.stringify({
+    action,
+    number: 42,
+    pull_request: { number: 42, head: { sha, ref: 'feature' } },
+    repository: {
+      full_name: repo,
+      html_url: `https://github.com/${repo}`,
+    },
+  });
+const sign = (body: string, secret = SECRET) =>
+  `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
+
+describe('review apps from GitHub pull requests', () => {
+  let server: Awaited<ReturnType<typeof startIntegrationBackend>>;
+  let dir: string;
+  const logs: string[] = [];
+  const audits: AuditorEventRecord[] = [];
+  const api = () => request(server);
+  const webhook = (body: string, delivery: string, signature = sign(body)) =>
+    api()
+      .post('/api/events/http/github')
+      .set('content-type', 'application/json')
+      .set('x-github-event', 'pull_request')
+      .set('x-github-delivery', delivery)
+      .set('x-hub-signature-256', signature)
+      .send(body);
+  const handled = (delivery: string) =>
+    eventually(`delivery ${delivery} handled`, async () =>
+      logs.find(
+        l => l.includes('review apps: ') && l.includes(`delivery ${delivery}`),
+      ),
+    );
+  const revisions = async () =>
+    (
+      await api().get(
+        `/api/stagecraft/components/${COMPONENT}/history?environment=${ENV}`,
+      )
+    ).body.items as any[];
+
+  beforeAll(async () => {
+    await deleteNamespace(ENV);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-reviewapps-'));
+    fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), CATALOG);
+    fs.writeFileSync(path.join(dir, 'hello.score.yaml'), WORKLOAD);
+    server = await startIntegrationBackend({
+      logs,
+      auditorEvents: audits,
+      features: [eventsPlugin, ...githubModules],
+      catalog: {
+        locations: [
+          { type: 'file', target: path.join(dir, 'catalog-info.yaml') },
+        ],
+      },
+      extraConfig: {
+        events: {
+          http: { topics: ['github'] },
+          modules: { github: { webhookSecret: SECRET } },
+        },
+      },
+      stagecraft: {
+        environmentTypes: [
+          { name: 'development', tier: 'development' },
+          { name: 'review', tier: 'preview' },
+        ],
+        reviewApps: {
+          image: 'registry.example.com/acme/{component}:pr-{number}-{shortSha}',
+        },
+      },
+    });
+    await inCatalog(server, 'component/default/hello');
+  });
+
+  afterAll(async () => {
+    await deleteNamespace(ENV);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a bad or missing signature and changes nothing', async () => {
+    const body = payload('opened', 'aaaaaaa1111111');
+    const bad = await webhook(body, 'bad-1', sign(body, 'not-the-secret'));
+    expect(bad.status).toBe(403);
+    expect(bad.body).toEqual({ message: 'invalid signature' });
+    // a signature of another body (the payload was tampered with)
+    const tampered = await webhook(
+      body,
+      'bad-2',
+      sign(payload('opened', 'bbbbbbb2222222')),
+    );
+    expect(tampered.status).toBe(403);
+    const unsigned = await api()
+      .post('/api/events/http/github')
+      .set('content-type', 'application/json')
+      .set('x-github-event', 'pull_request')
+      .send(body);
+    expect(unsigned.status).toBe(403);
+    // never published: no subscriber heard of these deliveries
+    expect(logs.filter(l => l.includes('delivery bad-'))).toEqual([]);
+    expect(
+      (await api().get(`/api/stagecraft/environments/${ENV}`)).status,
+    ).toBe(404);
+  });
+
+  it('ignores a pull request of a repository no catalog component is in', async () => {
+    const body = payload('opened', 'ccccccc3333333', 'acme/elsewhere');
+    expect((await webhook(body, 'other-1')).status).toBe(202);
+    expect(await handled('other-1')).toContain('ignored');
+    // handled after the refused ones were posted: those never reached it
+    expect(logs.filter(l => l.includes('delivery bad-'))).toEqual([]);
+    expect(
+      (await api().get(`/api/stagecraft/environments/${ENV}`)).status,
+    ).toBe(404);
+  });
+
+  it('opened: creates the review environment and deploys the PR image as the review apps actor', async () => {
+    const body = payload('opened', 'abcdef0123456789');
+    expect((await webhook(body, 'open-1')).status).toBe(202);
+    expect(await handled('open-1')).toContain(
+      `${ENV} deployed registry.example.com/acme/hello:pr-42-abcdef0`,
+    );
+    const env = await api().get(`/api/stagecraft/environments/${ENV}`);
+    expect(env.status).toBe(200);
+    expect(env.body).toMatchObject({
+      type: 'review',
+      tier: 'preview',
+      owner: 'group:default/team-a',
+      phase: 'Ready',
+    });
+    const ns = await core.readNamespace({ name: ENV });
+    expect(ns.metadata?.labels?.['app.kubernetes.io/managed-by']).toBe(
+      'stagecraft',
+    );
+    const deployment = await apps.readNamespacedDeployment({
+      name: 'hello',
+      namespace: ENV,
+    });
+    expect(deployment.spec?.template.spec?.containers[0].image).toBe(
+      'registry.example.com/acme/hello:pr-42-abcdef0',
+    );
+    expect(
+      (await revisions()).map(r => [r.revision, r.image, r.actor]),
+    ).toEqual([
+      [
+        1,
+        'registry.example.com/acme/hello:pr-42-abcdef0',
+        'system:stagecraft-review-apps',
+      ],
+    ]);
+    const trail = await api().get(`/api/stagecraft/environments/${ENV}/audit`);
+    expect(trail.body.items.map((a: any) => [a.action, a.actor])).toEqual(
+      expect.arrayContaining([
+        ['environment.create', 'system:stagecraft-review-apps'],
+      ]),
+    );
+    expect(audits.some(a => a.outcome === 'succeeded')).toBe(true);
+  });
+
+  it('a redelivery, or another delivery of the same state, changes nothing', async () => {
+    const body = payload('opened', 'abcdef0123456789');
+    const before = await apps.readNamespacedDeployment({
+      name: 'hello',
+      namespace: ENV,
+    });
+    expect((await webhook(body, 'open-1')).status).toBe(202);
+    expect(await handled('open-1')).toBeDefined();
+    await eventually('the redelivery answered', async () =>
+      logs.filter(l => l.includes('delivery open-1')).length === 2
+        ? true
+        : undefined,
+    );
+    expect(logs.filter(l => l.includes('delivery open-1'))[1]).toContain(
+      'duplicate',
+    );
+    const reopened = payload('reopened', 'abcdef0123456789');
+    expect((await webhook(reopened, 'reopen-1')).status).toBe(202);
+    expect(await handled('reopen-1')).toContain(`${ENV} unchanged`);
+    expect(await revisions()).toHaveLength(1);
+    const after = await apps.readNamespacedDeployment({
+      name: 'hello',
+      namespace: ENV,
+    });
+    expect(after.metadata?.generation).toBe(before.metadata?.generation);
+  });
+
+  it('synchronize with a new head sha deploys its image', async () => {
+    const body = payload('synchronize', '9876543210fedcba');
+    expect((await webhook(body, 'sync-1')).status).toBe(202);
+    expect(await handled('sync-1')).toContain(
+      `${ENV} deployed registry.example.com/acme/hello:pr-42-9876543`,
+    );
+    expect((await revisions()).map(r => [r.revision, r.image])).toEqual([
+      [2, 'registry.example.com/acme/hello:pr-42-9876543'],
+      [1, 'registry.example.com/acme/hello:pr-42-abcdef0'],
+    ]);
+  });
+
+  it('closed: deletes the environment and its namespace; a redelivered close finds nothing', async () => {
+    const body = payload('closed', '9876543210fedcba');
+    expect((await webhook(body, 'close-1')).status).toBe(202);
+    expect(await handled('close-1')).toContain(`${ENV} deleted`);
+    expect(
+      (await api().get(`/api/stagecraft/environments/${ENV}`)).status,
+    ).toBe(404);
+    expect(
+      await core.readNamespace({ name: ENV }).then(
+        () => 200,
+        e => statusCode(e),
+      ),
+    ).toBe(404);
+    expect((await webhook(body, 'close-2')).status).toBe(202);
+    expect(await handled('close-2')).toContain(`${ENV} absent`);
+  });
+});

@@ -1,0 +1,127 @@
+import type {
+  AuthService,
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { EventsService } from '@backstage/plugin-events-node';
+import type { EnvironmentTypeSpec } from '../domain/environments/types';
+import {
+  ReviewApps,
+  ReviewAppSettings,
+  ReviewAppUseCases,
+} from '../domain/reviewApps/ReviewApps';
+import { CatalogRepositoryComponents } from './CatalogRepositoryComponents';
+import { GITHUB_PULL_REQUEST_TOPIC, pullRequestOf } from './github';
+
+/** The actor review apps act as, in audit rows and revisions. */
+export const REVIEW_APPS_ACTOR = 'system:stagecraft-review-apps';
+
+/** `stagecraft.reviewApps`, or undefined when review apps are off. */
+export function readReviewAppSettings(
+  config: RootConfigService,
+  types: EnvironmentTypeSpec[],
+): ReviewAppSettings | undefined {
+  const c = config.getOptionalConfig('stagecraft.reviewApps');
+  if (!c || c.getOptionalBoolean('enabled') === false) return undefined;
+  const environmentType =
+    c.getOptionalString('environmentType') ??
+    types.find(t => t.tier === 'preview')?.name;
+  const type = types.find(t => t.name === environmentType);
+  if (!type || type.tier !== 'preview') {
+    throw new Error(
+      `stagecraft.reviewApps.environmentType must name a preview-tier environment type; ${
+        environmentType ?? 'none is configured'
+      } is not one`,
+    );
+  }
+  const ttl = c.getOptionalString('ttl');
+  return {
+    environmentType: type.name,
+    image: c.getString('image'),
+    ...(ttl && { ttl }),
+  };
+}
+
+/** Whether the GitHub webhook module verifies signatures (it needs a secret). */
+function githubSignaturesVerified(config: RootConfigService): boolean {
+  if (config.getOptionalString('events.modules.github.webhookSecret')) {
+    return true;
+  }
+  return (config.getOptionalConfigArray('integrations.github') ?? []).some(i =>
+    (i.getOptionalConfigArray('apps') ?? []).some(a =>
+      a.getOptionalString('webhookSecret'),
+    ),
+  );
+}
+
+/**
+ * The review apps door: subscribes to GitHub's pull request events (the
+ * events backend's `/api/events/http/github` ingress, whose signature the
+ * GitHub webhook module verifies) and hands them to `ReviewApps`. The
+ * webhook is answered at once; the work runs after, in order per pull
+ * request, and its outcome is logged.
+ */
+export async function startReviewApps(deps: {
+  config: RootConfigService;
+  logger: LoggerService;
+  events: EventsService;
+  auth: AuthService;
+  catalog: CatalogService;
+  useCases: ReviewAppUseCases;
+  environmentTypes: EnvironmentTypeSpec[];
+}): Promise<ReviewApps | undefined> {
+  const { config, logger } = deps;
+  const settings = readReviewAppSettings(config, deps.environmentTypes);
+  if (!settings) return undefined;
+  if (!githubSignaturesVerified(config)) {
+    logger.warn(
+      'Stagecraft review apps are off: set events.modules.github.webhookSecret so the GitHub webhook module verifies X-Hub-Signature-256',
+    );
+    return undefined;
+  }
+  const reviewApps = new ReviewApps({
+    useCases: deps.useCases,
+    components: new CatalogRepositoryComponents(deps),
+    actor: async () => ({
+      ref: REVIEW_APPS_ACTOR,
+      credentials: await deps.auth.getOwnServiceCredentials(),
+    }),
+    settings,
+  });
+  await deps.events.subscribe({
+    id: 'stagecraft-review-apps',
+    topics: [GITHUB_PULL_REQUEST_TOPIC],
+    onEvent: async params => {
+      const event = pullRequestOf(
+        params.eventPayload,
+        params.metadata as Record<string, string | string[] | undefined>,
+      );
+      if (!event) {
+        logger.warn('review apps: not a pull_request payload; ignored');
+        return;
+      }
+      const what = `${event.repository.fullName}#${event.number} ${
+        event.action
+      }${event.deliveryId ? ` (delivery ${event.deliveryId})` : ''}`;
+      reviewApps.handle(event).then(
+        outcomes => {
+          for (const o of outcomes) {
+            const line = `review apps: ${what}: ${o.environment || '-'} ${
+              o.result
+            }${o.image ? ` ${o.image}` : ''}${
+              o.message ? ` (${o.message})` : ''
+            }`;
+            if (o.result === 'failed') logger.warn(line);
+            else logger.info(line);
+          }
+        },
+        e => logger.warn(`review apps: ${what}: ${(e as Error).message}`),
+      );
+    },
+  });
+  logger.info(
+    `Stagecraft review apps: pull requests of catalog components' repositories get a ${settings.environmentType} environment running ${settings.image}`,
+  );
+  return reviewApps;
+}
