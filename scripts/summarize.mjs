@@ -2,8 +2,21 @@
 // Prints one line "N passed, N failed" from the real results: each line of
 // CHECKS_FILE is "pass <name>" or "fail <name>" (type check, lint, a stage that
 // could not run), and each Jest --json report adds its tests. A test suite that
-// failed to run at all counts as one failure.
+// failed to run at all counts as one failure. Above that line, each failed
+// test with the first lines of its message (what CI's printout keeps).
 import fs from 'node:fs';
+
+/** A failed test and the first lines of its message, stack frames left out. */
+function failure(name, messages = []) {
+  const lines = messages
+    .join('\n')
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .filter(l => l.trim() && !/^\s+at /.test(l))
+    .slice(0, 12)
+    .map(l => `    ${l.slice(0, 300)}`);
+  console.log(`failed: ${name}\n${lines.join('\n')}`);
+}
 
 const [checksFile, ...reports] = process.argv.slice(2);
 let passed = 0;
@@ -21,6 +34,12 @@ for (const report of reports) {
   const r = JSON.parse(fs.readFileSync(report, 'utf8'));
   passed += r.numPassedTests;
   failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+  for (const suite of r.testResults ?? []) {
+    if (suite.status === 'failed' && !suite.assertionResults?.length)
+      failure(suite.name, [suite.message]);
+    for (const a of suite.assertionResults ?? [])
+      if (a.status === 'failed') failure(a.fullName, a.failureMessages);
+  }
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

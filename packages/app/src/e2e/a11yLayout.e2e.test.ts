@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchSignedIn, shots } from './__testUtils__/browser';
+import { kubectl } from './__testUtils__/cluster';
 import { openSettled, STAGECRAFT_PAGES } from './__testUtils__/pages';
 
 jest.setTimeout(300_000);
@@ -80,11 +81,46 @@ async function axeViolations(page: Page): Promise<AxeViolation[]> {
   });
 }
 
+/** Where the Warning event is, and the pages that show it. */
+const WARNED = {
+  env: 'payments-dev',
+  component: 'payments-worker',
+  pages: ['deployments-tab-worker', 'environment-page-payments-dev'],
+};
+
 describe('18.10 Stagecraft pages: layout and accessibility', () => {
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
+    // a Warning event on payments-worker in payments-dev, so that the pages
+    // showing it are checked with a Warning row (the cluster makes one only
+    // now and then, e.g. a surge pod refused by the quota)
+    const now = new Date().toISOString();
+    kubectl(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: {
+          name: 'stagecraft-e2e-a11y-warning',
+          namespace: WARNED.env,
+        },
+        involvedObject: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: WARNED.component,
+          namespace: WARNED.env,
+        },
+        type: 'Warning',
+        reason: 'FailedCreate',
+        message: 'pods "payments-worker-7d9f-x" is forbidden: exceeded quota',
+        count: 1,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        source: { component: 'stagecraft-e2e' },
+      }),
+    );
     ({ browser, page } = await launchSignedIn({ width: 1280, height: 900 }));
   });
   afterAll(async () => browser?.close());
@@ -97,6 +133,12 @@ describe('18.10 Stagecraft pages: layout and accessibility', () => {
     async ({ name, path: p, ready, width }) => {
       await page.setViewportSize({ width, height: 900 });
       await openSettled(page, p, ready);
+      if (WARNED.pages.includes(name)) {
+        await page
+          .locator('[data-testid="cluster-event"][data-type="Warning"]')
+          .first()
+          .waitFor({ timeout: 60_000 });
+      }
       await page.screenshot({
         path: path.join(shots, `layout-${name}-${width}.png`),
         fullPage: true,

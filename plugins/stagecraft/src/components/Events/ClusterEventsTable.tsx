@@ -13,6 +13,7 @@ import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import type { ClusterEvent } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { HeadRow } from '../common/HeadRow';
+import { AttentionChip } from '../common/TierChip';
 import { RelativeTime } from '../common/RelativeTime';
 import { messageOf, statusOf } from '../common/format';
 import { useClusterEvents } from './useClusterEvents';
@@ -25,6 +26,13 @@ const useStyles = makeStyles(theme => ({
         theme.palette.type === 'dark'
           ? 'rgba(255, 152, 0, 0.16)'
           : 'rgba(255, 152, 0, 0.12)',
+      // the theme's secondary text has under 4.5:1 on the tint (WCAG AA)
+      '& .MuiTypography-colorTextSecondary': {
+        color:
+          theme.palette.type === 'dark'
+            ? theme.palette.text.secondary
+            : 'rgba(0, 0, 0, 0.7)',
+      },
     },
   },
   message: { wordBreak: 'break-word', minWidth: 200 },
@@ -59,7 +67,7 @@ export function ClusterEventRows({ items: all }: { items: ClusterEvent[] }) {
             >
               <TableCell className={classes.nowrap}>
                 {e.type === 'Warning' ? (
-                  <Chip size="small" color="secondary" label="Warning" />
+                  <AttentionChip label="Warning" />
                 ) : (
                   <Typography variant="body2">{e.type ?? 'Normal'}</Typography>
                 )}
