@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { InputError as FieldsInputError } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type {
   ResourceDefinition,
   ResourceDriver,
@@ -60,7 +60,7 @@ export function readResourceDefinitions(
       ),
     );
   } catch (e) {
-    if (e instanceof ValidationError) throw new InputError(e.message);
+    if (e instanceof FieldsInputError) throw new InputError(e.message);
     throw e;
   }
 }

@@ -2,7 +2,7 @@ import {
   assertDnsLabel,
   validateDnsLabel,
   validateDnsSubdomain,
-  ValidationError,
+  InputError,
   validateLabelValue,
   validateMetadataKey,
 } from './names';
@@ -51,7 +51,7 @@ describe('DNS-1123 names', () => {
     );
   });
 
-  it('assertDnsLabel throws an InputError-named ValidationError listing the field', () => {
+  it('assertDnsLabel throws an InputError listing the field', () => {
     expect(assertDnsLabel('ok-name', 'name')).toBe('ok-name');
     let caught: unknown;
     try {
@@ -59,9 +59,9 @@ describe('DNS-1123 names', () => {
     } catch (e) {
       caught = e;
     }
-    expect(caught).toBeInstanceOf(ValidationError);
-    expect((caught as ValidationError).name).toBe('InputError');
-    expect((caught as ValidationError).errors).toEqual([
+    expect(caught).toBeInstanceOf(InputError);
+    expect((caught as InputError).name).toBe('InputError');
+    expect((caught as InputError).errors).toEqual([
       expect.objectContaining({ field: 'environment' }),
     ]);
   });

@@ -85,8 +85,13 @@ export function validateDnsSubdomain(
   return undefined;
 }
 
-/** Thrown when one or more fields are invalid; the message lists them all. @public */
-export class ValidationError extends Error {
+/**
+ * Thrown when one or more fields are invalid; the message lists them all and
+ * `errors` names each field. Named as `@backstage/errors`' InputError is, so
+ * Backstage's error middleware answers 400 without this package importing it.
+ * @public
+ */
+export class InputError extends Error {
   readonly errors: FieldError[];
   constructor(errors: FieldError[]) {
     super(errors.map(e => e.message).join('; '));
@@ -96,13 +101,25 @@ export class ValidationError extends Error {
 }
 
 /**
- * Throws a {@link ValidationError} naming the field when `value` is not a
+ * The former name of {@link InputError}.
+ * @public
+ * @deprecated Use {@link InputError}.
+ */
+export const ValidationError = InputError;
+/**
+ * @public
+ * @deprecated Use {@link InputError}.
+ */
+export type ValidationError = InputError;
+
+/**
+ * Throws a {@link InputError} naming the field when `value` is not a
  * DNS-1123 label; returns the value otherwise.
  * @public
  */
 export function assertDnsLabel(value: unknown, field: string): string {
   const error = validateDnsLabel(value, field);
-  if (error) throw new ValidationError([error]);
+  if (error) throw new InputError([error]);
   return value as string;
 }
 

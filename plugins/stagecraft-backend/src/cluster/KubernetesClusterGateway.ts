@@ -1,6 +1,6 @@
 import { KubeConfig, PatchStrategy } from '@kubernetes/client-node';
 import { FIELD_MANAGER } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { ClusterUnavailableError } from '../domain/errors';
+import { ServiceUnavailableError } from '../domain/errors';
 import type {
   ClusterGateway,
   ClusterProbe,
@@ -322,7 +322,7 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
       ...this.options.retry,
       budgetMs,
       budgetSpent: (ms: number) =>
-        new ClusterUnavailableError(
+        new ServiceUnavailableError(
           `cluster ${cluster} unavailable: no answer within its time budget of ${
             ms / 1000
           } s`,
@@ -353,7 +353,7 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
   private entry(cluster: string) {
     const entry = this.clusters.get(cluster);
     if (!entry) {
-      throw new ClusterUnavailableError(`unknown cluster "${cluster}"`);
+      throw new ServiceUnavailableError(`unknown cluster "${cluster}"`);
     }
     return entry;
   }

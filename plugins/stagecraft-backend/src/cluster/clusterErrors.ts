@@ -1,6 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 import {
-  ClusterUnavailableError,
+  ServiceUnavailableError,
   ConflictError,
   NotAllowedError,
 } from '../domain/errors';
@@ -60,9 +60,9 @@ const RBAC_REFUSAL = /\bcannot [a-z]+ resource "/;
 /**
  * Maps client errors to domain errors: 409 → ConflictError (with the managers
  * the API server names), 403 → NotAllowedError (an RBAC refusal of
- * Stagecraft's identity → ClusterUnavailableError), 400/422 → InputError, 401 →
- * ClusterUnavailableError saying the credential was refused, anything
- * else (no HTTP answer, 5xx) → ClusterUnavailableError naming the cluster.
+ * Stagecraft's identity → ServiceUnavailableError), 400/422 → InputError, 401 →
+ * ServiceUnavailableError saying the credential was refused, anything
+ * else (no HTTP answer, 5xx) → ServiceUnavailableError naming the cluster.
  */
 export function toDomainError(cluster: string, e: unknown): Error {
   if (e instanceof ApiException) {
@@ -72,23 +72,23 @@ export function toDomainError(cluster: string, e: unknown): Error {
     // server whose authorizer is not warm after a restart) is not the
     // user's lack of permission: Backstage already allowed the request
     if (e.code === 403 && RBAC_REFUSAL.test(message)) {
-      return new ClusterUnavailableError(
+      return new ServiceUnavailableError(
         `${message} — Stagecraft's identity on cluster ${cluster} was refused; if the API server just restarted, ask again, otherwise apply docs/manifests/stagecraft-rbac.yaml to it`,
       );
     }
     // admission (quota, Pod Security, admission policies) refusing the change
     if (e.code === 403) return new NotAllowedError(message);
     if (e.code === 401) {
-      return new ClusterUnavailableError(credentialsRefused(cluster));
+      return new ServiceUnavailableError(credentialsRefused(cluster));
     }
     if (e.code === 422 || e.code === 400) {
       const err = new Error(message);
       err.name = 'InputError';
       return err;
     }
-    return new ClusterUnavailableError(message);
+    return new ServiceUnavailableError(message);
   }
-  return new ClusterUnavailableError(
+  return new ServiceUnavailableError(
     `cluster ${cluster} unavailable: ${describeError(e)}`,
   );
 }

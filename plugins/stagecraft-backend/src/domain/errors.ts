@@ -2,7 +2,7 @@
  * Domain errors. Their names match @backstage/errors so the backend's error
  * middleware maps them to 400/403/404/409 without the domain importing it.
  */
-export { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
+export { InputError } from '@stagecraft/backstage-plugin-stagecraft-common';
 
 /** What a 404 says is missing, for callers that act on it (`error.missing` in the body). */
 export type Missing = 'component';
@@ -32,7 +32,7 @@ export class NotAllowedError extends Error {
 }
 
 /** A cluster could not be reached or refused a call (maps to 503). */
-export class ClusterUnavailableError extends Error {
+export class ServiceUnavailableError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ServiceUnavailableError';

@@ -1,13 +1,13 @@
 import {
   FieldError,
   Origin,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 
 /** The request body as an object, or a 400 saying it must be one. */
 export function asObject(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ValidationError([
+    throw new InputError([
       { field: '(body)', message: 'the request body must be a JSON object' },
     ]);
   }
@@ -91,7 +91,7 @@ export function checkBody(
     const message = rule(body[field]);
     if (message) errors.push({ field, message });
   }
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
 }
 
 // authorization lives in ./authorization.ts; re-exported for the use cases

@@ -182,7 +182,7 @@ export interface WorkloadSource {
   /** NotFoundError when the component does not exist for this actor. */
   component(ref: string, actor: Actor): Promise<ComponentInfo>;
   /**
-   * The raw workload spec text (YAML) of a component; ValidationError when it
+   * The raw workload spec text (YAML) of a component; InputError when it
    * has none. `readFile` reads a file next to it (Score `files[].source`),
    * given a path relative to the workload file; without it such files are
    * refused.

@@ -11,7 +11,7 @@ import {
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATIONS,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import fs from 'node:fs/promises';
 import { parse } from 'yaml';
@@ -69,7 +69,7 @@ export class CatalogWorkloadSource implements WorkloadSource {
     const entity = await this.entity(component.ref, actor);
     const target = entity.metadata.annotations?.[ANNOTATIONS.workload];
     if (!target) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'workload',
           message: `${component.ref} has no ${ANNOTATIONS.workload} annotation; point it at the component's score.yaml or pass workload in the request`,
@@ -81,7 +81,7 @@ export class CatalogWorkloadSource implements WorkloadSource {
     }
     const location = entity.metadata.annotations?.[ANNOTATION_LOCATION];
     if (!location) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'workload',
           message: `${component.ref} has no catalog location to resolve "${target}" against`,
@@ -93,12 +93,12 @@ export class CatalogWorkloadSource implements WorkloadSource {
       const file = path.resolve(path.dirname(base), target);
       const stat = await fs.stat(file).catch(() => undefined);
       if (!stat?.isFile()) {
-        throw new ValidationError([
+        throw new InputError([
           { field: 'workload', message: `workload spec ${file} not found` },
         ]);
       }
       if (stat.size > MAX_BYTES) {
-        throw new ValidationError([
+        throw new InputError([
           {
             field: 'workload',
             message: `workload spec ${file} is larger than 256 KiB`,
@@ -128,7 +128,7 @@ export class CatalogWorkloadSource implements WorkloadSource {
     const response = await this.deps.urlReader.readUrl(url);
     const buffer = await response.buffer();
     if (buffer.length > MAX_BYTES) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'workload',
           message: `${what} ${url} is larger than 256 KiB`,
@@ -188,7 +188,7 @@ function parseSchema(ref: string, text: string): unknown {
       throw new Error('not an object');
     return schema;
   } catch (e) {
-    throw new ValidationError([
+    throw new InputError([
       {
         field: ANNOTATIONS.configSchema,
         message: `${ref}'s ${

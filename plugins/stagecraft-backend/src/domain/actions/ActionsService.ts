@@ -7,7 +7,7 @@ import {
   EnvironmentActions,
   PromotionPipeline,
   validateDnsLabel,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { asObject, authorizeOrThrow, checkBody, permittedOnly } from '../input';
 import type {
@@ -455,7 +455,7 @@ export class ActionsService {
 
   private name(value: unknown, field: string): string {
     const error = validateDnsLabel(value, field);
-    if (error) throw new ValidationError([error]);
+    if (error) throw new InputError([error]);
     return value as string;
   }
 }

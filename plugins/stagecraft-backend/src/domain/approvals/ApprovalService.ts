@@ -2,7 +2,7 @@ import {
   ApprovalRequest,
   DeployResult,
   validateDnsLabel,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { ConflictError, NotAllowedError, NotFoundError } from '../errors';
 import {
@@ -378,7 +378,7 @@ export class ApprovalService {
 
   private async require(id: unknown): Promise<ApprovalRequest> {
     if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) {
-      throw new ValidationError([
+      throw new InputError([
         { field: 'id', message: 'id must be an approval request id (a UUID)' },
       ]);
     }

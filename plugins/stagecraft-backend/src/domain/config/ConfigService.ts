@@ -5,7 +5,7 @@ import {
   EffectiveConfig,
   FieldError,
   validateDnsLabel,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { NotFoundError } from '../errors';
 import type {
@@ -165,7 +165,7 @@ export class ConfigService {
     if (b.dryRun !== undefined && typeof b.dryRun !== 'boolean') {
       errors.push({ field: 'dryRun', message: 'dryRun must be true or false' });
     }
-    if (errors.length) throw new ValidationError(errors);
+    if (errors.length) throw new InputError(errors);
     const target = await this.target(actor, 'config.update', b);
     const [current] = await this.deps.store.listConfigVersions(target.scope);
     const next: Record<string, ConfigValue> = { ...(current?.values ?? {}) };
@@ -176,7 +176,7 @@ export class ConfigService {
       else next[key] = value;
     }
     if (Object.keys(next).length > MAX_KEYS) {
-      throw new ValidationError([
+      throw new InputError([
         { field: 'values', message: `at most ${MAX_KEYS} keys per scope` },
       ]);
     }
@@ -194,7 +194,7 @@ export class ConfigService {
   async rollback(actor: Actor, body: unknown) {
     const b = asObject(body);
     if (!Number.isInteger(b.version) || (b.version as number) < 1) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'version',
           message: 'version must be a version number (1, 2, …)',
@@ -301,7 +301,7 @@ export class ConfigService {
     try {
       validate = ajv.compile(info.configSchema as object);
     } catch (e) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'stagecraft.io/config-schema',
           message: `the component's config schema is invalid: ${
@@ -311,7 +311,7 @@ export class ConfigService {
       ]);
     }
     if (!validate(values)) {
-      throw new ValidationError(
+      throw new InputError(
         (validate.errors ?? []).map(e => {
           const key =
             e.keyword === 'required'
@@ -383,7 +383,7 @@ export class ConfigService {
     query: { environment?: unknown; component?: unknown },
   ): Promise<Target> {
     const envError = validateDnsLabel(query.environment, 'environment');
-    if (envError) throw new ValidationError([envError]);
+    if (envError) throw new InputError([envError]);
     const envName = query.environment as string;
     const component =
       query.component === undefined

@@ -5,7 +5,7 @@ import {
   MANAGED_BY,
   SecretKeyInfo,
   validateDnsLabel,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { NotFoundError } from '../errors';
 import {
@@ -97,7 +97,7 @@ export class SecretService {
         message: 'value must be a non-empty string of at most 64 KiB',
       });
     }
-    if (errors.length) throw new ValidationError(errors);
+    if (errors.length) throw new InputError(errors);
     const target = await this.target(actor, 'secret.update', b);
     const key = b.key as string;
     const ref = this.secretRef(target);
@@ -153,7 +153,7 @@ export class SecretService {
           'key must be an environment variable name (letters, digits, _)',
       });
     }
-    if (errors.length) throw new ValidationError(errors);
+    if (errors.length) throw new InputError(errors);
     const target = await this.target(actor, 'secret.update', b);
     const keys = await this.current(target.scope);
     if (!keys.some(k => k.key === b.key)) {
@@ -242,15 +242,15 @@ export class SecretService {
     query: { environment?: unknown; component?: unknown },
   ) {
     const envError = validateDnsLabel(query.environment, 'environment');
-    if (envError) throw new ValidationError([envError]);
+    if (envError) throw new InputError([envError]);
     if (query.component === undefined) {
-      throw new ValidationError([
+      throw new InputError([
         { field: 'component', message: 'component is required' },
       ]);
     }
     const component = normalizeComponentRef(query.component);
     const nameError = validateDnsLabel(secretName(component), 'component');
-    if (nameError) throw new ValidationError([nameError]);
+    if (nameError) throw new InputError([nameError]);
     const envName = query.environment as string;
     const scope = scopeOf(component, envName);
     await authorizeOrThrow(

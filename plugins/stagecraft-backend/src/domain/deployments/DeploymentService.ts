@@ -6,7 +6,7 @@ import {
   Release,
   RevisionAction,
   validateDnsLabel,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { NotFoundError } from '../errors';
 import type {
@@ -192,7 +192,7 @@ export class DeploymentService {
           )?.name
         : from.promotesTo?.replace(/^(?:environment:)?(?:[^/]+\/)?/, ''));
     if (!toName) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'to',
           message: `to is required: environment "${from.name}" has no promotesTo and is the last stage of its pipeline`,
@@ -203,7 +203,7 @@ export class DeploymentService {
     const gap =
       ENVIRONMENT_TIERS.indexOf(to.tier) - ENVIRONMENT_TIERS.indexOf(from.tier);
     if (gap < 0 || (gap > 1 && !this.deps.allowTierSkip)) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'to',
           message:

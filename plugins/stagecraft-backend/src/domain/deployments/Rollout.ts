@@ -4,7 +4,7 @@ import {
   Origin,
   Release,
   RevisionAction,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { checkExposure } from '../policy/exposure';
 import { podSecurityViolations } from '../policy/podSecurity';
@@ -150,7 +150,7 @@ export class Rollout {
           i => `${objects[i].kind}/${objects[i].metadata.name}`,
         )
       : [];
-    if (exposed.length) throw new ValidationError(exposed);
+    if (exposed.length) throw new InputError(exposed);
     const insecure = await podSecurityViolations(
       this.deps.gateway,
       env.cluster,
@@ -158,7 +158,7 @@ export class Rollout {
       objects,
       (i, path) => workloadField(objects[i], path, component.name),
     );
-    if (insecure.length) throw new ValidationError(insecure);
+    if (insecure.length) throw new InputError(insecure);
     const resourceWarnings: ClusterWarning[] = [];
     if (this.deps.resources && !opts.dryRun) {
       objects = renderWith(

@@ -1,6 +1,6 @@
 import {
   validateDnsLabel,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 
 const COMPONENT_REF =
@@ -13,7 +13,7 @@ const TAG = /^[\w][\w.-]{0,127}$/;
 export function normalizeComponentRef(value: unknown): string {
   const match = typeof value === 'string' ? COMPONENT_REF.exec(value) : null;
   if (!match) {
-    throw new ValidationError([
+    throw new InputError([
       {
         field: 'component',
         message:

@@ -2,7 +2,7 @@ import { ReservedNamespaces } from './reservedNamespaces';
 import {
   Environment,
   EnvironmentObjectStatus,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { ConflictError, NotFoundError } from '../errors';
 import type {
@@ -348,7 +348,7 @@ export class EnvironmentService {
     const { confirm, dryRun } =
       (body as { confirm?: unknown; dryRun?: unknown } | undefined) ?? {};
     if (record.tier === 'production' && confirm !== record.name) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'confirm',
           message: `confirm must equal "${record.name}" to delete a production environment`,

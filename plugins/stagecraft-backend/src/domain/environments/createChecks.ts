@@ -1,6 +1,6 @@
 import {
   LABELS,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { ConflictError, NotAllowedError } from '../errors';
 import type {
@@ -23,7 +23,7 @@ export function typeNamed(
 ): EnvironmentTypeSpec {
   const type = types.get(name);
   if (!type) {
-    throw new ValidationError([
+    throw new InputError([
       {
         field: 'type',
         message: `type "${name}" is not one of the configured environment types: ${[
@@ -43,7 +43,7 @@ export function resolveCluster(
   const clusters = gateway.listClusters().map(c => c.name);
   if (cluster === undefined) {
     if (clusters.length === 1) return clusters[0];
-    throw new ValidationError([
+    throw new InputError([
       {
         field: 'cluster',
         message: `cluster is required: one of ${
@@ -53,7 +53,7 @@ export function resolveCluster(
     ]);
   }
   if (!clusters.includes(cluster)) {
-    throw new ValidationError([
+    throw new InputError([
       {
         field: 'cluster',
         message: `cluster "${cluster}" is not configured; configured clusters: ${
@@ -137,7 +137,7 @@ export async function authorizeProposed(
 ) {
   if (isNew && deps.owners) {
     if (!(await deps.owners.exists(record.owner, actor))) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'owner',
           message: `owner "${record.owner}" is not in the catalog; an environment's owner must be a Group or User entity`,

@@ -1,4 +1,4 @@
-import { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { InputError } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { EnvironmentRecord } from '../ports';
 import type { EnvironmentTypeSpec } from './types';
 import { parseTtl } from './validation';
@@ -51,7 +51,7 @@ export function checkMaxTtl(
   if (!type?.maxTtl) return;
   const limit = parseTtl(type.maxTtl, 'maxTtl', []);
   if (limit === undefined || newExpiry - now.getTime() <= limit) return;
-  throw new ValidationError([
+  throw new InputError([
     {
       field: 'ttl',
       message: `ttl would keep ${env.name} for ${formatTtl(

@@ -1,6 +1,6 @@
 import {
   FieldError,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 
 /**
@@ -71,6 +71,6 @@ export class ReservedNamespaces {
         });
       }
     }
-    if (errors.length) throw new ValidationError(errors);
+    if (errors.length) throw new InputError(errors);
   }
 }

@@ -6,7 +6,7 @@ import {
   Origin,
   UpdateEnvironmentRequest,
   validateDnsLabel,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 
 /** Namespaces Stagecraft never creates, adopts or deletes. */
@@ -49,7 +49,7 @@ export function checkKubernetesName(
 export function assertEnvironmentName(name: unknown, field = 'name'): string {
   const errors: FieldError[] = [];
   checkKubernetesName(name, field, errors);
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   return name as string;
 }
 
@@ -230,7 +230,7 @@ export function validateCreateRequest(body: unknown): ValidCreateRequest {
   }
   const originError = checkOrigin(b.origin);
   if (originError) errors.push({ field: 'origin', message: originError });
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   return {
     name: b.name as string,
     type: b.type as string,
@@ -280,7 +280,7 @@ export function validateUpdateRequest(body: unknown): ValidUpdateRequest {
         ]);
   const quota = checkQuota(b.quota, errors);
   const ttlMs = parseTtl(b.ttl, 'ttl', errors);
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   return {
     owner,
     ...(system !== undefined && { system }),
@@ -298,6 +298,6 @@ export function validateTtlRequest(body: unknown): number {
   if (b.ttl === undefined)
     errors.push({ field: 'ttl', message: 'ttl is required, e.g. "24h"' });
   const ttlMs = parseTtl(b.ttl, 'ttl', errors);
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   return ttlMs!;
 }

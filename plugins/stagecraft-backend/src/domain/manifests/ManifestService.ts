@@ -5,7 +5,7 @@ import {
   LABELS,
   MANAGED_BY,
   Origin,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { checkExposure, ExposurePolicy } from '../policy/exposure';
 import { podSecurityViolations } from '../policy/podSecurity';
@@ -115,7 +115,7 @@ export class ManifestService {
     const exposed = this.deps.exposure
       ? checkExposure(objects, this.deps.exposure(env), i => `manifests[${i}]`)
       : [];
-    if (exposed.length) throw new ValidationError(exposed);
+    if (exposed.length) throw new InputError(exposed);
     const desired = objects.map(o =>
       this.labelled(o, env.namespace, envName, actor, originOf(b.origin)),
     );
@@ -147,7 +147,7 @@ export class ManifestService {
       desired,
       (i, path) => `manifests[${i}].${path}`,
     );
-    if (insecure.length) throw new ValidationError(insecure);
+    if (insecure.length) throw new InputError(insecure);
     const dryRun = b.dryRun === true;
     const base = { environment: envName, namespace: env.namespace };
     try {
@@ -256,7 +256,7 @@ export class ManifestService {
         });
       }
     }
-    if (errors.length) throw new ValidationError(errors);
+    if (errors.length) throw new InputError(errors);
   }
 
   private labelled(

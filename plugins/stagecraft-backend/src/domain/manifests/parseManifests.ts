@@ -4,7 +4,7 @@ import {
   validateDnsSubdomain,
   validateLabelValue,
   validateMetadataKey,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject } from '../ports';
 
@@ -133,7 +133,7 @@ export function parseManifests(manifests: unknown): KubeObject[] {
   let values: unknown[] = [];
   if (typeof manifests === 'string') {
     if (Buffer.byteLength(manifests) > MANIFEST_LIMITS.maxBytes) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'manifests',
           message: `manifests must be at most ${MANIFEST_LIMITS.maxBytes} bytes`,
@@ -174,7 +174,7 @@ export function parseManifests(manifests: unknown): KubeObject[] {
   } else if (Array.isArray(manifests)) {
     values = manifests;
   } else {
-    throw new ValidationError([
+    throw new InputError([
       {
         field: 'manifests',
         message:
@@ -182,9 +182,9 @@ export function parseManifests(manifests: unknown): KubeObject[] {
       },
     ]);
   }
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   if (values.length === 0 || values.length > MANIFEST_LIMITS.maxDocuments) {
-    throw new ValidationError([
+    throw new InputError([
       {
         field: 'manifests',
         message: `manifests must hold 1 to ${MANIFEST_LIMITS.maxDocuments} objects (got ${values.length})`,
@@ -203,7 +203,7 @@ export function parseManifests(manifests: unknown): KubeObject[] {
     const o = checkObject(v, `manifests[${i}]`, errors);
     if (o) objects.push(o);
   });
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   const seen = new Set<string>();
   objects.forEach((o, i) => {
     const key = `${o.apiVersion}/${o.kind}/${o.metadata.name}`;
@@ -215,6 +215,6 @@ export function parseManifests(manifests: unknown): KubeObject[] {
     }
     seen.add(key);
   });
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   return objects;
 }

@@ -2,9 +2,9 @@ import {
   ClusterEventsResponse,
   FieldError,
   validateDnsLabel,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { ClusterUnavailableError, NotFoundError } from '../errors';
+import { ServiceUnavailableError, NotFoundError } from '../errors';
 import { authorizeOrThrow } from '../input';
 import type {
   Actor,
@@ -43,7 +43,7 @@ function parseQuery(query: unknown, withEnvironment: boolean) {
   if (q.watch !== undefined && q.watch !== 'true' && q.watch !== 'false') {
     errors.push({ field: 'watch', message: 'watch must be true or false' });
   }
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   return {
     environment: q.environment as string | undefined,
     watch: q.watch === 'true',
@@ -125,7 +125,7 @@ export class EventsService {
   ): Promise<Scope> {
     const q = parseQuery(query, false);
     const e = validateDnsLabel(name, 'name');
-    if (e) throw new ValidationError([e]);
+    if (e) throw new InputError([e]);
     const env = await this.environment(actor, name as string);
     return { env, filter: () => true, watch: q.watch };
   }
@@ -190,7 +190,7 @@ export class EventsService {
 
   private available(env: EnvironmentRecord) {
     const down = this.deps.observer.clusterError?.(env.cluster);
-    if (down) throw new ClusterUnavailableError(down);
+    if (down) throw new ServiceUnavailableError(down);
   }
 
   private async environment(actor: Actor, name: string) {

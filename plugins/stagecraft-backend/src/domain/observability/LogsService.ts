@@ -3,10 +3,10 @@ import {
   LogSourcePod,
   LogsResponse,
   LogStreamEvent,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
-  ClusterUnavailableError,
+  ServiceUnavailableError,
   NotFoundError,
   TooManyRequestsError,
 } from '../errors';
@@ -286,13 +286,13 @@ export class LogsService {
       throw new NotFoundError(`${component} is not deployed in ${env.name}`);
     }
     const down = this.deps.observer.clusterError?.(env.cluster);
-    if (down) throw new ClusterUnavailableError(down);
+    if (down) throw new ServiceUnavailableError(down);
     const kubernetesId = revision.kubernetesId ?? component.split('/')[1];
     const pods = logSourcePods(
       this.deps.observer.observe(env.cluster, env.namespace, kubernetesId),
     );
     if (!this.deps.observer.syncedAt(env.cluster) && !pods.length) {
-      throw new ClusterUnavailableError(
+      throw new ServiceUnavailableError(
         `cluster ${env.cluster}: the watch cache has not synced yet`,
       );
     }
@@ -322,7 +322,7 @@ export class LogsService {
       if (q.container) {
         if (!pod.containers.some(c => c.name === q.container)) {
           if (q.pod) {
-            throw new ValidationError([
+            throw new InputError([
               {
                 field: 'container',
                 message: `pod ${pod.name} has no container "${
@@ -344,7 +344,7 @@ export class LogsService {
       }
     }
     if (q.container && !sources.length && chosen.length) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'container',
           message: `no pod of this component has a container "${q.container}"`,

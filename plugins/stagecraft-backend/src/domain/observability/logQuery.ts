@@ -2,7 +2,7 @@ import {
   FieldError,
   LogSourcePod,
   validateDnsLabel,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject, WorkloadObserver } from '../ports';
 import { currentPods } from '../deployments/status';
@@ -126,7 +126,7 @@ export function parseLogQuery(
       message: 'a previous (terminated) container cannot be followed',
     });
   }
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   return parsed;
 }
 

@@ -1,4 +1,4 @@
-import { ClusterUnavailableError } from '../errors';
+import { ServiceUnavailableError } from '../errors';
 import type { ClusterEventSource, PodLogSource } from './ports';
 
 /**
@@ -8,7 +8,7 @@ import type { ClusterEventSource, PodLogSource } from './ports';
  */
 export const noObservability: PodLogSource & ClusterEventSource = {
   openPodLog: async () => {
-    throw new ClusterUnavailableError('this cluster gateway serves no logs');
+    throw new ServiceUnavailableError('this cluster gateway serves no logs');
   },
   listEvents: async () => [],
   watchEvents: async (_c, _n, onEvents) => {

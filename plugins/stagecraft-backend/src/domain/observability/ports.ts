@@ -19,7 +19,7 @@ export interface PodLogSource {
   /**
    * Opens one container's log: resolves once the API server answered (an
    * error before any line: 400/404 for a container or previous instance that
-   * does not exist, ClusterUnavailableError), then yields its lines
+   * does not exist, ServiceUnavailableError), then yields its lines
    * (`<RFC 3339 time> <text>`, no newline) until the log ends (not
    * following) or `signal` aborts, which closes the cluster connection.
    */

@@ -2,7 +2,7 @@ import {
   CloneResult,
   ConfigValue,
   FieldError,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { NotFoundError } from '../errors';
 import {
@@ -67,7 +67,7 @@ export class CloneService {
     }
     const originError = checkOrigin(b.origin);
     if (originError) errors.push({ field: 'origin', message: originError });
-    if (errors.length) throw new ValidationError(errors);
+    if (errors.length) throw new InputError(errors);
     const from = source as string;
     await authorizeOrThrow(
       this.deps,

@@ -6,7 +6,7 @@ import {
   Release,
   ResourceAmounts,
   validateDnsLabel,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { ConflictError, NotFoundError } from '../errors';
 import { asObject, authorizeOrThrow, checkBody, permittedOnly } from '../input';
@@ -103,7 +103,7 @@ export class OperationsService {
       (replicas as number) < 0 ||
       (replicas as number) > 1000
     ) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'replicas',
           message: 'replicas must be a whole number from 0 to 1000',
@@ -141,7 +141,7 @@ export class OperationsService {
     if (pods > usage.quota.pods)
       over.push(`${pods} pods (quota ${usage.quota.pods})`);
     if (over.length) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'replicas',
           message: `replicas ${replicas} does not fit the quota of ${environment}: ${over.join(
@@ -364,7 +364,7 @@ export class OperationsService {
     await this.authorize(actor, 'deployment.operate', environment);
     const env = await this.env(environment);
     if (!PAUSABLE.includes(env.tier)) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'name',
           message: `${env.name} is a ${
@@ -389,7 +389,7 @@ export class OperationsService {
 
   private name(value: unknown, field: string): string {
     const error = validateDnsLabel(value, field);
-    if (error) throw new ValidationError([error]);
+    if (error) throw new InputError([error]);
     return value as string;
   }
 

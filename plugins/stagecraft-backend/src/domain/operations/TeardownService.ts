@@ -2,7 +2,7 @@ import {
   TeardownPlan,
   TeardownResult,
   TeardownStep,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { asObject, checkBody, permittedNames, permittedOnly } from '../input';
 import type {
@@ -54,7 +54,7 @@ export class TeardownService {
 
   async plan(actor: Actor, taskId: unknown): Promise<TeardownPlan> {
     if (typeof taskId !== 'string' || !TASK_ID.test(taskId)) {
-      throw new ValidationError([
+      throw new InputError([
         { field: 'taskId', message: 'taskId must be a scaffolder task id' },
       ]);
     }
@@ -130,7 +130,7 @@ export class TeardownService {
     const plan = await this.plan(actor, taskId);
     const production = plan.environments.filter(e => e.tier === 'production');
     if (production.length) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'taskId',
           message: `the run created production environments (${production

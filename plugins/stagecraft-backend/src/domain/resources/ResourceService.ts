@@ -3,7 +3,7 @@ import {
   assertDnsLabel,
   FieldError,
   ProvisionedResource,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type {
   ResourceDriver,
@@ -448,7 +448,7 @@ export class ResourceService {
         driver,
       });
     }
-    if (errors.length) throw new ValidationError(errors);
+    if (errors.length) throw new InputError(errors);
     for (const p of byName.values()) {
       const record = await this.deps.store.getResource(env.name, p.name);
       if (!record) continue;

@@ -1,7 +1,7 @@
 import {
   FieldError,
   validateDnsLabel,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { ResourceDriver } from '@stagecraft/backstage-plugin-stagecraft-node';
 import { normalizeComponentRef } from '../deployments/DeploymentService';
@@ -73,7 +73,7 @@ function describe(d: Omit<ResolvedDefinition, 'id' | 'origin'>): string {
 
 /**
  * Checks resource definitions (from config or a module) against the known
- * drivers; throws one ValidationError naming every bad field, e.g.
+ * drivers; throws one InputError naming every bad field, e.g.
  * `stagecraft.resources.definitions[2].driver`.
  */
 export function checkDefinitions(
@@ -177,7 +177,7 @@ export function checkDefinitions(
       origin,
     });
   });
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   const seen = new Map<string, number>();
   out.forEach((d, i) => {
     const key = criteriaKey(d);
@@ -191,7 +191,7 @@ export function checkDefinitions(
     }
     seen.set(key, i);
   });
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   return out;
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   LABELS,
   MANAGED_BY,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type {
   ResourceCluster,
@@ -13,7 +13,7 @@ import type {
 import { checkExposure, ExposurePolicy } from '../policy/exposure';
 import { podSecurityViolations } from '../policy/podSecurity';
 import {
-  ClusterUnavailableError,
+  ServiceUnavailableError,
   ConflictError,
   NotAllowedError,
 } from '../errors';
@@ -83,8 +83,8 @@ export const definitionOf = (p: Planned) => ({
 
 /** A driver's 400 about request params, re-addressed to `resources.<name>`. */
 export function inResource(e: unknown, resourceName: string): unknown {
-  if (!(e instanceof ValidationError)) return e;
-  return new ValidationError(
+  if (!(e instanceof InputError)) return e;
+  return new InputError(
     e.errors.map(err => ({
       field: err.field.startsWith('resources.params.')
         ? `resources.${resourceName}.${err.field.slice('resources.'.length)}`
@@ -130,7 +130,7 @@ export function boundCluster(
       o.metadata.namespace !== undefined &&
       o.metadata.namespace !== env.namespace
     ) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'metadata.namespace',
           message: `${o.kind}/${o.metadata.name}: resources live in the environment's namespace "${env.namespace}", not "${o.metadata.namespace}"`,
@@ -157,7 +157,7 @@ export function boundCluster(
       const exposed = exposure
         ? checkExposure(desired, exposure, i => `objects[${i}]`)
         : [];
-      if (exposed.length) throw new ValidationError(exposed);
+      if (exposed.length) throw new InputError(exposed);
       if (mode.check || preview) {
         const insecure = await podSecurityViolations(
           gateway,
@@ -166,7 +166,7 @@ export function boundCluster(
           desired,
           (i, path) => `${desired[i].kind}/${desired[i].metadata.name}.${path}`,
         );
-        if (insecure.length) throw new ValidationError(insecure);
+        if (insecure.length) throw new InputError(insecure);
       }
       if (mode.check) return desired;
       for (const o of desired) {
@@ -311,7 +311,7 @@ export async function waitReady(
     }
     const now = deps.clock.now().getTime();
     if (now - started >= timeout) {
-      throw new ClusterUnavailableError(
+      throw new ServiceUnavailableError(
         `resource ${p.name} (${p.type}) in ${
           ctx.environment.name
         } not ready after ${Math.round(timeout / 1000)} s: ${

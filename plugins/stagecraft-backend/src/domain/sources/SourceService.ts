@@ -1,7 +1,7 @@
 import {
   FieldError,
   validateDnsLabel,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { NotFoundError } from '../errors';
 import { asObject, checkBody, checkOrigin } from '../input';
@@ -74,7 +74,7 @@ export class SourceService {
       Object.keys(files).length === 0 ||
       Object.keys(files).length > SOURCE_LIMITS.maxFiles
     ) {
-      throw new ValidationError([
+      throw new InputError([
         {
           field: 'files',
           message: `files must map 1 to ${SOURCE_LIMITS.maxFiles} paths to their text`,
@@ -95,7 +95,7 @@ export class SourceService {
         });
       }
     }
-    if (errors.length) throw new ValidationError(errors);
+    if (errors.length) throw new InputError(errors);
     const paths = Object.keys(files).sort();
     await this.deps.store.putSource(
       name,
@@ -130,6 +130,6 @@ export class SourceService {
 
 function assertRepo(repo: unknown): string {
   const error = validateDnsLabel(repo, 'repo');
-  if (error) throw new ValidationError([error]);
+  if (error) throw new InputError([error]);
   return repo as string;
 }

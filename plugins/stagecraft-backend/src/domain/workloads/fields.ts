@@ -1,7 +1,7 @@
 /** Field paths and small helpers shared by the workload parser's modules. */
 import {
   FieldError,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 
 /** A path into the workload: object keys and list indexes. */
@@ -29,7 +29,7 @@ export const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function fail(field: string, message: string): never {
-  throw new ValidationError([{ field, message }]);
+  throw new InputError([{ field, message }]);
 }
 
 /** Collects field errors; `add` names the field once for both parts. */

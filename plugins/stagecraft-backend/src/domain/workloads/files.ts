@@ -4,7 +4,7 @@
  */
 import {
   FieldError,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { PlaceholderContext, placeholderProblems } from './placeholders';
 import {
@@ -196,7 +196,7 @@ export async function resolveFileSources(
     }
     containers[name] = { ...container, files };
   }
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   return { ...spec, containers };
 }
 

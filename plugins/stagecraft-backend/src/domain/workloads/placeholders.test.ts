@@ -1,4 +1,4 @@
-import { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { InputError } from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
   expandPlaceholders,
   PlaceholderContext,
@@ -21,14 +21,14 @@ const context: PlaceholderContext = {
   },
 };
 
-function errorOf(fn: () => unknown): ValidationError {
+function errorOf(fn: () => unknown): InputError {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
+    expect(e).toBeInstanceOf(InputError);
+    return e as InputError;
   }
-  throw new Error('expected a ValidationError');
+  throw new Error('expected a InputError');
 }
 
 describe('expandPlaceholders', () => {

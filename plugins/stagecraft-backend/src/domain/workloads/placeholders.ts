@@ -1,6 +1,6 @@
 import {
   FieldError,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { canonicalJson } from './canonical';
 
@@ -224,14 +224,14 @@ export function expandVariableParts(
 ): ValuePart[] {
   const errors: FieldError[] = [];
   const parts = substituteParts(value, context, field, true, errors, true);
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   return parts;
 }
 
 /**
  * Substitutes Score placeholders in `value`: `${metadata.<key>...}` and
  * `${resources.<name>.<output>}`; `$${` is a literal `${` and `$$` a literal
- * `$`. Throws a ValidationError naming `field` and every unknown reference.
+ * `$`. Throws a InputError naming `field` and every unknown reference.
  */
 export function expandPlaceholders(
   value: string,
@@ -240,7 +240,7 @@ export function expandPlaceholders(
 ): string {
   const errors: FieldError[] = [];
   const result = substitute(value, context, field, true, errors);
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   return result;
 }
 

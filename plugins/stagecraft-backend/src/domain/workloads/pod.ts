@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import {
   FieldError,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { fieldPath } from './fields';
 import { fileBytes } from './files';
@@ -145,7 +145,7 @@ export function renderPod(input: PodInput): RenderedPod {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof ValidationError) {
+      if (e instanceof InputError) {
         errors.push(...e.errors);
         return fallback;
       }
@@ -153,7 +153,7 @@ export function renderPod(input: PodInput): RenderedPod {
     }
   };
   const layout = podLayout(spec.containers);
-  if (Array.isArray(layout)) throw new ValidationError(layout);
+  if (Array.isArray(layout)) throw new InputError(layout);
 
   const data: Record<string, string> = {};
   const binaryData: Record<string, string> = {};
@@ -289,7 +289,7 @@ export function renderPod(input: PodInput): RenderedPod {
       ...(startupProbe !== undefined && { startupProbe }),
     };
   });
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
 
   fileItems.sort((a, b) => (a.key < b.key ? -1 : 1));
   const volumes = [

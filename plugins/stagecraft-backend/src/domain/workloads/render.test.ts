@@ -1,4 +1,4 @@
-import { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { InputError } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject } from '../ports';
 import {
   applyImageOverride,
@@ -58,10 +58,10 @@ function errorsOf(fn: () => unknown) {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).errors;
+    expect(e).toBeInstanceOf(InputError);
+    return (e as InputError).errors;
   }
-  throw new Error('expected a ValidationError');
+  throw new Error('expected a InputError');
 }
 
 describe('renderWorkload', () => {

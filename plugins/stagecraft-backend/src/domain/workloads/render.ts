@@ -10,7 +10,7 @@ import {
   MANAGED_BY,
   validateDnsLabel,
   validateDnsSubdomain,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject } from '../ports';
 import { contentHash } from './canonical';
@@ -137,7 +137,7 @@ export function applyImageOverride(
       });
     }
   }
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
   const containers: Record<string, WorkloadContainer> = {};
   for (const name of names) {
     containers[name] =
@@ -247,13 +247,13 @@ function checkInput(input: RenderInput): FieldError[] {
  * The objects of a workload in one environment, in apply order: a ConfigMap
  * `<component>-files` (when containers have files), the Deployment, a Service
  * (when the spec has service ports) and an Ingress (when `ingressHost` is
- * given). Pods meet Pod Security `restricted`. Throws a ValidationError naming
+ * given). Pods meet Pod Security `restricted`. Throws a InputError naming
  * every field that cannot be rendered (unknown placeholders, `source` files,
  * invalid names).
  */
 export function renderWorkload(input: RenderInput): KubeObject[] {
   const errors = checkInput(input);
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) throw new InputError(errors);
 
   const spec = applyImageOverride(
     validateWorkloadSpec(input.spec, 'spec'),
@@ -269,7 +269,7 @@ export function renderWorkload(input: RenderInput): KubeObject[] {
   };
   const ports = Object.entries(spec.service?.ports ?? {});
   if (input.ingressHost !== undefined && ports.length === 0) {
-    throw new ValidationError([
+    throw new InputError([
       {
         field: 'ingressHost',
         message:

@@ -2,7 +2,7 @@
 // rendered (the objects change), kept for a named consumer, or refused with a
 // message naming the field: none is silently dropped. A field added to the
 // schema fails this test until it is given one of the three outcomes.
-import { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { InputError } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { resolveFileSources } from './files';
 import { renderWorkload } from './render';
 import { SCORE_SCHEMA } from './schema';
@@ -331,7 +331,7 @@ describe('Score schema coverage', () => {
       objects => JSON.stringify(objects),
       (e: unknown) => e,
     );
-    if (rendered instanceof ValidationError) {
+    if (rendered instanceof InputError) {
       const fields = rendered.errors.map(e => e.field);
       return `refused: ${fields.join(', ')}`;
     }

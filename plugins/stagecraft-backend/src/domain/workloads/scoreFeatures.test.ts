@@ -1,6 +1,6 @@
 // The Score features beyond the first subset: binary files, source files,
 // volumes from resources, container ordering and score-k8s annotations.
-import { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { InputError } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { resolveFileSources } from './files';
 import { renderWorkload } from './render';
 import { validateWorkloadSpec } from './spec';
@@ -31,10 +31,10 @@ function messagesOf(fn: () => unknown): string[] {
   try {
     fn();
   } catch (e) {
-    if (e instanceof ValidationError) return e.errors.map(x => x.message);
+    if (e instanceof InputError) return e.errors.map(x => x.message);
     throw e;
   }
-  throw new Error('expected a ValidationError');
+  throw new Error('expected a InputError');
 }
 
 describe('Score files', () => {
@@ -122,13 +122,13 @@ describe('Score files', () => {
     const read = async (p: string) =>
       p === 'b.bin' ? Buffer.from([0xff]) : Buffer.alloc(300 * 1024, 'a');
     const error = await resolveFileSources(spec, read).catch(e => e);
-    expect((error as ValidationError).errors.map(e => e.message)).toEqual([
+    expect((error as InputError).errors.map(e => e.message)).toEqual([
       'containers.main.files[0].source "../secret" must not leave the workload file\'s directory (no ".." parts)',
       'containers.main.files[1].source "b.bin" is not UTF-8 text: set noExpand: true to mount it as it is, or use binaryContent',
       'containers.main.files[2].source "big.txt" is 300 KiB; a source file may be at most 256 KiB',
     ]);
     const inline = await resolveFileSources(spec, undefined).catch(e => e);
-    expect((inline as ValidationError).errors[1].message).toMatch(
+    expect((inline as InputError).errors[1].message).toMatch(
       /workload was given inline/,
     );
   });

@@ -1,26 +1,26 @@
-import { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { InputError } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { parseWorkloadSpec, validateWorkloadSpec, WorkloadSpec } from './spec';
 import { EXAMPLE_SCORE_YAML } from './testFixtures';
 
-/** The messages of the ValidationError `fn` throws (fails when it does not throw one). */
+/** The messages of the InputError `fn` throws (fails when it does not throw one). */
 function messagesOf(fn: () => unknown): string[] {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
+    expect(e).toBeInstanceOf(InputError);
     expect((e as Error).name).toBe('InputError');
-    return (e as ValidationError).errors.map(x => x.message);
+    return (e as InputError).errors.map(x => x.message);
   }
-  throw new Error('expected a ValidationError');
+  throw new Error('expected a InputError');
 }
 
 function fieldsOf(fn: () => unknown): string[] {
   try {
     fn();
   } catch (e) {
-    return (e as ValidationError).errors.map(x => x.field);
+    return (e as InputError).errors.map(x => x.field);
   }
-  throw new Error('expected a ValidationError');
+  throw new Error('expected a InputError');
 }
 
 const minimal = (extra: Record<string, unknown> = {}) => ({

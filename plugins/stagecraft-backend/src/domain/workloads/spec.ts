@@ -1,6 +1,6 @@
 /**
  * The Score workload parser: YAML (or JSON) text in, a validated and
- * normalised WorkloadSpec out, or a ValidationError (HTTP 400) whose messages
+ * normalised WorkloadSpec out, or a InputError (HTTP 400) whose messages
  * name each offending field. A workload is checked against the official
  * Score schema (score.dev/v1b1, vendored in `schema/`) and then by
  * Stagecraft's own checks (`checks.ts`); where both find fault with the same
@@ -9,7 +9,7 @@
 import { parseAllDocuments } from 'yaml';
 import {
   FieldError,
-  ValidationError,
+  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { semanticProblems } from './checks';
 import { fail, fieldPath, isObject } from './fields';
@@ -133,14 +133,14 @@ function merge(schema: FieldError[], semantic: FieldError[]): FieldError[] {
  * body) and returns it normalised: `files` and `volumes` as lists (the map
  * form keyed by target path and the deprecated list form are both read),
  * numeric quantities as strings. Throws a
- * ValidationError listing every problem, each naming its field.
+ * InputError listing every problem, each naming its field.
  */
 export function validateWorkloadSpec(
   obj: unknown,
   source = 'workload',
 ): WorkloadSpec {
   const structural = structureProblem(obj, source);
-  if (structural) throw new ValidationError([structural]);
+  if (structural) throw new InputError([structural]);
   if (!isObject(obj)) {
     fail(
       source,
@@ -150,7 +150,7 @@ export function validateWorkloadSpec(
   const copy = JSON.parse(JSON.stringify(obj)) as Record<string, unknown>;
   quantitiesAsStrings(copy);
   const errors = merge(scoreSchemaErrors(copy), semanticProblems(copy));
-  if (errors.length > 0) throw new ValidationError(errors);
+  if (errors.length > 0) throw new InputError(errors);
   return normalise(copy);
 }
 
@@ -197,7 +197,7 @@ export function parseWorkloadSpec(
   }
   const document = documents[0];
   if (document.errors.length > 0) {
-    throw new ValidationError(
+    throw new InputError(
       document.errors.slice(0, 5).map(e => ({
         field: source,
         message:

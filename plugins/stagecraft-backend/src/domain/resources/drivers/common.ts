@@ -1,4 +1,4 @@
-import { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { InputError } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type {
   ResourceDriverContext,
   ResourceOutputs,
@@ -71,7 +71,7 @@ export function templateVars(
   );
   if (unknown.length || notScalar.length) {
     const known = Object.keys(defaults).sort();
-    throw new ValidationError([
+    throw new InputError([
       ...unknown.map(k => ({
         field: `resources.params.${k}`,
         message: `params.${k} is not a parameter of resource definition "${
@@ -87,7 +87,7 @@ export function templateVars(
   return { ...base, params: { ...defaults, ...scalarParams(requested) } };
 }
 
-/** Expands a template or throws a ValidationError naming the definition. */
+/** Expands a template or throws a InputError naming the definition. */
 export function expandOrThrow<T>(
   value: T,
   vars: Record<string, unknown>,
@@ -97,7 +97,7 @@ export function expandOrThrow<T>(
   const errors: string[] = [];
   const out = expandTemplate(value, vars, field, errors) as T;
   if (errors.length) {
-    throw new ValidationError(
+    throw new InputError(
       errors.map(message => ({
         field: `definition ${ctx.definition.id}`,
         message: `resource definition "${ctx.definition.id}": ${message}`,
@@ -153,7 +153,7 @@ export function renderOutputs(
       );
     } else if ('secretKey' in spec) {
       if (!from.secretName) {
-        throw new ValidationError([
+        throw new InputError([
           {
             field: `definition ${ctx.definition.id}`,
             message: `resource definition "${ctx.definition.id}": outputs.${name} names a secret key but the definition has no secret`,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { InputError } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type {
   ResourceDriver,
   ResourceDriverContext,
@@ -43,7 +43,7 @@ function render(ctx: ResourceDriverContext) {
   const params = vars.params as Record<string, unknown>;
   const missing = (template.required ?? []).filter(k => params[k] === '');
   if (missing.length) {
-    throw new ValidationError(
+    throw new InputError(
       missing.map(k => ({
         field: `resources.params.${k}`,
         message: `params.${k} is required by resource definition "${ctx.definition.id}" (template ${ctx.definition.params.template})`,

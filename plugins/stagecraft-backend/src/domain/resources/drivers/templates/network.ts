@@ -1,5 +1,5 @@
 /** Address presets: `service-port`, `route`, `dns`, `environment`. */
-import { ValidationError } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { InputError } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { ManifestsTemplate } from './base';
 
 const LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -24,7 +24,7 @@ const servicePort: ManifestsTemplate = {
     const workload = String(params.workload);
     const port = String(params.port);
     const bad = (field: string, message: string) =>
-      new ValidationError([{ field: `resources.params.${field}`, message }]);
+      new InputError([{ field: `resources.params.${field}`, message }]);
     if (!LABEL.test(workload)) {
       throw bad(
         'workload',
