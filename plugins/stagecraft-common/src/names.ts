@@ -110,6 +110,7 @@ export const ValidationError = InputError;
  * @public
  * @deprecated Use {@link InputError}.
  */
+// eslint-disable-next-line @typescript-eslint/no-redeclare -- the class's value and type, as before
 export type ValidationError = InputError;
 
 /**
