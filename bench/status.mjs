@@ -647,7 +647,28 @@ const SYSTEMS = {
       `/api/stagecraft/components/component%3Adefault%2F${name}/deployments`,
     body: () => undefined,
   },
+  // what a browser does with Stagecraft's ETag and `Cache-Control: no-cache`:
+  // it sends back the ETag of the body it holds (If-None-Match) and gets a 304
+  // while the state is the same (paced rows only)
+  'stagecraft-revalidating': {
+    method: 'GET',
+    path: name =>
+      `/api/stagecraft/components/component%3Adefault%2F${name}/deployments`,
+    body: () => undefined,
+    revalidate: true,
+    pacedOnly: true,
+  },
 };
+/** The systems of a phase: BENCH_SYSTEMS, or every one the phase drives. */
+const systemsFor = paced =>
+  (
+    env.BENCH_SYSTEMS ??
+    Object.keys(SYSTEMS)
+      .filter(k => paced || !SYSTEMS[k].pacedOnly)
+      .join(',')
+  )
+    .split(',')
+    .filter(k => paced || !SYSTEMS[k].pacedOnly);
 
 /**
  * Open loop: `viewers` viewers, each opening the page every `interval` s,
@@ -663,6 +684,8 @@ async function drivePaced(system, viewers, duration, interval) {
   const total = Math.floor(rate * duration);
   const latencies = [];
   let errors = 0;
+  let notModified = 0;
+  const etags = new Map();
   let k = 0;
   const mark = auditMark();
   const before = procSample(backend.pid);
@@ -684,13 +707,18 @@ async function drivePaced(system, viewers, duration, interval) {
             authorization: `Bearer ${TOKEN}`,
             'content-type': 'application/json',
             ...(body && { 'content-length': Buffer.byteLength(body) }),
+            ...(s.revalidate &&
+              etags.has(name) && { 'if-none-match': etags.get(name) }),
           },
           timeout: 60_000,
         },
         res => {
           res.resume();
+          if (s.revalidate && res.headers.etag)
+            etags.set(name, res.headers.etag);
           res.on('end', () => {
-            if (res.statusCode >= 300) errors++;
+            if (res.statusCode === 304 && s.revalidate) notModified++;
+            else if (res.statusCode >= 300) errors++;
             latencies.push(performance.now() - due);
             resolve();
           });
@@ -729,6 +757,7 @@ async function drivePaced(system, viewers, duration, interval) {
     p99: percentile(latencies, 99),
     non2xx: 0,
     errors,
+    ...(s.revalidate && { notModified }),
     timeouts: 0,
     apiRequests: audit.total,
     apiByVerb: audit.byVerb,
@@ -1132,13 +1161,11 @@ async function main() {
 
   // 5. load: short warm-up of both, then each (viewers, system), alternating
   log('warm-up');
-  for (const system of Object.keys(SYSTEMS)) await drive(system, 5, 3);
+  for (const system of systemsFor(false)) await drive(system, 5, 3);
   await quiesce();
   const runs = [];
   for (const viewers of VIEWERS) {
-    for (const system of (
-      env.BENCH_SYSTEMS ?? Object.keys(SYSTEMS).join(',')
-    ).split(',')) {
+    for (const system of systemsFor(false)) {
       log(`${system}: ${viewers} viewer(s) for ${DURATION} s`);
       const r = await drive(system, viewers, DURATION);
       log(
@@ -1157,9 +1184,7 @@ async function main() {
   const interval = num('BENCH_PACED_INTERVAL', 1);
   if (interval > 0) {
     for (const viewers of VIEWERS) {
-      for (const system of (
-        env.BENCH_SYSTEMS ?? Object.keys(SYSTEMS).join(',')
-      ).split(',')) {
+      for (const system of systemsFor(true)) {
         log(
           `${system}: ${viewers} viewer(s), one view each per ${interval} s, for ${DURATION} s`,
         );
@@ -1169,7 +1194,7 @@ async function main() {
             r.apiPerView
           } API req/view, cpu ${r.cpuPercent}%, errors ${
             r.errors + r.non2xx + r.timeouts
-          }`,
+          }${r.notModified !== undefined ? `, 304s ${r.notModified}` : ''}`,
         );
         runs.push(r);
         await quiesce();

@@ -198,6 +198,23 @@ describe('deployments on the real control plane', () => {
     });
   });
 
+  const statusUrl = `/api/stagecraft/components/${COMPONENT}/deployments`;
+  let etagBeforePromotion = '';
+
+  it('the status answers 304 to its own ETag, without a body', async () => {
+    const first = await api().get(statusUrl);
+    expect(first.status).toBe(200);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    expect(first.headers.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    const again = await api()
+      .get(statusUrl)
+      .set('If-None-Match', first.headers.etag);
+    expect(again.status).toBe(304);
+    expect(again.text ?? '').toBe('');
+    expect(again.headers.etag).toBe(first.headers.etag);
+    etagBeforePromotion = first.headers.etag;
+  });
+
   it('promotes the same release to staging', async () => {
     const res = await api()
       .post(`/api/stagecraft/components/${COMPONENT}/promote`)
@@ -210,6 +227,17 @@ describe('deployments on the real control plane', () => {
       from: 'hello-dev',
     });
     await completeWith('hello-staging', release.v1);
+  });
+
+  it('after the promotion the old ETag gets the new state, with a new ETag', async () => {
+    const res = await api()
+      .get(statusUrl)
+      .set('If-None-Match', etagBeforePromotion);
+    expect(res.status).toBe(200);
+    expect(res.headers.etag).not.toBe(etagBeforePromotion);
+    expect(res.body.items.map((d: any) => d.environment)).toContain(
+      'hello-staging',
+    );
   });
 
   it('relates the component to the environments it runs in, in the catalog', async () => {

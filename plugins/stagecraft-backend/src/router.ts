@@ -280,10 +280,16 @@ export async function createRouter(options: {
   });
 
   // deployments of a component (ref URL-encoded: component%3Adefault%2Fcheckout)
+  // serialised once per state with a strong ETag: `If-None-Match` with the
+  // current one answers 304 without a body (express compares them in send);
+  // `no-cache` makes browsers revalidate instead of reusing without asking
   router.get('/components/:ref/deployments', async (req, res) => {
-    res.json({
-      items: await deployments.deployments(await actor(req), req.params.ref),
-    });
+    const view = await deployments.deploymentsView(
+      await actor(req),
+      req.params.ref,
+    );
+    res.set({ ETag: view.etag, 'Cache-Control': 'private, no-cache' });
+    res.type('application/json').send(view.body);
   });
 
   // live status as server-sent events: the current state, then every change

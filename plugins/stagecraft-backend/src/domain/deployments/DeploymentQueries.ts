@@ -10,7 +10,8 @@ import { cachedDeploymentStatus, withClusterError } from './status';
 import { DriftedField, driftOf } from './drift';
 import { withPipeline } from './rolloutParts';
 import type { DeploymentDeps } from './ports';
-import { currentKey, ReadCache } from './readCache';
+import { componentOfKey, currentKey, ReadCache } from './readCache';
+import { StatusView, StatusViews } from './statusViews';
 import { authorizedEnvironment } from './lookups';
 import { envName, normalizeComponentRef } from './input';
 import type { Rollout } from './Rollout';
@@ -20,11 +21,21 @@ import type { Rollout } from './Rollout';
  * its live status (store and watch cache only), drift, and the watch.
  */
 export class DeploymentQueries {
+  private readonly views: StatusViews;
+  private viewsFed = false;
+
   constructor(
     private readonly deps: DeploymentDeps,
     private readonly cache: ReadCache,
     private readonly rollout: Rollout,
-  ) {}
+    viewTtlMs = 0,
+  ) {
+    this.views = new StatusViews(viewTtlMs);
+    cache.onForget(key => {
+      const ref = componentOfKey(key);
+      if (ref) this.views.forgetComponent(ref);
+    });
+  }
 
   /** Revisions of a component in one environment, newest first. */
   async history(actor: Actor, componentRef: unknown, environment: unknown) {
@@ -46,18 +57,64 @@ export class DeploymentQueries {
     );
   }
 
-  /** `deployments()` with each environment's record (for the watch's matching). */
-  private async deploymentsIn(actor: Actor, componentRef: unknown) {
+  /**
+   * `deployments()` serialised, with a strong validator: the same state for
+   * the same readable environments is built and serialised once (see
+   * StatusViews), so a repeated view, and a `304 Not Modified`, cost little.
+   */
+  async deploymentsView(
+    actor: Actor,
+    componentRef: unknown,
+  ): Promise<StatusView> {
+    if (!this.viewsFed) {
+      this.viewsFed = true;
+      this.deps.observer.subscribe(change =>
+        this.views.changed(change.kubernetesId),
+      );
+    }
+    const readable = await this.readableRevisions(actor, componentRef);
+    const key = JSON.stringify([readable.ref, readable.allowed]);
+    return this.views.get(key, readable.ref, async () => {
+      const all = await this.assemble(readable);
+      return {
+        items: all.map(d => d.deployment),
+        ids: [
+          readable.ref.split('/')[1],
+          ...readable.revisions.flatMap(r =>
+            r.kubernetesId ? [r.kubernetesId] : [],
+          ),
+        ],
+      };
+    });
+  }
+
+  /** The component's current revisions and which of them the actor may read. */
+  private async readableRevisions(actor: Actor, componentRef: unknown) {
     const ref = normalizeComponentRef(componentRef);
     const revisions = await this.cache.get(currentKey(ref), () =>
       this.deps.deployments.listCurrent(ref),
     );
+    const allowed = revisions.length
+      ? await this.deps.authorizer.authorize(
+          actor,
+          'deployment.read',
+          revisions.map(r => r.environment),
+        )
+      : [];
+    return { ref, revisions, allowed };
+  }
+
+  /** `deployments()` with each environment's record (for the watch's matching). */
+  private async deploymentsIn(actor: Actor, componentRef: unknown) {
+    return this.assemble(await this.readableRevisions(actor, componentRef));
+  }
+
+  private async assemble({
+    ref,
+    revisions,
+    allowed,
+  }: Awaited<ReturnType<DeploymentQueries['readableRevisions']>>) {
     if (!revisions.length) return [];
-    const allowed = await this.deps.authorizer.authorize(
-      actor,
-      'deployment.read',
-      revisions.map(r => r.environment),
-    );
     const result: Array<{
       deployment: EnvironmentDeployment;
       env: EnvironmentRecord;

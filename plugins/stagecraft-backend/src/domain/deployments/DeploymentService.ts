@@ -43,6 +43,7 @@ import { currentKey, ReadCache } from './readCache';
 import { authorizedEnvironment, noProgress, requireRelease } from './lookups';
 import { Rollout } from './Rollout';
 import { DeploymentQueries } from './DeploymentQueries';
+import type { StatusView } from './statusViews';
 
 export { normalizeComponentRef } from './input';
 export {
@@ -76,7 +77,12 @@ export class DeploymentService {
   constructor(private readonly deps: DeploymentDeps) {
     this.cache = new ReadCache(deps.readCacheMs ?? 1000);
     this.rollouts = new Rollout(deps, this.cache);
-    this.queries = new DeploymentQueries(deps, this.cache, this.rollouts);
+    this.queries = new DeploymentQueries(
+      deps,
+      this.cache,
+      this.rollouts,
+      deps.readCacheMs ?? 1000,
+    );
   }
 
   /** Deploys the component's workload (optionally another image) to an environment. */
@@ -288,6 +294,11 @@ export class DeploymentService {
     componentRef: unknown,
   ): Promise<EnvironmentDeployment[]> {
     return this.queries.deployments(actor, componentRef);
+  }
+
+  /** `deployments()` serialised once per state, with a strong ETag. */
+  deploymentsView(actor: Actor, componentRef: unknown): Promise<StatusView> {
+    return this.queries.deploymentsView(actor, componentRef);
   }
 
   /**

@@ -1,32 +1,10 @@
-import type {
-  DeploymentRevision,
-  EnvironmentDeployment,
-} from '@stagecraft/backstage-plugin-stagecraft-common';
-import type { Actor, EnvironmentRecord, KubeObject } from '../ports';
+import type { EnvironmentDeployment } from '@stagecraft/backstage-plugin-stagecraft-common';
+import type { Actor } from '../ports';
+import { env, pod, revision } from './__testUtils__/statusFixtures';
 import type { WorkloadObjects } from './status';
 import { DeploymentService } from './DeploymentService';
 
 const actor: Actor = { ref: 'user:default/bob', credentials: {} };
-
-const env = (name: string, tier: string): EnvironmentRecord =>
-  ({
-    name,
-    tier,
-    type: tier,
-    cluster: 'c1',
-    namespace: name,
-    owner: 'group:default/team-a',
-  } as unknown as EnvironmentRecord);
-
-const pod = (name: string, ready: boolean): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name },
-  status: {
-    phase: 'Running',
-    conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
-  },
-});
 
 function setup() {
   const envs = new Map([
@@ -40,14 +18,6 @@ function setup() {
     kubernetesId: string;
   }) => void = () => undefined;
   let storeReads = 0;
-  const revision = (environment: string): DeploymentRevision =>
-    ({
-      component: 'component:default/svc',
-      environment,
-      revision: 1,
-      releaseId: 'r-0123456789ab',
-      kubernetesId: 'svc',
-    } as unknown as DeploymentRevision);
   const service = new DeploymentService({
     readCacheMs: 0,
     environments: { getEnvironment: async (n: string) => envs.get(n) },

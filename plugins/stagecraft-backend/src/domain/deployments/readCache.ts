@@ -31,8 +31,20 @@ export class ReadCache {
 
   forget(key: string): void {
     this.reads.delete(key);
+    for (const listener of this.forgetListeners) listener(key);
+  }
+
+  private readonly forgetListeners: Array<(key: string) => void> = [];
+
+  /** Calls `listener` with every key a write of this replica forgets. */
+  onForget(listener: (key: string) => void): void {
+    this.forgetListeners.push(listener);
   }
 }
 
 /** The cache key of a component's current revisions. */
 export const currentKey = (componentRef: string) => `current:${componentRef}`;
+
+/** The component ref of a `currentKey`, or undefined for another key. */
+export const componentOfKey = (key: string) =>
+  key.startsWith('current:') ? key.slice('current:'.length) : undefined;

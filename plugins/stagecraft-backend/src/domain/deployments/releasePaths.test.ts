@@ -23,6 +23,7 @@ const classified: Record<string, Record<string, string>> = {
     remove: 'removes; puts no release',
     history: 'read',
     deployments: 'read',
+    deploymentsView: 'read',
     drift: 'read',
     watch: 'read',
   },
