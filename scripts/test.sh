@@ -74,7 +74,7 @@ else
 fi
 
 step "unit tests"
-jest_run unit --testPathIgnorePatterns '\.(integration|e2e|reliability)\.test\.'
+jest_run unit --testPathIgnorePatterns '\.(integration|e2e|reliability|bench)\.test\.'
 
 step "local Kubernetes control plane"
 started_cluster=0

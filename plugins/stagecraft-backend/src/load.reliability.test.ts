@@ -22,6 +22,7 @@ import {
   pool,
   postgresBackendConfig,
   recordResult,
+  roomyDevelopmentType,
   writeCatalog,
 } from './__testUtils__/reliability';
 
@@ -61,13 +62,7 @@ describeReliability(
           locations: [{ type: 'file', target: writeCatalog(dir, [COMPONENT]) }],
         },
         stagecraft: {
-          environmentTypes: [
-            {
-              name: 'development',
-              tier: 'development',
-              quota: { cpu: '100', memory: '100Gi', pods: 100 },
-            },
-          ],
+          environmentTypes: [roomyDevelopmentType],
         },
       });
       url = baseUrl(server);

@@ -458,6 +458,13 @@ export function clusterEntry(name: string, url?: string): JsonObject {
   };
 }
 
+/** A development environment type with room for load (100 pods, 100 CPUs). */
+export const roomyDevelopmentType = {
+  name: 'development',
+  tier: 'development',
+  quota: { cpu: '100', memory: '100Gi', pods: 100 },
+};
+
 /** Writes a catalog file with components whose Score workload is `image`. */
 export function writeCatalog(
   dir: string,
