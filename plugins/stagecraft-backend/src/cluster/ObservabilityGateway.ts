@@ -10,6 +10,7 @@ import type {
 import type { KubernetesClusterGateway } from './KubernetesClusterGateway';
 import { forgetCredentials } from './clusterAuth';
 import { toDomainError } from './clusterErrors';
+import { sharedAgent } from './agents';
 
 /** How long opening a log that is not followed may take before the cluster counts as unavailable. */
 const OPEN_TIMEOUT_MS = 15_000;
@@ -100,6 +101,7 @@ export class ObservabilityGateway implements PodLogSource, ClusterEventSource {
     let response;
     for (let fresh = false; ; fresh = true) {
       const init = await kc.applyToFetchOptions({});
+      init.agent = sharedAgent(init.agent);
       const headers = init.headers as unknown as Headers;
       headers.set('Accept', '*/*');
       const opened = new AbortController();

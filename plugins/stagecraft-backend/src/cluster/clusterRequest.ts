@@ -20,6 +20,7 @@ import {
   parseRetryAfter,
   withRetries,
 } from './retryPolicy';
+import { sharedAgent } from './agents';
 
 /**
  * The raw requests of KubernetesClusterGateway: one call to an API server
@@ -189,6 +190,7 @@ export async function sendRequest(
         for (let fresh = false; ; fresh = true) {
           // client-node puts the credentials (and TLS agent) into these options
           const init = await kc.applyToFetchOptions({});
+          init.agent = sharedAgent(init.agent);
           const headers = init.headers as unknown as Headers;
           headers.set('Accept', 'application/json');
           if (options.contentType)
