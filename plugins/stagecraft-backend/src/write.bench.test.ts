@@ -235,6 +235,7 @@ describeBench.each(databases)('write path on %s', database => {
       kubectl(['rollout', 'status', `deployment/${COMPONENT}`, '-n', ns]);
       toComplete.push(performance.now() - t0);
     }
+    expect(toComplete).toHaveLength(DEPLOYS_PER_CLIENT);
     results.kubectlFloor = {
       toApplied: summary(toApplied),
       toComplete: summary(toComplete),
