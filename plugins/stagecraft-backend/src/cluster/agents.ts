@@ -4,12 +4,11 @@ import https from 'node:https';
 const MAX_AGENTS = 100;
 const kept = new Map<string, https.Agent>();
 
-const material = (v: unknown): unknown =>
-  Buffer.isBuffer(v)
-    ? v.toString('base64')
-    : Array.isArray(v)
-    ? v.map(material)
-    : v;
+/** TLS material as text, so that equal bytes give equal keys. */
+function material(v: unknown): unknown {
+  if (Buffer.isBuffer(v)) return v.toString('base64');
+  return Array.isArray(v) ? v.map(material) : v;
+}
 
 /**
  * One keep-alive agent per TLS identity (CA, client certificate and key,
