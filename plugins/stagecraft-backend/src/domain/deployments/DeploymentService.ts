@@ -25,17 +25,17 @@ import {
   WorkloadSpec,
 } from '../workloads';
 import { keepRunningImages } from './rolloutParts';
-import { asObject, checkBody, checkOrigin, originOf } from '../input';
+import { checkOrigin, originOf } from '../input';
 import type { DriftedField } from './drift';
 import type { DeploymentDeps } from './ports';
 import {
   envName,
   imageRule,
-  normalizeComponentRef,
   optionalBool,
   releaseIdRule,
   replicasRule,
   revisionRule,
+  rolloutRequest,
   workloadRule,
 } from './input';
 import { mainImage, withImage } from './transforms';
@@ -92,10 +92,9 @@ export class DeploymentService {
     body: unknown,
     onProgress: ProgressListener = noProgress,
   ): Promise<DeployResult> {
-    const ref = normalizeComponentRef(componentRef);
-    const b = asObject(body);
-    checkBody(
-      b,
+    const { ref, b } = rolloutRequest(
+      componentRef,
+      body,
       ['environment', 'image', 'workload', 'replicas', 'dryRun', 'origin'],
       {
         environment: envName(true),
@@ -175,15 +174,18 @@ export class DeploymentService {
     body: unknown,
     onProgress: ProgressListener = noProgress,
   ): Promise<DeployResult> {
-    const ref = normalizeComponentRef(componentRef);
-    const b = asObject(body);
-    checkBody(b, ['from', 'to', 'dryRun', 'origin'], {
-      from: v => validateDnsLabel(v, 'from')?.message,
-      to: v =>
-        v === undefined ? undefined : validateDnsLabel(v, 'to')?.message,
-      dryRun: optionalBool('dryRun'),
-      origin: checkOrigin,
-    });
+    const { ref, b } = rolloutRequest(
+      componentRef,
+      body,
+      ['from', 'to', 'dryRun', 'origin'],
+      {
+        from: v => validateDnsLabel(v, 'from')?.message,
+        to: v =>
+          v === undefined ? undefined : validateDnsLabel(v, 'to')?.message,
+        dryRun: optionalBool('dryRun'),
+        origin: checkOrigin,
+      },
+    );
     const from = await this.environment(
       actor,
       'deployment.read',
@@ -225,9 +227,7 @@ export class DeploymentService {
         `${ref} is not deployed in ${from.name}; nothing to promote`,
       );
     }
-    const release = await this.requireRelease(current.releaseId);
-    const component = await this.deps.workloads.component(ref, actor);
-    return this.gatedRollout(b, actor, 'promote', component, to, release, {
+    return this.rolloutStored(b, actor, 'promote', ref, to, current.releaseId, {
       from: from.name,
       onProgress,
     });
@@ -240,15 +240,18 @@ export class DeploymentService {
     body: unknown,
     onProgress: ProgressListener = noProgress,
   ): Promise<DeployResult> {
-    const ref = normalizeComponentRef(componentRef);
-    const b = asObject(body);
-    checkBody(b, ['environment', 'revision', 'releaseId', 'dryRun', 'origin'], {
-      environment: envName(true),
-      revision: revisionRule,
-      releaseId: releaseIdRule,
-      dryRun: optionalBool('dryRun'),
-      origin: checkOrigin,
-    });
+    const { ref, b } = rolloutRequest(
+      componentRef,
+      body,
+      ['environment', 'revision', 'releaseId', 'dryRun', 'origin'],
+      {
+        environment: envName(true),
+        revision: revisionRule,
+        releaseId: releaseIdRule,
+        dryRun: optionalBool('dryRun'),
+        origin: checkOrigin,
+      },
+    );
     const env = await this.environment(
       actor,
       'deployment.rollback',
@@ -272,16 +275,22 @@ export class DeploymentService {
           : `${ref} has only ever run release ${current.releaseId} in ${env.name}; nothing to roll back to`,
       );
     }
-    const release = await this.requireRelease(target.releaseId);
-    const component = await this.deps.workloads.component(ref, actor);
-    return this.gatedRollout(b, actor, 'rollback', component, env, release, {
-      onProgress,
-    });
+    return this.rolloutStored(
+      b,
+      actor,
+      'rollback',
+      ref,
+      env,
+      target.releaseId,
+      {
+        onProgress,
+      },
+    );
   }
 
   /** Revisions of a component in one environment, newest first. */
-  history(actor: Actor, componentRef: unknown, environment: unknown) {
-    return this.queries.history(actor, componentRef, environment);
+  history(...args: Parameters<DeploymentQueries['history']>) {
+    return this.queries.history(...args);
   }
 
   /**
@@ -290,10 +299,9 @@ export class DeploymentService {
    * cache only (no request reaches an API server).
    */
   deployments(
-    actor: Actor,
-    componentRef: unknown,
+    ...args: Parameters<DeploymentQueries['deployments']>
   ): Promise<EnvironmentDeployment[]> {
-    return this.queries.deployments(actor, componentRef);
+    return this.queries.deployments(...args);
   }
 
   /** `deployments()` serialised once per state, with a strong ETag. */
@@ -306,11 +314,9 @@ export class DeploymentService {
    * Stagecraft since its last revision (e.g. `kubectl edit`), read live.
    */
   drift(
-    actor: Actor,
-    componentRef: unknown,
-    environment: unknown,
+    ...args: Parameters<DeploymentQueries['drift']>
   ): Promise<DriftedField[]> {
-    return this.queries.drift(actor, componentRef, environment);
+    return this.queries.drift(...args);
   }
 
   /**
@@ -318,13 +324,8 @@ export class DeploymentService {
    * cache sees the component's objects there change (see DeploymentQueries).
    * Returns the unsubscribe function.
    */
-  watch(
-    actor: Actor,
-    componentRef: unknown,
-    onUpdate: (deployment: EnvironmentDeployment) => void,
-    coalesceMs = 200,
-  ): () => void {
-    return this.queries.watch(actor, componentRef, onUpdate, coalesceMs);
+  watch(...args: Parameters<DeploymentQueries['watch']>): () => void {
+    return this.queries.watch(...args);
   }
 
   /**
@@ -439,6 +440,29 @@ export class DeploymentService {
       details: { release: release.id, removed },
     });
     return removed;
+  }
+
+  /** gatedRollout of a stored release (promote, rollback). */
+  private async rolloutStored(
+    body: Record<string, unknown>,
+    actor: Actor,
+    action: 'promote' | 'rollback',
+    ref: string,
+    environment: EnvironmentRecord,
+    id: string,
+    opts: { from?: string; onProgress: ProgressListener },
+  ): Promise<DeployResult> {
+    const release = await this.requireRelease(id);
+    const component = await this.deps.workloads.component(ref, actor);
+    return this.gatedRollout(
+      body,
+      actor,
+      action,
+      component,
+      environment,
+      release,
+      opts,
+    );
   }
 
   /**
