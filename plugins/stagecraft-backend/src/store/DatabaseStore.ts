@@ -75,20 +75,16 @@ export class DatabaseStore
   }
 
   async putEnvironment(record: EnvironmentRecord): Promise<void> {
-    await this.db('stagecraft_environments')
-      .insert({
-        name: record.name,
-        cluster: record.cluster,
-        namespace: record.namespace,
-        type: record.type,
-        tier: record.tier,
-        owner: record.owner,
-        phase: record.phase,
-        expires_at: record.expiresAt ?? null,
-        record: JSON.stringify(record),
-      })
-      .onConflict('name')
-      .merge();
+    await this.putRecord('stagecraft_environments', ['name'], record, {
+      name: record.name,
+      cluster: record.cluster,
+      namespace: record.namespace,
+      type: record.type,
+      tier: record.tier,
+      owner: record.owner,
+      phase: record.phase,
+      expires_at: record.expiresAt ?? null,
+    });
   }
 
   async deleteEnvironment(name: string): Promise<void> {
@@ -215,6 +211,22 @@ export class DatabaseStore
     return this.getRecord('stagecraft_config_versions', { scope, version });
   }
 
+  /**
+   * Inserts or replaces (on `conflict`) the row of `record`: its queryable
+   * `columns` and the whole record as JSON.
+   */
+  private async putRecord(
+    table: string,
+    conflict: string[],
+    record: object,
+    columns: Record<string, unknown>,
+  ): Promise<void> {
+    await this.db(table)
+      .insert({ ...columns, record: JSON.stringify(record) })
+      .onConflict(conflict)
+      .merge();
+  }
+
   /** The record of the row of `table` matching `where`, if there is one. */
   private async getRecord<T>(
     table: string,
@@ -296,17 +308,13 @@ export class DatabaseStore
   }
 
   async putApproval(request: ApprovalRequest): Promise<void> {
-    await this.db('stagecraft_approvals')
-      .insert({
-        id: request.id,
-        component: request.component,
-        environment: request.environment,
-        state: request.state,
-        requested_at: request.requestedAt,
-        record: JSON.stringify(request),
-      })
-      .onConflict('id')
-      .merge();
+    await this.putRecord('stagecraft_approvals', ['id'], request, {
+      id: request.id,
+      component: request.component,
+      environment: request.environment,
+      state: request.state,
+      requested_at: request.requestedAt,
+    });
   }
 
   async getApproval(id: string): Promise<ApprovalRequest | undefined> {
@@ -378,17 +386,18 @@ export class DatabaseStore
   }
 
   async putResource(record: ResourceRecord): Promise<void> {
-    await this.db('stagecraft_resources')
-      .insert({
+    await this.putRecord(
+      'stagecraft_resources',
+      ['environment', 'name'],
+      record,
+      {
         environment: record.environment,
         name: record.name,
         key: record.key,
         type: record.type,
         driver: record.driver,
-        record: JSON.stringify(record),
-      })
-      .onConflict(['environment', 'name'])
-      .merge();
+      },
+    );
   }
 
   async setConsumers(
