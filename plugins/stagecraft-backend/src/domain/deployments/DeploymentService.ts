@@ -25,13 +25,12 @@ import {
   WorkloadSpec,
 } from '../workloads';
 import { keepRunningImages } from './rolloutParts';
-import { checkOrigin, originOf } from '../input';
+import { originOf } from '../input';
 import type { DriftedField } from './drift';
 import type { DeploymentDeps } from './ports';
 import {
   envName,
   imageRule,
-  optionalBool,
   releaseIdRule,
   replicasRule,
   revisionRule,
@@ -92,19 +91,12 @@ export class DeploymentService {
     body: unknown,
     onProgress: ProgressListener = noProgress,
   ): Promise<DeployResult> {
-    const { ref, b } = rolloutRequest(
-      componentRef,
-      body,
-      ['environment', 'image', 'workload', 'replicas', 'dryRun', 'origin'],
-      {
-        environment: envName(true),
-        image: imageRule,
-        workload: workloadRule,
-        replicas: replicasRule,
-        dryRun: optionalBool('dryRun'),
-        origin: checkOrigin,
-      },
-    );
+    const { ref, b } = rolloutRequest(componentRef, body, {
+      environment: envName(true),
+      image: imageRule,
+      workload: workloadRule,
+      replicas: replicasRule,
+    });
     // an inline workload is checked before anything is looked up
     const inline = b.workload
       ? await resolveFileSources(
@@ -174,18 +166,11 @@ export class DeploymentService {
     body: unknown,
     onProgress: ProgressListener = noProgress,
   ): Promise<DeployResult> {
-    const { ref, b } = rolloutRequest(
-      componentRef,
-      body,
-      ['from', 'to', 'dryRun', 'origin'],
-      {
-        from: v => validateDnsLabel(v, 'from')?.message,
-        to: v =>
-          v === undefined ? undefined : validateDnsLabel(v, 'to')?.message,
-        dryRun: optionalBool('dryRun'),
-        origin: checkOrigin,
-      },
-    );
+    const { ref, b } = rolloutRequest(componentRef, body, {
+      from: v => validateDnsLabel(v, 'from')?.message,
+      to: v =>
+        v === undefined ? undefined : validateDnsLabel(v, 'to')?.message,
+    });
     const from = await this.environment(
       actor,
       'deployment.read',
@@ -240,18 +225,11 @@ export class DeploymentService {
     body: unknown,
     onProgress: ProgressListener = noProgress,
   ): Promise<DeployResult> {
-    const { ref, b } = rolloutRequest(
-      componentRef,
-      body,
-      ['environment', 'revision', 'releaseId', 'dryRun', 'origin'],
-      {
-        environment: envName(true),
-        revision: revisionRule,
-        releaseId: releaseIdRule,
-        dryRun: optionalBool('dryRun'),
-        origin: checkOrigin,
-      },
-    );
+    const { ref, b } = rolloutRequest(componentRef, body, {
+      environment: envName(true),
+      revision: revisionRule,
+      releaseId: releaseIdRule,
+    });
     const env = await this.environment(
       actor,
       'deployment.rollback',
