@@ -283,8 +283,10 @@ export class DeploymentService {
   }
 
   /** `deployments()` serialised once per state, with a strong ETag. */
-  deploymentsView(actor: Actor, componentRef: unknown): Promise<StatusView> {
-    return this.queries.deploymentsView(actor, componentRef);
+  deploymentsView(
+    ...args: Parameters<DeploymentQueries['deploymentsView']>
+  ): Promise<StatusView> {
+    return this.queries.deploymentsView(...args);
   }
 
   /**
