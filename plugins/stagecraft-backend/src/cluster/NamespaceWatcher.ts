@@ -1,4 +1,3 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   LABELS,
@@ -6,9 +5,10 @@ import {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject } from '../domain/ports';
 import {
-  kubeConfigTransport,
   Reflector,
-  ReflectorTransport,
+  transportOf,
+  WatchedCluster,
+  WatchTiming,
 } from './Reflector';
 
 /** What the watcher reports; the domain's EnvironmentFeed implements it. */
@@ -31,16 +31,10 @@ export class NamespaceWatcher {
   private readonly reflectors = new Map<string, Reflector<KubeObject>>();
 
   constructor(
-    private readonly options: {
-      clusters: Array<{
-        name: string;
-        kc?: KubeConfig;
-        transport?: ReflectorTransport;
-      }>;
+    private readonly options: WatchTiming & {
+      clusters: WatchedCluster[];
       listener: NamespaceListener;
       logger: LoggerService;
-      watchTimeoutSeconds?: number;
-      initialBackoffMs?: number;
     },
   ) {}
 
@@ -49,15 +43,8 @@ export class NamespaceWatcher {
   }
 
   /** Watches one more cluster (a known one restarts, e.g. with new credentials). */
-  addCluster({
-    name,
-    kc,
-    transport,
-  }: {
-    name: string;
-    kc?: KubeConfig;
-    transport?: ReflectorTransport;
-  }) {
+  addCluster(cluster: WatchedCluster) {
+    const { name } = cluster;
     const { listener, logger } = this.options;
     this.removeCluster(name);
     {
@@ -66,7 +53,7 @@ export class NamespaceWatcher {
       const reflector = new Reflector<KubeObject>({
         path: '/api/v1/namespaces',
         labelSelector: SELECTOR,
-        transport: transport ?? kubeConfigTransport(kc!),
+        transport: transportOf(cluster),
         watchTimeoutSeconds: this.options.watchTimeoutSeconds,
         initialBackoffMs: this.options.initialBackoffMs,
         project: raw => raw as KubeObject,

@@ -230,6 +230,29 @@ export class Reflector<T> {
   }
 }
 
+/** How a watcher reaches a cluster: its KubeConfig, or a transport instead (tests). */
+export interface ClusterAccess {
+  kc?: KubeConfig;
+  /** Instead of a kubeconfig (tests). */
+  transport?: ReflectorTransport;
+}
+
+/** A cluster a watcher follows, by name. */
+export interface WatchedCluster extends ClusterAccess {
+  name: string;
+}
+
+/** What a watcher passes on to each of its reflectors. */
+export interface WatchTiming {
+  watchTimeoutSeconds?: number;
+  initialBackoffMs?: number;
+}
+
+/** The transport of a watched cluster: the given one, else its KubeConfig's. */
+export function transportOf(c: ClusterAccess): ReflectorTransport {
+  return c.transport ?? kubeConfigTransport(c.kc!);
+}
+
 /**
  * The transport for a cluster of a KubeConfig: LIST with a plain HTTPS
  * request parsed once into JSON (no client-node model classes, no Date

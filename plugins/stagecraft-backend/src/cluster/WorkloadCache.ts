@@ -1,14 +1,15 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { LABELS } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject, WorkloadObserver } from '../domain/ports';
 import { watchFailure } from './clusterErrors';
 import type { WorkloadObjects } from '../domain/deployments/status';
 import {
-  kubeConfigTransport,
+  ClusterAccess,
   Reflector,
   ReflectorStats,
-  ReflectorTransport,
+  transportOf,
+  WatchedCluster,
+  WatchTiming,
 } from './Reflector';
 import {
   Interner,
@@ -202,17 +203,10 @@ export class WorkloadCache implements WorkloadObserver {
   private readonly intern = new Interner();
 
   constructor(
-    private readonly options: {
-      clusters: Array<{
-        name: string;
-        kc?: KubeConfig;
-        /** Instead of a kubeconfig (tests). */
-        transport?: ReflectorTransport;
-      }>;
+    private readonly options: WatchTiming & {
+      clusters: WatchedCluster[];
       logger: LoggerService;
       pageSize?: number;
-      watchTimeoutSeconds?: number;
-      initialBackoffMs?: number;
     },
   ) {}
 
@@ -223,12 +217,9 @@ export class WorkloadCache implements WorkloadObserver {
     );
   }
 
-  private async startCluster(
-    name: string,
-    c: { kc?: KubeConfig; transport?: ReflectorTransport },
-  ) {
+  private async startCluster(name: string, c: ClusterAccess) {
     const { logger } = this.options;
-    const transport = c.transport ?? kubeConfigTransport(c.kc!);
+    const transport = transportOf(c);
     const index = new WorkloadIndex();
     this.indexes.set(name, index);
     const byKind = new Map<WorkloadKind, Reflector<KubeObject>>();
@@ -299,10 +290,7 @@ export class WorkloadCache implements WorkloadObserver {
   }
 
   /** Watches a cluster added at runtime; a known one restarts (new credentials). */
-  async addCluster(
-    name: string,
-    c: { kc?: KubeConfig; transport?: ReflectorTransport },
-  ) {
+  async addCluster(name: string, c: ClusterAccess) {
     this.removeCluster(name);
     await this.startCluster(name, c);
   }

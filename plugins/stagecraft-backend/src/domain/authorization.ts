@@ -5,7 +5,7 @@
  * filtered with one decision. The rules themselves (IS_OWNER, HAS_TIER,
  * IS_CLUSTER) and the example policy are in src/permissions/.
  */
-import { NotAllowedError } from './errors';
+import { NotAllowedError, NotFoundError } from './errors';
 import type {
   Actor,
   AuditEvent,
@@ -42,6 +42,40 @@ export async function authorizeOrThrow(
     error: 'denied',
   });
   throw new NotAllowedError(message);
+}
+
+/**
+ * The environment `name` once the actor may do `action` on it: a refusal is
+ * audited on (`targetKind`, `target`, default `name`) and a 403 with
+ * `message`; an absent environment is a 404 after that (403 before 404).
+ */
+export async function requireEnvironment(
+  deps: {
+    authorizer: Authorizer;
+    auditor: Auditor;
+    environments: Pick<EnvironmentStore, 'getEnvironment'>;
+  },
+  actor: Actor,
+  asked: {
+    action: StagecraftAction;
+    name: string;
+    targetKind: AuditEvent['targetKind'];
+    target?: string;
+    message: string;
+  },
+): Promise<EnvironmentRecord> {
+  const { action, name, targetKind, target = name, message } = asked;
+  await authorizeOrThrow(
+    deps,
+    actor,
+    action,
+    name,
+    { targetKind, target },
+    message,
+  );
+  const env = await deps.environments.getEnvironment(name);
+  if (!env) throw new NotFoundError(`environment "${name}" not found`);
+  return env;
 }
 
 /** The records of a list the actor may see (one decision; no per-item leaks). */

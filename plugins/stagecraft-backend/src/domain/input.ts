@@ -98,6 +98,7 @@ export function checkBody(
 // that import their input helpers and it from one place
 export {
   authorizeOrThrow,
+  requireEnvironment,
   permittedNames,
   permittedOnly,
 } from './authorization';

@@ -15,23 +15,8 @@ import {
   isOrCriteria,
 } from '@backstage/plugin-permission-node';
 import {
-  configReadPermission,
-  configUpdatePermission,
-  secretUpdatePermission,
-  deploymentCreatePermission,
-  deploymentPromotePermission,
-  deploymentReadPermission,
-  deploymentRollbackPermission,
   environmentCreatePermission,
-  environmentDeletePermission,
-  environmentReadPermission,
-  environmentUpdatePermission,
-  resourceProvisionPermission,
-  resourceReadPermission,
-  deploymentApprovePermission,
-  deploymentOperatePermission,
-  logsReadPermission,
-  eventsReadPermission,
+  stagecraftPermissions,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type {
   Actor,
@@ -58,25 +43,10 @@ export function matches(
   return criteria.values.some(v => v.toLocaleLowerCase('en-US') === value);
 }
 
-const resourcePermissions = {
-  'environment.create': environmentCreatePermission,
-  'environment.read': environmentReadPermission,
-  'environment.update': environmentUpdatePermission,
-  'environment.delete': environmentDeletePermission,
-  'deployment.create': deploymentCreatePermission,
-  'deployment.promote': deploymentPromotePermission,
-  'deployment.rollback': deploymentRollbackPermission,
-  'deployment.read': deploymentReadPermission,
-  'config.read': configReadPermission,
-  'config.update': configUpdatePermission,
-  'secret.update': secretUpdatePermission,
-  'resource.provision': resourceProvisionPermission,
-  'resource.read': resourceReadPermission,
-  'deployment.approve': deploymentApprovePermission,
-  'deployment.operate': deploymentOperatePermission,
-  'logs.read': logsReadPermission,
-  'events.read': eventsReadPermission,
-} as const;
+/** The permission of each action: `stagecraft.<action>` of the common package's list. */
+const resourcePermissions = Object.fromEntries(
+  stagecraftPermissions.map(p => [p.name.replace(/^stagecraft\./, ''), p]),
+) as Record<StagecraftAction, (typeof stagecraftPermissions)[number]>;
 
 /**
  * The domain's Authorizer on Backstage's permission framework: every
@@ -120,8 +90,7 @@ export class PermissionsAuthorizer implements Authorizer {
         ...(!ok && { message: denied(r.verb) }),
       }));
     }
-    const permissionOf = (a: StagecraftAction) =>
-      resourcePermissions[a as keyof typeof resourcePermissions];
+    const permissionOf = (a: StagecraftAction) => resourcePermissions[a];
     const decisions = await this.permissions.authorizeConditional(
       requests.map(r => ({ permission: permissionOf(r.action) })),
       { credentials },
@@ -162,8 +131,7 @@ export class PermissionsAuthorizer implements Authorizer {
       );
       return [decision.result !== AuthorizeResult.DENY];
     }
-    const permission =
-      resourcePermissions[action as keyof typeof resourcePermissions];
+    const permission = resourcePermissions[action];
     const decisions = await this.permissions.authorize(
       (resources ?? []).map(resourceRef => ({ permission, resourceRef })),
       { credentials },
@@ -181,8 +149,7 @@ export class PermissionsAuthorizer implements Authorizer {
     records: T[],
   ): Promise<T[]> {
     const credentials = actor.credentials as BackstageCredentials | undefined;
-    const permission =
-      resourcePermissions[action as keyof typeof resourcePermissions];
+    const permission = resourcePermissions[action];
     if (!credentials || !permission) {
       const allowed = await this.authorize(
         actor,

@@ -30,6 +30,11 @@ function isTransient(e: unknown): boolean {
   return ['40001', '40P01', 'SQLITE_BUSY', 'SQLITE_LOCKED'].includes(code);
 }
 
+/** The records of rows: every table keeps its record as JSON in `record`. */
+function records<T>(rows: Array<{ record: string }>): T[] {
+  return rows.map(r => JSON.parse(r.record));
+}
+
 /** A stored audit row. */
 export interface AuditRow extends AuditEvent {
   id: number;
@@ -62,32 +67,24 @@ export class DatabaseStore
   private constructor(private readonly db: Knex) {}
 
   async getEnvironment(name: string): Promise<EnvironmentRecord | undefined> {
-    const row = await this.db('stagecraft_environments')
-      .where({ name })
-      .first();
-    return row ? JSON.parse(row.record) : undefined;
+    return this.getRecord('stagecraft_environments', { name });
   }
 
   async listEnvironments(): Promise<EnvironmentRecord[]> {
-    const rows = await this.db('stagecraft_environments').orderBy('name');
-    return rows.map(r => JSON.parse(r.record));
+    return records(await this.db('stagecraft_environments').orderBy('name'));
   }
 
   async putEnvironment(record: EnvironmentRecord): Promise<void> {
-    await this.db('stagecraft_environments')
-      .insert({
-        name: record.name,
-        cluster: record.cluster,
-        namespace: record.namespace,
-        type: record.type,
-        tier: record.tier,
-        owner: record.owner,
-        phase: record.phase,
-        expires_at: record.expiresAt ?? null,
-        record: JSON.stringify(record),
-      })
-      .onConflict('name')
-      .merge();
+    await this.putRecord('stagecraft_environments', ['name'], record, {
+      name: record.name,
+      cluster: record.cluster,
+      namespace: record.namespace,
+      type: record.type,
+      tier: record.tier,
+      owner: record.owner,
+      phase: record.phase,
+      expires_at: record.expiresAt ?? null,
+    });
   }
 
   async deleteEnvironment(name: string): Promise<void> {
@@ -95,10 +92,11 @@ export class DatabaseStore
   }
 
   async listExpired(now: Date): Promise<EnvironmentRecord[]> {
-    const rows = await this.db('stagecraft_environments')
-      .whereNotNull('expires_at')
-      .andWhere('expires_at', '<=', now.toISOString());
-    return rows.map(r => JSON.parse(r.record));
+    return records(
+      await this.db('stagecraft_environments')
+        .whereNotNull('expires_at')
+        .andWhere('expires_at', '<=', now.toISOString()),
+    );
   }
 
   async appendAudit(event: AuditEvent, at: Date): Promise<void> {
@@ -157,8 +155,7 @@ export class DatabaseStore
   }
 
   async getRelease(id: string): Promise<Release | undefined> {
-    const row = await this.db('stagecraft_releases').where({ id }).first();
-    return row ? JSON.parse(row.record) : undefined;
+    return this.getRecord('stagecraft_releases', { id });
   }
 
   async putRelease(release: Release): Promise<void> {
@@ -200,19 +197,42 @@ export class DatabaseStore
   }
 
   async listConfigVersions(scope: string): Promise<ConfigVersion[]> {
-    const rows = await this.db('stagecraft_config_versions')
-      .where({ scope })
-      .orderBy('version', 'desc');
-    return rows.map(r => JSON.parse(r.record));
+    return records(
+      await this.db('stagecraft_config_versions')
+        .where({ scope })
+        .orderBy('version', 'desc'),
+    );
   }
 
   async getConfigVersion(
     scope: string,
     version: number,
   ): Promise<ConfigVersion | undefined> {
-    const row = await this.db('stagecraft_config_versions')
-      .where({ scope, version })
-      .first();
+    return this.getRecord('stagecraft_config_versions', { scope, version });
+  }
+
+  /**
+   * Inserts or replaces (on `conflict`) the row of `record`: its queryable
+   * `columns` and the whole record as JSON.
+   */
+  private async putRecord(
+    table: string,
+    conflict: string[],
+    record: object,
+    columns: Record<string, unknown>,
+  ): Promise<void> {
+    await this.db(table)
+      .insert({ ...columns, record: JSON.stringify(record) })
+      .onConflict(conflict)
+      .merge();
+  }
+
+  /** The record of the row of `table` matching `where`, if there is one. */
+  private async getRecord<T>(
+    table: string,
+    where: Record<string, string | number>,
+  ): Promise<T | undefined> {
+    const row = await this.db(table).where(where).first();
     return row ? JSON.parse(row.record) : undefined;
   }
 
@@ -265,32 +285,16 @@ export class DatabaseStore
     component: string,
     environment: string,
   ): Promise<DeploymentRevision[]> {
-    const rows = await this.db('stagecraft_deployment_revisions')
-      .where({ component, environment })
-      .orderBy('revision', 'desc');
-    return rows.map(r => JSON.parse(r.record));
+    return records(
+      await this.db('stagecraft_deployment_revisions')
+        .where({ component, environment })
+        .orderBy('revision', 'desc'),
+    );
   }
 
   /** The latest revision of every component deployed in one environment. */
-  async listCurrentIn(environment: string): Promise<DeploymentRevision[]> {
-    const latest = this.db('stagecraft_deployment_revisions')
-      .select('component')
-      .max('revision as revision')
-      .where({ environment })
-      .groupBy('component')
-      .as('latest');
-    const rows = await this.db('stagecraft_deployment_revisions as r')
-      .join(latest, function on() {
-        this.on('r.component', '=', 'latest.component').andOn(
-          'r.revision',
-          '=',
-          'latest.revision',
-        );
-      })
-      .where('r.environment', environment)
-      .orderBy('r.component')
-      .select('r.record');
-    return rows.map(r => JSON.parse(r.record));
+  listCurrentIn(environment: string): Promise<DeploymentRevision[]> {
+    return this.latestRevisions('environment', environment);
   }
 
   /** Revisions a template run made (their origin's task id), newest first. */
@@ -298,28 +302,23 @@ export class DatabaseStore
     const rows = await this.db('stagecraft_deployment_revisions')
       .where('record', 'like', `%"taskId":${JSON.stringify(taskId)}%`)
       .orderBy('id', 'desc');
-    return rows
-      .map(r => JSON.parse(r.record) as DeploymentRevision)
-      .filter(r => r.origin?.taskId === taskId);
+    return records<DeploymentRevision>(rows).filter(
+      r => r.origin?.taskId === taskId,
+    );
   }
 
   async putApproval(request: ApprovalRequest): Promise<void> {
-    await this.db('stagecraft_approvals')
-      .insert({
-        id: request.id,
-        component: request.component,
-        environment: request.environment,
-        state: request.state,
-        requested_at: request.requestedAt,
-        record: JSON.stringify(request),
-      })
-      .onConflict('id')
-      .merge();
+    await this.putRecord('stagecraft_approvals', ['id'], request, {
+      id: request.id,
+      component: request.component,
+      environment: request.environment,
+      state: request.state,
+      requested_at: request.requestedAt,
+    });
   }
 
   async getApproval(id: string): Promise<ApprovalRequest | undefined> {
-    const row = await this.db('stagecraft_approvals').where({ id }).first();
-    return row ? JSON.parse(row.record) : undefined;
+    return this.getRecord('stagecraft_approvals', { id });
   }
 
   async listApprovals(filter: {
@@ -334,60 +333,71 @@ export class DatabaseStore
     if (filter.component) query.where('component', filter.component);
     if (filter.environment) query.where('environment', filter.environment);
     if (filter.state) query.where('state', filter.state);
-    const rows = await query.limit(500);
-    return rows.map(r => JSON.parse(r.record));
+    return records(await query.limit(500));
   }
 
-  async listCurrent(component: string): Promise<DeploymentRevision[]> {
+  listCurrent(component: string): Promise<DeploymentRevision[]> {
+    return this.latestRevisions('component', component);
+  }
+
+  /**
+   * The latest revision of each environment a component is in (`of`
+   * component), or of each component in an environment (`of` environment),
+   * in the order of the other column.
+   */
+  private async latestRevisions(
+    of: 'component' | 'environment',
+    value: string,
+  ): Promise<DeploymentRevision[]> {
+    const per = of === 'component' ? 'environment' : 'component';
     const latest = this.db('stagecraft_deployment_revisions')
-      .select('environment')
+      .select(per)
       .max('revision as revision')
-      .where({ component })
-      .groupBy('environment')
+      .where(of, value)
+      .groupBy(per)
       .as('latest');
     const rows = await this.db('stagecraft_deployment_revisions as r')
       .join(latest, function on() {
-        this.on('r.environment', '=', 'latest.environment').andOn(
+        this.on(`r.${per}`, '=', `latest.${per}`).andOn(
           'r.revision',
           '=',
           'latest.revision',
         );
       })
-      .where('r.component', component)
-      .orderBy('r.environment')
+      .where(`r.${of}`, value)
+      .orderBy(`r.${per}`)
       .select('r.record');
-    return rows.map(r => JSON.parse(r.record));
+    return records(rows);
   }
 
   async getResource(
     environment: string,
     name: string,
   ): Promise<ResourceRecord | undefined> {
-    const row = await this.db('stagecraft_resources')
-      .where({ environment, name })
-      .first();
-    return row ? JSON.parse(row.record) : undefined;
+    return this.getRecord('stagecraft_resources', { environment, name });
   }
 
   async listResources(environment: string): Promise<ResourceRecord[]> {
-    const rows = await this.db('stagecraft_resources')
-      .where({ environment })
-      .orderBy('name');
-    return rows.map(r => JSON.parse(r.record));
+    return records(
+      await this.db('stagecraft_resources')
+        .where({ environment })
+        .orderBy('name'),
+    );
   }
 
   async putResource(record: ResourceRecord): Promise<void> {
-    await this.db('stagecraft_resources')
-      .insert({
+    await this.putRecord(
+      'stagecraft_resources',
+      ['environment', 'name'],
+      record,
+      {
         environment: record.environment,
         name: record.name,
         key: record.key,
         type: record.type,
         driver: record.driver,
-        record: JSON.stringify(record),
-      })
-      .onConflict(['environment', 'name'])
-      .merge();
+      },
+    );
   }
 
   async setConsumers(

@@ -50,6 +50,22 @@ function checkComment(v: unknown): string | undefined {
     : `comment must be text of at most ${COMMENT_MAX} characters`;
 }
 
+/** The optional comment of an approve, reject or withdraw body (400 on any other field). */
+function decisionComment(body: unknown): string | undefined {
+  const b = asObject(body ?? {});
+  checkBody(b, ['comment'], { comment: checkComment });
+  return b.comment as string | undefined;
+}
+
+/** A decision on a request: who, when, and their comment if any. */
+function decision(actor: Actor, at: string, comment: string | undefined) {
+  return {
+    by: actor.ref,
+    at,
+    ...(comment !== undefined && { comment }),
+  };
+}
+
 /**
  * Approval requests: approvers from the type's group (never the requester)
  * approve or reject a request the gate ({@link ApprovalGate}) opened, and
@@ -172,21 +188,13 @@ export class ApprovalService {
     id: unknown,
     body: unknown,
   ): Promise<ApprovalRequest> {
-    const b = asObject(body ?? {});
-    checkBody(b, ['comment'], { comment: checkComment });
+    const comment = decisionComment(body);
     const request = await this.decidable(actor, id);
     if (request.approvals.some(a => a.by === actor.ref)) return request;
     const now = this.deps.clock.now().toISOString();
     let next: ApprovalRequest = {
       ...request,
-      approvals: [
-        ...request.approvals,
-        {
-          by: actor.ref,
-          at: now,
-          ...(b.comment !== undefined && { comment: b.comment as string }),
-        },
-      ],
+      approvals: [...request.approvals, decision(actor, now, comment)],
       updatedAt: now,
     };
     await auditApproval(
@@ -256,10 +264,9 @@ export class ApprovalService {
     id: unknown,
     body: unknown,
   ): Promise<ApprovalRequest> {
-    const b = asObject(body ?? {});
-    checkBody(b, ['comment'], { comment: checkComment });
+    const comment = decisionComment(body);
     const request = await this.decidable(actor, id, 'reject');
-    return this.close(actor, request, 'rejected', b.comment);
+    return this.close(actor, request, 'rejected', comment);
   }
 
   /**
@@ -271,8 +278,7 @@ export class ApprovalService {
     id: unknown,
     body: unknown,
   ): Promise<ApprovalRequest> {
-    const b = asObject(body ?? {});
-    checkBody(b, ['comment'], { comment: checkComment });
+    const comment = decisionComment(body);
     const request = await this.require(id);
     await this.authorize(actor, 'deployment.read', request);
     const refuse = async (error: Error) => {
@@ -302,7 +308,7 @@ export class ApprovalService {
         ),
       );
     }
-    return this.close(actor, request, 'withdrawn', b.comment);
+    return this.close(actor, request, 'withdrawn', comment);
   }
 
   /** Ends a pending request without running it: rejected, or withdrawn by its requester. */
@@ -310,20 +316,14 @@ export class ApprovalService {
     actor: Actor,
     request: ApprovalRequest,
     state: 'rejected' | 'withdrawn',
-    comment: unknown,
+    comment: string | undefined,
   ): Promise<ApprovalRequest> {
     const now = this.deps.clock.now().toISOString();
-    const decision = {
-      by: actor.ref,
-      at: now,
-      ...(comment !== undefined && { comment: comment as string }),
-    };
+    const made = decision(actor, now, comment);
     const next: ApprovalRequest = {
       ...request,
       state,
-      ...(state === 'rejected'
-        ? { rejection: decision }
-        : { withdrawal: decision }),
+      ...(state === 'rejected' ? { rejection: made } : { withdrawal: made }),
       updatedAt: now,
     };
     await this.deps.store.putApproval(next);

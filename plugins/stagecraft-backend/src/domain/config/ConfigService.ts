@@ -22,7 +22,7 @@ import type {
 import { normalizeComponentRef } from '../deployments/DeploymentService';
 import {
   asObject,
-  authorizeOrThrow,
+  requireEnvironment,
   isEnvVarName,
   unknownFields,
 } from '../input';
@@ -389,28 +389,19 @@ export class ConfigService {
       query.component === undefined
         ? undefined
         : normalizeComponentRef(query.component);
-    await authorizeOrThrow(
-      this.deps,
-      actor,
+    const scope = component
+      ? componentScope(component, envName)
+      : envScope(envName);
+    const env = await requireEnvironment(this.deps, actor, {
       action,
-      envName,
-      {
-        targetKind: 'config',
-        target: component
-          ? componentScope(component, envName)
-          : envScope(envName),
-      },
-      `${actor.ref} is not allowed to ${action.replace(
+      name: envName,
+      targetKind: 'config',
+      target: scope,
+      message: `${actor.ref} is not allowed to ${action.replace(
         'config.',
         '',
       )} configuration in environment "${envName}"`,
-    );
-    const env = await this.deps.environments.getEnvironment(envName);
-    if (!env) throw new NotFoundError(`environment "${envName}" not found`);
-    return {
-      env,
-      component,
-      scope: component ? componentScope(component, envName) : envScope(envName),
-    };
+    });
+    return { env, component, scope };
   }
 }

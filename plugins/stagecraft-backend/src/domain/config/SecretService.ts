@@ -10,7 +10,7 @@ import {
 import { NotFoundError } from '../errors';
 import {
   asObject,
-  authorizeOrThrow,
+  requireEnvironment,
   isEnvVarName,
   unknownFields,
 } from '../input';
@@ -253,18 +253,15 @@ export class SecretService {
     if (nameError) throw new InputError([nameError]);
     const envName = query.environment as string;
     const scope = scopeOf(component, envName);
-    await authorizeOrThrow(
-      this.deps,
-      actor,
+    const env = await requireEnvironment(this.deps, actor, {
       action,
-      envName,
-      { targetKind: 'secret', target: scope },
-      `${actor.ref} is not allowed to ${
+      name: envName,
+      targetKind: 'secret',
+      target: scope,
+      message: `${actor.ref} is not allowed to ${
         action === 'secret.update' ? 'change secrets' : 'read secret keys'
       } in environment "${envName}"`,
-    );
-    const env = await this.deps.environments.getEnvironment(envName);
-    if (!env) throw new NotFoundError(`environment "${envName}" not found`);
+    });
     return { env, component, scope };
   }
 }

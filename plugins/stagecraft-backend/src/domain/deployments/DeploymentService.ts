@@ -25,17 +25,16 @@ import {
   WorkloadSpec,
 } from '../workloads';
 import { keepRunningImages } from './rolloutParts';
-import { asObject, checkBody, checkOrigin, originOf } from '../input';
+import { originOf } from '../input';
 import type { DriftedField } from './drift';
 import type { DeploymentDeps } from './ports';
 import {
   envName,
   imageRule,
-  normalizeComponentRef,
-  optionalBool,
   releaseIdRule,
   replicasRule,
   revisionRule,
+  rolloutRequest,
   workloadRule,
 } from './input';
 import { mainImage, withImage } from './transforms';
@@ -92,20 +91,12 @@ export class DeploymentService {
     body: unknown,
     onProgress: ProgressListener = noProgress,
   ): Promise<DeployResult> {
-    const ref = normalizeComponentRef(componentRef);
-    const b = asObject(body);
-    checkBody(
-      b,
-      ['environment', 'image', 'workload', 'replicas', 'dryRun', 'origin'],
-      {
-        environment: envName(true),
-        image: imageRule,
-        workload: workloadRule,
-        replicas: replicasRule,
-        dryRun: optionalBool('dryRun'),
-        origin: checkOrigin,
-      },
-    );
+    const { ref, b } = rolloutRequest(componentRef, body, {
+      environment: envName(true),
+      image: imageRule,
+      workload: workloadRule,
+      replicas: replicasRule,
+    });
     // an inline workload is checked before anything is looked up
     const inline = b.workload
       ? await resolveFileSources(
@@ -175,14 +166,10 @@ export class DeploymentService {
     body: unknown,
     onProgress: ProgressListener = noProgress,
   ): Promise<DeployResult> {
-    const ref = normalizeComponentRef(componentRef);
-    const b = asObject(body);
-    checkBody(b, ['from', 'to', 'dryRun', 'origin'], {
+    const { ref, b } = rolloutRequest(componentRef, body, {
       from: v => validateDnsLabel(v, 'from')?.message,
       to: v =>
         v === undefined ? undefined : validateDnsLabel(v, 'to')?.message,
-      dryRun: optionalBool('dryRun'),
-      origin: checkOrigin,
     });
     const from = await this.environment(
       actor,
@@ -225,9 +212,7 @@ export class DeploymentService {
         `${ref} is not deployed in ${from.name}; nothing to promote`,
       );
     }
-    const release = await this.requireRelease(current.releaseId);
-    const component = await this.deps.workloads.component(ref, actor);
-    return this.gatedRollout(b, actor, 'promote', component, to, release, {
+    return this.rolloutStored(b, actor, 'promote', ref, to, current.releaseId, {
       from: from.name,
       onProgress,
     });
@@ -240,14 +225,10 @@ export class DeploymentService {
     body: unknown,
     onProgress: ProgressListener = noProgress,
   ): Promise<DeployResult> {
-    const ref = normalizeComponentRef(componentRef);
-    const b = asObject(body);
-    checkBody(b, ['environment', 'revision', 'releaseId', 'dryRun', 'origin'], {
+    const { ref, b } = rolloutRequest(componentRef, body, {
       environment: envName(true),
       revision: revisionRule,
       releaseId: releaseIdRule,
-      dryRun: optionalBool('dryRun'),
-      origin: checkOrigin,
     });
     const env = await this.environment(
       actor,
@@ -272,16 +253,22 @@ export class DeploymentService {
           : `${ref} has only ever run release ${current.releaseId} in ${env.name}; nothing to roll back to`,
       );
     }
-    const release = await this.requireRelease(target.releaseId);
-    const component = await this.deps.workloads.component(ref, actor);
-    return this.gatedRollout(b, actor, 'rollback', component, env, release, {
-      onProgress,
-    });
+    return this.rolloutStored(
+      b,
+      actor,
+      'rollback',
+      ref,
+      env,
+      target.releaseId,
+      {
+        onProgress,
+      },
+    );
   }
 
   /** Revisions of a component in one environment, newest first. */
-  history(actor: Actor, componentRef: unknown, environment: unknown) {
-    return this.queries.history(actor, componentRef, environment);
+  history(...args: Parameters<DeploymentQueries['history']>) {
+    return this.queries.history(...args);
   }
 
   /**
@@ -290,15 +277,16 @@ export class DeploymentService {
    * cache only (no request reaches an API server).
    */
   deployments(
-    actor: Actor,
-    componentRef: unknown,
+    ...args: Parameters<DeploymentQueries['deployments']>
   ): Promise<EnvironmentDeployment[]> {
-    return this.queries.deployments(actor, componentRef);
+    return this.queries.deployments(...args);
   }
 
   /** `deployments()` serialised once per state, with a strong ETag. */
-  deploymentsView(actor: Actor, componentRef: unknown): Promise<StatusView> {
-    return this.queries.deploymentsView(actor, componentRef);
+  deploymentsView(
+    ...args: Parameters<DeploymentQueries['deploymentsView']>
+  ): Promise<StatusView> {
+    return this.queries.deploymentsView(...args);
   }
 
   /**
@@ -306,11 +294,9 @@ export class DeploymentService {
    * Stagecraft since its last revision (e.g. `kubectl edit`), read live.
    */
   drift(
-    actor: Actor,
-    componentRef: unknown,
-    environment: unknown,
+    ...args: Parameters<DeploymentQueries['drift']>
   ): Promise<DriftedField[]> {
-    return this.queries.drift(actor, componentRef, environment);
+    return this.queries.drift(...args);
   }
 
   /**
@@ -318,13 +304,8 @@ export class DeploymentService {
    * cache sees the component's objects there change (see DeploymentQueries).
    * Returns the unsubscribe function.
    */
-  watch(
-    actor: Actor,
-    componentRef: unknown,
-    onUpdate: (deployment: EnvironmentDeployment) => void,
-    coalesceMs = 200,
-  ): () => void {
-    return this.queries.watch(actor, componentRef, onUpdate, coalesceMs);
+  watch(...args: Parameters<DeploymentQueries['watch']>): () => void {
+    return this.queries.watch(...args);
   }
 
   /**
@@ -439,6 +420,29 @@ export class DeploymentService {
       details: { release: release.id, removed },
     });
     return removed;
+  }
+
+  /** gatedRollout of a stored release (promote, rollback). */
+  private async rolloutStored(
+    body: Record<string, unknown>,
+    actor: Actor,
+    action: 'promote' | 'rollback',
+    ref: string,
+    environment: EnvironmentRecord,
+    id: string,
+    opts: { from?: string; onProgress: ProgressListener },
+  ): Promise<DeployResult> {
+    const release = await this.requireRelease(id);
+    const component = await this.deps.workloads.component(ref, actor);
+    return this.gatedRollout(
+      body,
+      actor,
+      action,
+      component,
+      environment,
+      release,
+      opts,
+    );
   }
 
   /**

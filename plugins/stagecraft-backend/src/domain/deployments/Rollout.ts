@@ -176,6 +176,20 @@ export class Rollout {
       objects.map(o => this.deps.gateway.get(env.cluster, refOf(o))),
     );
     const target = `${component.ref}@${env.name}`;
+    const audit = (
+      outcome: 'succeeded' | 'failed',
+      details: Record<string, unknown>,
+      error?: string,
+    ) =>
+      this.deps.auditor.record({
+        action: `deployment.${action}`,
+        actor: actor.ref,
+        targetKind: 'deployment',
+        target,
+        outcome,
+        details,
+        ...(outcome === 'failed' && { error }),
+      });
     // the same task asking again for the same change (a scaffolder step
     // resumed after the backend died mid-request) gets what it already made
     if (
@@ -254,20 +268,13 @@ export class Rollout {
           changed.length ? changed.join(', ') : 'no change'
         }`,
       );
-      await this.deps.auditor.record({
-        action: `deployment.${action}`,
-        actor: actor.ref,
-        targetKind: 'deployment',
-        target,
-        outcome: 'succeeded',
-        details: {
-          release: release.id,
-          image: release.image,
-          revision: revision.revision,
-          ...(opts.from && { from: opts.from }),
-          changed,
-          ...(warnings.length && { warnings }),
-        },
+      await audit('succeeded', {
+        release: release.id,
+        image: release.image,
+        revision: revision.revision,
+        ...(opts.from && { from: opts.from }),
+        changed,
+        ...(warnings.length && { warnings }),
       });
       return {
         release,
@@ -276,15 +283,7 @@ export class Rollout {
         dryRun: false,
       };
     } catch (e) {
-      await this.deps.auditor.record({
-        action: `deployment.${action}`,
-        actor: actor.ref,
-        targetKind: 'deployment',
-        target,
-        outcome: 'failed',
-        details: { release: release.id },
-        error: (e as Error).message,
-      });
+      await audit('failed', { release: release.id }, (e as Error).message);
       throw e;
     }
   }

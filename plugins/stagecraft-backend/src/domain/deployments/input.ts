@@ -2,6 +2,7 @@ import {
   validateDnsLabel,
   InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
+import { asObject, checkBody, checkOrigin } from '../input';
 
 const COMPONENT_REF =
   /^(?:component:)?(?:([a-z0-9][a-z0-9_.-]*)\/)?([a-z0-9][a-z0-9_.-]*)$/i;
@@ -66,3 +67,20 @@ export const releaseIdRule = (v: unknown) =>
   v === undefined || (typeof v === 'string' && /^r-[0-9a-f]{12}$/.test(v))
     ? undefined
     : 'releaseId must look like "r-0123456789ab"';
+
+/**
+ * The component ref and body of a deploy, promote or rollback request: the
+ * body has only the fields of `rules` plus `dryRun` and `origin`, each
+ * checked by its rule (every problem in one 400).
+ */
+export function rolloutRequest(
+  componentRef: unknown,
+  body: unknown,
+  rules: Record<string, (v: unknown) => string | undefined>,
+): { ref: string; b: Record<string, unknown> } {
+  const ref = normalizeComponentRef(componentRef);
+  const b = asObject(body);
+  const all = { ...rules, dryRun: optionalBool('dryRun'), origin: checkOrigin };
+  checkBody(b, Object.keys(all), all);
+  return { ref, b };
+}

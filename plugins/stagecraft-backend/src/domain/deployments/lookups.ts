@@ -1,6 +1,6 @@
 import type { Release } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { NotFoundError } from '../errors';
-import { authorizeOrThrow } from '../input';
+import { requireEnvironment } from '../input';
 import type { Actor, ProgressListener, StagecraftAction } from '../ports';
 import type { DeploymentDeps } from './ports';
 
@@ -13,20 +13,15 @@ export async function authorizedEnvironment(
   action: StagecraftAction,
   name: string,
 ) {
-  await authorizeOrThrow(
-    deps,
-    actor,
+  return requireEnvironment(deps, actor, {
     action,
     name,
-    { targetKind: 'deployment', target: name },
-    `${actor.ref} is not allowed to ${action.replace(
+    targetKind: 'deployment',
+    message: `${actor.ref} is not allowed to ${action.replace(
       'deployment.',
       '',
     )} in environment "${name}"`,
-  );
-  const env = await deps.environments.getEnvironment(name);
-  if (!env) throw new NotFoundError(`environment "${name}" not found`);
-  return env;
+  });
 }
 
 /** The stored release, or a 404. */

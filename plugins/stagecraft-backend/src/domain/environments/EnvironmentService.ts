@@ -254,11 +254,12 @@ export class EnvironmentService {
     name: unknown,
     body: unknown,
   ): Promise<Environment> {
-    const envName = assertEnvironmentName(name);
-    await this.authorize(actor, 'environment.update', envName);
-    const req = validateUpdateRequest(body);
-    const record = await this.requireRecord(envName);
-    const now = this.deps.clock.now();
+    const { req, record, now } = await this.updatable(
+      actor,
+      name,
+      body,
+      validateUpdateRequest,
+    );
     if (req.ttlMs) {
       checkMaxTtl(this.typeOf(record), record, now.getTime() + req.ttlMs, now);
     }
@@ -275,13 +276,7 @@ export class EnvironmentService {
     };
     if (req.system === null) delete next.system;
     if (req.promotesTo === null) delete next.promotesTo;
-    return this.cluster.provision(
-      actor,
-      'environment.update',
-      next,
-      this.typeOf(record),
-      noProgress,
-    );
+    return this.reapply(actor, 'environment.update', next);
   }
 
   /** Pushes the expiry out by `ttl` from the later of now and the current expiry. */
@@ -290,11 +285,12 @@ export class EnvironmentService {
     name: unknown,
     body: unknown,
   ): Promise<Environment> {
-    const envName = assertEnvironmentName(name);
-    await this.authorize(actor, 'environment.update', envName);
-    const ttlMs = validateTtlRequest(body);
-    const record = await this.requireRecord(envName);
-    const now = this.deps.clock.now();
+    const {
+      req: ttlMs,
+      record,
+      now,
+    } = await this.updatable(actor, name, body, validateTtlRequest);
+    const envName = record.name;
     // as the actions answer says: an environment without an expiry has
     // nothing to extend (PATCH ttl gives it one)
     if (!record.expiresAt) {
@@ -322,13 +318,7 @@ export class EnvironmentService {
       expiresAt: new Date(from + ttlMs).toISOString(),
       updatedAt: now.toISOString(),
     };
-    return this.cluster.provision(
-      actor,
-      'environment.extend',
-      next,
-      this.typeOf(record),
-      noProgress,
-    );
+    return this.reapply(actor, 'environment.extend', next);
   }
 
   /**
@@ -405,6 +395,35 @@ export class EnvironmentService {
       `${actor.ref} is not allowed to ${action.replace('environment.', '')} ${
         resource ? `environment "${resource}"` : 'environments'
       }`,
+    );
+  }
+
+  /**
+   * The environment `name` for a change the actor may make
+   * (environment.update), with its request validated (403 before 400 before
+   * 404) and the time the change is made.
+   */
+  private async updatable<T>(
+    actor: Actor,
+    name: unknown,
+    body: unknown,
+    validate: (body: unknown) => T,
+  ) {
+    const envName = assertEnvironmentName(name);
+    await this.authorize(actor, 'environment.update', envName);
+    const req = validate(body);
+    const record = await this.requireRecord(envName);
+    return { req, record, now: this.deps.clock.now() };
+  }
+
+  /** Applies a changed record of an existing environment (its type unchanged). */
+  private reapply(actor: Actor, action: string, next: EnvironmentRecord) {
+    return this.cluster.provision(
+      actor,
+      action,
+      next,
+      this.typeOf(next),
+      noProgress,
     );
   }
 

@@ -60,7 +60,7 @@ export class EnvironmentProvisioning {
       kind: 'Namespace',
       name: record.namespace,
     };
-    try {
+    await this.audited(actor, action, record, async () => {
       const live = await this.deps.gateway.get(record.cluster, nsRef);
       if (live && !isManagedByStagecraft(live)) {
         throw new ConflictError(
@@ -105,30 +105,8 @@ export class EnvironmentProvisioning {
       }
       await this.deps.store.deleteEnvironment(record.name);
       onProgress(`environment ${record.name} deleted`);
-      await auditEnvironment(
-        this.deps.auditor,
-        actor,
-        action,
-        record.name,
-        'succeeded',
-        {
-          cluster: record.cluster,
-          namespace: record.namespace,
-        },
-      );
-    } catch (e) {
-      await auditEnvironment(
-        this.deps.auditor,
-
-        actor,
-        action,
-        record.name,
-        'failed',
-        { cluster: record.cluster },
-        e,
-      );
-      throw e;
-    }
+      return { value: undefined };
+    });
   }
 
   /** Applies an environment's objects, records the outcome and audits it. */
@@ -144,58 +122,80 @@ export class EnvironmentProvisioning {
       type,
       this.deps.ownerSubject,
     );
-    try {
-      const before = await this.versions(record.cluster, objects);
-      await this.deps.store.putEnvironment(record);
-      onProgress(
-        `applying ${objects.length} objects to namespace ${record.namespace} on ${record.cluster}`,
-      );
-      const applied = await this.deps.gateway.apply(record.cluster, objects);
-      const changed = applied
-        .filter((o, i) => before[i] !== o.metadata.resourceVersion)
-        .map(o => `${o.kind}/${o.metadata.name}`);
-      const status = await this.objectStatus(record, type);
-      const missing = status.filter(o => !o.present);
-      const final: EnvironmentRecord = {
+    const markFailed = (e: unknown) =>
+      this.deps.store.putEnvironment({
         ...record,
-        phase: missing.length ? 'Provisioning' : 'Ready',
-        ...(missing.length && {
-          message: `waiting for ${missing
-            .map(o => `${o.kind}/${o.name}`)
-            .join(', ')}`,
-        }),
-      };
-      if (!missing.length) delete final.message;
-      await this.deps.store.putEnvironment(final);
-      onProgress(
-        changed.length
-          ? `changed ${changed.join(', ')}`
-          : 'no change: the cluster already matches',
-      );
+        phase: 'Failed',
+        message: (e as Error).message,
+      });
+    return this.audited(
+      actor,
+      action,
+      record,
+      async () => {
+        const before = await this.versions(record.cluster, objects);
+        await this.deps.store.putEnvironment(record);
+        onProgress(
+          `applying ${objects.length} objects to namespace ${record.namespace} on ${record.cluster}`,
+        );
+        const applied = await this.deps.gateway.apply(record.cluster, objects);
+        const changed = applied
+          .filter((o, i) => before[i] !== o.metadata.resourceVersion)
+          .map(o => `${o.kind}/${o.metadata.name}`);
+        const status = await this.objectStatus(record, type);
+        const missing = status.filter(o => !o.present);
+        const final: EnvironmentRecord = {
+          ...record,
+          phase: missing.length ? 'Provisioning' : 'Ready',
+          ...(missing.length && {
+            message: `waiting for ${missing
+              .map(o => `${o.kind}/${o.name}`)
+              .join(', ')}`,
+          }),
+        };
+        if (!missing.length) delete final.message;
+        await this.deps.store.putEnvironment(final);
+        onProgress(
+          changed.length
+            ? `changed ${changed.join(', ')}`
+            : 'no change: the cluster already matches',
+        );
+        return {
+          value: { ...final, objects: status },
+          details: { type: record.type, owner: record.owner, changed },
+        };
+      },
+      markFailed,
+    );
+  }
+
+  /**
+   * Runs a write and audits its outcome on the environment: succeeded with
+   * its cluster, namespace and the `details` the write returns; failed with
+   * the error (after `onFailure`, if any), which is rethrown.
+   */
+  private async audited<T>(
+    actor: Actor,
+    action: string,
+    record: EnvironmentRecord,
+    work: () => Promise<{ value: T; details?: Record<string, unknown> }>,
+    onFailure?: (e: unknown) => Promise<void>,
+  ): Promise<T> {
+    try {
+      const { value, details } = await work();
       await auditEnvironment(
         this.deps.auditor,
         actor,
         action,
         record.name,
         'succeeded',
-        {
-          cluster: record.cluster,
-          namespace: record.namespace,
-          type: record.type,
-          owner: record.owner,
-          changed,
-        },
+        { cluster: record.cluster, namespace: record.namespace, ...details },
       );
-      return { ...final, objects: status };
+      return value;
     } catch (e) {
-      await this.deps.store.putEnvironment({
-        ...record,
-        phase: 'Failed',
-        message: (e as Error).message,
-      });
+      await onFailure?.(e);
       await auditEnvironment(
         this.deps.auditor,
-
         actor,
         action,
         record.name,

@@ -5,7 +5,7 @@ import {
   InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { ServiceUnavailableError, NotFoundError } from '../errors';
-import { authorizeOrThrow } from '../input';
+import { requireEnvironment } from '../input';
 import type {
   Actor,
   Auditor,
@@ -193,17 +193,12 @@ export class EventsService {
     if (down) throw new ServiceUnavailableError(down);
   }
 
-  private async environment(actor: Actor, name: string) {
-    await authorizeOrThrow(
-      this.deps,
-      actor,
-      'events.read',
+  private environment(actor: Actor, name: string) {
+    return requireEnvironment(this.deps, actor, {
+      action: 'events.read',
       name,
-      { targetKind: 'environment', target: name },
-      `${actor.ref} is not allowed to read the events of environment "${name}"`,
-    );
-    const env = await this.deps.environments.getEnvironment(name);
-    if (!env) throw new NotFoundError(`environment "${name}" not found`);
-    return env;
+      targetKind: 'environment',
+      message: `${actor.ref} is not allowed to read the events of environment "${name}"`,
+    });
   }
 }

@@ -10,7 +10,7 @@ import {
   NotFoundError,
   TooManyRequestsError,
 } from '../errors';
-import { authorizeOrThrow } from '../input';
+import { requireEnvironment } from '../input';
 import type {
   Actor,
   Auditor,
@@ -267,17 +267,12 @@ export class LogsService {
   private async target(actor: Actor, componentRef: unknown, rawQuery: unknown) {
     const component = normalizeComponentRef(componentRef);
     const query = this.parse(rawQuery);
-    await authorizeOrThrow(
-      this.deps,
-      actor,
-      'logs.read',
-      query.environment,
-      { targetKind: 'deployment', target: query.environment },
-      `${actor.ref} is not allowed to read logs in environment "${query.environment}"`,
-    );
-    const env = await this.deps.environments.getEnvironment(query.environment);
-    if (!env)
-      throw new NotFoundError(`environment "${query.environment}" not found`);
+    const env = await requireEnvironment(this.deps, actor, {
+      action: 'logs.read',
+      name: query.environment,
+      targetKind: 'deployment',
+      message: `${actor.ref} is not allowed to read logs in environment "${query.environment}"`,
+    });
     const [revision] = await this.deps.deployments.listRevisions(
       component,
       env.name,

@@ -10,8 +10,8 @@ import type {
   ResourceDriverContext,
   ResourceOutputs,
 } from '@stagecraft/backstage-plugin-stagecraft-node';
-import { ConflictError, NotFoundError } from '../errors';
-import { authorizeOrThrow } from '../input';
+import { ConflictError } from '../errors';
+import { authorizeOrThrow, requireEnvironment } from '../input';
 import type {
   Actor,
   Auditor,
@@ -276,16 +276,12 @@ export class ResourceService {
   /** The resources of an environment, who asked for them, and their live readiness. */
   async list(actor: Actor, name: unknown): Promise<ProvisionedResource[]> {
     const envName = assertDnsLabel(name, 'name');
-    await authorizeOrThrow(
-      this.deps,
-      actor,
-      'resource.read',
-      envName,
-      { targetKind: 'resource', target: envName },
-      `${actor.ref} is not allowed to read the resources of environment "${envName}"`,
-    );
-    const env = await this.deps.environments.getEnvironment(envName);
-    if (!env) throw new NotFoundError(`environment "${envName}" not found`);
+    const env = await requireEnvironment(this.deps, actor, {
+      action: 'resource.read',
+      name: envName,
+      targetKind: 'resource',
+      message: `${actor.ref} is not allowed to read the resources of environment "${envName}"`,
+    });
     const [records, consumers] = await Promise.all([
       this.deps.store.listResources(env.name),
       this.deps.store.listConsumers(env.name),

@@ -3,18 +3,15 @@ import {
   validateDnsLabel,
   InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import type { ResourceDriver } from '@stagecraft/backstage-plugin-stagecraft-node';
+import type {
+  ResourceDefinition,
+  ResourceDriver,
+} from '@stagecraft/backstage-plugin-stagecraft-node';
 import { normalizeComponentRef } from '../deployments/DeploymentService';
 
 /** A checked definition: criteria normalised, an id, where it came from. */
-export interface ResolvedDefinition {
+export interface ResolvedDefinition extends ResourceDefinition {
   id: string;
-  type: string;
-  class?: string;
-  environmentType?: string;
-  environment?: string;
-  component?: string;
-  driver: string;
   params: Record<string, unknown>;
   /** `module` definitions (extension point) override `config` ones. */
   origin: 'config' | 'module';

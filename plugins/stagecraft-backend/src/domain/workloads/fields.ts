@@ -25,6 +25,20 @@ export function fieldPath(segments: Segments): string {
   return out;
 }
 
+/** The error of `field` naming a container the workload does not declare. */
+export function unknownContainer(
+  field: string,
+  name: string,
+  names: string[],
+): FieldError {
+  return {
+    field,
+    message: `${field} names container "${name}", which the workload does not declare (it has ${names.join(
+      ', ',
+    )})`,
+  };
+}
+
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 

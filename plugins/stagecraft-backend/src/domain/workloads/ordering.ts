@@ -15,7 +15,7 @@
  * no main container left.
  */
 import type { FieldError } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { fieldPath, isObject } from './fields';
+import { fieldPath, isObject, unknownContainer } from './fields';
 
 /** How one container is laid out in the pod. */
 export interface InitContainerLayout {
@@ -63,12 +63,7 @@ export function podLayout(
         continue;
       }
       if (!names.includes(dep)) {
-        errors.push({
-          field,
-          message: `${field} names container "${dep}", which the workload does not declare (it has ${names.join(
-            ', ',
-          )})`,
-        });
+        errors.push(unknownContainer(field, dep, names));
         continue;
       }
       deps.push(dep);

@@ -14,6 +14,7 @@ import {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { KubeObject } from '../ports';
 import { contentHash } from './canonical';
+import { unknownContainer } from './fields';
 import { SCORE_K8S_ANNOTATIONS } from './checks';
 import type { OutputValue, PlaceholderContext } from './placeholders';
 import { renderPod } from './pod';
@@ -124,12 +125,7 @@ export function applyImageOverride(
     const field =
       typeof image === 'string' ? 'image' : fieldPath(['image', name]);
     if (!names.includes(name)) {
-      errors.push({
-        field,
-        message: `${field} names container "${name}", which the workload does not declare (it has ${names.join(
-          ', ',
-        )})`,
-      });
+      errors.push(unknownContainer(field, name, names));
     } else if (typeof value !== 'string' || !/^\S+$/.test(value)) {
       errors.push({
         field,

@@ -5,31 +5,17 @@ import type {
   ResourceObjectRef,
 } from '@stagecraft/backstage-plugin-stagecraft-node';
 import {
-  expandOrThrow,
+  definitionParams,
   isObject,
   OutputSpec,
   outputsProblems,
   renderOutputs,
-  templateVars,
 } from './common';
 
 function render(ctx: ResourceDriverContext) {
-  const p = ctx.definition.params;
-  const vars = templateVars(ctx);
-  const connectionSecret = String(
-    expandOrThrow(
-      (p.connectionSecret as string | undefined) ?? '{{ name }}-conn',
-      vars,
-      ctx,
-      'params.connectionSecret',
-    ),
-  );
-  const spec = expandOrThrow(
-    (p.spec as Record<string, unknown> | undefined) ?? {},
-    vars,
-    ctx,
-    'params.spec',
-  );
+  const { p, vars, param } = definitionParams(ctx);
+  const connectionSecret = String(param('connectionSecret', '{{ name }}-conn'));
+  const spec = param<Record<string, unknown>>('spec', {});
   const claim: ResourceObject = {
     apiVersion: p.apiVersion as string,
     kind: p.kind as string,

@@ -107,6 +107,24 @@ export function expandOrThrow<T>(
   return out;
 }
 
+/**
+ * The template variables of a driver call and `param(field, fallback)`: the
+ * definition's param `field` (`fallback` when it is unset) expanded with
+ * them, a bad template a 400 naming `params.<field>`.
+ */
+export function definitionParams(ctx: ResourceDriverContext) {
+  const p = ctx.definition.params;
+  const vars = templateVars(ctx);
+  const param = <T>(field: string, fallback: T): T =>
+    expandOrThrow(
+      (p[field] as T | undefined) ?? fallback,
+      vars,
+      ctx,
+      `params.${field}`,
+    );
+  return { p, vars, param };
+}
+
 /** Problems with an `outputs` param (for a driver's `validate`). */
 export function outputsProblems(
   outputs: unknown,

@@ -3,20 +3,16 @@ import type {
   ResourceDriverContext,
 } from '@stagecraft/backstage-plugin-stagecraft-node';
 import {
-  expandOrThrow,
+  definitionParams,
   OutputSpec,
   outputsProblems,
   renderOutputs,
-  templateVars,
 } from './common';
 
 function names(ctx: ResourceDriverContext) {
-  const p = ctx.definition.params;
-  const vars = templateVars(ctx);
+  const { p, vars, param } = definitionParams(ctx);
   const name = (field: 'secretName' | 'configMapName') =>
-    typeof p[field] === 'string'
-      ? String(expandOrThrow(p[field], vars, ctx, `params.${field}`))
-      : undefined;
+    typeof p[field] === 'string' ? String(param(field, '')) : undefined;
   return {
     vars,
     secretName: name('secretName'),
