@@ -9,7 +9,7 @@ describe('sharedAgent', () => {
     const b = sharedAgent(new https.Agent({ ca: Buffer.from(ca) }));
     expect(a).toBe(b);
     expect(a).toBeInstanceOf(https.Agent);
-    expect((a as https.Agent).keepAlive).toBe(true);
+    expect((a as https.Agent).options.keepAlive).toBe(true);
     expect((a as https.Agent).options.ca).toEqual(ca);
   });
 
