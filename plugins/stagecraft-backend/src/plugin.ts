@@ -5,6 +5,7 @@ import {
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { retryingCatalog } from './services/retryingCatalog';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   ENVIRONMENT_EVENTS_TOPIC,
@@ -118,6 +119,8 @@ export const stagecraftPlugin = createBackendPlugin({
         notifications: notificationService,
       },
       async init(deps) {
+        // catalog reads sent again when a kept-alive connection was reset
+        const catalog = retryingCatalog(deps.catalog);
         const { config, logger, httpRouter } = deps;
         const gateway: ClusterGateway =
           moduleGateway ?? createDefaultClusterGateway({ config, logger });
@@ -166,7 +169,7 @@ export const stagecraftPlugin = createBackendPlugin({
                 config,
                 logger,
                 gateway,
-                catalog: deps.catalog,
+                catalog,
                 auth: deps.auth,
                 strategies: moduleStrategies,
                 watchers: [cache],
@@ -195,7 +198,7 @@ export const stagecraftPlugin = createBackendPlugin({
             auditor,
             clock: systemClock,
             workloads: new CatalogWorkloadSource({
-              catalog: deps.catalog,
+              catalog,
               urlReader: deps.urlReader,
               auth: deps.auth,
             }),
@@ -206,18 +209,18 @@ export const stagecraftPlugin = createBackendPlugin({
             // actual usage: the clusters' pods and metrics API
             ...(isUsageSource(gateway) && { usage: gateway }),
             declarations: new CatalogEnvironmentDeclarations({
-              catalog: deps.catalog,
+              catalog,
               auth: deps.auth,
             }),
             ...(config.getOptionalBoolean('stagecraft.requireCatalogOwners') !==
               false && {
               owners: new CatalogOwners({
-                catalog: deps.catalog,
+                catalog,
                 auth: deps.auth,
               }),
             }),
-            catalog: new CatalogRegistrationsAdapter(deps.catalog),
-            ...notificationPorts(deps),
+            catalog: new CatalogRegistrationsAdapter(catalog),
+            ...notificationPorts({ ...deps, catalog }),
           },
           {
             types: environmentTypes,
