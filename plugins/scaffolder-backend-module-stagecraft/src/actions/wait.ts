@@ -3,6 +3,7 @@ import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-n
 import {
   realSleep,
   TIMEOUT,
+  timeoutInput,
   waitForEnvironment,
   waitForRollout,
 } from './shared';
@@ -45,14 +46,7 @@ export function createWaitAction(options: {
             .describe(
               'The release to wait for (default: the latest deployed one)',
             ),
-        timeoutSeconds: z =>
-          z
-            .number()
-            .int()
-            .min(TIMEOUT.min)
-            .max(TIMEOUT.max)
-            .optional()
-            .describe(`How long to wait (default ${TIMEOUT.default})`),
+        timeoutSeconds: timeoutInput(),
       },
       output: {
         phase: z =>
