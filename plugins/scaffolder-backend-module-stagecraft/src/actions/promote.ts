@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
-import { realSleep } from './shared';
+import { nameInputs, realSleep } from './shared';
 import { rollout, rolloutInputs, rolloutOutputs } from './rollout';
 import { examples } from './promote.examples';
 
@@ -23,7 +23,7 @@ export function createPromoteAction(options: {
     examples,
     schema: {
       input: {
-        component: z => z.string().describe('Component entity ref'),
+        component: nameInputs.component,
         from: z => z.string().describe('Environment whose release is promoted'),
         to: z =>
           z

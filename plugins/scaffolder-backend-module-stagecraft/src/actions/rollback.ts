@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
-import { realSleep } from './shared';
+import { nameInputs, realSleep } from './shared';
 import { rollout, rolloutInputs, rolloutOutputs } from './rollout';
 import { examples } from './rollback.examples';
 
@@ -24,7 +24,7 @@ export function createRollbackAction(options: {
     examples,
     schema: {
       input: {
-        component: z => z.string().describe('Component entity ref'),
+        component: nameInputs.component,
         environment: z => z.string().describe('Environment to roll back'),
         revision: z =>
           z.number().int().min(1).optional().describe('Revision to restore'),

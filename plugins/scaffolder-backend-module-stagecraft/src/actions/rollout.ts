@@ -162,7 +162,6 @@ function reportRollout(
   ctx.output('diff', result.diff);
 }
 
-
 type OutputContext = StagecraftActionContext & {
   output(name: string, value: unknown): void;
 };

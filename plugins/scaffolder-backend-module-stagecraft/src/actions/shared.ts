@@ -22,6 +22,14 @@ export const POLL_MS = 2000;
 /** Default and bounds of every `timeoutSeconds` input. */
 export const TIMEOUT = { default: 300, min: 5, max: 1800 };
 
+/** The inputs that name an environment or a component, described once. */
+export const nameInputs = {
+  environment: (z: typeof zod): zod.ZodString =>
+    z.string().describe('Environment name'),
+  component: (z: typeof zod): zod.ZodString =>
+    z.string().describe('Component entity ref'),
+};
+
 /**
  * A `timeoutSeconds` input, described as "How long to wait`what` (default
  * 300)", at most `max` seconds.
@@ -99,6 +107,14 @@ export function logWarnings(
   for (const w of warnings ?? []) ctx.logger.info(`Kubernetes warning: ${w}`);
 }
 
+/** How the waits of the actions look, log and give up, as whom. */
+interface WaitOptions {
+  credentials: BackstageCredentials;
+  timeoutSeconds: number;
+  log: (message: string) => void;
+  sleep: (ms: number) => Promise<void>;
+}
+
 function describeStatus(status: DeploymentStatus | undefined): string {
   if (!status) return 'waiting for the first status';
   const reason = status.reason ? ` (${status.reason})` : '';
@@ -111,49 +127,38 @@ function describeStatus(status: DeploymentStatus | undefined): string {
  * `environment`, logging each change of the rollout's state; throws on a
  * failed rollout or at the deadline, saying what it last saw.
  */
-export async function waitForRollout(options: {
-  client: Pick<StagecraftClient, 'getDeployments'>;
-  credentials: BackstageCredentials;
-  component: string;
-  environment: string;
-  releaseId?: string;
-  timeoutSeconds: number;
-  log: (message: string) => void;
-  sleep: (ms: number) => Promise<void>;
-}): Promise<DeploymentStatus> {
-  const deadline = Date.now() + options.timeoutSeconds * 1000;
-  let last = '';
-  for (;;) {
+export async function waitForRollout(
+  options: WaitOptions & {
+    client: Pick<StagecraftClient, 'getDeployments'>;
+    component: string;
+    environment: string;
+    releaseId?: string;
+  },
+): Promise<DeploymentStatus> {
+  return pollUntil(options, async () => {
     const here = (
       await options.client.getDeployments(options.component, {
         credentials: options.credentials,
       })
     ).find(d => d.environment === options.environment);
     const status = here?.status;
-    const line = describeStatus(status);
-    if (line !== last)
-      options.log(`Rollout in ${options.environment}: ${line}`);
-    last = line;
     const wanted = options.releaseId ?? here?.revision?.releaseId;
-    if (status && (!wanted || status.release === wanted)) {
-      if (status.phase === 'complete') return status;
-      if (status.phase === 'failed') {
-        throw new Error(
-          `Rollout of ${status.release ?? options.component} to ${
-            options.environment
-          } failed: ${status.reason ?? status.message ?? 'unknown reason'}`,
-        );
-      }
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(
-        `Rollout of ${wanted ?? options.component} to ${
-          options.environment
-        } not complete after ${options.timeoutSeconds} s (last: ${line})`,
-      );
-    }
-    await options.sleep(POLL_MS);
-  }
+    const ours = status && (!wanted || status.release === wanted);
+    return {
+      prefix: `Rollout in ${options.environment}`,
+      line: describeStatus(status),
+      value: ours && status.phase === 'complete' ? status : undefined,
+      failed:
+        ours && status.phase === 'failed'
+          ? `Rollout of ${status.release ?? options.component} to ${
+              options.environment
+            } failed: ${status.reason ?? status.message ?? 'unknown reason'}`
+          : undefined,
+      late: `Rollout of ${wanted ?? options.component} to ${
+        options.environment
+      } not complete`,
+    };
+  });
 }
 
 /** How many log lines of the failing pod a failed rollout prints. */
@@ -227,33 +232,58 @@ export async function reportRolloutFailure(options: {
  * Waits until an environment is Ready (all its objects present), logging
  * each change of phase; throws when it failed or at the deadline.
  */
-export async function waitForEnvironment(options: {
-  client: Pick<StagecraftClient, 'getEnvironment'>;
-  credentials: BackstageCredentials;
-  name: string;
-  timeoutSeconds: number;
-  log: (message: string) => void;
-  sleep: (ms: number) => Promise<void>;
-}): Promise<Environment> {
-  const deadline = Date.now() + options.timeoutSeconds * 1000;
-  let last = '';
-  for (;;) {
+export async function waitForEnvironment(
+  options: WaitOptions & {
+    client: Pick<StagecraftClient, 'getEnvironment'>;
+    name: string;
+  },
+): Promise<Environment> {
+  return pollUntil(options, async () => {
     const env = await options.client.getEnvironment(options.name, {
       credentials: options.credentials,
     });
     const present = (env.objects ?? []).filter(o => o.present).length;
-    const line = `${env.phase}: ${present}/${env.objects?.length ?? 0} objects${
-      env.message ? ` (${env.message})` : ''
-    }`;
-    if (line !== last) options.log(`Environment ${env.name}: ${line}`);
-    last = line;
-    if (env.phase === 'Ready') return env;
-    if (env.phase === 'Failed') {
-      throw new Error(`Environment ${env.name} failed: ${env.message ?? ''}`);
-    }
+    return {
+      prefix: `Environment ${env.name}`,
+      line: `${env.phase}: ${present}/${env.objects?.length ?? 0} objects${
+        env.message ? ` (${env.message})` : ''
+      }`,
+      value: env.phase === 'Ready' ? env : undefined,
+      failed:
+        env.phase === 'Failed'
+          ? `Environment ${env.name} failed: ${env.message ?? ''}`
+          : undefined,
+      late: `Environment ${env.name} not ready`,
+    };
+  });
+}
+
+/**
+ * Looks every POLL_MS until `look` gives a value, logging each new line it
+ * reports (`prefix: line`); throws its `failed` message for a state that
+ * will not come right, and `late` (with the last line) at the deadline.
+ */
+async function pollUntil<T>(
+  options: WaitOptions,
+  look: () => Promise<{
+    prefix: string;
+    line: string;
+    value?: T;
+    failed?: string;
+    late: string;
+  }>,
+): Promise<T> {
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  let last = '';
+  for (;;) {
+    const seen = await look();
+    if (seen.line !== last) options.log(`${seen.prefix}: ${seen.line}`);
+    last = seen.line;
+    if (seen.value !== undefined) return seen.value;
+    if (seen.failed) throw new Error(seen.failed);
     if (Date.now() >= deadline) {
       throw new Error(
-        `Environment ${env.name} not ready after ${options.timeoutSeconds} s (last: ${line})`,
+        `${seen.late} after ${options.timeoutSeconds} s (last: ${seen.line})`,
       );
     }
     await options.sleep(POLL_MS);

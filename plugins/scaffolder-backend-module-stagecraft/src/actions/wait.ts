@@ -1,6 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
 import {
+  nameInputs,
   realSleep,
   TIMEOUT,
   timeoutInput,
@@ -31,7 +32,7 @@ export function createWaitAction(options: {
     examples,
     schema: {
       input: {
-        environment: z => z.string().describe('Environment name'),
+        environment: nameInputs.environment,
         component: z =>
           z
             .string()
