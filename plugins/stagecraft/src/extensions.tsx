@@ -1,6 +1,5 @@
 import {
   ApiBlueprint,
-  createFrontendPlugin,
   createRouteRef,
   discoveryApiRef,
   fetchApiRef,
@@ -11,8 +10,50 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import CloudQueueIcon from '@material-ui/icons/CloudQueue';
+import { createElement, type ComponentType } from 'react';
 import { StagecraftClient, stagecraftApiRef } from './api/StagecraftApi';
-import { Surface } from './components/common/Surface';
+import { surfaced } from './components/common/Surface';
+
+/** A loaded component, rendered in the Surface of every Stagecraft view. */
+function inSurface(load: () => Promise<ComponentType>) {
+  return () => load().then(Component => createElement(surfaced(Component)));
+}
+
+/**
+ * A card on every Environment entity page, in the main column: the cards
+ * have actions and tables, and the info column is a viewport-high sticky box
+ * that hides what does not fit.
+ */
+function environmentCard<TName extends string>(
+  name: TName,
+  load: () => Promise<ComponentType>,
+) {
+  return EntityCardBlueprint.make({
+    name,
+    params: {
+      filter: { kind: 'environment' },
+      type: 'content',
+      loader: inSurface(load),
+    },
+  });
+}
+
+/** A tab of every Component entity page, at `path` = its name. */
+function componentTab<TName extends string>(
+  name: TName,
+  title: string,
+  load: () => Promise<ComponentType>,
+) {
+  return EntityContentBlueprint.make({
+    name,
+    params: {
+      path: name,
+      title,
+      filter: { kind: 'component' },
+      loader: inSurface(load),
+    },
+  });
+}
 
 /** @public */
 export const stagecraftApi = ApiBlueprint.make({
@@ -25,128 +66,60 @@ export const stagecraftApi = ApiBlueprint.make({
 });
 
 /** Overview card on every Environment entity page. @public */
-export const environmentOverviewCard = EntityCardBlueprint.make({
-  name: 'environment-overview',
-  params: {
-    filter: { kind: 'environment' },
-    // the main column: the card has actions and an expiry row, and the info
-    // column is a viewport-high sticky box that hides what does not fit
-    type: 'content',
-    loader: () =>
-      import('./components/EnvironmentOverviewCard').then(m => (
-        <Surface>
-          <m.EnvironmentOverviewCard />
-        </Surface>
-      )),
-  },
-});
+export const environmentOverviewCard = environmentCard(
+  'environment-overview',
+  () =>
+    import('./components/EnvironmentOverviewCard').then(
+      m => m.EnvironmentOverviewCard,
+    ),
+);
 
 /** What runs in an environment. @public */
-export const environmentWorkloadsCard = EntityCardBlueprint.make({
-  name: 'environment-workloads',
-  params: {
-    filter: { kind: 'environment' },
-    type: 'content',
-    loader: () =>
-      import('./components/EnvironmentCards').then(m => (
-        <Surface>
-          <m.EnvironmentWorkloadsCard />
-        </Surface>
-      )),
-  },
-});
+export const environmentWorkloadsCard = environmentCard(
+  'environment-workloads',
+  () =>
+    import('./components/EnvironmentCards').then(
+      m => m.EnvironmentWorkloadsCard,
+    ),
+);
 
 /** Resources provisioned in an environment. @public */
-export const environmentResourcesCard = EntityCardBlueprint.make({
-  name: 'environment-resources',
-  params: {
-    filter: { kind: 'environment' },
-    type: 'content',
-    loader: () =>
-      import('./components/EnvironmentCards').then(m => (
-        <Surface>
-          <m.EnvironmentResourcesCard />
-        </Surface>
-      )),
-  },
-});
+export const environmentResourcesCard = environmentCard(
+  'environment-resources',
+  () =>
+    import('./components/EnvironmentCards').then(
+      m => m.EnvironmentResourcesCard,
+    ),
+);
 
 /** Deploys into an environment that wait for approval. @public */
-export const environmentApprovalsCard = EntityCardBlueprint.make({
-  name: 'environment-approvals',
-  params: {
-    filter: { kind: 'environment' },
-    type: 'content',
-    loader: () =>
-      import('./components/Approvals').then(m => (
-        <Surface>
-          <m.EnvironmentApprovalsCard />
-        </Surface>
-      )),
-  },
-});
+export const environmentApprovalsCard = environmentCard(
+  'environment-approvals',
+  () => import('./components/Approvals').then(m => m.EnvironmentApprovalsCard),
+);
 
 /** Requests and limits against the quota, with a cost estimate. @public */
-export const environmentUsageCard = EntityCardBlueprint.make({
-  name: 'environment-usage',
-  params: {
-    filter: { kind: 'environment' },
-    type: 'content',
-    loader: () =>
-      import('./components/Usage').then(m => (
-        <Surface>
-          <m.EnvironmentUsageCard />
-        </Surface>
-      )),
-  },
-});
+export const environmentUsageCard = environmentCard('environment-usage', () =>
+  import('./components/Usage').then(m => m.EnvironmentUsageCard),
+);
 
 /** Kubernetes events of an environment's namespace, live. @public */
-export const environmentEventsCard = EntityCardBlueprint.make({
-  name: 'environment-events',
-  params: {
-    filter: { kind: 'environment' },
-    type: 'content',
-    loader: () =>
-      import('./components/Events').then(m => (
-        <Surface>
-          <m.EnvironmentEventsCard />
-        </Surface>
-      )),
-  },
-});
+export const environmentEventsCard = environmentCard('environment-events', () =>
+  import('./components/Events').then(m => m.EnvironmentEventsCard),
+);
 
 /** The "Deployments" tab of a Component. @public */
-export const deploymentsEntityContent = EntityContentBlueprint.make({
-  name: 'deployments',
-  params: {
-    path: 'deployments',
-    title: 'Deployments',
-    filter: { kind: 'component' },
-    loader: () =>
-      import('./components/DeploymentsContent').then(m => (
-        <Surface>
-          <m.DeploymentsContent />
-        </Surface>
-      )),
-  },
-});
+export const deploymentsEntityContent = componentTab(
+  'deployments',
+  'Deployments',
+  () =>
+    import('./components/DeploymentsContent').then(m => m.DeploymentsContent),
+);
 
 /** The "Config" tab of a Component. @public */
-export const configEntityContent = EntityContentBlueprint.make({
-  name: 'config',
-  params: {
-    path: 'config',
-    title: 'Config',
-    filter: { kind: 'component' },
-    loader: () =>
-      import('./components/ConfigContent').then(m => (
-        <Surface>
-          <m.ConfigContent />
-        </Surface>
-      )),
-  },
-});
+export const configEntityContent = componentTab('config', 'Config', () =>
+  import('./components/ConfigContent').then(m => m.ConfigContent),
+);
 
 /** @public */
 export const environmentsRouteRef = createRouteRef();
@@ -158,29 +131,8 @@ export const environmentsPage = PageBlueprint.make({
     title: 'Environments',
     icon: <CloudQueueIcon />,
     routeRef: environmentsRouteRef,
-    loader: () =>
-      import('./components/EnvironmentsPage').then(m => (
-        <Surface>
-          <m.EnvironmentsPage />
-        </Surface>
-      )),
+    loader: inSurface(() =>
+      import('./components/EnvironmentsPage').then(m => m.EnvironmentsPage),
+    ),
   },
-});
-
-/** The Stagecraft frontend plugin (new frontend system). @public */
-export const stagecraftPlugin = createFrontendPlugin({
-  pluginId: 'stagecraft',
-  routes: { environments: environmentsRouteRef },
-  extensions: [
-    stagecraftApi,
-    environmentOverviewCard,
-    environmentWorkloadsCard,
-    environmentResourcesCard,
-    environmentApprovalsCard,
-    environmentUsageCard,
-    environmentEventsCard,
-    deploymentsEntityContent,
-    configEntityContent,
-    environmentsPage,
-  ],
 });
