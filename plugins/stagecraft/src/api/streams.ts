@@ -40,27 +40,40 @@ type EventStream<Listener> = (
   listener: Listener & { onError?(error: Error): void },
 ) => () => void;
 
-/** Runs `read` until it ends or is stopped; returns the stop function. */
-function stoppable(read: (signal: AbortSignal) => Promise<void>): () => void {
-  const controller = new AbortController();
-  read(controller.signal);
-  return () => controller.abort();
+/** What a stream's reader gets: its opening, its events' and state's callbacks, and its stop signal. */
+interface StreamRun<Listener> {
+  open: () => Promise<ReadableStream<Uint8Array>>;
+  onEvent: (event: ServerSentEvent) => void;
+  listener: Listener & { onError?(error: Error): void };
+  signal: AbortSignal;
+}
+
+/** An EventStream that runs `read` until it ends or is stopped. */
+function eventStream<Listener>(
+  read: (run: StreamRun<Listener>) => Promise<void>,
+): EventStream<Listener> {
+  return (deps, path, onEvent, listener) => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    read({
+      open: () => openEventStream(deps, path, signal),
+      onEvent,
+      listener,
+      signal,
+    });
+    return () => controller.abort();
+  };
 }
 
 /**
  * A server-sent event stream that reconnects with back-off when it breaks
  * (not after a 4xx: that will not heal by itself); returns its stop function.
  */
-export const watchEventStream: EventStream<{ onOpen?(): void }> = (
-  deps,
-  path,
-  onEvent,
-  listener,
-) =>
-  stoppable(async signal => {
+export const watchEventStream = eventStream<{ onOpen?(): void }>(
+  async ({ open, onEvent, listener, signal }) => {
     let attempt = 0;
     const connect = async (): Promise<void> => {
-      const body = await openEventStream(deps, path, signal);
+      const body = await open();
       attempt = 0;
       listener.onOpen?.();
       await readServerSentEvents(body, onEvent);
@@ -79,22 +92,18 @@ export const watchEventStream: EventStream<{ onOpen?(): void }> = (
         await new Promise(r => setTimeout(r, delay));
       }
     }
-  });
+  },
+);
 
 /**
  * A server-sent event stream read once to its end (no reconnect): its
  * events to `onEvent` until stopped, then `onClose`, or `onError` when it
  * cannot be opened or breaks; returns its stop function.
  */
-export const readEventStream: EventStream<{ onClose?(): void }> = (
-  deps,
-  path,
-  onEvent,
-  listener,
-) =>
-  stoppable(async signal => {
+export const readEventStream = eventStream<{ onClose?(): void }>(
+  async ({ open, onEvent, listener, signal }) => {
     try {
-      const body = await openEventStream(deps, path, signal);
+      const body = await open();
       await readServerSentEvents(body, event => {
         if (!signal.aborted) onEvent(event);
       });
@@ -102,4 +111,5 @@ export const readEventStream: EventStream<{ onClose?(): void }> = (
     } catch (e) {
       if (!signal.aborted) listener.onError?.(e as Error);
     }
-  });
+  },
+);

@@ -12,6 +12,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import useAsync from 'react-use/esm/useAsync';
 import type { EnvironmentUsage } from '@stagecraft/backstage-plugin-stagecraft-common';
+import type { ReactNode } from 'react';
 import { stagecraftApiRef } from '../../api/StagecraftApi';
 import { CardError } from '../common/ErrorAlert';
 import { formatBytes, formatCores, formatMoney } from '../common/format';
@@ -47,42 +48,61 @@ function ActualLine({ usage }: { usage: EnvironmentUsage }) {
   );
 }
 
-/** Every workload of the namespace (from its pods), requests next to actual. */
-function WorkloadsTable({ usage }: { usage: EnvironmentUsage }) {
+type Amounts = { cpu?: number; memory?: number };
+
+/**
+ * A usage table, one row a workload or component: its name, how many run,
+ * requests / limits and (with `actual`) what it uses.
+ */
+function UsageTable({
+  label,
+  columns: [what, count],
+  actual,
+  rows,
+}: {
+  label: string;
+  columns: [string, string];
+  actual: boolean;
+  rows: Array<{
+    key: string;
+    name: ReactNode;
+    count: number;
+    requests: Amounts;
+    limits: Amounts;
+    actual?: Amounts;
+  }>;
+}) {
   return (
-    <Table size="small" aria-label="usage per workload">
+    <Table size="small" aria-label={label}>
       <TableHead>
         <TableRow>
-          <TableCell>Workload</TableCell>
-          <TableCell align="right">Pods</TableCell>
+          <TableCell>{what}</TableCell>
+          <TableCell align="right">{count}</TableCell>
           <TableCell align="right">CPU requests / limits</TableCell>
-          <TableCell align="right">CPU actual</TableCell>
+          {actual && <TableCell align="right">CPU actual</TableCell>}
           <TableCell align="right">Memory requests / limits</TableCell>
-          <TableCell align="right">Memory actual</TableCell>
+          {actual && <TableCell align="right">Memory actual</TableCell>}
         </TableRow>
       </TableHead>
       <TableBody>
-        {(usage.workloads ?? []).map(w => (
-          <TableRow key={`${w.kind}/${w.name}`}>
-            <TableCell>
-              <Name component={w.component} name={w.name} />{' '}
-              <Typography
-                variant="caption"
-                color="textSecondary"
-                component="span"
-              >
-                {w.kind}
-              </Typography>
-            </TableCell>
-            <TableCell align="right">{w.pods}</TableCell>
+        {rows.map(r => (
+          <TableRow key={r.key}>
+            <TableCell>{r.name}</TableCell>
+            <TableCell align="right">{r.count}</TableCell>
             <TableCell align="right">
-              {formatCores(w.requests.cpu)} / {formatCores(w.limits.cpu)}
+              {formatCores(r.requests.cpu)} / {formatCores(r.limits.cpu)}
             </TableCell>
-            <TableCell align="right">{formatCores(w.actual?.cpu)}</TableCell>
+            {actual && (
+              <TableCell align="right">{formatCores(r.actual?.cpu)}</TableCell>
+            )}
             <TableCell align="right">
-              {formatBytes(w.requests.memory)} / {formatBytes(w.limits.memory)}
+              {formatBytes(r.requests.memory)} / {formatBytes(r.limits.memory)}
             </TableCell>
-            <TableCell align="right">{formatBytes(w.actual?.memory)}</TableCell>
+            {actual && (
+              <TableCell align="right">
+                {formatBytes(r.actual?.memory)}
+              </TableCell>
+            )}
           </TableRow>
         ))}
       </TableBody>
@@ -90,35 +110,51 @@ function WorkloadsTable({ usage }: { usage: EnvironmentUsage }) {
   );
 }
 
+/** Every workload of the namespace (from its pods), requests next to actual. */
+function WorkloadsTable({ usage }: { usage: EnvironmentUsage }) {
+  return (
+    <UsageTable
+      label="usage per workload"
+      columns={['Workload', 'Pods']}
+      actual
+      rows={(usage.workloads ?? []).map(w => ({
+        key: `${w.kind}/${w.name}`,
+        name: (
+          <>
+            <Name component={w.component} name={w.name} />{' '}
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              component="span"
+            >
+              {w.kind}
+            </Typography>
+          </>
+        ),
+        count: w.pods,
+        requests: w.requests,
+        limits: w.limits,
+        actual: w.actual,
+      }))}
+    />
+  );
+}
+
 /** Stagecraft's components as their releases request (when the cluster told no workloads). */
 function ComponentsTable({ usage }: { usage: EnvironmentUsage }) {
   return (
-    <Table size="small" aria-label="usage per component">
-      <TableHead>
-        <TableRow>
-          <TableCell>Component</TableCell>
-          <TableCell align="right">Replicas</TableCell>
-          <TableCell align="right">CPU requests / limits</TableCell>
-          <TableCell align="right">Memory requests / limits</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {usage.components.map(c => (
-          <TableRow key={c.component}>
-            <TableCell>
-              <Name component={c.component} name={c.component} />
-            </TableCell>
-            <TableCell align="right">{c.replicas}</TableCell>
-            <TableCell align="right">
-              {formatCores(c.requests.cpu)} / {formatCores(c.limits.cpu)}
-            </TableCell>
-            <TableCell align="right">
-              {formatBytes(c.requests.memory)} / {formatBytes(c.limits.memory)}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <UsageTable
+      label="usage per component"
+      columns={['Component', 'Replicas']}
+      actual={false}
+      rows={usage.components.map(c => ({
+        key: c.component,
+        name: <Name component={c.component} name={c.component} />,
+        count: c.replicas,
+        requests: c.requests,
+        limits: c.limits,
+      }))}
+    />
   );
 }
 
