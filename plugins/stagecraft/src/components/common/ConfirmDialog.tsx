@@ -23,6 +23,7 @@ export interface DialogAction {
  * Every Stagecraft dialog: a title, its content, a progress bar saying what
  * is under way while `busy`, the error of the last attempt, Cancel (or
  * `closeLabel`) and the dialog's actions. It cannot be closed while busy.
+ * Once `done` (what it asked for was requested) it offers only Close.
  */
 export function ConfirmDialog({
   title,
@@ -31,7 +32,8 @@ export function ConfirmDialog({
   busyLabel = 'Working',
   error,
   onClose,
-  closeLabel = 'Cancel',
+  done = false,
+  closeLabel = done ? 'Close' : 'Cancel',
   actions,
   maxWidth = 'sm',
 }: {
@@ -41,6 +43,7 @@ export function ConfirmDialog({
   busyLabel?: string;
   error?: Error;
   onClose: () => void;
+  done?: boolean;
   closeLabel?: string;
   actions: DialogAction[];
   maxWidth?: 'xs' | 'sm' | 'md';
@@ -63,7 +66,7 @@ export function ConfirmDialog({
           {closeLabel}
         </Button>
         {actions
-          .filter(a => !a.hidden)
+          .filter(a => !done && !a.hidden)
           .map(a => (
             <Button
               key={a.label}
