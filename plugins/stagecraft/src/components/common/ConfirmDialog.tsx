@@ -86,22 +86,27 @@ export function ConfirmDialog({
 /**
  * The busy flag and last error of a dialog's requests: `run(work)` clears
  * the error, is busy while `work` runs, keeps its error and resolves to its
- * result (undefined when it failed).
+ * result (undefined when it failed). With `stayBusy` a dialog that closes
+ * when `work` succeeds stays busy until it is gone.
  */
 export function useBusy() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
   const run = useCallback(
-    async <T,>(work: () => Promise<T>): Promise<T | undefined> => {
+    async <T,>(
+      work: () => Promise<T>,
+      options?: { stayBusy?: boolean },
+    ): Promise<T | undefined> => {
       setBusy(true);
       setError(undefined);
       try {
-        return await work();
+        const result = await work();
+        if (!options?.stayBusy) setBusy(false);
+        return result;
       } catch (e) {
         setError(e as Error);
-        return undefined;
-      } finally {
         setBusy(false);
+        return undefined;
       }
     },
     [],
