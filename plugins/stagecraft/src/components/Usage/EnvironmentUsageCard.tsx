@@ -1,6 +1,5 @@
 import { InfoCard, Progress } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Table from '@material-ui/core/Table';
@@ -10,11 +9,13 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import useAsync from 'react-use/esm/useAsync';
 import type { EnvironmentUsage } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { ReactNode } from 'react';
-import { stagecraftApiRef } from '../../api/StagecraftApi';
 import { CardError } from '../common/ErrorAlert';
+import {
+  NotProvisioned,
+  useEnvironmentRead,
+} from '../common/useEnvironmentRead';
 import { formatBytes, formatCores, formatMoney } from '../common/format';
 import { UsageBar } from './UsageBar';
 
@@ -253,10 +254,9 @@ export function UsageDetails({ usage }: { usage: EnvironmentUsage }) {
  * @public
  */
 export function EnvironmentUsageCard() {
-  const { entity } = useEntity();
-  const api = useApi(stagecraftApiRef);
-  const name = entity.metadata.name;
-  const state = useAsync(() => api.getEnvironmentUsage(name), [api, name]);
+  const { name, state } = useEnvironmentRead((api, env) =>
+    api.getEnvironmentUsage(env),
+  );
   let body: JSX.Element;
   if (state.loading) body = <Progress />;
   else if (state.error)
@@ -264,12 +264,7 @@ export function EnvironmentUsageCard() {
       <CardError error={state.error} what="the usage of this environment" />
     );
   else if (!state.value) {
-    body = (
-      <Typography variant="body2" color="textSecondary">
-        {name} is not provisioned yet, so it has no usage. Provision it with the
-        Provision button of the Environment card.
-      </Typography>
-    );
+    body = <NotProvisioned name={name} what="usage" />;
   } else body = <UsageDetails usage={state.value} />;
   return <InfoCard title="Resource usage">{body}</InfoCard>;
 }
