@@ -57,7 +57,7 @@ type Amounts = { cpu?: number; memory?: number };
  */
 function UsageTable({
   label,
-  columns: [what, count],
+  columns: [what, howMany],
   actual,
   rows,
 }: {
@@ -78,7 +78,7 @@ function UsageTable({
       <TableHead>
         <TableRow>
           <TableCell>{what}</TableCell>
-          <TableCell align="right">{count}</TableCell>
+          <TableCell align="right">{howMany}</TableCell>
           <TableCell align="right">CPU requests / limits</TableCell>
           {actual && <TableCell align="right">CPU actual</TableCell>}
           <TableCell align="right">Memory requests / limits</TableCell>
