@@ -49,6 +49,8 @@ export const approvalOutputs = {
     z.string().optional().describe('pending, executed, rejected or failed'),
 };
 
+const ABSENT = ' (absent for a dry run or a pending request)';
+
 /**
  * The outputs of deploy, promote and rollback: what ran where (absent for a
  * dry run or a pending request), the diff, and the approval request.
@@ -56,17 +58,9 @@ export const approvalOutputs = {
 export const rolloutOutputs = {
   ...approvalOutputs,
   revision: (z: Z) =>
-    z
-      .number()
-      .optional()
-      .describe('The new revision (absent for a dry run or a pending request)'),
+    z.number().optional().describe(`The new revision${ABSENT}`),
   environment: (z: Z) =>
-    z
-      .string()
-      .optional()
-      .describe(
-        'Where it now runs (absent for a dry run or a pending request)',
-      ),
+    z.string().optional().describe(`Where it now runs${ABSENT}`),
   diff: (z: Z) =>
     z.string().describe('Unified diff of live vs desired objects'),
 };

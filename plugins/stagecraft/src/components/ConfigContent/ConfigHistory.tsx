@@ -111,11 +111,7 @@ export function ConfigChangeDialog({
   const { preview, busy, error, call } = change;
   return (
     <ConfirmDialog
-      title={title}
-      busy={busy}
-      busyLabel={busyLabel}
-      error={error}
-      onClose={onClose}
+      {...{ title, busy, busyLabel, error, onClose }}
       maxWidth="md"
       actions={previewConfirmActions({ preview, confirmLabel, call })}
     >
