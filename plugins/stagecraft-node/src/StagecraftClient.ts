@@ -29,6 +29,8 @@ import type {
   SetConfigRequest,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 
+const enc = encodeURIComponent;
+
 /** Options of every StagecraftClient call. @public */
 export interface StagecraftRequestOptions {
   /**
@@ -55,30 +57,21 @@ export class StagecraftClient {
 
   /** Configured clusters and whether each API server answers. */
   async getHealth(options: StagecraftRequestOptions): Promise<HealthResponse> {
-    return this.request<HealthResponse>('GET', '/health', options);
+    return this.get<HealthResponse>('/health', options);
   }
 
   /** Environments the caller may read. */
   async listEnvironments(
     options: StagecraftRequestOptions,
   ): Promise<Environment[]> {
-    const body = await this.request<{ items: Environment[] }>(
-      'GET',
-      '/environments',
-      options,
-    );
-    return body.items;
+    return this.items<Environment>('/environments', options);
   }
 
   async getEnvironment(
     name: string,
     options: StagecraftRequestOptions,
   ): Promise<Environment> {
-    return this.request<Environment>(
-      'GET',
-      `/environments/${encodeURIComponent(name)}`,
-      options,
-    );
+    return this.get<Environment>(`/environments/${enc(name)}`, options);
   }
 
   /** Creates (or, with the same spec, confirms) an environment. */
@@ -86,10 +79,7 @@ export class StagecraftClient {
     request: CreateEnvironmentRequest,
     options: StagecraftRequestOptions,
   ): Promise<Environment> {
-    return this.request<Environment>('POST', '/environments', {
-      ...options,
-      body: request,
-    });
+    return this.send<Environment>('POST', '/environments', request, options);
   }
 
   async updateEnvironment(
@@ -97,14 +87,8 @@ export class StagecraftClient {
     request: UpdateEnvironmentRequest,
     options: StagecraftRequestOptions,
   ): Promise<Environment> {
-    return this.request<Environment>(
-      'PATCH',
-      `/environments/${encodeURIComponent(name)}`,
-      {
-        ...options,
-        body: request,
-      },
-    );
+    const path = `/environments/${enc(name)}`;
+    return this.send<Environment>('PATCH', path, request, options);
   }
 
   /** Deletes an environment; production needs `confirm` equal to its name. */
@@ -113,14 +97,8 @@ export class StagecraftClient {
     request: DeleteEnvironmentRequest,
     options: StagecraftRequestOptions,
   ): Promise<void> {
-    await this.request<unknown>(
-      'DELETE',
-      `/environments/${encodeURIComponent(name)}`,
-      {
-        ...options,
-        body: request,
-      },
-    );
+    const path = `/environments/${enc(name)}`;
+    await this.send<unknown>('DELETE', path, request, options);
   }
 
   /** Deploys (or dry-runs) a component to an environment. */
@@ -129,11 +107,7 @@ export class StagecraftClient {
     request: DeployRequest,
     options: StagecraftRequestOptions,
   ): Promise<DeployResult> {
-    return this.request<DeployResult>(
-      'POST',
-      `/components/${encodeURIComponent(componentRef)}/deploy`,
-      { ...options, body: request },
-    );
+    return this.change('deploy', componentRef, request, options);
   }
 
   /** Deploys the exact release running in `from` to the next environment. */
@@ -142,11 +116,7 @@ export class StagecraftClient {
     request: PromoteRequest,
     options: StagecraftRequestOptions,
   ): Promise<DeployResult> {
-    return this.request<DeployResult>(
-      'POST',
-      `/components/${encodeURIComponent(componentRef)}/promote`,
-      { ...options, body: request },
-    );
+    return this.change('promote', componentRef, request, options);
   }
 
   /** Redeploys an earlier release (default: the previous one). */
@@ -155,11 +125,7 @@ export class StagecraftClient {
     request: RollbackRequest,
     options: StagecraftRequestOptions,
   ): Promise<DeployResult> {
-    return this.request<DeployResult>(
-      'POST',
-      `/components/${encodeURIComponent(componentRef)}/rollback`,
-      { ...options, body: request },
-    );
+    return this.change('rollback', componentRef, request, options);
   }
 
   /** Sets (null removes) configuration keys of an environment or a component in it. */
@@ -167,7 +133,7 @@ export class StagecraftClient {
     request: SetConfigRequest,
     options: StagecraftRequestOptions,
   ): Promise<ConfigChange> {
-    return this.request('PUT', '/config', { ...options, body: request });
+    return this.send<ConfigChange>('PUT', '/config', request, options);
   }
 
   /** Writes one secret value (write-only: the answer carries key, version and fingerprint). */
@@ -180,10 +146,7 @@ export class StagecraftClient {
     },
     options: StagecraftRequestOptions,
   ): Promise<SecretKeyInfo> {
-    return this.request<SecretKeyInfo>('PUT', '/secrets', {
-      ...options,
-      body: request,
-    });
+    return this.send<SecretKeyInfo>('PUT', '/secrets', request, options);
   }
 
   /**
@@ -195,11 +158,8 @@ export class StagecraftClient {
     request: ApplyManifestsRequest,
     options: StagecraftRequestOptions,
   ): Promise<ApplyManifestsResult> {
-    return this.request<ApplyManifestsResult>(
-      'POST',
-      `/environments/${encodeURIComponent(environment)}/apply`,
-      { ...options, body: request },
-    );
+    const path = `/environments/${enc(environment)}/apply`;
+    return this.send<ApplyManifestsResult>('POST', path, request, options);
   }
 
   /**
@@ -212,16 +172,15 @@ export class StagecraftClient {
     request: { files: Record<string, string>; origin?: Origin },
     options: StagecraftRequestOptions,
   ): Promise<{ repo: string; files: string[]; baseUrl: string }> {
-    const result = await this.request<{ repo: string; files: string[] }>(
+    const path = `/sources/${enc(repo)}`;
+    const result = await this.send<{ repo: string; files: string[] }>(
       'PUT',
-      `/sources/${encodeURIComponent(repo)}`,
-      { ...options, body: request },
+      path,
+      request,
+      options,
     );
     const external = await this.discovery.getExternalBaseUrl('stagecraft');
-    return {
-      ...result,
-      baseUrl: `${external}/sources/${encodeURIComponent(repo)}`,
-    };
+    return { ...result, baseUrl: `${external}${path}` };
   }
 
   /** One approval request (a protected deploy waiting for approvers). */
@@ -229,11 +188,7 @@ export class StagecraftClient {
     id: string,
     options: StagecraftRequestOptions,
   ): Promise<ApprovalRequest> {
-    return this.request<ApprovalRequest>(
-      'GET',
-      `/approvals/${encodeURIComponent(id)}`,
-      options,
-    );
+    return this.get<ApprovalRequest>(`/approvals/${enc(id)}`, options);
   }
 
   /** What a template run created (environments; deployments elsewhere). */
@@ -241,11 +196,7 @@ export class StagecraftClient {
     taskId: string,
     options: StagecraftRequestOptions,
   ): Promise<TeardownPlan> {
-    return this.request<TeardownPlan>(
-      'GET',
-      `/teardown/${encodeURIComponent(taskId)}`,
-      options,
-    );
+    return this.get<TeardownPlan>(`/teardown/${enc(taskId)}`, options);
   }
 
   /**
@@ -257,10 +208,12 @@ export class StagecraftClient {
     options: StagecraftRequestOptions & { step?: string },
   ): Promise<TeardownResult> {
     const { step, ...rest } = options;
-    return this.request<TeardownResult>(
+    const body = { confirm: true, ...(step && { step }) };
+    return this.send<TeardownResult>(
       'POST',
-      `/teardown/${encodeURIComponent(taskId)}`,
-      { ...rest, body: { confirm: true, ...(step && { step }) } },
+      `/teardown/${enc(taskId)}`,
+      body,
+      rest,
     );
   }
 
@@ -269,12 +222,8 @@ export class StagecraftClient {
     componentRef: string,
     options: StagecraftRequestOptions,
   ): Promise<EnvironmentDeployment[]> {
-    const body = await this.request<{ items: EnvironmentDeployment[] }>(
-      'GET',
-      `/components/${encodeURIComponent(componentRef)}/deployments`,
-      options,
-    );
-    return body.items;
+    const path = `/components/${enc(componentRef)}/deployments`;
+    return this.items<EnvironmentDeployment>(path, options);
   }
 
   /**
@@ -291,11 +240,8 @@ export class StagecraftClient {
     for (const [k, v] of Object.entries(query)) {
       if (v !== undefined) params.set(k, String(v));
     }
-    return this.request<LogsResponse>(
-      'GET',
-      `/components/${encodeURIComponent(componentRef)}/logs?${params}`,
-      options,
-    );
+    const path = `/components/${enc(componentRef)}/logs?${params}`;
+    return this.get<LogsResponse>(path, options);
   }
 
   /** Kubernetes events of a component's objects in an environment, newest first. */
@@ -304,11 +250,9 @@ export class StagecraftClient {
     environment: string,
     options: StagecraftRequestOptions,
   ): Promise<ClusterEventsResponse> {
-    return this.request<ClusterEventsResponse>(
-      'GET',
-      `/components/${encodeURIComponent(
-        componentRef,
-      )}/cluster-events?environment=${encodeURIComponent(environment)}`,
+    const path = `/components/${enc(componentRef)}/cluster-events`;
+    return this.get<ClusterEventsResponse>(
+      `${path}?environment=${enc(environment)}`,
       options,
     );
   }
@@ -318,11 +262,40 @@ export class StagecraftClient {
     name: string,
     options: StagecraftRequestOptions,
   ): Promise<ClusterEventsResponse> {
-    return this.request<ClusterEventsResponse>(
-      'GET',
-      `/environments/${encodeURIComponent(name)}/cluster-events`,
-      options,
-    );
+    const path = `/environments/${enc(name)}/cluster-events`;
+    return this.get<ClusterEventsResponse>(path, options);
+  }
+
+  /** A deploy, promote or rollback of a component. */
+  private change(
+    verb: 'deploy' | 'promote' | 'rollback',
+    componentRef: string,
+    request: DeployRequest | PromoteRequest | RollbackRequest,
+    options: StagecraftRequestOptions,
+  ): Promise<DeployResult> {
+    const path = `/components/${enc(componentRef)}/${verb}`;
+    return this.send<DeployResult>('POST', path, request, options);
+  }
+
+  private get<T>(path: string, options: StagecraftRequestOptions): Promise<T> {
+    return this.request<T>('GET', path, options);
+  }
+
+  /** The `items` of a list answer. */
+  private async items<T>(
+    path: string,
+    options: StagecraftRequestOptions,
+  ): Promise<T[]> {
+    return (await this.get<{ items: T[] }>(path, options)).items;
+  }
+
+  private send<T>(
+    method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    body: unknown,
+    options: StagecraftRequestOptions,
+  ): Promise<T> {
+    return this.request<T>(method, path, { ...options, body });
   }
 
   private async request<T>(

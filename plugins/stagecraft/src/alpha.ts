@@ -6,16 +6,4 @@
  * @packageDocumentation
  */
 export { stagecraftPlugin as default } from './plugin';
-export {
-  stagecraftApi,
-  environmentOverviewCard,
-  environmentWorkloadsCard,
-  environmentResourcesCard,
-  environmentApprovalsCard,
-  environmentUsageCard,
-  environmentEventsCard,
-  deploymentsEntityContent,
-  configEntityContent,
-  environmentsPage,
-  environmentsRouteRef,
-} from './plugin';
+export * from './extensions';

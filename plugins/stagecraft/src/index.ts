@@ -31,7 +31,10 @@ export type {
   ClusterEventsListener,
 } from './api/StagecraftApi';
 export type { Wire, WireDeployment } from './api/wire';
-export type { ProvisionResult, ConfigRollbackRequest } from './api/types';
+export type {
+  ProvisionResult,
+  ConfigRollbackRequest,
+} from './api/StagecraftApi';
 export { EnvironmentOverviewCard } from './components/EnvironmentOverviewCard';
 export { DeploymentsContent } from './components/DeploymentsContent';
 export { ConfigContent } from './components/ConfigContent';

@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
-import { dryRunOf, once } from './shared';
+import { dryRunOf, nameInputs, once } from './shared';
 import { examples } from './configSet.examples';
 
 /**
@@ -21,7 +21,7 @@ export function createConfigSetAction(options: {
     examples,
     schema: {
       input: {
-        environment: z => z.string().describe('Environment name'),
+        environment: nameInputs.environment,
         component: z =>
           z
             .string()

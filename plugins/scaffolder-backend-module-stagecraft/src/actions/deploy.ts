@@ -1,19 +1,14 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
 import {
-  approvalInputs,
-  rolloutOutputs,
   dryRunOf,
-  handlePending,
-  once,
-  originOf,
   POLL_MS,
   realSleep,
-  reportRollout,
-  TIMEOUT,
   reportRolloutFailure,
+  timeoutInput,
   waitForRollout,
 } from './shared';
+import { approvalInputs, rollout, rolloutOutputs } from './rollout';
 import { examples } from './deploy.examples';
 
 /** How long a deploy waits for a just-registered component to be in the catalog. */
@@ -74,14 +69,7 @@ export function createDeployAction(options: {
             .boolean()
             .optional()
             .describe('Wait until the rollout is complete (or failed)'),
-        timeoutSeconds: z =>
-          z
-            .number()
-            .int()
-            .min(TIMEOUT.min)
-            .max(TIMEOUT.max)
-            .optional()
-            .describe('How long to wait (default 300)'),
+        timeoutSeconds: timeoutInput(),
         waitForApproval: approvalInputs.waitForApproval,
       },
       output: {
@@ -91,57 +79,40 @@ export function createDeployAction(options: {
     },
     async handler(ctx) {
       const { component, environment, image, wait } = ctx.input;
-      const dryRun = dryRunOf(ctx, ctx.input);
-      const credentials = await ctx.getInitiatorCredentials();
       ctx.logger.info(
-        `${dryRun ? 'Dry run of' : 'Deploying'} ${component} to ${environment}${
-          image ? ` (${image})` : ''
-        }`,
+        `${
+          dryRunOf(ctx, ctx.input) ? 'Dry run of' : 'Deploying'
+        } ${component} to ${environment}${image ? ` (${image})` : ''}`,
       );
-      const request = {
-        environment,
-        ...(image && { image }),
-        ...(dryRun && { dryRun }),
-      };
-      const result = await once(
-        ctx,
-        `stagecraft.deploy.${component}.${environment}`,
-        dryRun,
-        async () => {
-          // a component registered by an earlier step of the same template
-          // takes the catalog a few seconds to ingest: wait for it (bounded)
-          const deadline = Date.now() + CATALOG_WAIT_MS;
-          for (;;) {
-            try {
-              return await options.client.deploy(
-                component,
-                { ...request, ...(!dryRun && { origin: originOf(ctx) }) },
-                { credentials },
-              );
-            } catch (e) {
-              if (!notInCatalogYet(e) || Date.now() >= deadline) throw e;
-              ctx.logger.info(
-                `Waiting for ${component} to appear in the catalog`,
-              );
-              await sleep(POLL_MS);
-            }
-          }
-        },
-      );
-      reportRollout(
-        ctx,
-        result,
-        r =>
-          `Release ${result.release.id} (${result.release.image}) is revision ${r.revision} in ${environment}`,
-      );
-      const timeoutSeconds = ctx.input.timeoutSeconds ?? TIMEOUT.default;
       // a protected environment: the request waits for its approvers
-      const pending = await handlePending(ctx, options.client, result, {
-        credentials,
-        wait: ctx.input.waitForApproval === true,
-        timeoutSeconds,
-        sleep,
-      });
+      const { result, pending, dryRun, credentials, timeoutSeconds } =
+        await rollout(ctx, {
+          client: options.client,
+          sleep,
+          key: `stagecraft.deploy.${component}.${environment}`,
+          call: async (change, asUser) => {
+            // a component registered by an earlier step of the same template
+            // takes the catalog a few seconds to ingest: wait for it (bounded)
+            const deadline = Date.now() + CATALOG_WAIT_MS;
+            for (;;) {
+              try {
+                return await options.client.deploy(
+                  component,
+                  { environment, ...(image && { image }), ...change },
+                  asUser,
+                );
+              } catch (e) {
+                if (!notInCatalogYet(e) || Date.now() >= deadline) throw e;
+                ctx.logger.info(
+                  `Waiting for ${component} to appear in the catalog`,
+                );
+                await sleep(POLL_MS);
+              }
+            }
+          },
+          done: (r, { release }) =>
+            `Release ${release.id} (${release.image}) is revision ${r.revision} in ${environment}`,
+        });
       if (pending || !wait || dryRun) return;
       try {
         await waitForRollout({

@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
-import { dryRunOf } from './shared';
+import { dryRunOf, nameInputs } from './shared';
 import { examples } from './environmentDelete.examples';
 
 /**
@@ -21,7 +21,7 @@ export function createEnvironmentDeleteAction(options: {
     examples,
     schema: {
       input: {
-        name: z => z.string().describe('Environment name'),
+        name: nameInputs.environment,
         confirm: z =>
           z
             .string()

@@ -1,16 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
-import {
-  approvalInputs,
-  rolloutOutputs,
-  dryRunOf,
-  handlePending,
-  once,
-  originOf,
-  realSleep,
-  reportRollout,
-  TIMEOUT,
-} from './shared';
+import { nameInputs, realSleep } from './shared';
+import { rollout, rolloutInputs, rolloutOutputs } from './rollout';
 import { examples } from './promote.examples';
 
 /**
@@ -32,15 +23,14 @@ export function createPromoteAction(options: {
     examples,
     schema: {
       input: {
-        component: z => z.string().describe('Component entity ref'),
+        component: nameInputs.component,
         from: z => z.string().describe('Environment whose release is promoted'),
         to: z =>
           z
             .string()
             .optional()
             .describe("Target environment (default: from's promotesTo)"),
-        dryRun: z => z.boolean().optional().describe('Only show the diff'),
-        ...approvalInputs,
+        ...rolloutInputs,
       },
       output: {
         releaseId: z => z.string().describe('The release promoted'),
@@ -49,34 +39,18 @@ export function createPromoteAction(options: {
     },
     async handler(ctx) {
       const { component, from, to } = ctx.input;
-      const dryRun = dryRunOf(ctx, ctx.input);
-      const credentials = await ctx.getInitiatorCredentials();
-      const result = await once(
-        ctx,
-        `stagecraft.promote.${component}.${from}.${to ?? ''}`,
-        dryRun,
-        () =>
+      await rollout(ctx, {
+        client: options.client,
+        sleep: options.sleep ?? realSleep,
+        key: `stagecraft.promote.${component}.${from}.${to ?? ''}`,
+        call: (change, asUser) =>
           options.client.promote(
             component,
-            {
-              from,
-              ...(to && { to }),
-              ...(dryRun ? { dryRun } : { origin: originOf(ctx) }),
-            },
-            { credentials },
+            { from, ...(to && { to }), ...change },
+            asUser,
           ),
-      );
-      reportRollout(
-        ctx,
-        result,
-        r =>
-          `Release ${result.release.id} promoted from ${from} to ${r.environment} (revision ${r.revision})`,
-      );
-      await handlePending(ctx, options.client, result, {
-        credentials,
-        wait: ctx.input.waitForApproval === true,
-        timeoutSeconds: ctx.input.timeoutSeconds ?? TIMEOUT.default,
-        sleep: options.sleep ?? realSleep,
+        done: (r, { release }) =>
+          `Release ${release.id} promoted from ${from} to ${r.environment} (revision ${r.revision})`,
       });
     },
   });

@@ -1,16 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
-import {
-  approvalInputs,
-  rolloutOutputs,
-  dryRunOf,
-  handlePending,
-  once,
-  originOf,
-  realSleep,
-  reportRollout,
-  TIMEOUT,
-} from './shared';
+import { nameInputs, realSleep } from './shared';
+import { rollout, rolloutInputs, rolloutOutputs } from './rollout';
 import { examples } from './rollback.examples';
 
 /**
@@ -33,13 +24,12 @@ export function createRollbackAction(options: {
     examples,
     schema: {
       input: {
-        component: z => z.string().describe('Component entity ref'),
+        component: nameInputs.component,
         environment: z => z.string().describe('Environment to roll back'),
         revision: z =>
           z.number().int().min(1).optional().describe('Revision to restore'),
         releaseId: z => z.string().optional().describe('Release to restore'),
-        dryRun: z => z.boolean().optional().describe('Only show the diff'),
-        ...approvalInputs,
+        ...rolloutInputs,
       },
       output: {
         releaseId: z => z.string().describe('The release now running'),
@@ -48,35 +38,23 @@ export function createRollbackAction(options: {
     },
     async handler(ctx) {
       const { component, environment, revision, releaseId } = ctx.input;
-      const dryRun = dryRunOf(ctx, ctx.input);
-      const credentials = await ctx.getInitiatorCredentials();
-      const result = await once(
-        ctx,
-        `stagecraft.rollback.${component}.${environment}`,
-        dryRun,
-        async () =>
+      await rollout(ctx, {
+        client: options.client,
+        sleep: options.sleep ?? realSleep,
+        key: `stagecraft.rollback.${component}.${environment}`,
+        call: (change, asUser) =>
           options.client.rollback(
             component,
             {
               environment,
               ...(revision && { revision }),
               ...(releaseId && { releaseId }),
-              ...(dryRun ? { dryRun } : { origin: originOf(ctx) }),
+              ...change,
             },
-            { credentials },
+            asUser,
           ),
-      );
-      reportRollout(
-        ctx,
-        result,
-        r =>
-          `Rolled ${environment} back to release ${result.release.id} (revision ${r.revision})`,
-      );
-      await handlePending(ctx, options.client, result, {
-        credentials,
-        wait: ctx.input.waitForApproval === true,
-        timeoutSeconds: ctx.input.timeoutSeconds ?? TIMEOUT.default,
-        sleep: options.sleep ?? realSleep,
+        done: (r, { release }) =>
+          `Rolled ${environment} back to release ${release.id} (revision ${r.revision})`,
       });
     },
   });

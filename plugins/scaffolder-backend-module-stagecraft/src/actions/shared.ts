@@ -1,13 +1,12 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { JsonValue } from '@backstage/types';
 import type {
-  DeployResult,
   DeploymentStatus,
   Environment,
   Origin,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
-import type { z } from 'zod/v3';
+import type { z as zod } from 'zod/v3';
 
 /** What every Stagecraft action needs of the scaffolder's context. */
 export interface StagecraftActionContext {
@@ -22,6 +21,29 @@ export const POLL_MS = 2000;
 
 /** Default and bounds of every `timeoutSeconds` input. */
 export const TIMEOUT = { default: 300, min: 5, max: 1800 };
+
+/** The inputs that name an environment or a component, described once. */
+export const nameInputs = {
+  environment: (z: typeof zod): zod.ZodString =>
+    z.string().describe('Environment name'),
+  component: (z: typeof zod): zod.ZodString =>
+    z.string().describe('Component entity ref'),
+};
+
+/**
+ * A `timeoutSeconds` input, described as "How long to wait`what` (default
+ * 300)", at most `max` seconds.
+ */
+export const timeoutInput =
+  (what = '', max = TIMEOUT.max) =>
+  (z: typeof zod): zod.ZodOptional<zod.ZodNumber> =>
+    z
+      .number()
+      .int()
+      .min(TIMEOUT.min)
+      .max(max)
+      .optional()
+      .describe(`How long to wait${what} (default ${TIMEOUT.default})`);
 
 export const realSleep = (ms: number) =>
   new Promise<void>(r => setTimeout(r, ms));
@@ -74,129 +96,6 @@ export async function once<T>(
   return recorded as unknown as T;
 }
 
-type Z = typeof z;
-
-/**
- * The inputs of every action that can put a release into an environment
- * (deploy, promote, rollback): what to do when it needs approval.
- */
-export const approvalInputs = {
-  waitForApproval: (z: Z) =>
-    z
-      .boolean()
-      .optional()
-      .describe(
-        'When the environment needs approval: wait until it is approved and ran (default: report the pending request and finish)',
-      ),
-  timeoutSeconds: (z: Z) =>
-    z
-      .number()
-      .int()
-      .min(TIMEOUT.min)
-      .max(86400)
-      .optional()
-      .describe(
-        `How long to wait for approval or the rollout (default ${TIMEOUT.default})`,
-      ),
-};
-
-/** The outputs that report an approval request, shared by the same actions. */
-export const approvalOutputs = {
-  approvalId: (z: Z) =>
-    z.string().optional().describe('The approval request, when one was needed'),
-  approvalState: (z: Z) =>
-    z.string().optional().describe('pending, executed, rejected or failed'),
-};
-
-/**
- * The outputs of deploy, promote and rollback: what ran where (absent for a
- * dry run or a pending request), the diff, and the approval request.
- */
-export const rolloutOutputs = {
-  ...approvalOutputs,
-  revision: (z: Z) =>
-    z
-      .number()
-      .optional()
-      .describe('The new revision (absent for a dry run or a pending request)'),
-  environment: (z: Z) =>
-    z
-      .string()
-      .optional()
-      .describe(
-        'Where it now runs (absent for a dry run or a pending request)',
-      ),
-  diff: (z: Z) =>
-    z.string().describe('Unified diff of live vs desired objects'),
-};
-
-/**
- * A change into a protected environment waits for approvers: report the
- * request, and with `wait` poll it until it ran (or was rejected/failed).
- * Returns true when the change is still pending (not waited for).
- */
-export async function handlePending(
-  ctx: StagecraftActionContext & {
-    output(name: string, value: unknown): void;
-  },
-  client: Pick<StagecraftClient, 'getApproval'>,
-  result: DeployResult,
-  options: {
-    credentials: BackstageCredentials;
-    wait: boolean;
-    timeoutSeconds: number;
-    sleep: (ms: number) => Promise<void>;
-  },
-): Promise<boolean> {
-  const pending = result.pending;
-  if (!pending) return false;
-  ctx.output('approvalId', pending.id);
-  ctx.output('approvalState', pending.state);
-  ctx.logger.info(
-    `${pending.action} of release ${pending.releaseId} to ${pending.environment} waits for ${pending.required} approval(s) from ${pending.group} (request ${pending.id})`,
-  );
-  if (!options.wait) return true;
-  const deadline = Date.now() + options.timeoutSeconds * 1000;
-  let seen = pending.approvals.length;
-  for (;;) {
-    await options.sleep(POLL_MS);
-    const now = await client.getApproval(pending.id, {
-      credentials: options.credentials,
-    });
-    if (now.approvals.length !== seen) {
-      seen = now.approvals.length;
-      ctx.logger.info(
-        `Approved by ${now.approvals.map(a => a.by).join(', ')} (${seen}/${
-          now.required
-        })`,
-      );
-    }
-    ctx.output('approvalState', now.state);
-    if (now.state === 'executed') {
-      ctx.logger.info(
-        `Approved: release ${now.releaseId} runs in ${now.environment} (revision ${now.revision})`,
-      );
-      if (now.revision) ctx.output('revision', now.revision);
-      ctx.output('environment', now.environment);
-      return false;
-    }
-    if (now.state !== 'pending') {
-      throw new Error(
-        `${now.action} of ${now.releaseId} to ${now.environment} was ${
-          now.state
-        }${now.rejection ? ` by ${now.rejection.by}` : ''}${
-          now.error ? `: ${now.error}` : ''
-        }`,
-      );
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(
-        `still waiting for approval of request ${pending.id} after ${options.timeoutSeconds} s`,
-      );
-    }
-  }
-}
-
 /**
  * What the API server warned about on a write (deprecated APIs, Pod Security
  * warn/audit levels): the template's author should see it in the task log.
@@ -208,32 +107,12 @@ export function logWarnings(
   for (const w of warnings ?? []) ctx.logger.info(`Kubernetes warning: ${w}`);
 }
 
-/** Logs and outputs what a deploy, promote or rollback did (or would do). */
-export function reportRollout(
-  ctx: StagecraftActionContext & {
-    output(name: string, value: unknown): void;
-  },
-  result: DeployResult,
-  done: (revision: NonNullable<DeployResult['revision']>) => string,
-) {
-  if (result.pending) {
-    ctx.output('releaseId', result.release.id);
-    return;
-  }
-  ctx.logger.info(
-    result.revision
-      ? done(result.revision)
-      : `Dry run: release ${result.release.id} (${
-          result.release.image
-        }) would change:\n${result.diff || '(nothing)'}`,
-  );
-  logWarnings(ctx, result.revision?.warnings ?? result.warnings);
-  ctx.output('releaseId', result.release.id);
-  if (result.revision) {
-    ctx.output('revision', result.revision.revision);
-    ctx.output('environment', result.revision.environment);
-  }
-  ctx.output('diff', result.diff);
+/** How the waits of the actions look, log and give up, as whom. */
+interface WaitOptions {
+  credentials: BackstageCredentials;
+  timeoutSeconds: number;
+  log: (message: string) => void;
+  sleep: (ms: number) => Promise<void>;
 }
 
 function describeStatus(status: DeploymentStatus | undefined): string {
@@ -248,49 +127,38 @@ function describeStatus(status: DeploymentStatus | undefined): string {
  * `environment`, logging each change of the rollout's state; throws on a
  * failed rollout or at the deadline, saying what it last saw.
  */
-export async function waitForRollout(options: {
-  client: Pick<StagecraftClient, 'getDeployments'>;
-  credentials: BackstageCredentials;
-  component: string;
-  environment: string;
-  releaseId?: string;
-  timeoutSeconds: number;
-  log: (message: string) => void;
-  sleep: (ms: number) => Promise<void>;
-}): Promise<DeploymentStatus> {
-  const deadline = Date.now() + options.timeoutSeconds * 1000;
-  let last = '';
-  for (;;) {
+export async function waitForRollout(
+  options: WaitOptions & {
+    client: Pick<StagecraftClient, 'getDeployments'>;
+    component: string;
+    environment: string;
+    releaseId?: string;
+  },
+): Promise<DeploymentStatus> {
+  return pollUntil(options, async () => {
     const here = (
       await options.client.getDeployments(options.component, {
         credentials: options.credentials,
       })
     ).find(d => d.environment === options.environment);
     const status = here?.status;
-    const line = describeStatus(status);
-    if (line !== last)
-      options.log(`Rollout in ${options.environment}: ${line}`);
-    last = line;
     const wanted = options.releaseId ?? here?.revision?.releaseId;
-    if (status && (!wanted || status.release === wanted)) {
-      if (status.phase === 'complete') return status;
-      if (status.phase === 'failed') {
-        throw new Error(
-          `Rollout of ${status.release ?? options.component} to ${
-            options.environment
-          } failed: ${status.reason ?? status.message ?? 'unknown reason'}`,
-        );
-      }
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(
-        `Rollout of ${wanted ?? options.component} to ${
-          options.environment
-        } not complete after ${options.timeoutSeconds} s (last: ${line})`,
-      );
-    }
-    await options.sleep(POLL_MS);
-  }
+    const ours = status && (!wanted || status.release === wanted);
+    return {
+      prefix: `Rollout in ${options.environment}`,
+      line: describeStatus(status),
+      value: ours && status.phase === 'complete' ? status : undefined,
+      failed:
+        ours && status.phase === 'failed'
+          ? `Rollout of ${status.release ?? options.component} to ${
+              options.environment
+            } failed: ${status.reason ?? status.message ?? 'unknown reason'}`
+          : undefined,
+      late: `Rollout of ${wanted ?? options.component} to ${
+        options.environment
+      } not complete`,
+    };
+  });
 }
 
 /** How many log lines of the failing pod a failed rollout prints. */
@@ -364,33 +232,58 @@ export async function reportRolloutFailure(options: {
  * Waits until an environment is Ready (all its objects present), logging
  * each change of phase; throws when it failed or at the deadline.
  */
-export async function waitForEnvironment(options: {
-  client: Pick<StagecraftClient, 'getEnvironment'>;
-  credentials: BackstageCredentials;
-  name: string;
-  timeoutSeconds: number;
-  log: (message: string) => void;
-  sleep: (ms: number) => Promise<void>;
-}): Promise<Environment> {
-  const deadline = Date.now() + options.timeoutSeconds * 1000;
-  let last = '';
-  for (;;) {
+export async function waitForEnvironment(
+  options: WaitOptions & {
+    client: Pick<StagecraftClient, 'getEnvironment'>;
+    name: string;
+  },
+): Promise<Environment> {
+  return pollUntil(options, async () => {
     const env = await options.client.getEnvironment(options.name, {
       credentials: options.credentials,
     });
     const present = (env.objects ?? []).filter(o => o.present).length;
-    const line = `${env.phase}: ${present}/${env.objects?.length ?? 0} objects${
-      env.message ? ` (${env.message})` : ''
-    }`;
-    if (line !== last) options.log(`Environment ${env.name}: ${line}`);
-    last = line;
-    if (env.phase === 'Ready') return env;
-    if (env.phase === 'Failed') {
-      throw new Error(`Environment ${env.name} failed: ${env.message ?? ''}`);
-    }
+    return {
+      prefix: `Environment ${env.name}`,
+      line: `${env.phase}: ${present}/${env.objects?.length ?? 0} objects${
+        env.message ? ` (${env.message})` : ''
+      }`,
+      value: env.phase === 'Ready' ? env : undefined,
+      failed:
+        env.phase === 'Failed'
+          ? `Environment ${env.name} failed: ${env.message ?? ''}`
+          : undefined,
+      late: `Environment ${env.name} not ready`,
+    };
+  });
+}
+
+/**
+ * Looks every POLL_MS until `look` gives a value, logging each new line it
+ * reports (`prefix: line`); throws its `failed` message for a state that
+ * will not come right, and `late` (with the last line) at the deadline.
+ */
+async function pollUntil<T>(
+  options: WaitOptions,
+  look: () => Promise<{
+    prefix: string;
+    line: string;
+    value?: T;
+    failed?: string;
+    late: string;
+  }>,
+): Promise<T> {
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  let last = '';
+  for (;;) {
+    const seen = await look();
+    if (seen.line !== last) options.log(`${seen.prefix}: ${seen.line}`);
+    last = seen.line;
+    if (seen.value !== undefined) return seen.value;
+    if (seen.failed) throw new Error(seen.failed);
     if (Date.now() >= deadline) {
       throw new Error(
-        `Environment ${env.name} not ready after ${options.timeoutSeconds} s (last: ${line})`,
+        `${seen.late} after ${options.timeoutSeconds} s (last: ${seen.line})`,
       );
     }
     await options.sleep(POLL_MS);

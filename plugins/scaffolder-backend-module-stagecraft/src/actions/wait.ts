@@ -1,8 +1,10 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
 import {
+  nameInputs,
   realSleep,
   TIMEOUT,
+  timeoutInput,
   waitForEnvironment,
   waitForRollout,
 } from './shared';
@@ -30,7 +32,7 @@ export function createWaitAction(options: {
     examples,
     schema: {
       input: {
-        environment: z => z.string().describe('Environment name'),
+        environment: nameInputs.environment,
         component: z =>
           z
             .string()
@@ -45,14 +47,7 @@ export function createWaitAction(options: {
             .describe(
               'The release to wait for (default: the latest deployed one)',
             ),
-        timeoutSeconds: z =>
-          z
-            .number()
-            .int()
-            .min(TIMEOUT.min)
-            .max(TIMEOUT.max)
-            .optional()
-            .describe(`How long to wait (default ${TIMEOUT.default})`),
+        timeoutSeconds: timeoutInput(),
       },
       output: {
         phase: z =>

@@ -1,46 +1,46 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ApprovalQuery,
   ApprovalRequest,
   CloneEnvironmentRequest,
   CloneResult,
+  ClusterEventsResponse,
   ComponentActions,
+  ConfigChange,
+  ConfigRollbackRequest,
   ConfigVersion,
   DeploymentRevision,
   DeployRequest,
   DeployResult,
+  DriftedField,
   EffectiveConfig,
   Environment,
   EnvironmentActions,
+  EnvironmentTypeInfo,
   EnvironmentUsage,
   HealthResponse,
-  PauseResult,
-  PromotionPipeline,
-  SecretKeyInfo,
-  TeardownPlan,
-  TeardownResult,
-  ClusterEventsResponse,
   LogQuery,
   LogsResponse,
   LogStreamEvent,
+  PauseResult,
+  PromoteRequest,
+  PromotionPipeline,
+  ProvisionResult,
+  RollbackRequest,
+  SecretKeyInfo,
+  SetConfigRequest,
+  TeardownPlan,
+  TeardownResult,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { readEventStream, watchEventStream } from './streams';
 import type {
-  ApprovalQuery,
   ClusterEventsListener,
   ClusterEventsScope,
-  LogStreamListener,
-  ConfigChange,
-  ConfigRollbackRequest,
-  DeployOutcome,
   DeploymentStreamListener,
-  DriftedField,
+  DeployOutcome,
   EnvironmentResource,
-  EnvironmentTypeInfo,
-  PromoteRequest,
-  ProvisionResult,
-  RollbackRequest,
-  SetConfigRequest,
+  LogStreamListener,
   StagecraftApi,
 } from './types';
 import type { Wire, WireDeployment } from './wire';
@@ -61,25 +61,19 @@ export class StagecraftClient implements StagecraftApi {
   ) {}
 
   async getHealth(): Promise<HealthResponse> {
-    return this.request<HealthResponse>('GET', '/health');
+    return this.get<HealthResponse>('/health');
   }
 
   async listEnvironments(): Promise<Environment[]> {
-    return (
-      await this.request<{ items: Environment[] }>('GET', '/environments')
-    ).items;
+    return this.items<Environment>('/environments');
   }
 
   async getEnvironment(name: string): Promise<Environment> {
-    return this.request<Environment>('GET', `/environments/${enc(name)}`);
+    return this.get<Environment>(`/environments/${enc(name)}`);
   }
 
   async extendEnvironment(name: string, ttl: string): Promise<Environment> {
-    return this.request<Environment>(
-      'POST',
-      `/environments/${enc(name)}/extend`,
-      { ttl },
-    );
+    return this.post<Environment>(`/environments/${enc(name)}/extend`, { ttl });
   }
 
   async deleteEnvironment(name: string, confirm?: string): Promise<void> {
@@ -103,16 +97,15 @@ export class StagecraftClient implements StagecraftApi {
     name: string,
   ): Promise<EnvironmentResource[] | undefined> {
     return this.optional(async () => {
-      const body = await this.request<
+      const body = await this.get<
         { items: EnvironmentResource[] } | EnvironmentResource[]
-      >('GET', `/environments/${enc(name)}/resources`);
+      >(`/environments/${enc(name)}/resources`);
       return Array.isArray(body) ? body : body.items ?? [];
     });
   }
 
   async getDeployments(componentRef: string): Promise<WireDeployment[]> {
-    const body = await this.request<{ items?: WireDeployment[] } | undefined>(
-      'GET',
+    const body = await this.get<{ items?: WireDeployment[] } | undefined>(
       `/components/${enc(componentRef)}/deployments`,
     );
     return Array.isArray(body?.items) ? body!.items : [];
@@ -140,121 +133,84 @@ export class StagecraftClient implements StagecraftApi {
     componentRef: string,
     environment: string,
   ): Promise<DeploymentRevision[]> {
-    return (
-      await this.request<{ items: DeploymentRevision[] }>(
-        'GET',
-        `/components/${enc(componentRef)}/history?${query({ environment })}`,
-      )
-    ).items;
+    return this.items<DeploymentRevision>(
+      `/components/${enc(componentRef)}/history?${query({ environment })}`,
+    );
   }
 
   async getDrift(
     componentRef: string,
     environment: string,
   ): Promise<DriftedField[]> {
-    return (
-      await this.request<{ items: DriftedField[] }>(
-        'GET',
-        `/components/${enc(componentRef)}/drift?${query({ environment })}`,
-      )
-    ).items;
+    return this.items<DriftedField>(
+      `/components/${enc(componentRef)}/drift?${query({ environment })}`,
+    );
   }
 
   async deploy(
     componentRef: string,
     request: DeployRequest,
   ): Promise<DeployOutcome> {
-    return this.request<DeployOutcome>(
-      'POST',
-      `/components/${enc(componentRef)}/deploy`,
-      request,
-    );
+    return this.change<DeployOutcome>('deploy', componentRef, request);
   }
 
   async promote(
     componentRef: string,
     request: PromoteRequest,
   ): Promise<DeployOutcome> {
-    return this.request<DeployOutcome>(
-      'POST',
-      `/components/${enc(componentRef)}/promote`,
-      request,
-    );
+    return this.change<DeployOutcome>('promote', componentRef, request);
   }
 
   async rollback(
     componentRef: string,
     request: RollbackRequest,
   ): Promise<DeployOutcome> {
-    return this.request<DeployOutcome>(
-      'POST',
-      `/components/${enc(componentRef)}/rollback`,
-      request,
-    );
+    return this.change<DeployOutcome>('rollback', componentRef, request);
   }
 
   async listApprovals(
     q: ApprovalQuery = {},
   ): Promise<ApprovalRequest[] | undefined> {
-    return this.optional(
-      async () =>
-        (
-          await this.request<{ items: ApprovalRequest[] }>(
-            'GET',
-            withQuery('/approvals', {
-              component: q.component,
-              environment: q.environment,
-              state: q.state,
-            }),
-          )
-        ).items,
+    return this.optional(() =>
+      this.items<ApprovalRequest>(
+        withQuery('/approvals', {
+          component: q.component,
+          environment: q.environment,
+          state: q.state,
+        }),
+      ),
     );
   }
 
   async approve(id: string, comment?: string): Promise<ApprovalRequest> {
-    return this.request<ApprovalRequest>(
-      'POST',
-      `/approvals/${enc(id)}/approve`,
-      comment ? { comment } : {},
-    );
+    return this.decide(id, 'approve', comment);
   }
 
   async reject(id: string, comment?: string): Promise<ApprovalRequest> {
-    return this.request<ApprovalRequest>(
-      'POST',
-      `/approvals/${enc(id)}/reject`,
-      comment ? { comment } : {},
-    );
+    return this.decide(id, 'reject', comment);
   }
 
   async withdraw(id: string, comment?: string): Promise<ApprovalRequest> {
-    return this.request<ApprovalRequest>(
-      'POST',
-      `/approvals/${enc(id)}/withdraw`,
-      comment ? { comment } : {},
-    );
+    return this.decide(id, 'withdraw', comment);
   }
 
   async getComponentActions(
     componentRef: string,
     environment: string,
   ): Promise<Wire<ComponentActions>> {
-    return this.request<Wire<ComponentActions>>(
-      'GET',
+    return this.get<Wire<ComponentActions>>(
       `/components/${enc(componentRef)}/actions?${query({ environment })}`,
     );
   }
 
   async getEnvironmentActions(name: string): Promise<Wire<EnvironmentActions>> {
-    return this.request<Wire<EnvironmentActions>>(
-      'GET',
+    return this.get<Wire<EnvironmentActions>>(
       `/environments/${enc(name)}/actions`,
     );
   }
 
   async getPipelines(system?: string): Promise<Wire<PromotionPipeline>[]> {
-    const body = await this.request<{ items?: Wire<PromotionPipeline>[] }>(
-      'GET',
+    const body = await this.get<{ items?: Wire<PromotionPipeline>[] }>(
       withQuery('/pipeline', { system }),
     );
     return Array.isArray(body?.items) ? body.items : [];
@@ -264,11 +220,7 @@ export class StagecraftClient implements StagecraftApi {
     componentRef: string,
     environment: string,
   ): Promise<DeployResult> {
-    return this.request<DeployResult>(
-      'POST',
-      `/components/${enc(componentRef)}/restart`,
-      { environment },
-    );
+    return this.change<DeployResult>('restart', componentRef, { environment });
   }
 
   async scale(
@@ -276,44 +228,33 @@ export class StagecraftClient implements StagecraftApi {
     environment: string,
     replicas: number,
   ): Promise<DeployResult> {
-    return this.request<DeployResult>(
-      'POST',
-      `/components/${enc(componentRef)}/scale`,
-      { environment, replicas },
-    );
+    return this.change<DeployResult>('scale', componentRef, {
+      environment,
+      replicas,
+    });
   }
 
   async pauseEnvironment(name: string): Promise<PauseResult> {
-    return this.request<PauseResult>(
-      'POST',
-      `/environments/${enc(name)}/pause`,
-    );
+    return this.post<PauseResult>(`/environments/${enc(name)}/pause`);
   }
 
   async resumeEnvironment(name: string): Promise<PauseResult> {
-    return this.request<PauseResult>(
-      'POST',
-      `/environments/${enc(name)}/resume`,
-    );
+    return this.post<PauseResult>(`/environments/${enc(name)}/resume`);
   }
 
   async cloneEnvironment(
     name: string,
     request: CloneEnvironmentRequest,
   ): Promise<CloneResult> {
-    return this.request<CloneResult>(
-      'POST',
-      `/environments/${enc(name)}/clone`,
-      request,
-    );
+    return this.post<CloneResult>(`/environments/${enc(name)}/clone`, request);
   }
 
   async getTeardownPlan(taskId: string): Promise<TeardownPlan> {
-    return this.request<TeardownPlan>('GET', `/teardown/${enc(taskId)}`);
+    return this.get<TeardownPlan>(`/teardown/${enc(taskId)}`);
   }
 
   async teardown(taskId: string, step?: string): Promise<TeardownResult> {
-    return this.request<TeardownResult>('POST', `/teardown/${enc(taskId)}`, {
+    return this.post<TeardownResult>(`/teardown/${enc(taskId)}`, {
       confirm: true,
       ...(step !== undefined && { step }),
     });
@@ -323,37 +264,25 @@ export class StagecraftClient implements StagecraftApi {
     name: string,
   ): Promise<EnvironmentUsage | undefined> {
     return this.optional(() =>
-      this.request<EnvironmentUsage>('GET', `/environments/${enc(name)}/usage`),
+      this.get<EnvironmentUsage>(`/environments/${enc(name)}/usage`),
     );
   }
 
   async listUsage(owner?: string): Promise<EnvironmentUsage[] | undefined> {
-    return this.optional(
-      async () =>
-        (
-          await this.request<{ items: EnvironmentUsage[] }>(
-            'GET',
-            withQuery('/usage', { owner }),
-          )
-        ).items,
+    return this.optional(() =>
+      this.items<EnvironmentUsage>(withQuery('/usage', { owner })),
     );
   }
 
   async listEnvironmentTypes(): Promise<EnvironmentTypeInfo[]> {
-    return (
-      await this.request<{ items: EnvironmentTypeInfo[] }>(
-        'GET',
-        '/environment-types',
-      )
-    ).items;
+    return this.items<EnvironmentTypeInfo>('/environment-types');
   }
 
   async getConfig(
     environment: string,
     component?: string,
   ): Promise<EffectiveConfig> {
-    return this.request<EffectiveConfig>(
-      'GET',
+    return this.get<EffectiveConfig>(
       `/config?${query({ environment, component })}`,
     );
   }
@@ -362,12 +291,9 @@ export class StagecraftClient implements StagecraftApi {
     environment: string,
     component?: string,
   ): Promise<ConfigVersion[]> {
-    return (
-      await this.request<{ items: ConfigVersion[] }>(
-        'GET',
-        `/config/history?${query({ environment, component })}`,
-      )
-    ).items;
+    return this.items<ConfigVersion>(
+      `/config/history?${query({ environment, component })}`,
+    );
   }
 
   async setConfig(request: SetConfigRequest): Promise<ConfigChange> {
@@ -375,24 +301,20 @@ export class StagecraftClient implements StagecraftApi {
   }
 
   async rollbackConfig(request: ConfigRollbackRequest): Promise<ConfigChange> {
-    return this.request<ConfigChange>('POST', '/config/rollback', request);
+    return this.post<ConfigChange>('/config/rollback', request);
   }
 
   async listSecrets(
     environment: string,
     component: string,
   ): Promise<SecretKeyInfo[]> {
-    return (
-      await this.request<{ items: SecretKeyInfo[] }>(
-        'GET',
-        `/secrets?${query({ environment, component })}`,
-      )
-    ).items;
+    return this.items<SecretKeyInfo>(
+      `/secrets?${query({ environment, component })}`,
+    );
   }
 
   async getLogs(componentRef: string, q: LogQuery): Promise<LogsResponse> {
-    const body = await this.request<Partial<LogsResponse> | undefined>(
-      'GET',
+    const body = await this.get<Partial<LogsResponse> | undefined>(
       `/components/${enc(componentRef)}/logs?${query(logParams(q))}`,
     );
     return {
@@ -440,8 +362,7 @@ export class StagecraftClient implements StagecraftApi {
   async getClusterEvents(
     scope: ClusterEventsScope,
   ): Promise<ClusterEventsResponse> {
-    const body = await this.request<Partial<ClusterEventsResponse>>(
-      'GET',
+    const body = await this.get<Partial<ClusterEventsResponse>>(
       eventsPath(scope, false),
     );
     return { items: Array.isArray(body?.items) ? body.items : [] };
@@ -468,6 +389,36 @@ export class StagecraftClient implements StagecraftApi {
   /** `undefined` instead of a 404 (an endpoint or object that is not there). */
   private optional<T>(read: () => Promise<T>): Promise<T | undefined> {
     return orUndefinedOn404(read);
+  }
+
+  private get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  /** The `items` of a list answer. */
+  private async items<T>(path: string): Promise<T[]> {
+    return (await this.get<{ items: T[] }>(path)).items;
+  }
+
+  private post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  /** A change of a component's workload: deploy, promote, rollback, restart, scale. */
+  private change<T>(verb: string, componentRef: string, body: unknown) {
+    return this.post<T>(`/components/${enc(componentRef)}/${verb}`, body);
+  }
+
+  /** A decision on an approval request. */
+  private decide(
+    id: string,
+    verb: 'approve' | 'reject' | 'withdraw',
+    comment?: string,
+  ): Promise<ApprovalRequest> {
+    return this.post(
+      `/approvals/${enc(id)}/${verb}`,
+      comment ? { comment } : {},
+    );
   }
 
   private async request<T>(

@@ -30,30 +30,60 @@ export async function openEventStream(
 }
 
 /**
- * A server-sent event stream that reconnects with back-off when it breaks
- * (not after a 4xx: that will not heal by itself); returns its stop function.
+ * How a stream is opened: its events to `onEvent`, its state to `listener`;
+ * gives its stop function.
  */
-export function watchEventStream(
+type EventStream<Listener> = (
   deps: StreamDeps,
   path: string,
   onEvent: (event: ServerSentEvent) => void,
-  listener: { onOpen?(): void; onError?(error: Error): void },
-): () => void {
-  const controller = new AbortController();
-  let attempt = 0;
-  const connect = async (): Promise<void> => {
-    const body = await openEventStream(deps, path, controller.signal);
-    attempt = 0;
-    listener.onOpen?.();
-    await readServerSentEvents(body, onEvent);
-    throw new Error('The event stream ended');
+  listener: Listener & { onError?(error: Error): void },
+) => () => void;
+
+/** What a stream's reader gets: its opening, its events' and state's callbacks, and its stop signal. */
+interface StreamRun<Listener> {
+  open: () => Promise<ReadableStream<Uint8Array>>;
+  onEvent: (event: ServerSentEvent) => void;
+  listener: Listener & { onError?(error: Error): void };
+  signal: AbortSignal;
+}
+
+/** An EventStream that runs `read` until it ends or is stopped. */
+function eventStream<Listener>(
+  read: (run: StreamRun<Listener>) => Promise<void>,
+): EventStream<Listener> {
+  return (deps, path, onEvent, listener) => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    read({
+      open: () => openEventStream(deps, path, signal),
+      onEvent,
+      listener,
+      signal,
+    });
+    return () => controller.abort();
   };
-  const loop = async () => {
-    while (!controller.signal.aborted) {
+}
+
+/**
+ * A server-sent event stream that reconnects with back-off when it breaks
+ * (not after a 4xx: that will not heal by itself); returns its stop function.
+ */
+export const watchEventStream = eventStream<{ onOpen?(): void }>(
+  async ({ open, onEvent, listener, signal }) => {
+    let attempt = 0;
+    const connect = async (): Promise<void> => {
+      const body = await open();
+      attempt = 0;
+      listener.onOpen?.();
+      await readServerSentEvents(body, onEvent);
+      throw new Error('The event stream ended');
+    };
+    while (!signal.aborted) {
       try {
         await connect();
       } catch (e) {
-        if (controller.signal.aborted) return;
+        if (signal.aborted) return;
         listener.onError?.(e as Error);
         const status = (e as ResponseError).response?.status;
         if (status && status >= 400 && status < 500) return;
@@ -62,33 +92,24 @@ export function watchEventStream(
         await new Promise(r => setTimeout(r, delay));
       }
     }
-  };
-  loop();
-  return () => controller.abort();
-}
+  },
+);
 
 /**
  * A server-sent event stream read once to its end (no reconnect): its
  * events to `onEvent` until stopped, then `onClose`, or `onError` when it
  * cannot be opened or breaks; returns its stop function.
  */
-export function readEventStream(
-  deps: StreamDeps,
-  path: string,
-  onEvent: (event: ServerSentEvent) => void,
-  listener: { onClose?(): void; onError?(error: Error): void },
-): () => void {
-  const controller = new AbortController();
-  (async () => {
+export const readEventStream = eventStream<{ onClose?(): void }>(
+  async ({ open, onEvent, listener, signal }) => {
     try {
-      const body = await openEventStream(deps, path, controller.signal);
+      const body = await open();
       await readServerSentEvents(body, event => {
-        if (!controller.signal.aborted) onEvent(event);
+        if (!signal.aborted) onEvent(event);
       });
-      if (!controller.signal.aborted) listener.onClose?.();
+      if (!signal.aborted) listener.onClose?.();
     } catch (e) {
-      if (!controller.signal.aborted) listener.onError?.(e as Error);
+      if (!signal.aborted) listener.onError?.(e as Error);
     }
-  })();
-  return () => controller.abort();
-}
+  },
+);

@@ -1,55 +1,39 @@
 import type {
+  ApprovalQuery,
   ApprovalRequest,
   CloneEnvironmentRequest,
   CloneResult,
+  ClusterEventsResponse,
   ComponentActions,
+  ConfigChange,
+  ConfigRollbackRequest,
   ConfigVersion,
   DeploymentRevision,
   DeployRequest,
   DeployResult,
+  DriftedField,
   EffectiveConfig,
   Environment,
   EnvironmentActions,
+  EnvironmentTypeInfo,
   EnvironmentUsage,
   HealthResponse,
-  PauseResult,
-  PendingResult,
-  PromotionPipeline,
-  ProvisionedResource,
-  SecretKeyInfo,
-  TeardownPlan,
-  TeardownResult,
-  ClusterEventsResponse,
   LogQuery,
   LogsResponse,
   LogStreamEvent,
-} from '@stagecraft/backstage-plugin-stagecraft-common';
-import type {
-  ApprovalQuery,
-  ConfigChange,
-  ConfigRollbackRequest,
-  DriftedField,
-  EnvironmentTypeInfo,
+  PauseResult,
+  PendingResult,
   PromoteRequest,
+  PromotionPipeline,
+  ProvisionedResource,
   ProvisionResult,
   RollbackRequest,
+  SecretKeyInfo,
   SetConfigRequest,
+  TeardownPlan,
+  TeardownResult,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { Wire, WireDeployment } from './wire';
-
-// the request/response types are the contract's, written once in
-// stagecraft-common; re-exported so the plugin's own API keeps its names
-export type {
-  ApprovalQuery,
-  ConfigChange,
-  ConfigRollbackRequest,
-  DriftedField,
-  EnvironmentTypeInfo,
-  PromoteRequest,
-  ProvisionResult,
-  RollbackRequest,
-  SetConfigRequest,
-};
 
 /**
  * A resource provisioned in an environment (`GET /environments/:name/resources`),

@@ -13,7 +13,7 @@ import {
   deploymentsRouteRef,
   environmentsPageRouteRef,
 } from './routes';
-import { surfaced } from './surfaced';
+import { surfaced } from '../components/common/Surface';
 
 /**
  * The Stagecraft frontend plugin for the legacy frontend system

@@ -1,4 +1,5 @@
-import Alert from '@material-ui/lab/Alert';
+import Alert, { type Color } from '@material-ui/lab/Alert';
+import type { ReactNode } from 'react';
 import type { ApprovalRequest } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { actionNoun, waitingText } from './text';
 
@@ -10,42 +11,45 @@ export function DecisionOutcome({
   request: ApprovalRequest;
   onClose?: () => void;
 }) {
+  const [severity, message] = outcome(request);
+  return (
+    <Alert severity={severity} onClose={onClose} role="status">
+      {message}
+    </Alert>
+  );
+}
+
+/** How an Alert says what became of a request. */
+function outcome(request: ApprovalRequest): [Color, ReactNode] {
   const noun = actionNoun(request);
   const component = request.component.replace(/^component:default\//, '');
   switch (request.state) {
     case 'executed':
-      return (
-        <Alert severity="success" onClose={onClose} role="status">
+      return [
+        'success',
+        <>
           Approved: the {noun} of {component} to {request.environment} runs
           {request.revision ? ` as revision ${request.revision}` : ''}.
-        </Alert>
-      );
+        </>,
+      ];
     case 'pending':
-      return (
-        <Alert severity="info" onClose={onClose} role="status">
-          Your approval is recorded. {waitingText(request)}.
-        </Alert>
-      );
+      return ['info', <>Your approval is recorded. {waitingText(request)}.</>];
     case 'rejected':
-      return (
-        <Alert severity="info" onClose={onClose} role="status">
-          Rejected: the {noun} of {component} to {request.environment} will not
-          run.
-        </Alert>
-      );
     case 'withdrawn':
-      return (
-        <Alert severity="info" onClose={onClose} role="status">
-          Withdrawn: the {noun} of {component} to {request.environment} will not
-          run.
-        </Alert>
-      );
+      return [
+        'info',
+        <>
+          {request.state === 'rejected' ? 'Rejected' : 'Withdrawn'}: the {noun}{' '}
+          of {component} to {request.environment} will not run.
+        </>,
+      ];
     default:
-      return (
-        <Alert severity="error" onClose={onClose} role="status">
+      return [
+        'error',
+        <>
           The {noun} of {component} to {request.environment} {request.state}
           {request.error ? `: ${request.error}` : ''}.
-        </Alert>
-      );
+        </>,
+      ];
   }
 }

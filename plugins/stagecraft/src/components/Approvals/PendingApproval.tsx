@@ -20,6 +20,7 @@ import { answerOf, useComponentActions } from '../common/useActions';
 import { actionNoun, describeRequest, shortName, waitingText } from './text';
 import { RelativeTime } from '../common/RelativeTime';
 import { Busy } from '../common/Busy';
+import { useBusy } from '../common/ConfirmDialog';
 
 type Decision = 'approve' | 'reject' | 'withdraw';
 
@@ -51,21 +52,16 @@ export function DecisionDialog({
 }) {
   const api = useApi(stagecraftApiRef);
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, run } = useBusy();
   const verb = VERBS[decision];
-  const decide = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const c = comment.trim() || undefined;
-      const result = await api[decision](request.id, c);
-      onDecided(result);
-    } catch (e) {
-      setError(e as Error);
-      setBusy(false);
-    }
-  };
+  const decide = () =>
+    run(
+      async () => {
+        const c = comment.trim() || undefined;
+        onDecided(await api[decision](request.id, c));
+      },
+      { stayBusy: true },
+    );
   return (
     <Dialog open onClose={busy ? undefined : onClose} maxWidth="sm" fullWidth>
       <DialogTitle>

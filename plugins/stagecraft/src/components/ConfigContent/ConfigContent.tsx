@@ -30,18 +30,16 @@ import {
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
   asArray,
-  ConfigChange,
   isPlaced,
   stagecraftApiRef,
   Wire,
 } from '../../api/StagecraftApi';
-import { DiffView } from '../common/DiffView';
 import { PermissionButton } from '../common/PermissionButton';
 import { answerOf, useComponentActions } from '../common/useActions';
 import {
-  changesAsDiff,
+  ConfigChangeDialog,
   ConfigHistory,
-  previewConfirmActions,
+  useConfigChange,
   versionLabel,
 } from './ConfigHistory';
 import { fullRef, orderByPipeline } from '../common/environments';
@@ -50,7 +48,6 @@ import { NoWorkloadEmptyState } from '../DeploymentsContent';
 import { statusOf } from '../common/format';
 import { HeadRow } from '../common/HeadRow';
 import { RelativeTime } from '../common/RelativeTime';
-import { ConfirmDialog, useBusy } from '../common/ConfirmDialog';
 
 const show = (v: ConfigValue | undefined) =>
   typeof v === 'string' ? v : JSON.stringify(v);
@@ -93,39 +90,35 @@ function EditDialog({
     Object.entries(current).map(([key, v]) => ({ key, value: show(v) })),
   );
   const [message, setMessage] = useState('');
-  const [preview, setPreview] = useState<ConfigChange>();
-  const { busy, error, run } = useBusy();
   const values = () => {
     const out: Record<string, ConfigValue> = {};
     for (const k of Object.keys(current)) out[k] = null; // removed unless kept
     for (const r of rows) if (r.key.trim()) out[r.key.trim()] = parse(r.value);
     return out;
   };
-  const call = (dryRun: boolean) =>
-    run(async () => {
-      const result = await api.setConfig({
+  const change = useConfigChange(
+    dryRun =>
+      api.setConfig({
         environment,
         component,
         values: values(),
         ...(message && { message }),
         dryRun,
-      });
-      if (dryRun) setPreview(result);
-      else onSaved();
-    });
+      }),
+    onSaved,
+  );
   const edit = (i: number, field: 'key' | 'value', v: string) => {
-    setPreview(undefined);
+    change.setPreview(undefined);
     setRows(rs => rs.map((r, j) => (j === i ? { ...r, [field]: v } : r)));
   };
   return (
-    <ConfirmDialog
+    <ConfigChangeDialog
       title={`Edit configuration in ${environment}`}
-      busy={busy}
       busyLabel="Saving"
-      error={error}
+      confirmLabel="Save"
+      emptyText="No changes: the effective values stay the same."
+      change={change}
       onClose={onClose}
-      maxWidth="md"
-      actions={previewConfirmActions({ preview, confirmLabel: 'Save', call })}
     >
       <Typography variant="body2" gutterBottom>
         Values of this component in {environment}. They reach the pods with the
@@ -133,30 +126,28 @@ function EditDialog({
       </Typography>
       {rows.map((r, i) => (
         <Grid container spacing={1} key={i} alignItems="center">
-          <Grid item xs={4}>
-            <TextField
-              fullWidth
-              value={r.key}
-              placeholder="KEY"
-              onChange={e => edit(i, 'key', e.target.value)}
-              inputProps={{ 'aria-label': `key ${i + 1}` }}
-            />
-          </Grid>
-          <Grid item xs={7}>
-            <TextField
-              fullWidth
-              value={r.value}
-              placeholder="value"
-              onChange={e => edit(i, 'value', e.target.value)}
-              inputProps={{ 'aria-label': `value of ${r.key || i + 1}` }}
-            />
-          </Grid>
+          {(
+            [
+              ['key', 4, 'KEY', `key ${i + 1}`],
+              ['value', 7, 'value', `value of ${r.key || i + 1}`],
+            ] as const
+          ).map(([field, xs, placeholder, label]) => (
+            <Grid item xs={xs} key={field}>
+              <TextField
+                fullWidth
+                value={r[field]}
+                placeholder={placeholder}
+                onChange={e => edit(i, field, e.target.value)}
+                inputProps={{ 'aria-label': label }}
+              />
+            </Grid>
+          ))}
           <Grid item xs={1}>
             <IconButton
               size="small"
               aria-label={`remove ${r.key}`}
               onClick={() => {
-                setPreview(undefined);
+                change.setPreview(undefined);
                 setRows(rs => rs.filter((_, j) => j !== i));
               }}
             >
@@ -179,13 +170,7 @@ function EditDialog({
         value={message}
         onChange={e => setMessage(e.target.value)}
       />
-      {preview && (
-        <DiffView
-          diff={changesAsDiff(preview)}
-          emptyText="No changes: the effective values stay the same."
-        />
-      )}
-    </ConfirmDialog>
+    </ConfigChangeDialog>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { ReactNode, useState } from 'react';
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Table from '@material-ui/core/Table';
@@ -47,7 +47,7 @@ export function versionLabel(version: string | undefined): string {
 }
 
 /** A config change's dialog actions: a dry run, then the write once it changes something. */
-export function previewConfirmActions({
+function previewConfirmActions({
   preview,
   confirmLabel,
   call,
@@ -70,6 +70,59 @@ export function previewConfirmActions({
   ];
 }
 
+/**
+ * A config change asked of the backend with `change(dryRun)`: its dry run
+ * is the preview, the real one calls `onDone`.
+ */
+export function useConfigChange(
+  change: (dryRun: boolean) => Promise<ConfigChange>,
+  onDone: () => void,
+) {
+  const [preview, setPreview] = useState<ConfigChange>();
+  const { busy, error, run } = useBusy();
+  const call = (dryRun: boolean) =>
+    run(async () => {
+      const result = await change(dryRun);
+      if (dryRun) setPreview(result);
+      else onDone();
+    });
+  return { preview, setPreview, busy, error, call };
+}
+
+/** The dialog of a config change: its content, then the preview's diff. */
+export function ConfigChangeDialog({
+  title,
+  busyLabel,
+  confirmLabel,
+  emptyText,
+  change,
+  onClose,
+  children,
+}: {
+  title: string;
+  busyLabel: string;
+  confirmLabel: string;
+  /** What the diff says when the change changes nothing. */
+  emptyText: string;
+  change: ReturnType<typeof useConfigChange>;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const { preview, busy, error, call } = change;
+  return (
+    <ConfirmDialog
+      {...{ title, busy, busyLabel, error, onClose }}
+      maxWidth="md"
+      actions={previewConfirmActions({ preview, confirmLabel, call })}
+    >
+      {children}
+      {preview && (
+        <DiffView diff={changesAsDiff(preview)} emptyText={emptyText} />
+      )}
+    </ConfirmDialog>
+  );
+}
+
 function RestoreDialog({
   environment,
   component,
@@ -84,45 +137,31 @@ function RestoreDialog({
   onRestored: () => void;
 }) {
   const api = useApi(stagecraftApiRef);
-  const [preview, setPreview] = useState<ConfigChange>();
-  const { busy, error, run } = useBusy();
-  const call = (dryRun: boolean) =>
-    run(async () => {
-      const result = await api.rollbackConfig({
+  const change = useConfigChange(
+    dryRun =>
+      api.rollbackConfig({
         environment,
         component,
         version: version.version!,
         dryRun,
-      });
-      if (dryRun) setPreview(result);
-      else onRestored();
-    });
+      }),
+    onRestored,
+  );
   return (
-    <ConfirmDialog
+    <ConfigChangeDialog
       title={`Restore version ${version.version} in ${environment}?`}
-      busy={busy}
       busyLabel="Restoring"
-      error={error}
+      confirmLabel="Restore"
+      emptyText="No changes: the values are the same as now."
+      change={change}
       onClose={onClose}
-      maxWidth="md"
-      actions={previewConfirmActions({
-        preview,
-        confirmLabel: 'Restore',
-        call,
-      })}
     >
       <Typography variant="body2" gutterBottom>
         Writes the values of version {version.version} (
         {version.message ?? 'no message'}) as a new version. The running
         workload takes them at its next deploy.
       </Typography>
-      {preview && (
-        <DiffView
-          diff={changesAsDiff(preview)}
-          emptyText="No changes: the values are the same as now."
-        />
-      )}
-    </ConfirmDialog>
+    </ConfigChangeDialog>
   );
 }
 

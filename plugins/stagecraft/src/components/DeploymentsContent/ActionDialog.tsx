@@ -175,19 +175,18 @@ export function ActionDialog({
       busy={busy}
       error={error}
       onClose={onClose}
-      closeLabel={requested ? 'Close' : 'Cancel'}
+      done={!!requested}
       maxWidth="md"
       actions={[
         {
           label: 'Preview changes',
           variant: 'outlined',
-          hidden: !!requested || !!preview || action.kind === 'promote',
+          hidden: !!preview || action.kind === 'promote',
           disabled: action.kind === 'rollback' && revision === '',
           onClick: doPreview,
         },
         {
           label: confirmLabels[action.kind],
-          hidden: !!requested,
           disabled: !preview,
           onClick: confirm,
         },

@@ -91,52 +91,58 @@ export function RowActions({
           {target ? `Promote → ${target}` : 'Promote'}
         </PermissionButton>
       )}
-      {deployed && (
-        <PermissionButton
-          {...gate('rollback', deploymentRollbackPermission)}
-          deniedTitle={`You may not roll back ${env.name}`}
-          label={`Roll back ${env.name}`}
-          onClick={() =>
-            onAction({
-              kind: 'rollback',
-              environment: env.name,
-              currentRevision: rev?.revision,
-            })
-          }
-        >
-          Roll back
-        </PermissionButton>
-      )}
-      {deployed && (
-        <PermissionButton
-          {...gate('restart', deploymentOperatePermission)}
-          deniedTitle={`You may not restart in ${env.name}`}
-          label={`Restart in ${env.name}`}
-          onClick={() =>
-            onOperation({ kind: 'restart', environment: env.name })
-          }
-        >
-          Restart
-        </PermissionButton>
-      )}
-      {deployed && (
-        <PermissionButton
-          {...gate('scale', deploymentOperatePermission)}
-          deniedTitle={`You may not scale in ${env.name}`}
-          label={`Scale in ${env.name}`}
-          onClick={() =>
-            onOperation({
-              kind: 'scale',
-              environment: env.name,
-              replicas:
-                rev?.replicas ?? deployment?.status?.replicas?.desired ?? 1,
-              maxReplicas: answered?.maxReplicas,
-            })
-          }
-        >
-          Scale
-        </PermissionButton>
-      )}
+      {deployed &&
+        (
+          [
+            {
+              action: 'rollback',
+              permission: deploymentRollbackPermission,
+              mayNot: 'roll back',
+              label: 'Roll back',
+              text: 'Roll back',
+              onClick: () =>
+                onAction({
+                  kind: 'rollback',
+                  environment: env.name,
+                  currentRevision: rev?.revision,
+                }),
+            },
+            {
+              action: 'restart',
+              permission: deploymentOperatePermission,
+              mayNot: 'restart in',
+              label: 'Restart in',
+              text: 'Restart',
+              onClick: () =>
+                onOperation({ kind: 'restart', environment: env.name }),
+            },
+            {
+              action: 'scale',
+              permission: deploymentOperatePermission,
+              mayNot: 'scale in',
+              label: 'Scale in',
+              text: 'Scale',
+              onClick: () =>
+                onOperation({
+                  kind: 'scale',
+                  environment: env.name,
+                  replicas:
+                    rev?.replicas ?? deployment?.status?.replicas?.desired ?? 1,
+                  maxReplicas: answered?.maxReplicas,
+                }),
+            },
+          ] as const
+        ).map(b => (
+          <PermissionButton
+            key={b.action}
+            {...gate(b.action, b.permission)}
+            deniedTitle={`You may not ${b.mayNot} ${env.name}`}
+            label={`${b.label} ${env.name}`}
+            onClick={b.onClick}
+          >
+            {b.text}
+          </PermissionButton>
+        ))}
     </Box>
   );
 }

@@ -4,8 +4,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -16,10 +15,13 @@ import {
   StatusOK,
   StatusPending,
 } from '@backstage/core-components';
-import useAsync from 'react-use/esm/useAsync';
 import type { ProvisionedResource } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { asArray, stagecraftApiRef, Wire } from '../../api/StagecraftApi';
+import { asArray, Wire } from '../../api/StagecraftApi';
 import { HeadRow } from '../common/HeadRow';
+import {
+  NotProvisioned,
+  useEnvironmentRead,
+} from '../common/useEnvironmentRead';
 import { RelativeTime } from '../common/RelativeTime';
 
 type Resource = Wire<ProvisionedResource>;
@@ -70,20 +72,14 @@ function RequestedBy({ r }: { r: Resource }) {
 
 /** Resources provisioned in this environment (databases, caches, …). @public */
 export function EnvironmentResourcesCard() {
-  const { entity } = useEntity();
-  const api = useApi(stagecraftApiRef);
-  const name = entity.metadata.name;
-  const state = useAsync(() => api.getEnvironmentResources(name), [api, name]);
+  const { name, state } = useEnvironmentRead((api, env) =>
+    api.getEnvironmentResources(env),
+  );
   let body: JSX.Element;
   if (state.loading) body = <Progress />;
   else if (state.error) body = <ResponseErrorPanel error={state.error} />;
   else if (state.value === undefined) {
-    body = (
-      <Typography variant="body2" color="textSecondary">
-        {name} is not provisioned yet, so it has no resources. Provision it with
-        the Provision button of the Environment card.
-      </Typography>
-    );
+    body = <NotProvisioned name={name} what="resources" />;
   } else if (!asArray(state.value).length) {
     body = (
       <EmptyState

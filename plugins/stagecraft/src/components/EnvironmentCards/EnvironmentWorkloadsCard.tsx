@@ -18,16 +18,13 @@ export function EnvironmentWorkloadsCard() {
   const { entity } = useEntity();
   const name = entity.metadata.name;
   const workloads = useEnvironmentWorkloads(entity);
-  const state = {
-    loading: workloads.loading,
-    error: workloads.error,
-    value: workloads.items,
-  };
   const body = (
     <ListBody
-      loading={state.loading}
-      error={state.error}
-      items={state.value}
+      state={{
+        loading: workloads.loading,
+        error: workloads.error,
+        value: workloads.items,
+      }}
       empty={{
         title: 'Nothing runs here yet',
         description: `Deploy a component to ${name} from its Deployments tab (it needs a stagecraft.io/workload annotation), or with the stagecraft:deploy template action.`,

@@ -144,19 +144,18 @@ export function CloneButton({ env }: { env: Environment }) {
           busyLabel="Cloning"
           error={error}
           onClose={close}
-          closeLabel={done ? 'Close' : 'Cancel'}
+          done={!!done}
           maxWidth="md"
           actions={[
             {
               label: 'Preview',
               variant: 'outlined',
-              hidden: !!done || !!plan,
+              hidden: !!plan,
               disabled: !name || !!nameProblem || !type,
               onClick: () => run(true),
             },
             {
               label: 'Clone',
-              hidden: !!done,
               disabled: !plan,
               onClick: () => run(false),
             },

@@ -17,7 +17,7 @@ import { stagecraftApiRef } from '../../api/StagecraftApi';
 import { ErrorAlert } from '../common/ErrorAlert';
 import { Busy } from '../common/Busy';
 import { ActionAnswer, PermissionButton } from '../common/PermissionButton';
-import { ConfirmDialog } from '../common/ConfirmDialog';
+import { ConfirmDialog, useBusy } from '../common/ConfirmDialog';
 
 type StepState = TeardownStep['status'] | 'running';
 
@@ -97,42 +97,42 @@ function TeardownDialog({
   const api = useApi(stagecraftApiRef);
   const plan = useAsync(() => api.getTeardownPlan(taskId), [api, taskId]);
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, run } = useBusy();
   const [states, setStates] = useState<Record<string, StepState>>({});
   const steps = plan.value ? stepsOf(plan.value) : [];
   const empty = !!plan.value && !steps.length;
   const stepwise = !!plan.value?.steps?.length;
-  const go = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      if (!stepwise) {
-        onDone(await api.teardown(taskId));
-        return;
-      }
-      // one step at a time, so the dialog shows each as it runs
-      let last: TeardownResult | undefined;
-      for (const step of steps) {
-        setStates(p => ({ ...p, [step.id]: 'running' }));
-        last = await api.teardown(taskId, step.id);
-        const outcome = last.steps?.find(s => s.id === step.id);
-        setStates(p => ({ ...p, [step.id]: outcome?.status ?? 'done' }));
-      }
-      onDone({ ...plan.value!, ...last, removed: true });
-    } catch (e) {
-      setStates(p =>
-        Object.fromEntries(
-          Object.entries(p).map(([k, v]) => [
-            k,
-            v === 'running' ? 'failed' : v,
-          ]),
-        ),
-      );
-      setError(e as Error);
-      setBusy(false);
-    }
-  };
+  const go = () =>
+    run(
+      async () => {
+        if (!stepwise) {
+          onDone(await api.teardown(taskId));
+          return;
+        }
+        // one step at a time, so the dialog shows each as it runs
+        let last: TeardownResult | undefined;
+        try {
+          for (const step of steps) {
+            setStates(p => ({ ...p, [step.id]: 'running' }));
+            last = await api.teardown(taskId, step.id);
+            const outcome = last.steps?.find(s => s.id === step.id);
+            setStates(p => ({ ...p, [step.id]: outcome?.status ?? 'done' }));
+          }
+        } catch (e) {
+          setStates(p =>
+            Object.fromEntries(
+              Object.entries(p).map(([k, v]) => [
+                k,
+                v === 'running' ? 'failed' : v,
+              ]),
+            ),
+          );
+          throw e;
+        }
+        onDone({ ...plan.value!, ...last, removed: true });
+      },
+      { stayBusy: true },
+    );
   return (
     <ConfirmDialog
       title={`Tear down what template run ${taskId} created`}

@@ -186,9 +186,7 @@ export function TeamMatrix({
 
   const body = (
     <ListBody
-      loading={state.loading}
-      error={state.error}
-      items={state.value}
+      state={state}
       empty={{
         title: 'No deployable components for this team',
         description:

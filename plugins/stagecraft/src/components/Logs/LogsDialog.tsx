@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { ReactNode, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import Box from '@material-ui/core/Box';
@@ -25,6 +25,43 @@ import { LogLines, matching } from './LogLines';
 import { LogSelection, TAIL_LINES, useLogs } from './useLogs';
 
 const ALL = '';
+
+/** A select of the toolbar: `all` (every pod or container), then `children`. */
+function LogSelect({
+  label,
+  all,
+  minWidth,
+  value,
+  onChange,
+  children,
+}: {
+  label: string;
+  all: string;
+  minWidth: number;
+  value: string;
+  onChange: (value: string | undefined) => void;
+  children: ReactNode;
+}) {
+  return (
+    <TextField
+      select
+      label={label}
+      InputLabelProps={{ shrink: true }}
+      SelectProps={{
+        displayEmpty: true,
+        inputProps: { 'aria-label': label },
+      }}
+      size="small"
+      variant="outlined"
+      style={{ minWidth }}
+      value={value}
+      onChange={e => onChange(e.target.value || undefined)}
+    >
+      <MenuItem value={ALL}>{all}</MenuItem>
+      {children}
+    </TextField>
+  );
+}
 
 /** The names of the containers of `pod`, or of every pod. */
 function containersOf(pods: LogSourcePod[], pod: string) {
@@ -182,52 +219,34 @@ export function LogsDialog({
           alignItems="center"
           style={{ gap: 16 }}
         >
-          <TextField
-            select
+          <LogSelect
             label="Pod"
-            InputLabelProps={{ shrink: true }}
-            SelectProps={{
-              displayEmpty: true,
-              inputProps: { 'aria-label': 'Pod' },
-            }}
-            size="small"
-            variant="outlined"
-            style={{ minWidth: 220 }}
+            all="All pods"
+            minWidth={220}
             value={pod}
-            onChange={e =>
-              select({ pod: e.target.value || undefined, container: undefined })
-            }
+            onChange={p => select({ pod: p, container: undefined })}
           >
-            <MenuItem value={ALL}>All pods</MenuItem>
             {logs.pods.map(p => (
               <MenuItem key={p.name} value={p.name}>
                 {p.name} ({p.phase}
                 {p.current ? '' : ', earlier release'})
               </MenuItem>
             ))}
-          </TextField>
-          <TextField
-            select
+          </LogSelect>
+          <LogSelect
             label="Container"
-            InputLabelProps={{ shrink: true }}
-            SelectProps={{
-              displayEmpty: true,
-              inputProps: { 'aria-label': 'Container' },
-            }}
-            size="small"
-            variant="outlined"
-            style={{ minWidth: 160 }}
+            all="All containers"
+            minWidth={160}
             value={selection.container ?? ALL}
-            onChange={e => select({ container: e.target.value || undefined })}
+            onChange={container => select({ container })}
           >
-            <MenuItem value={ALL}>All containers</MenuItem>
             {containers.map(([c, init]) => (
               <MenuItem key={c} value={c}>
                 {c}
                 {init ? ' (init)' : ''}
               </MenuItem>
             ))}
-          </TextField>
+          </LogSelect>
           <FormControlLabel
             control={
               <Switch

@@ -1,6 +1,5 @@
 import { InfoCard, Progress } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Table from '@material-ui/core/Table';
@@ -10,10 +9,13 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import useAsync from 'react-use/esm/useAsync';
 import type { EnvironmentUsage } from '@stagecraft/backstage-plugin-stagecraft-common';
-import { stagecraftApiRef } from '../../api/StagecraftApi';
+import type { ReactNode } from 'react';
 import { CardError } from '../common/ErrorAlert';
+import {
+  NotProvisioned,
+  useEnvironmentRead,
+} from '../common/useEnvironmentRead';
 import { formatBytes, formatCores, formatMoney } from '../common/format';
 import { UsageBar } from './UsageBar';
 
@@ -47,42 +49,61 @@ function ActualLine({ usage }: { usage: EnvironmentUsage }) {
   );
 }
 
-/** Every workload of the namespace (from its pods), requests next to actual. */
-function WorkloadsTable({ usage }: { usage: EnvironmentUsage }) {
+type Amounts = { cpu?: number; memory?: number };
+
+/**
+ * A usage table, one row a workload or component: its name, how many run,
+ * requests / limits and (with `actual`) what it uses.
+ */
+function UsageTable({
+  label,
+  columns: [what, howMany],
+  actual,
+  rows,
+}: {
+  label: string;
+  columns: [string, string];
+  actual: boolean;
+  rows: Array<{
+    key: string;
+    name: ReactNode;
+    count: number;
+    requests: Amounts;
+    limits: Amounts;
+    actual?: Amounts;
+  }>;
+}) {
   return (
-    <Table size="small" aria-label="usage per workload">
+    <Table size="small" aria-label={label}>
       <TableHead>
         <TableRow>
-          <TableCell>Workload</TableCell>
-          <TableCell align="right">Pods</TableCell>
+          <TableCell>{what}</TableCell>
+          <TableCell align="right">{howMany}</TableCell>
           <TableCell align="right">CPU requests / limits</TableCell>
-          <TableCell align="right">CPU actual</TableCell>
+          {actual && <TableCell align="right">CPU actual</TableCell>}
           <TableCell align="right">Memory requests / limits</TableCell>
-          <TableCell align="right">Memory actual</TableCell>
+          {actual && <TableCell align="right">Memory actual</TableCell>}
         </TableRow>
       </TableHead>
       <TableBody>
-        {(usage.workloads ?? []).map(w => (
-          <TableRow key={`${w.kind}/${w.name}`}>
-            <TableCell>
-              <Name component={w.component} name={w.name} />{' '}
-              <Typography
-                variant="caption"
-                color="textSecondary"
-                component="span"
-              >
-                {w.kind}
-              </Typography>
-            </TableCell>
-            <TableCell align="right">{w.pods}</TableCell>
+        {rows.map(r => (
+          <TableRow key={r.key}>
+            <TableCell>{r.name}</TableCell>
+            <TableCell align="right">{r.count}</TableCell>
             <TableCell align="right">
-              {formatCores(w.requests.cpu)} / {formatCores(w.limits.cpu)}
+              {formatCores(r.requests.cpu)} / {formatCores(r.limits.cpu)}
             </TableCell>
-            <TableCell align="right">{formatCores(w.actual?.cpu)}</TableCell>
+            {actual && (
+              <TableCell align="right">{formatCores(r.actual?.cpu)}</TableCell>
+            )}
             <TableCell align="right">
-              {formatBytes(w.requests.memory)} / {formatBytes(w.limits.memory)}
+              {formatBytes(r.requests.memory)} / {formatBytes(r.limits.memory)}
             </TableCell>
-            <TableCell align="right">{formatBytes(w.actual?.memory)}</TableCell>
+            {actual && (
+              <TableCell align="right">
+                {formatBytes(r.actual?.memory)}
+              </TableCell>
+            )}
           </TableRow>
         ))}
       </TableBody>
@@ -90,35 +111,51 @@ function WorkloadsTable({ usage }: { usage: EnvironmentUsage }) {
   );
 }
 
+/** Every workload of the namespace (from its pods), requests next to actual. */
+function WorkloadsTable({ usage }: { usage: EnvironmentUsage }) {
+  return (
+    <UsageTable
+      label="usage per workload"
+      columns={['Workload', 'Pods']}
+      actual
+      rows={(usage.workloads ?? []).map(w => ({
+        key: `${w.kind}/${w.name}`,
+        name: (
+          <>
+            <Name component={w.component} name={w.name} />{' '}
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              component="span"
+            >
+              {w.kind}
+            </Typography>
+          </>
+        ),
+        count: w.pods,
+        requests: w.requests,
+        limits: w.limits,
+        actual: w.actual,
+      }))}
+    />
+  );
+}
+
 /** Stagecraft's components as their releases request (when the cluster told no workloads). */
 function ComponentsTable({ usage }: { usage: EnvironmentUsage }) {
   return (
-    <Table size="small" aria-label="usage per component">
-      <TableHead>
-        <TableRow>
-          <TableCell>Component</TableCell>
-          <TableCell align="right">Replicas</TableCell>
-          <TableCell align="right">CPU requests / limits</TableCell>
-          <TableCell align="right">Memory requests / limits</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {usage.components.map(c => (
-          <TableRow key={c.component}>
-            <TableCell>
-              <Name component={c.component} name={c.component} />
-            </TableCell>
-            <TableCell align="right">{c.replicas}</TableCell>
-            <TableCell align="right">
-              {formatCores(c.requests.cpu)} / {formatCores(c.limits.cpu)}
-            </TableCell>
-            <TableCell align="right">
-              {formatBytes(c.requests.memory)} / {formatBytes(c.limits.memory)}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <UsageTable
+      label="usage per component"
+      columns={['Component', 'Replicas']}
+      actual={false}
+      rows={usage.components.map(c => ({
+        key: c.component,
+        name: <Name component={c.component} name={c.component} />,
+        count: c.replicas,
+        requests: c.requests,
+        limits: c.limits,
+      }))}
+    />
   );
 }
 
@@ -217,10 +254,9 @@ export function UsageDetails({ usage }: { usage: EnvironmentUsage }) {
  * @public
  */
 export function EnvironmentUsageCard() {
-  const { entity } = useEntity();
-  const api = useApi(stagecraftApiRef);
-  const name = entity.metadata.name;
-  const state = useAsync(() => api.getEnvironmentUsage(name), [api, name]);
+  const { name, state } = useEnvironmentRead((api, env) =>
+    api.getEnvironmentUsage(env),
+  );
   let body: JSX.Element;
   if (state.loading) body = <Progress />;
   else if (state.error)
@@ -228,12 +264,7 @@ export function EnvironmentUsageCard() {
       <CardError error={state.error} what="the usage of this environment" />
     );
   else if (!state.value) {
-    body = (
-      <Typography variant="body2" color="textSecondary">
-        {name} is not provisioned yet, so it has no usage. Provision it with the
-        Provision button of the Environment card.
-      </Typography>
-    );
+    body = <NotProvisioned name={name} what="usage" />;
   } else body = <UsageDetails usage={state.value} />;
   return <InfoCard title="Resource usage">{body}</InfoCard>;
 }

@@ -23,6 +23,7 @@ export interface DialogAction {
  * Every Stagecraft dialog: a title, its content, a progress bar saying what
  * is under way while `busy`, the error of the last attempt, Cancel (or
  * `closeLabel`) and the dialog's actions. It cannot be closed while busy.
+ * Once `done` (what it asked for was requested) it offers only Close.
  */
 export function ConfirmDialog({
   title,
@@ -31,7 +32,8 @@ export function ConfirmDialog({
   busyLabel = 'Working',
   error,
   onClose,
-  closeLabel = 'Cancel',
+  done = false,
+  closeLabel = done ? 'Close' : 'Cancel',
   actions,
   maxWidth = 'sm',
 }: {
@@ -41,6 +43,7 @@ export function ConfirmDialog({
   busyLabel?: string;
   error?: Error;
   onClose: () => void;
+  done?: boolean;
   closeLabel?: string;
   actions: DialogAction[];
   maxWidth?: 'xs' | 'sm' | 'md';
@@ -63,7 +66,7 @@ export function ConfirmDialog({
           {closeLabel}
         </Button>
         {actions
-          .filter(a => !a.hidden)
+          .filter(a => !done && !a.hidden)
           .map(a => (
             <Button
               key={a.label}
@@ -83,22 +86,27 @@ export function ConfirmDialog({
 /**
  * The busy flag and last error of a dialog's requests: `run(work)` clears
  * the error, is busy while `work` runs, keeps its error and resolves to its
- * result (undefined when it failed).
+ * result (undefined when it failed). With `stayBusy` a dialog that closes
+ * when `work` succeeds stays busy until it is gone.
  */
 export function useBusy() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
   const run = useCallback(
-    async <T,>(work: () => Promise<T>): Promise<T | undefined> => {
+    async <T,>(
+      work: () => Promise<T>,
+      options?: { stayBusy?: boolean },
+    ): Promise<T | undefined> => {
       setBusy(true);
       setError(undefined);
       try {
-        return await work();
+        const result = await work();
+        if (!options?.stayBusy) setBusy(false);
+        return result;
       } catch (e) {
         setError(e as Error);
-        return undefined;
-      } finally {
         setBusy(false);
+        return undefined;
       }
     },
     [],

@@ -6,18 +6,15 @@ import {
 
 /**
  * The body of a card or page that lists things: a spinner while loading,
- * the error, an empty state that says what to do, or the list.
+ * the error, an empty state that says what to do, or the list. `state` is
+ * what loads the list (a `useAsync` state, or the same shape).
  */
 export function ListBody<T>({
-  loading,
-  error,
-  items,
+  state: { loading, error, value: items },
   empty,
   children,
 }: {
-  loading: boolean;
-  error?: Error;
-  items: T[] | undefined;
+  state: { loading: boolean; error?: Error; value?: T[] };
   empty: { title: string; description: string };
   children: (items: T[]) => JSX.Element;
 }) {
