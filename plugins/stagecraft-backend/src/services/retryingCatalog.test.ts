@@ -65,6 +65,28 @@ describe('retryingCatalog', () => {
     expect(calls.getEntityByRef).toBe(1);
   });
 
+  it('calls every method on the catalog itself (private fields work)', async () => {
+    class WithPrivate {
+      #calls = 0;
+      async getEntityByRef() {
+        this.#calls++;
+        return { kind: 'Component', calls: this.#calls };
+      }
+      async removeEntityByUid() {
+        this.#calls++;
+      }
+    }
+    const catalog = retryingCatalog(
+      new WithPrivate() as unknown as CatalogService,
+    );
+    await expect(
+      catalog.removeEntityByUid('u', options),
+    ).resolves.toBeUndefined();
+    await expect(
+      catalog.getEntityByRef('component:default/a', options),
+    ).resolves.toMatchObject({ calls: 2 });
+  });
+
   it('never sends a write twice', async () => {
     const { catalog, calls } = fakeCatalog([]);
     await expect(

@@ -44,7 +44,10 @@ export function retryingCatalog(
   return new Proxy(catalog, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function' || !READS.has(String(prop))) return value;
+      if (typeof value !== 'function') return value;
+      // called on the catalog itself: its class keeps its state in private
+      // fields (#auth), which a call on the proxy cannot reach
+      if (!READS.has(String(prop))) return value.bind(target);
       return async (...args: unknown[]) => {
         for (let attempt = 1; ; attempt++) {
           try {
