@@ -88,7 +88,9 @@ describe('deployment status at scale', () => {
   let dir: string;
 
   beforeAll(async () => {
-    await Promise.all(ENVS.map(([name]) => deleteNamespace(name)));
+    // the namespace controller deletes 600 Deployments and their pods:
+    // minutes on a loaded 2-core machine
+    await Promise.all(ENVS.map(([name]) => deleteNamespace(name, 300_000)));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-scale-'));
     fs.writeFileSync(
       path.join(dir, 'svc.score.yaml'),
@@ -142,7 +144,9 @@ describe('deployment status at scale', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(ENVS.map(([name]) => deleteNamespace(name)));
+    // the namespace controller deletes 600 Deployments and their pods:
+    // minutes on a loaded 2-core machine
+    await Promise.all(ENVS.map(([name]) => deleteNamespace(name, 300_000)));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

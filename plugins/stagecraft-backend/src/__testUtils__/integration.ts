@@ -75,14 +75,17 @@ export function inCatalog(server: http.Server, kindNamespaceName: string) {
 }
 
 /** Deletes a namespace (as admin) and waits until it is gone. */
-export async function deleteNamespace(name: string) {
+export async function deleteNamespace(name: string, timeoutMs = 60_000) {
   const core = kubeconfig('admin').makeApiClient(CoreV1Api);
   await core.deleteNamespace({ name }).catch(() => undefined);
-  await eventually(`namespace ${name} gone`, async () =>
-    core.readNamespace({ name }).then(
-      () => undefined,
-      e => (statusCode(e) === 404 ? true : undefined),
-    ),
+  await eventually(
+    `namespace ${name} gone`,
+    async () =>
+      core.readNamespace({ name }).then(
+        () => undefined,
+        e => (statusCode(e) === 404 ? true : undefined),
+      ),
+    timeoutMs,
   );
 }
 
