@@ -97,7 +97,7 @@ describe('deployments on the real control plane', () => {
   const release: Record<string, string> = {};
 
   beforeAll(async () => {
-    await Promise.all(ENVS.map(deleteNamespace));
+    await Promise.all(ENVS.map(name => deleteNamespace(name)));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-deploy-'));
     fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), CATALOG);
     fs.writeFileSync(path.join(dir, 'hello.score.yaml'), WORKLOAD);
@@ -132,7 +132,7 @@ describe('deployments on the real control plane', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(ENVS.map(deleteNamespace));
+    await Promise.all(ENVS.map(name => deleteNamespace(name)));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

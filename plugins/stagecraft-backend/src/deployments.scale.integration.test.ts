@@ -90,7 +90,9 @@ describe('deployment status at scale', () => {
   beforeAll(async () => {
     // the namespace controller deletes 600 Deployments and their pods:
     // minutes on a loaded 2-core machine
-    await Promise.all(ENVS.map(([name]) => deleteNamespace(name, 300_000)));
+    await Promise.all(
+      ENVS.map(([name]) => deleteNamespace(name, { timeoutMs: 300_000 })),
+    );
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-scale-'));
     fs.writeFileSync(
       path.join(dir, 'svc.score.yaml'),
@@ -146,7 +148,9 @@ describe('deployment status at scale', () => {
   afterAll(async () => {
     // the namespace controller deletes 600 Deployments and their pods:
     // minutes on a loaded 2-core machine
-    await Promise.all(ENVS.map(([name]) => deleteNamespace(name, 300_000)));
+    await Promise.all(
+      ENVS.map(([name]) => deleteNamespace(name, { timeoutMs: 300_000 })),
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

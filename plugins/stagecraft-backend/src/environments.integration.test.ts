@@ -43,11 +43,11 @@ describe('environments on the real control plane', () => {
   const names = ['team-a-dev', 'handmade-ns', 'pr-reaped'];
 
   beforeAll(async () => {
-    await Promise.all(names.map(deleteNamespace));
+    await Promise.all(names.map(name => deleteNamespace(name)));
     server = await startBackend();
   });
   afterAll(async () => {
-    await Promise.all(names.map(deleteNamespace));
+    await Promise.all(names.map(name => deleteNamespace(name)));
   });
 
   const api = () => request(server);

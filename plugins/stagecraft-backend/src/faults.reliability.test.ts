@@ -88,7 +88,9 @@ describeReliability('faults on the real control plane', () => {
 
   beforeAll(async () => {
     assertOwnCluster();
-    await pool([...ENVS, ...CREATED, 'fault-live'], 5, deleteNamespace);
+    await pool([...ENVS, ...CREATED, 'fault-live'], 5, name =>
+      deleteNamespace(name),
+    );
     proxy = await startFaultProxy();
     hole = await startBlackhole();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-faults-'));
@@ -143,7 +145,9 @@ describeReliability('faults on the real control plane', () => {
     await db?.destroy();
     await proxy?.close();
     await hole?.close();
-    await pool([...ENVS, ...CREATED, 'fault-live'], 5, deleteNamespace);
+    await pool([...ENVS, ...CREATED, 'fault-live'], 5, name =>
+      deleteNamespace(name),
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

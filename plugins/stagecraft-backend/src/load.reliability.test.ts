@@ -53,7 +53,7 @@ describeReliability(
     let dir: string;
 
     beforeAll(async () => {
-      await pool([...envs, ...extra], 10, deleteNamespace);
+      await pool([...envs, ...extra], 10, name => deleteNamespace(name));
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-load-'));
       const backend = postgresBackendConfig(prefix);
       server = await startIntegrationBackend({
@@ -96,7 +96,7 @@ describeReliability(
 
     afterAll(async () => {
       await db?.destroy();
-      await pool([...envs, ...extra], 10, deleteNamespace);
+      await pool([...envs, ...extra], 10, name => deleteNamespace(name));
       fs.rmSync(dir, { recursive: true, force: true });
     });
 

@@ -80,7 +80,7 @@ describe('notifications on the real control plane', () => {
     (await inbox(user)).filter(n => scope.test(n.payload.scope ?? ''));
 
   beforeAll(async () => {
-    await Promise.all([PROD, TINY].map(deleteNamespace));
+    await Promise.all([PROD, TINY].map(name => deleteNamespace(name)));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-notify-'));
     fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), CATALOG);
     fs.writeFileSync(path.join(dir, 'workload.score.yaml'), WORKLOAD);
@@ -139,7 +139,7 @@ describe('notifications on the real control plane', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([PROD, TINY].map(deleteNamespace));
+    await Promise.all([PROD, TINY].map(name => deleteNamespace(name)));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

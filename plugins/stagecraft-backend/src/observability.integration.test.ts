@@ -70,7 +70,7 @@ describe('logs and events on the real control plane', () => {
   const file = (name: string) => path.join(dir, `${name}.log`);
 
   beforeAll(async () => {
-    await Promise.all([DEV, TINY].map(deleteNamespace));
+    await Promise.all([DEV, TINY].map(name => deleteNamespace(name)));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-logs-'));
     fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), CATALOG);
     fs.writeFileSync(path.join(dir, 'talker.score.yaml'), WORKLOAD);
@@ -173,7 +173,7 @@ describe('logs and events on the real control plane', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([DEV, TINY].map(deleteNamespace));
+    await Promise.all([DEV, TINY].map(name => deleteNamespace(name)));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -86,7 +86,7 @@ describe('approvals, windows and day-2 operations on the real control plane', ()
   let releaseId: string;
 
   beforeAll(async () => {
-    await Promise.all(ENVS.map(deleteNamespace));
+    await Promise.all(ENVS.map(name => deleteNamespace(name)));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-ops-'));
     fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), CATALOG);
     fs.writeFileSync(path.join(dir, 'ops.score.yaml'), WORKLOAD);
@@ -142,7 +142,7 @@ describe('approvals, windows and day-2 operations on the real control plane', ()
   });
 
   afterAll(async () => {
-    await Promise.all(ENVS.map(deleteNamespace));
+    await Promise.all(ENVS.map(name => deleteNamespace(name)));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -38,7 +38,7 @@ describeOnPostgres('two backend replicas on one database', () => {
   const logs: string[][] = [[], []];
 
   beforeAll(async () => {
-    await pool(PREVIEWS, 6, deleteNamespace);
+    await pool(PREVIEWS, 6, name => deleteNamespace(name));
     for (const i of [0, 1]) {
       replicas.push(
         await startIntegrationBackend({
@@ -56,7 +56,7 @@ describeOnPostgres('two backend replicas on one database', () => {
 
   afterAll(async () => {
     await db?.destroy();
-    await pool(PREVIEWS, 6, deleteNamespace);
+    await pool(PREVIEWS, 6, name => deleteNamespace(name));
   });
 
   it('reaps every expired preview exactly once', async () => {

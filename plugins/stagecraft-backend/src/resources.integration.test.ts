@@ -221,7 +221,7 @@ describe('resources on the real control plane', () => {
     apps.readNamespacedDeployment({ name, namespace });
 
   beforeAll(async () => {
-    await Promise.all([DEV, PROD].map(deleteNamespace));
+    await Promise.all([DEV, PROD].map(name => deleteNamespace(name)));
     await crds.createCustomResourceDefinition({ body: CRD }).catch(async e => {
       if (statusCode(e) !== 409) throw e;
       const live = await crds.readCustomResourceDefinition({
@@ -288,7 +288,7 @@ describe('resources on the real control plane', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([DEV, PROD].map(deleteNamespace));
+    await Promise.all([DEV, PROD].map(name => deleteNamespace(name)));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -83,7 +83,7 @@ describe('a UI a person can trust, on the real control plane', () => {
       ?.template.spec?.containers[0].image;
 
   beforeAll(async () => {
-    await Promise.all(ENVS.map(deleteNamespace));
+    await Promise.all(ENVS.map(name => deleteNamespace(name)));
     server = await startIntegrationBackend({
       groups: { 'user:default/bob': ['group:default/team-a'] },
       // the catalog reads the published files from Stagecraft's local
@@ -154,7 +154,7 @@ describe('a UI a person can trust, on the real control plane', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(ENVS.map(deleteNamespace));
+    await Promise.all(ENVS.map(name => deleteNamespace(name)));
   });
 
   it('promotes to the next stage of the pipeline when no promotesTo is set, as the actions answer says', async () => {

@@ -101,7 +101,7 @@ describeBench.each(databases)('write path on %s', database => {
     if (database === 'postgres' && !postgresBackendConfig('x')) {
       throw new Error('BENCH_WRITE_DATABASES has postgres but no PostgreSQL');
     }
-    await pool(all, 10, deleteNamespace);
+    await pool(all, 10, name => deleteNamespace(name));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-bench-write-'));
     const backend =
       database === 'postgres'
@@ -139,7 +139,7 @@ describeBench.each(databases)('write path on %s', database => {
 
   afterAll(async () => {
     report[database] = results;
-    await pool(all, 10, deleteNamespace);
+    await pool(all, 10, name => deleteNamespace(name));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

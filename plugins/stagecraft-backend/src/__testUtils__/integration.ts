@@ -74,8 +74,15 @@ export function inCatalog(server: http.Server, kindNamespaceName: string) {
   );
 }
 
-/** Deletes a namespace (as admin) and waits until it is gone. */
-export async function deleteNamespace(name: string, timeoutMs = 60_000) {
+/**
+ * Deletes a namespace (as admin) and waits until it is gone. The deadline is
+ * an option, not a positional number, so `names.map(deleteNamespace)` cannot
+ * pass an array index as the deadline (the compiler refuses it).
+ */
+export async function deleteNamespace(
+  name: string,
+  { timeoutMs = 60_000 }: { timeoutMs?: number } = {},
+) {
   const core = kubeconfig('admin').makeApiClient(CoreV1Api);
   await core.deleteNamespace({ name }).catch(() => undefined);
   await eventually(

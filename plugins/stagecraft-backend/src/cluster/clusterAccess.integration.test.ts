@@ -54,7 +54,7 @@ describe('cluster access on the real control plane', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(envs.map(deleteNamespace));
+    await Promise.all(envs.map(name => deleteNamespace(name)));
     for (const s of secrets) {
       try {
         kubectl(
