@@ -65,6 +65,11 @@ export interface Environment {
   updatedAt: string;
   /** The template run that created it, when one did. */
   origin?: Origin;
+  /**
+   * The API server's `Warning` headers on its last provisioning
+   * (`Kind/name: text`: Pod Security warn/audit levels, deprecated APIs).
+   */
+  warnings?: string[];
 }
 
 /** Body of `POST /api/stagecraft/environments`. @public */

@@ -49,6 +49,30 @@ describe('stagecraft:environment:create', () => {
     ]);
   });
 
+  it("logs the API server's warnings on the environment's objects", async () => {
+    const warning =
+      'Namespace/payments-pr-42: existing pods in namespace "payments-pr-42" violate the new PodSecurity enforce level "restricted:latest"';
+    const action = createEnvironmentCreateAction({
+      client: {
+        createEnvironment: jest.fn(
+          async () => ({ ...env, warnings: [warning] } as any),
+        ),
+      },
+    });
+    const ctx = createMockActionContext({
+      input: {
+        name: 'payments-pr-42',
+        type: 'preview',
+        owner: 'group:default/payments',
+      },
+    });
+    const info = jest.spyOn(ctx.logger, 'info');
+    await action.handler(ctx);
+    expect(info.mock.calls.map(c => c[0])).toContain(
+      `Kubernetes warning: ${warning}`,
+    );
+  });
+
   it('fails the step with the backend error (e.g. 403), never skipping silently', async () => {
     const createEnvironment = jest.fn(async () => {
       throw Object.assign(

@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { StagecraftClient } from '@stagecraft/backstage-plugin-stagecraft-node';
-import { dryRunOf, originOf } from './shared';
+import { dryRunOf, logWarnings, originOf } from './shared';
 import { examples } from './environmentCreate.examples';
 
 /**
@@ -75,6 +75,7 @@ export function createEnvironmentCreateAction(options: {
           `  ${o.present ? 'ok' : 'missing'} ${o.kind}/${o.name}`,
         );
       }
+      logWarnings(ctx, env.warnings);
       ctx.logger.info(
         dryRun
           ? `Dry run: environment ${env.name} can be created in namespace ${env.namespace} on ${env.cluster}; nothing was changed`

@@ -18,7 +18,8 @@ import type {
 import { refOf } from '../environments/manifests';
 import { renderWorkload, ResourceOutputs, WorkloadSpec } from '../workloads';
 import { diffObjects } from './diff';
-import { describeRollout, warningLines, workloadField } from './rolloutParts';
+import { describeRollout, workloadField } from './rolloutParts';
+import { warningLines } from '../warnings';
 import type { DeploymentDeps } from './ports';
 import { currentKey, ReadCache } from './readCache';
 import { requireRelease } from './lookups';

@@ -3,12 +3,7 @@ import type {
   DeploymentRevision,
   EnvironmentDeployment,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
-import type {
-  ClusterWarning,
-  DeploymentStore,
-  EnvironmentRecord,
-  KubeObject,
-} from '../ports';
+import type { DeploymentStore, EnvironmentRecord, KubeObject } from '../ports';
 import type { WorkloadSpec } from '../workloads';
 import type { ResourcePreview } from '../resources/preview';
 import { comparable, diffObjects } from './diff';
@@ -124,11 +119,6 @@ export async function withPipeline<
   }
   if (pipeline) items.sort((a, b) => pipeline.compare(a.env, b.env));
   return items;
-}
-
-/** Warnings as revisions keep them: `Kind/name: text`, each once. */
-export function warningLines(warnings: ClusterWarning[]): string[] {
-  return [...new Set(warnings.map(w => `${w.object}: ${w.message}`))];
 }
 
 /**

@@ -182,6 +182,52 @@ describe('EnvironmentService', () => {
     ]);
   });
 
+  it("says the API server's warnings while provisioning, keeps them on the environment and audits them", async () => {
+    const t = setup();
+    // what the API server answers when a namespace's enforce level is
+    // raised over pods that violate it
+    const violated =
+      'existing pods in namespace "team-a-dev" violate the new PodSecurity enforce level "restricted:latest"';
+    t.gateway.warnings = (o, dryRun) =>
+      o.kind === 'Namespace'
+        ? [dryRun ? `(dry run) ${violated}` : violated]
+        : [];
+    const { service } = await t.service();
+    const dry: string[] = [];
+    const { environment: proposed } = await service.create(
+      alice,
+      body({ dryRun: true }),
+      line => dry.push(line),
+    );
+    expect(dry).toContain(
+      `warning: Namespace/team-a-dev: (dry run) ${violated}`,
+    );
+    expect(proposed.warnings).toEqual([
+      `Namespace/team-a-dev: (dry run) ${violated}`,
+    ]);
+
+    const progress: string[] = [];
+    const { environment } = await service.create(alice, body(), line =>
+      progress.push(line),
+    );
+    const said = `Namespace/team-a-dev: ${violated}`;
+    expect(progress).toContain(`warning: ${said}`);
+    expect(environment.warnings).toEqual([said]);
+    expect((await service.get(alice, 'team-a-dev')).warnings).toEqual([said]);
+    expect(t.audits).toEqual([
+      expect.objectContaining({
+        action: 'environment.create',
+        outcome: 'succeeded',
+        details: expect.objectContaining({ warnings: [said] }),
+      }),
+    ]);
+
+    // the next provisioning without warnings clears them
+    t.gateway.warnings = () => [];
+    await service.update(alice, 'team-a-dev', { quota: { pods: 30 } });
+    expect((await service.get(alice, 'team-a-dev')).warnings).toBeUndefined();
+  });
+
   it('is idempotent: the same create again changes nothing and succeeds', async () => {
     const t = setup();
     const { service } = await t.service();

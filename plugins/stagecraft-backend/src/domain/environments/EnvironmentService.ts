@@ -15,6 +15,7 @@ import type {
   Authorizer,
 } from '../ports';
 import { authorizeOrThrow, permittedOnly } from '../input';
+import { warningLines } from '../warnings';
 import { renderEnvironmentObjects } from './manifests';
 import type { EnvironmentTypeSpec } from './types';
 import { checkMaxTtl } from './maxTtl';
@@ -149,16 +150,24 @@ export class EnvironmentService {
         type,
         this.deps.ownerSubject,
       );
-      await this.deps.gateway.apply(cluster, live ? objects : [objects[0]], {
-        dryRun: true,
-      });
+      const { warnings: warned } = await this.deps.gateway.applyWithWarnings(
+        cluster,
+        live ? objects : [objects[0]],
+        { dryRun: true },
+      );
+      const warnings = warningLines(warned);
+      for (const w of warnings) onProgress(`warning: ${w}`);
       onProgress(
         `dry run: would ${existing ? 'confirm' : 'create'} ${
           objects.length
         } objects in namespace ${req.namespace} on ${cluster}`,
       );
       return {
-        environment: { ...record, phase: existing?.phase ?? 'Provisioning' },
+        environment: {
+          ...record,
+          phase: existing?.phase ?? 'Provisioning',
+          ...(warnings.length && { warnings }),
+        },
         created: false,
         dryRun: true,
       };

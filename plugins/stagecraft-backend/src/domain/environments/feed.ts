@@ -47,7 +47,8 @@ export function environmentFromNamespace(
   const taskId = annotations[NAMESPACE_ANNOTATIONS.scaffolderTask];
   const template = annotations[NAMESPACE_ANNOTATIONS.template];
   const origin =
-    record?.origin ?? (taskId ? { taskId, ...(template && { template }) } : undefined);
+    record?.origin ??
+    (taskId ? { taskId, ...(template && { template }) } : undefined);
   return {
     name,
     type,

@@ -20,6 +20,7 @@ import {
   renderEnvironmentObjects,
 } from './manifests';
 import type { EnvironmentTypeSpec } from './types';
+import { warningLines } from '../warnings';
 
 /** What provisioning and teardown are built from. */
 export interface ProvisioningDeps {
@@ -138,7 +139,13 @@ export class EnvironmentProvisioning {
         onProgress(
           `applying ${objects.length} objects to namespace ${record.namespace} on ${record.cluster}`,
         );
-        const applied = await this.deps.gateway.apply(record.cluster, objects);
+        const { objects: applied, warnings: warned } =
+          await this.deps.gateway.applyWithWarnings(record.cluster, objects);
+        // Pod Security warn/audit levels, deprecated APIs: said while it
+        // runs, kept on the environment (until the next provisioning) and in
+        // the audit
+        const warnings = warningLines(warned);
+        for (const w of warnings) onProgress(`warning: ${w}`);
         const changed = applied
           .filter((o, i) => before[i] !== o.metadata.resourceVersion)
           .map(o => `${o.kind}/${o.metadata.name}`);
@@ -146,6 +153,7 @@ export class EnvironmentProvisioning {
         const missing = status.filter(o => !o.present);
         const final: EnvironmentRecord = {
           ...record,
+          ...(warnings.length && { warnings }),
           phase: missing.length ? 'Provisioning' : 'Ready',
           ...(missing.length && {
             message: `waiting for ${missing
@@ -154,6 +162,7 @@ export class EnvironmentProvisioning {
           }),
         };
         if (!missing.length) delete final.message;
+        if (!warnings.length) delete final.warnings;
         await this.deps.store.putEnvironment(final);
         onProgress(
           changed.length
@@ -162,7 +171,12 @@ export class EnvironmentProvisioning {
         );
         return {
           value: { ...final, objects: status },
-          details: { type: record.type, owner: record.owner, changed },
+          details: {
+            type: record.type,
+            owner: record.owner,
+            changed,
+            ...(warnings.length && { warnings }),
+          },
         };
       },
       markFailed,

@@ -26,6 +26,7 @@ import type {
   EnvironmentStore,
   KubeObject,
 } from '../ports';
+import { warningLines } from '../warnings';
 import { assertEnvironmentName } from '../environments/validation';
 import { isManagedByStagecraft, refOf } from '../environments/manifests';
 import { diffObjects } from '../deployments/diff';
@@ -155,7 +156,7 @@ export class ManifestService {
         await this.deps.gateway.applyWithWarnings(env.cluster, desired, {
           dryRun,
         });
-      const said = warnings.map(w => `${w.object}: ${w.message}`);
+      const said = warningLines(warnings);
       const diff = diffObjects(
         applied.map((d, i) => ({ live: live[i], desired: d })),
       );

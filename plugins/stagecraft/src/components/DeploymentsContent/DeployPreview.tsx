@@ -11,6 +11,7 @@ import type {
 import type { Wire } from '../../api/StagecraftApi';
 import { asArray } from '../../api/wire';
 import { DiffView } from '../common/DiffView';
+import { KubernetesWarnings } from '../common/KubernetesWarnings';
 import { HeadRow } from '../common/HeadRow';
 
 const CHANGES: Record<DeployObject['change'], string> = {
@@ -49,31 +50,6 @@ export function DeployObjects({
         ))}
       </TableBody>
     </Table>
-  );
-}
-
-/**
- * What the API server warned about on a (dry-run) write: deprecated APIs,
- * Pod Security warn/audit levels. Nothing when it said nothing.
- */
-export function KubernetesWarnings({
-  warnings,
-}: {
-  warnings: unknown[] | null | undefined;
-}) {
-  const items = asArray(warnings).filter(
-    (w): w is string => typeof w === 'string',
-  );
-  if (!items.length) return null;
-  return (
-    <Alert severity="warning" style={{ marginTop: 8 }}>
-      <Typography variant="subtitle2">The cluster warns</Typography>
-      <ul aria-label="cluster warnings" style={{ margin: 0, paddingLeft: 16 }}>
-        {items.map((w, i) => (
-          <li key={i}>{w}</li>
-        ))}
-      </ul>
-    </Alert>
   );
 }
 

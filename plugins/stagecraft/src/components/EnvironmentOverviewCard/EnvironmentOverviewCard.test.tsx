@@ -111,6 +111,19 @@ describe('EnvironmentOverviewCard', () => {
     ).toBeInTheDocument();
   });
 
+  it("shows the cluster's warnings on the environment's last provisioning", async () => {
+    const warning =
+      'Namespace/payments-pr-42: existing pods in namespace "payments-pr-42" violate the new PodSecurity enforce level "restricted:latest"';
+    renderCard({
+      getEnvironment: jest.fn(async () =>
+        provisioned('payments-preview', 'preview', { warnings: [warning] }),
+      ),
+    });
+    const list = await screen.findByRole('list', { name: 'cluster warnings' });
+    expect(within(list).getByText(warning)).toBeInTheDocument();
+    expect(screen.getByText('The cluster warns')).toBeInTheDocument();
+  });
+
   it('deletes a production environment only after its name is typed', async () => {
     const api = renderCard(
       {

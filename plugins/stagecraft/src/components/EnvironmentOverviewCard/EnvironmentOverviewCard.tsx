@@ -25,6 +25,7 @@ import { answerOf, useEnvironmentActions } from '../common/useActions';
 import { messageOf, statusOf } from '../common/format';
 import { AttentionChip, PROBLEM_TEXT, TierChip } from '../common/TierChip';
 import { clusterProblemText } from '../common/ClusterProblems';
+import { KubernetesWarnings } from '../common/KubernetesWarnings';
 import { DeleteEnvironmentButton, ExtendButton } from './EnvironmentActions';
 import {
   CloneButton,
@@ -204,6 +205,7 @@ function useProvisioning(name: string, annotatedTaskId?: string) {
               {env.message}
             </Typography>
           )}
+          <KubernetesWarnings warnings={env.warnings} />
         </span>
       ),
       ...(env.expiresAt && {
