@@ -61,6 +61,7 @@ k8s_bin=$cache/bin/k8s-$KUBERNETES_VERSION
 etcd_bin=$cache/bin/etcd-$ETCD_VERSION
 kwok_bin=$cache/bin/kwok-$KWOK_VERSION
 metrics_server_bin=$cache/bin/metrics-server-$METRICS_SERVER_VERSION
+gateway_api_crds=$cache/crds/gateway-api-$GATEWAY_API_VERSION
 kubectl=$k8s_bin/kubectl
 
 pki=$state/pki
@@ -92,6 +93,16 @@ stage_files=(
 crd_files=(
   crd/bases/kwok.x-k8s.io_logs.yaml
   crd/bases/kwok.x-k8s.io_clusterlogs.yaml
+)
+# Gateway API's standard CRDs, copied from the pinned gateway-api module
+# (config/crd/standard) into the cache.
+gateway_api_files=(
+  gateway.networking.k8s.io_gatewayclasses.yaml
+  gateway.networking.k8s.io_gateways.yaml
+  gateway.networking.k8s.io_httproutes.yaml
+  gateway.networking.k8s.io_grpcroutes.yaml
+  gateway.networking.k8s.io_referencegrants.yaml
+  gateway.networking.k8s.io_backendtlspolicies.yaml
 )
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
@@ -158,6 +169,15 @@ sync_stages() {
   local f; for f in "${stage_files[@]}" "${crd_files[@]}"; do
     cmp -s "$dir/kustomize/$f" "$stages/${f##*/}" || install -m 0644 "$dir/kustomize/$f" "$stages/${f##*/}"
   done
+  # no build module: the CRDs are data, downloaded (and cached) as a module
+  dir=$(cd "$stages" && GOFLAGS=-mod=mod "$go" mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
+  [[ -n "$dir" && -d "$dir/config/crd/standard" ]] || die "gateway-api module dir not found"
+  mkdir -p "$gateway_api_crds"
+  for f in "${gateway_api_files[@]}"; do
+    cmp -s "$dir/config/crd/standard/$f" "$gateway_api_crds/$f" ||
+      install -m 0644 "$dir/config/crd/standard/$f" "$gateway_api_crds/$f"
+  done
 }
 
 # True when every binary and stage file is present (no Go needed to check).
@@ -168,6 +188,7 @@ all_built() {
   is_built "$metrics_server_bin" metrics-server || return 1
   local f
   for f in "${stage_files[@]}" "${crd_files[@]}"; do [[ -f "$stages/${f##*/}" ]] || return 1; done
+  for f in "${gateway_api_files[@]}"; do [[ -f "$gateway_api_crds/$f" ]] || return 1; done
 }
 
 cmd_build() {
@@ -668,6 +689,10 @@ rules:
 - apiGroups: [networking.k8s.io]
   resources: [ingresses]
   verbs: [get, list, watch, create, patch, update, delete]
+# the http-route resource preset (Gateway API); harmless where not served
+- apiGroups: [gateway.networking.k8s.io]
+  resources: [httproutes]
+  verbs: [get, list, watch, create, patch, update, delete]
 # secrets are write-only for Stagecraft: it may create, patch and delete them
 # (generated resource passwords, deprovisioning), never read them
 - apiGroups: [""]
@@ -998,6 +1023,12 @@ cmd_up() {
   kubectl_admin apply -f "$stages/kwok.x-k8s.io_logs.yaml" -f "$stages/kwok.x-k8s.io_clusterlogs.yaml" >/dev/null
   wait_for kube-apiserver 30 "kwok's Logs CRDs to be established" \
     kubectl_admin wait --for=condition=Established crd/logs.kwok.x-k8s.io crd/clusterlogs.kwok.x-k8s.io --timeout=2s
+  # Gateway API's CRDs (server-side: the CRDs are too large for the
+  # last-applied annotation)
+  kubectl_admin apply --server-side --field-manager=stagecraft-dev-cluster \
+    -f "$gateway_api_crds" >/dev/null
+  wait_for kube-apiserver 30 "Gateway API CRDs to be established" \
+    kubectl_admin wait --for=condition=Established crd/httproutes.gateway.networking.k8s.io --timeout=2s
   # every fake pod without a Logs object of its own serves these lines (a
   # Logs object for a pod wins over this ClusterLogs): the demo's Logs view
   # shows something, and a test appends to a file of its own

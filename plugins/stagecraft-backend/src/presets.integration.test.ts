@@ -1,12 +1,14 @@
 // The provisioner catalogue on the real local control plane: one workload
-// asks for mysql, amqp, mongodb, kafka-topic, s3, route, service-port, dns
-// and environment in a development environment; every preset's objects pass
+// asks for mysql, amqp, mongodb, kafka-topic, s3, mssql, elasticsearch,
+// route, service-port, dns and environment in a development environment;
+// every preset's objects pass
 // the server-side Pod Security (restricted) and exposure checks, exist, and
 // the Deployment's variables resolve to their outputs.
 import {
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   NetworkingV1Api,
   V1EnvVar,
 } from '@kubernetes/client-node';
@@ -28,6 +30,7 @@ const apps = admin.makeApiClient(AppsV1Api);
 const batch = admin.makeApiClient(BatchV1Api);
 const core = admin.makeApiClient(CoreV1Api);
 const networking = admin.makeApiClient(NetworkingV1Api);
+const custom = admin.makeApiClient(CustomObjectsApi);
 
 const DEV = 'presets-dev';
 const PATTERN = '{component}.{environment}.apps.example.test';
@@ -52,21 +55,37 @@ const TYPES = [
   'amqp',
   'kafka-topic',
   's3',
+  'mssql',
+  'elasticsearch',
   'route',
   'service-port',
   'dns',
   'environment',
 ];
 
-const definitions = TYPES.map(type => ({
-  id: `${type}-preset`,
-  type,
-  driver: 'manifests',
-  params: {
-    template: type,
-    ...(type === 'environment' && { defaults: { LOG_LEVEL: 'debug' } }),
+const definitions = [
+  ...TYPES.map(type => ({
+    id: `${type}-preset`,
+    type,
+    driver: 'manifests',
+    params: {
+      template: type,
+      ...(type === 'environment' && { defaults: { LOG_LEVEL: 'debug' } }),
+    },
+  })),
+  // route of class gateway: an HTTPRoute (dev/cluster serves Gateway API's
+  // CRDs) on the platform's Gateway
+  {
+    id: 'route-gateway',
+    type: 'route',
+    class: 'gateway',
+    driver: 'manifests',
+    params: {
+      template: 'http-route',
+      defaults: { gateway: 'shared', gatewayNamespace: 'gateway-system' },
+    },
   },
-}));
+];
 
 const store = {
   apiVersion: 'score.dev/v1b1',
@@ -89,7 +108,13 @@ const store = {
         S3_ENDPOINT: '${resources.files.endpoint}',
         AWS_ACCESS_KEY_ID: '${resources.files.aws_access_key_id}',
         AWS_SECRET_ACCESS_KEY: '${resources.files.secret_key}',
+        SQL_SERVER: '${resources.sql.server}:${resources.sql.port}',
+        SQL_DATABASE: '${resources.sql.database}',
+        SQL_CONNECTION: '${resources.sql.connection}',
+        ES_HOST: '${resources.search.host}:${resources.search.port}',
+        ES_PASSWORD: '${resources.search.password}',
         PUBLIC_URL: '${resources.web.url}',
+        GATEWAY_URL: '${resources.gw.url}',
         CATALOGUE_URL:
           'http://${resources.catalogue.hostname}:${resources.catalogue.port}',
         DNS_HOST: '${resources.name.host}',
@@ -104,7 +129,10 @@ const store = {
     queue: { type: 'amqp' },
     events: { type: 'kafka-topic', params: { partitions: 6 } },
     files: { type: 's3' },
+    sql: { type: 'mssql' },
+    search: { type: 'elasticsearch' },
     web: { type: 'route', params: { port: 80, path: '/shop' } },
+    gw: { type: 'route', class: 'gateway', params: { port: 80, path: '/gw' } },
     catalogue: {
       type: 'service-port',
       params: { workload: 'catalogue', port: 'api' },
@@ -165,7 +193,14 @@ describe('the provisioner catalogue on the real control plane', () => {
     });
     await api()
       .post('/api/stagecraft/environments')
-      .send({ name: DEV, type: 'development', owner: 'group:default/team-a' })
+      // room for every preset's limits (SQL Server and Elasticsearch take
+      // a CPU and 2 GiB each)
+      .send({
+        name: DEV,
+        type: 'development',
+        owner: 'group:default/team-a',
+        quota: { cpu: '8', memory: '16Gi' },
+      })
       .expect(201);
     await eventually('the components in the catalog', async () => {
       const res = await api().get(
@@ -210,9 +245,18 @@ describe('the provisioner catalogue on the real control plane', () => {
         { name: 'S3_ENDPOINT', value: `http://${svc('store-files')}:9000` },
         fromSecret('AWS_ACCESS_KEY_ID', 'store-files', 'access_key_id'),
         fromSecret('AWS_SECRET_ACCESS_KEY', 'store-files', 'secret_key'),
+        { name: 'SQL_SERVER', value: `${svc('store-sql')}:1433` },
+        { name: 'SQL_DATABASE', value: 'app' },
+        fromSecret('SQL_CONNECTION', 'store-sql', 'connection'),
+        { name: 'ES_HOST', value: `${svc('store-search')}:9200` },
+        fromSecret('ES_PASSWORD', 'store-search', 'password'),
         {
           name: 'PUBLIC_URL',
           value: `http://store.${DEV}.apps.example.test/shop`,
+        },
+        {
+          name: 'GATEWAY_URL',
+          value: `http://store.${DEV}.apps.example.test/gw`,
         },
         { name: 'CATALOGUE_URL', value: 'http://catalogue:9090' },
         { name: 'DNS_HOST', value: `store.${DEV}.apps.example.test` },
@@ -222,7 +266,15 @@ describe('the provisioner catalogue on the real control plane', () => {
 
     // the provisioned objects exist, each pod template as Pod Security
     // restricted wants it (the server-side check let them through)
-    for (const name of ['db', 'docs', 'queue', 'events', 'files']) {
+    for (const name of [
+      'db',
+      'docs',
+      'queue',
+      'events',
+      'files',
+      'sql',
+      'search',
+    ]) {
       const sts = await apps.readNamespacedStatefulSet({
         name: `store-${name}`,
         namespace: DEV,
@@ -277,6 +329,27 @@ describe('the provisioner catalogue on the real control plane', () => {
       name: 'store-files-bucket',
       namespace: DEV,
     });
+    // SQL Server's login is sa, its password meets the complexity rule, and
+    // a Job creates the database the workload names
+    const sql = await core.readNamespacedSecret({
+      name: 'store-sql',
+      namespace: DEV,
+    });
+    const sqlPassword = Buffer.from(sql.data!.password, 'base64').toString();
+    expect(sqlPassword).toMatch(/^Sc1-[A-Za-z0-9_-]{32}$/);
+    expect(Buffer.from(sql.data!.connection, 'base64').toString()).toBe(
+      `Server=${svc(
+        'store-sql',
+      )},1433;Database=app;User Id=sa;Password=${sqlPassword};TrustServerCertificate=True`,
+    );
+    expect(logs.join('\n')).not.toContain(sqlPassword);
+    const databaseJob = await batch.readNamespacedJob({
+      name: 'store-sql-database',
+      namespace: DEV,
+    });
+    expect(
+      databaseJob.spec!.template.spec!.containers[0].command!.join(' '),
+    ).toContain('CREATE DATABASE [app]');
     const ingress = await networking.readNamespacedIngress({
       name: 'store-web',
       namespace: DEV,
@@ -295,6 +368,28 @@ describe('the provisioner catalogue on the real control plane', () => {
         },
       },
     ]);
+    const route = (await custom.getNamespacedCustomObject({
+      group: 'gateway.networking.k8s.io',
+      version: 'v1',
+      namespace: DEV,
+      plural: 'httproutes',
+      name: 'store-gw',
+    })) as { spec: unknown };
+    expect(route.spec).toMatchObject({
+      parentRefs: [
+        expect.objectContaining({
+          name: 'shared',
+          namespace: 'gateway-system',
+        }),
+      ],
+      hostnames: [`store.${DEV}.apps.example.test`],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/gw' } }],
+          backendRefs: [expect.objectContaining({ name: 'store', port: 80 })],
+        },
+      ],
+    });
   });
 
   it('refuses a route host outside the ingressHostPattern, and a service-port without a workload, naming the field', async () => {

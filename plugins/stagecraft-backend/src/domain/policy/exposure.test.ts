@@ -146,6 +146,52 @@ describe('checkExposure', () => {
     ).toMatch(/have no ingressHostPattern, so no Ingress may route traffic/);
   });
 
+  it('holds Gateway API routes to the same host pattern, and refuses one without hostnames', () => {
+    const route = (kind: string, spec: Record<string, unknown>): KubeObject =>
+      ({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind,
+        metadata: { name: 'r' },
+        spec,
+      } as KubeObject);
+    const p = policy({
+      ingressHostPattern: '{component}.{environment}.apps.example.com',
+    });
+    expect(
+      fields(
+        route('HTTPRoute', { hostnames: ['web.team-a-dev.apps.example.com'] }),
+        p,
+      ),
+    ).toEqual([]);
+    const refused = checkExposure(
+      [
+        route('HTTPRoute', {
+          hostnames: ['web.team-a-dev.apps.example.com', 'evil.example.com'],
+        }),
+        route('GRPCRoute', {}),
+      ],
+      p,
+      i => `manifests[${i}]`,
+    );
+    expect(refused.map(e => e.field)).toEqual([
+      'manifests[0].spec.hostnames[1]',
+      'manifests[1].spec.hostnames',
+    ]);
+    expect(refused[0].message).toContain(
+      '"evil.example.com" is not under {component}.{environment}.apps.example.com',
+    );
+    expect(refused[1].message).toContain(
+      'a GRPCRoute must name its host (one without catches every host)',
+    );
+    expect(
+      checkExposure(
+        [route('HTTPRoute', { hostnames: ['a.example.com'] })],
+        policy(),
+        () => 'x',
+      )[0].message,
+    ).toMatch(/have no ingressHostPattern, so no HTTPRoute may route traffic/);
+  });
+
   it('reads each environment type: none by default', () => {
     const of = exposureByType([
       { name: 'development' },

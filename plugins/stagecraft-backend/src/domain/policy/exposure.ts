@@ -17,7 +17,7 @@ export interface ExposurePolicy {
   type: string;
   /** `stagecraft.environmentTypes[].expose`; default none (cluster-internal only). */
   expose: ExposureKind[];
-  /** Ingress hosts must match it ({component}, {environment}, {namespace}); none allowed when unset. */
+  /** Ingress (and Gateway API route) hosts must match it ({component}, {environment}, {namespace}); none allowed when unset. */
   ingressHostPattern?: string;
   environment: string;
   namespace: string;
@@ -48,13 +48,52 @@ function hostPattern(p: ExposurePolicy): RegExp | undefined {
   return new RegExp(`^${escaped}$`);
 }
 
+/** Gateway API routes that name hostnames. */
+const GATEWAY_ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
+
+/** Each named host must be under the type's pattern; a missing one catches every host. */
+function hostProblems(
+  named: Array<[string, unknown]>,
+  what: string,
+  policy: ExposurePolicy,
+  hosts: RegExp | undefined,
+  at: (path: string) => string,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [path, host] of named) {
+    if (typeof host === 'string' && hosts?.test(host)) continue;
+    let message: string;
+    if (!hosts) {
+      message = `${at(path)}: environments of type ${
+        policy.type
+      } have no ingressHostPattern, so no ${what.replace(
+        /^an? /,
+        '',
+      )} may route traffic into them`;
+    } else if (typeof host !== 'string') {
+      message = `${at(
+        path,
+      )}: ${what} must name its host (one without catches every host); allowed: ${
+        policy.ingressHostPattern
+      }`;
+    } else {
+      message = `${at(path)} "${host}" is not under ${
+        policy.ingressHostPattern
+      } (the ingressHostPattern of type ${policy.type})`;
+    }
+    errors.push({ field: at(path), message });
+  }
+  return errors;
+}
+
 /**
  * The exposure rules of an environment type over objects about to be
  * applied (guarded apply, rendered workloads, resource templates): a Service
  * never sets `externalIPs` (CVE-2020-8554); `LoadBalancer`, `NodePort` and
  * `ExternalName` (and `loadBalancerSourceRanges`, `nodePort`) only where the
- * type allows them; an Ingress names hosts under the type's
- * `ingressHostPattern` only, and never catches every host. One error per
+ * type allows them; an Ingress (or a Gateway API HTTPRoute, GRPCRoute,
+ * TLSRoute) names hosts under the type's `ingressHostPattern` only, and
+ * never catches every host. One error per
  * offending field, named as `field(i)` + its path.
  */
 export function checkExposure(
@@ -130,26 +169,21 @@ export function checkExposure(
       if (spec.defaultBackend !== undefined) {
         named.push(['spec.defaultBackend', undefined]);
       }
-      for (const [path, host] of named) {
-        if (typeof host === 'string' && hosts?.test(host)) continue;
-        let message: string;
-        if (!hosts) {
-          message = `${at(path)}: environments of type ${
-            policy.type
-          } have no ingressHostPattern, so no Ingress may route traffic into them`;
-        } else if (typeof host !== 'string') {
-          message = `${at(
-            path,
-          )}: an Ingress must name its host (one without catches every host); allowed: ${
-            policy.ingressHostPattern
-          }`;
-        } else {
-          message = `${at(path)} "${host}" is not under ${
-            policy.ingressHostPattern
-          } (the ingressHostPattern of type ${policy.type})`;
-        }
-        errors.push({ field: at(path), message });
-      }
+      errors.push(...hostProblems(named, 'an Ingress', policy, hosts, at));
+    }
+    if (
+      GATEWAY_ROUTES.has(o.kind) &&
+      o.apiVersion.startsWith('gateway.networking.k8s.io/')
+    ) {
+      // a route without hostnames takes every host its Gateway listens on
+      const named: Array<[string, unknown]> = Array.isArray(spec.hostnames)
+        ? spec.hostnames.map((h: unknown, k: number) => [
+            `spec.hostnames[${k}]`,
+            h,
+          ])
+        : [];
+      if (!named.length) named.push(['spec.hostnames', undefined]);
+      errors.push(...hostProblems(named, `a ${o.kind}`, policy, hosts, at));
     }
   });
   return errors;

@@ -32,6 +32,22 @@ const workload = (resources: Record<string, unknown>, vars = {}) => ({
 
 const DEFINITIONS = [
   {
+    // a kind the cluster does not serve (like HTTPRoute without Gateway API)
+    id: 'widget-in-namespace',
+    type: 'widget',
+    driver: 'manifests',
+    params: {
+      manifests: [
+        {
+          apiVersion: 'unknown.example/v1',
+          kind: 'Widget',
+          metadata: { name: '{{ name }}' },
+        },
+      ],
+      outputs: { name: '{{ name }}' },
+    },
+  },
+  {
     id: 'postgres-in-namespace',
     type: 'postgres',
     driver: 'manifests',
@@ -397,6 +413,31 @@ describe('ResourceService through deploys', () => {
       ],
     });
     expect(t.gateway.calls).toEqual([]);
+    expect(await t.resources.list(alice, 'shop-dev')).toEqual([]);
+  });
+
+  it('refuses a kind the cluster does not serve before writing anything, naming the object', async () => {
+    const t = await setup();
+    await expect(
+      t.deployments.deploy(alice, 'shop', {
+        environment: 'shop-dev',
+        workload: workload({
+          db: { type: 'postgres' },
+          gadget: { type: 'widget' },
+        }),
+      }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      errors: [
+        {
+          field: 'Widget/shop-gadget.kind',
+          message:
+            'resources.gadget: Widget/shop-gadget: cluster local does not serve unknown.example/v1 Widget',
+        },
+      ],
+    });
+    // server-side dry runs (the Pod Security check) only, no write
+    expect(t.gateway.calls.filter(c => !/^(get|dry-run) /.test(c))).toEqual([]);
     expect(await t.resources.list(alice, 'shop-dev')).toEqual([]);
   });
 

@@ -152,7 +152,7 @@ describe('checkDefinitions', () => {
       expect.stringContaining(
         'stagecraft.resources.definitions[3].environmentType',
       ),
-      'stagecraft.resources.definitions[3].template must be one of postgres, mysql, mongodb, redis, volume, amqp, kafka-topic, s3, service-port, route, dns, environment',
+      'stagecraft.resources.definitions[3].template must be one of postgres, mysql, mongodb, redis, mssql, elasticsearch, volume, amqp, kafka-topic, s3, service-port, route, http-route, dns, environment',
       'stagecraft.resources.definitions[4].extra is not a known field',
       'stagecraft.resources.definitions[4].apiVersion must be a group/version, e.g. database.example.org/v1alpha1',
       'stagecraft.resources.definitions[4].kind must be a Kubernetes kind, e.g. PostgreSQLInstance',

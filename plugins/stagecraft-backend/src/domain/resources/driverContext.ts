@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  FieldError,
   LABELS,
   MANAGED_BY,
   InputError,
@@ -159,6 +160,27 @@ export function boundCluster(
         : [];
       if (exposed.length) throw new InputError(exposed);
       if (mode.check || preview) {
+        // a kind the cluster does not serve (e.g. http-route's HTTPRoute
+        // without Gateway API) is refused before anything is written
+        const unserved: FieldError[] = [];
+        for (const o of desired) {
+          const scope = await gateway.kindScope(
+            env.cluster,
+            o.apiVersion,
+            o.kind,
+          );
+          if (scope !== 'Namespaced') {
+            unserved.push({
+              field: `${o.kind}/${o.metadata.name}.kind`,
+              message: `${o.kind}/${o.metadata.name}: ${
+                scope === 'Cluster'
+                  ? `${o.kind} is cluster-scoped; resources live in the environment's namespace`
+                  : `cluster ${env.cluster} does not serve ${o.apiVersion} ${o.kind}`
+              }`,
+            });
+          }
+        }
+        if (unserved.length) throw new InputError(unserved);
         const insecure = await podSecurityViolations(
           gateway,
           env.cluster,

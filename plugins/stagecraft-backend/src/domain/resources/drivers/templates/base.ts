@@ -189,8 +189,18 @@ export const fromSecret = (name: string, key: string) => ({
 export function credentialedServer(options: {
   defaults: Record<string, string | number | boolean>;
   port: number;
-  /** The connection string, using `{{ generated.password }}`. */
+  /** The connection string, using the password (`{{ generated.password }}`). */
   uri: string;
+  /**
+   * The password kept in the Secret (default `{{ generated.password }}`),
+   * e.g. with a fixed prefix for a server's complexity rules.
+   */
+  password?: string;
+  /**
+   * A login the server fixes (`sa`, `elastic`); without it the login is
+   * `params.username` (default `app`).
+   */
+  username?: string;
   uriKey?: string;
   /** More generated values / Secret keys (e.g. a root password). */
   generate?: string[];
@@ -203,7 +213,7 @@ export function credentialedServer(options: {
   const { portName, ...pod } = options.pod;
   return {
     defaults: {
-      username: 'app',
+      ...(!options.username && { username: 'app' }),
       cpu: '500m',
       memory: '512Mi',
       ...options.defaults,
@@ -212,8 +222,8 @@ export function credentialedServer(options: {
       generate: ['password', ...(options.generate ?? [])],
       data: {
         ...options.secretData,
-        username: '{{ params.username }}',
-        password: '{{ generated.password }}',
+        username: options.username ?? '{{ params.username }}',
+        password: options.password ?? '{{ generated.password }}',
         [uriKey]: options.uri,
       },
     },

@@ -1,9 +1,13 @@
-/** Database presets: `postgres`, `mysql`, `mongodb`, `redis`, `volume`. */
+/**
+ * Database presets: `postgres`, `mysql`, `mongodb`, `redis`, `mssql`,
+ * `elasticsearch`, `volume`.
+ */
 import {
   credentialedServer,
   fromSecret,
   host,
   ManifestsTemplate,
+  setupJob,
   singlePod,
 } from './base';
 
@@ -138,6 +142,94 @@ const redis: ManifestsTemplate = {
 };
 
 /**
+ * SQL Server (Developer edition): `server`, `port`, `database`; `username`
+ * (`sa`), `password` and `connection` are secret. SQL Server makes no
+ * database from its environment, so a Job creates `params.database` once the
+ * server answers. The password gets a fixed prefix so it always meets SQL
+ * Server's complexity rule (three of upper, lower, digit, symbol).
+ */
+const mssqlPassword = 'Sc1-{{ generated.password }}';
+const mssqlBase = credentialedServer({
+  defaults: {
+    image: 'mcr.microsoft.com/mssql/server:2022-CU14-ubuntu-22.04',
+    database: 'app',
+    // SQL Server needs 2 GiB of memory to start
+    cpu: '1',
+    memory: '2Gi',
+  },
+  port: 1433,
+  username: 'sa',
+  password: mssqlPassword,
+  uri: `Server=${host},1433;Database={{ params.database }};User Id=sa;Password=${mssqlPassword};TrustServerCertificate=True`,
+  uriKey: 'connection',
+  pod: {
+    uid: 10001, // mssql in the official image
+    container: {
+      name: 'mssql',
+      image: '{{ params.image }}',
+      env: [
+        { name: 'ACCEPT_EULA', value: 'Y' },
+        { name: 'MSSQL_PID', value: 'Developer' },
+        fromSecret('MSSQL_SA_PASSWORD', 'password'),
+      ],
+      readinessProbe: { tcpSocket: { port: 1433 }, periodSeconds: 5 },
+    },
+    volumes: [{ name: 'data', mountPath: '/var/opt/mssql' }],
+  },
+  outputs: { server: host, database: '{{ params.database }}' },
+});
+const mssql: ManifestsTemplate = {
+  ...mssqlBase,
+  manifests: [
+    ...mssqlBase.manifests,
+    setupJob({
+      suffix: 'database',
+      uid: 10001,
+      image: '{{ params.image }}',
+      env: [fromSecret('SA_PASSWORD', 'password')],
+      script: `until /opt/mssql-tools18/bin/sqlcmd -C -S ${host},1433 -U sa -P "$SA_PASSWORD" -Q "IF DB_ID('{{ params.database }}') IS NULL CREATE DATABASE [{{ params.database }}]"; do sleep 2; done`,
+    }),
+  ],
+};
+
+/**
+ * Elasticsearch, one node with security on and plain HTTP inside the
+ * namespace: `host`, `port`; `username` (`elastic`), `password` and `uri`
+ * are secret.
+ */
+const elasticsearch = credentialedServer({
+  defaults: {
+    image: 'docker.elastic.co/elasticsearch/elasticsearch:8.15.3',
+    cpu: '1',
+    memory: '2Gi',
+  },
+  port: 9200,
+  username: 'elastic',
+  uri: `http://elastic:{{ generated.password }}@${host}:9200`,
+  pod: {
+    uid: 1000, // elasticsearch in the official image
+    container: {
+      name: 'elasticsearch',
+      image: '{{ params.image }}',
+      env: [
+        // one node: no cluster formation, no production bootstrap checks
+        { name: 'discovery.type', value: 'single-node' },
+        { name: 'xpack.security.enabled', value: 'true' },
+        { name: 'xpack.security.http.ssl.enabled', value: 'false' },
+        { name: 'ES_JAVA_OPTS', value: '-Xms512m -Xmx512m' },
+        fromSecret('ELASTIC_PASSWORD', 'password'),
+      ],
+      readinessProbe: { tcpSocket: { port: 9200 }, periodSeconds: 5 },
+    },
+    volumes: [
+      { name: 'data', mountPath: '/usr/share/elasticsearch/data' },
+      { name: 'logs', mountPath: '/usr/share/elasticsearch/logs' },
+      { name: 'tmp', mountPath: '/tmp' },
+    ],
+  },
+});
+
+/**
  * A volume (Score type `volume`): a PersistentVolumeClaim named like the
  * resource; `claimName` tells the workload renderer what to mount. The
  * cluster's default StorageClass provisions it.
@@ -158,4 +250,12 @@ const volume: ManifestsTemplate = {
   outputs: { claimName: '{{ name }}' },
 };
 
-export const DATABASE_PRESETS = { postgres, mysql, mongodb, redis, volume };
+export const DATABASE_PRESETS = {
+  postgres,
+  mysql,
+  mongodb,
+  redis,
+  mssql,
+  elasticsearch,
+  volume,
+};

@@ -100,7 +100,7 @@ const kafkaTopic: ManifestsTemplate = {
  */
 const s3: ManifestsTemplate = {
   defaults: {
-    image: 'minio/minio:latest',
+    image: 'minio/minio:RELEASE.2025-04-22T22-12-26Z',
     bucket: '{{ name }}',
     region: 'us-east-1',
     cpu: '500m',

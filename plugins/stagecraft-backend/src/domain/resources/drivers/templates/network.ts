@@ -1,4 +1,7 @@
-/** Address presets: `service-port`, `route`, `dns`, `environment`. */
+/**
+ * Address presets: `service-port`, `route` (an Ingress), `http-route` (a
+ * Gateway API HTTPRoute), `dns`, `environment`.
+ */
 import { InputError } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { ManifestsTemplate } from './base';
 
@@ -111,6 +114,52 @@ const route: ManifestsTemplate = {
 };
 
 /**
+ * A Gateway API `HTTPRoute` (for clusters that serve
+ * `gateway.networking.k8s.io/v1`; a definition per environment type picks it
+ * over `route`'s Ingress) attached to `params.gateway` (required) in
+ * `params.gatewayNamespace` (default the environment's namespace), to the
+ * requesting workload's Service: the same params and outputs as `route`;
+ * its hostname must be under the type's `ingressHostPattern` too.
+ */
+const httpRoute: ManifestsTemplate = {
+  defaults: {
+    ...route.defaults,
+    gateway: '',
+    gatewayNamespace: '{{ namespace }}',
+  },
+  required: ['port', 'gateway'],
+  manifests: [
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: '{{ name }}' },
+      spec: {
+        parentRefs: [
+          {
+            group: 'gateway.networking.k8s.io',
+            kind: 'Gateway',
+            name: '{{ params.gateway }}',
+            namespace: '{{ params.gatewayNamespace }}',
+          },
+        ],
+        hostnames: ['{{ params.host }}'],
+        rules: [
+          {
+            matches: [
+              { path: { type: 'PathPrefix', value: '{{ params.path }}' } },
+            ],
+            backendRefs: [
+              { name: '{{ params.service }}', port: '{{ params.port }}' },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+  outputs: route.outputs,
+};
+
+/**
  * A host name (no objects): the requesting component's host under the
  * environment type's `ingressHostPattern` (what `route` uses by default).
  */
@@ -132,6 +181,7 @@ const environment: ManifestsTemplate = {
 export const NETWORK_PRESETS = {
   'service-port': servicePort,
   route,
+  'http-route': httpRoute,
   dns,
   environment,
 };

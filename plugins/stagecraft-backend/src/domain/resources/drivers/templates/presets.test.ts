@@ -79,12 +79,16 @@ const SCORE_K8S_OUTPUTS: Record<string, string[]> = {
     'aws_secret_key',
   ],
   'kafka-topic': ['host', 'port', 'name', 'num_partitions'],
+  mssql: ['server', 'port', 'connection', 'database', 'username', 'password'],
+  // score-compose's (score-k8s has no elasticsearch provisioner)
+  elasticsearch: ['host', 'port', 'username', 'password'],
   dns: ['host'],
   'service-port': ['hostname', 'port'],
 };
 
 const REQUEST: Record<string, Record<string, unknown>> = {
   route: { port: 80 },
+  'http-route': { port: 80, gateway: 'shared' },
   'service-port': { workload: 'catalogue', port: 8080 },
 };
 
@@ -264,6 +268,65 @@ describe('manifests presets', () => {
         host: 'shop.team-dev.apps.example.test',
         path: '/api',
         url: 'http://shop.team-dev.apps.example.test/api',
+      });
+    });
+
+    it("http-route: a Gateway API HTTPRoute on the configured Gateway, with route's outputs", async () => {
+      const gateway = new InMemoryClusterGateway();
+      const ctx = presetContext(
+        'http-route',
+        { port: 8080, path: '/api' },
+        {
+          gateway,
+          ingressHostPattern: pattern,
+          // the platform engineer's definition names the Gateway
+          defaults: { gateway: 'shared', gatewayNamespace: 'gateways' },
+        },
+      );
+      await manifestsDriver.provision(ctx);
+      const route = (await gateway.get('local', {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        name: 'shop-http-route',
+        namespace: NS,
+      })) as any;
+      expect(route.spec).toEqual({
+        parentRefs: [
+          {
+            group: 'gateway.networking.k8s.io',
+            kind: 'Gateway',
+            name: 'shared',
+            namespace: 'gateways',
+          },
+        ],
+        hostnames: ['shop.team-dev.apps.example.test'],
+        rules: [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/api' } }],
+            backendRefs: [{ name: 'shop', port: 8080 }],
+          },
+        ],
+      });
+      expect(await manifestsDriver.outputs(ctx)).toEqual({
+        host: 'shop.team-dev.apps.example.test',
+        path: '/api',
+        url: 'http://shop.team-dev.apps.example.test/api',
+      });
+    });
+
+    it('http-route: needs a Gateway, named as the param', async () => {
+      await expect(
+        manifestsDriver.provision(
+          presetContext(
+            'http-route',
+            { port: 8080 },
+            { ingressHostPattern: pattern },
+          ),
+        ),
+      ).rejects.toMatchObject({
+        errors: [
+          expect.objectContaining({ field: 'resources.params.gateway' }),
+        ],
       });
     });
 
