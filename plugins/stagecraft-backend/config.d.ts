@@ -135,6 +135,12 @@ export interface Config {
       image: string;
       /** TTL of review environments, e.g. `7d` (the type's maximum applies). */
       ttl?: string;
+      /**
+       * Comment on the pull request where its review app runs (one comment,
+       * kept up to date) through the GitHub integration of the repository's
+       * host (`integrations.github`); default true.
+       */
+      comments?: boolean;
     };
     /** The preview reaper, a scheduled task that deletes expired environments. */
     reaper?: {

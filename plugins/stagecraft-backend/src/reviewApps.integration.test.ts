@@ -1,10 +1,15 @@
 // Review apps on the real control plane: signed GitHub pull_request webhooks
 // posted to the events backend's HTTP ingress (the GitHub webhook module
-// verifies X-Hub-Signature-256) create, redeploy and delete `hello-pr-<n>`.
+// verifies X-Hub-Signature-256) create, redeploy and delete `hello-pr-<n>`,
+// and one comment on the pull request says where it runs (through the GitHub
+// integration, whose API base URL is a loopback stand-in for GitHub's REST
+// API that keeps the comments it is sent).
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -78,9 +83,46 @@ const payload = (action: string, sha: string, repo = 'acme/hello') =>
 const sign = (body: string, secret = SECRET) =>
   `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
 
+/** GitHub's issue comments API for acme/hello#42, in memory, on loopback. */
+function githubApi() {
+  const comments: Array<{ id: number; body: string }> = [];
+  const calls: string[] = [];
+  const authorizations = new Set<string | undefined>();
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', c => (body += c));
+    req.on('end', () => {
+      const url = new URL(req.url!, 'http://x');
+      calls.push(`${req.method} ${url.pathname}`);
+      authorizations.add(req.headers.authorization);
+      const send = (status: number, json: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(json));
+      };
+      const edit = /^\/repos\/acme\/hello\/issues\/comments\/(\d+)$/.exec(
+        url.pathname,
+      );
+      if (url.pathname === '/repos/acme/hello/issues/42/comments') {
+        if (req.method === 'GET') return send(200, comments);
+        const c = { id: comments.length + 1, body: JSON.parse(body).body };
+        comments.push(c);
+        return send(201, c);
+      }
+      const existing = edit && comments.find(c => c.id === Number(edit[1]));
+      if (existing && req.method === 'PATCH') {
+        existing.body = JSON.parse(body).body;
+        return send(200, existing);
+      }
+      return send(404, { message: 'Not Found' });
+    });
+  });
+  return { server, comments, calls, authorizations };
+}
+
 describe('review apps from GitHub pull requests', () => {
   let server: Awaited<ReturnType<typeof startIntegrationBackend>>;
   let dir: string;
+  const github = githubApi();
   const logs: string[] = [];
   const audits: AuditorEventRecord[] = [];
   const api = () => request(server);
@@ -106,6 +148,8 @@ describe('review apps from GitHub pull requests', () => {
     ).body.items as any[];
 
   beforeAll(async () => {
+    await new Promise<void>(r => github.server.listen(0, '127.0.0.1', r));
+    const githubPort = (github.server.address() as AddressInfo).port;
     await deleteNamespace(ENV);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-reviewapps-'));
     fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), CATALOG);
@@ -120,6 +164,16 @@ describe('review apps from GitHub pull requests', () => {
         ],
       },
       extraConfig: {
+        app: { baseUrl: 'http://localhost:3000' },
+        integrations: {
+          github: [
+            {
+              host: 'github.com',
+              apiBaseUrl: `http://127.0.0.1:${githubPort}`,
+              token: 'gh-test-token',
+            },
+          ],
+        },
         events: {
           http: { topics: ['github'] },
           modules: { github: { webhookSecret: SECRET } },
@@ -141,6 +195,7 @@ describe('review apps from GitHub pull requests', () => {
   afterAll(async () => {
     await deleteNamespace(ENV);
     fs.rmSync(dir, { recursive: true, force: true });
+    await new Promise(r => github.server.close(r));
   });
 
   it('refuses a bad or missing signature and changes nothing', async () => {
@@ -220,6 +275,12 @@ describe('review apps from GitHub pull requests', () => {
       ]),
     );
     expect(audits.some(a => a.outcome === 'succeeded')).toBe(true);
+    // the pull request hears where its review app is, as the integration
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0].body).toContain(
+      `| hello | [${ENV}](http://localhost:3000/catalog/default/environment/${ENV}) | \`registry.example.com/acme/hello:pr-42-abcdef0\` | deployed |`,
+    );
+    expect([...github.authorizations]).toEqual(['Bearer gh-test-token']);
   });
 
   it('a redelivery, or another delivery of the same state, changes nothing', async () => {
@@ -276,5 +337,13 @@ describe('review apps from GitHub pull requests', () => {
     ).toBe(404);
     expect((await webhook(body, 'close-2')).status).toBe(202);
     expect(await handled('close-2')).toContain(`${ENV} absent`);
+    // still one comment, edited on each event: now it says the app is gone
+    expect(github.comments).toHaveLength(1);
+    expect(github.calls.filter(c => c.startsWith('POST'))).toEqual([
+      'POST /repos/acme/hello/issues/42/comments',
+    ]);
+    expect(github.comments[0].body).toMatch(
+      /\| hello \| \[hello-pr-42\]\(.*\) \| — \| deleted \(pull request closed\) \|$/,
+    );
   });
 });

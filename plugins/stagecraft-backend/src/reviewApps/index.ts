@@ -11,8 +11,10 @@ import {
   ReviewAppSettings,
   ReviewAppUseCases,
 } from '../domain/reviewApps/ReviewApps';
+import { hostFor } from '../domain/policy/exposure';
 import { CatalogRepositoryComponents } from './CatalogRepositoryComponents';
 import { GITHUB_PULL_REQUEST_TOPIC, pullRequestOf } from './github';
+import { GithubPullRequestComments } from './githubComments';
 
 /** The actor review apps act as, in audit rows and revisions. */
 export const REVIEW_APPS_ACTOR = 'system:stagecraft-review-apps';
@@ -80,6 +82,11 @@ export async function startReviewApps(deps: {
     );
     return undefined;
   }
+  const type = deps.environmentTypes.find(
+    t => t.name === settings.environmentType,
+  );
+  const pattern = type?.ingressHostPattern;
+  const baseUrl = config.getOptionalString('app.baseUrl')?.replace(/\/+$/, '');
   const reviewApps = new ReviewApps({
     useCases: deps.useCases,
     components: new CatalogRepositoryComponents(deps),
@@ -88,6 +95,22 @@ export async function startReviewApps(deps: {
       credentials: await deps.auth.getOwnServiceCredentials(),
     }),
     settings,
+    // the pull request hears where its app runs, through the repository
+    // host's GitHub integration (its token or GitHub App)
+    ...(config.getOptionalBoolean('stagecraft.reviewApps.comments') !==
+      false && {
+      comments: GithubPullRequestComments.fromConfig(config),
+      links: {
+        environmentPage: env =>
+          `${baseUrl ?? ''}/catalog/default/environment/${env}`,
+        ...(pattern && {
+          // the component's host under the review type's pattern (the
+          // route preset's default host)
+          appUrl: (component: string, env: string) =>
+            `http://${hostFor(pattern, component, env, env)}`,
+        }),
+      },
+    }),
   });
   await deps.events.subscribe({
     id: 'stagecraft-review-apps',

@@ -1,7 +1,9 @@
 import { domainHarness } from '../../__testUtils__/domainHarness';
 import type { Actor, Authorizer } from '../ports';
 import {
+  PullRequestComments,
   PullRequestEvent,
+  REVIEW_COMMENT_MARKER,
   ReviewApps,
   ReviewComponent,
   reviewImage,
@@ -21,7 +23,7 @@ const pr = (over: Partial<PullRequestEvent> = {}): PullRequestEvent => ({
   ...over,
 });
 
-async function setup(authorizer?: Authorizer) {
+async function setup(authorizer?: Authorizer, comments?: PullRequestComments) {
   const h = await domainHarness(authorizer ? { authorizer } : {});
   const reviewApps = new ReviewApps({
     useCases: h.domain,
@@ -33,6 +35,15 @@ async function setup(authorizer?: Authorizer) {
       environmentType: 'preview',
       image: 'ghcr.io/acme/{component}:pr-{number}-{shortSha}',
     },
+    ...(comments && {
+      comments,
+      links: {
+        environmentPage: (env: string) =>
+          `https://backstage.example.com/catalog/default/environment/${env}`,
+        appUrl: (component: string, env: string) =>
+          `http://${component}.${env}.apps.example.com`,
+      },
+    }),
   });
   const revisions = async () =>
     (await h.deployments.history(ACTOR, HELLO.ref, 'hello-pr-7')) as any[];
@@ -169,6 +180,50 @@ describe('ReviewApps', () => {
 });
 
 describe('review app inputs', () => {
+  it('keeps one comment on the pull request up to date: where the app runs, then that it is gone', async () => {
+    const written = new Map<string, string>();
+    const comments: PullRequestComments = {
+      upsert: async (repo, n, body) => {
+        written.set(`${repo.fullName}#${n}`, body);
+        return true;
+      },
+    };
+    const { reviewApps } = await setup(undefined, comments);
+    await reviewApps.handle(pr());
+    const opened = written.get('acme/hello#7')!;
+    expect(opened.split('\n')[0]).toBe(REVIEW_COMMENT_MARKER);
+    expect(opened).toContain(
+      '| hello | [hello-pr-7](https://backstage.example.com/catalog/default/environment/hello-pr-7) | `ghcr.io/acme/hello:pr-7-abcdef1` | deployed at http://hello.hello-pr-7.apps.example.com |',
+    );
+    await reviewApps.handle(pr({ action: 'closed' }));
+    expect(written.size).toBe(1);
+    expect(written.get('acme/hello#7')).toContain(
+      '| hello | [hello-pr-7](https://backstage.example.com/catalog/default/environment/hello-pr-7) | — | deleted (pull request closed) |',
+    );
+  });
+
+  it('a comment that cannot be written fails the delivery (so it is retried) and leaves the environment running', async () => {
+    let down = true;
+    const comments: PullRequestComments = {
+      upsert: async () => {
+        if (down) throw new Error('GitHub answered 502');
+        return true;
+      },
+    };
+    const { reviewApps, revisions } = await setup(undefined, comments);
+    const outcomes = await reviewApps.handle(pr({ deliveryId: 'd1' }));
+    expect(outcomes.map(o => o.result)).toEqual(['deployed', 'failed']);
+    expect(outcomes[1].message).toBe(
+      'commenting on acme/hello#7: GitHub answered 502',
+    );
+    down = false;
+    // the redelivery is not a duplicate: it comments, deploys nothing again
+    expect(
+      (await reviewApps.handle(pr({ deliveryId: 'd1' }))).map(o => o.result),
+    ).toEqual(['unchanged']);
+    expect(await revisions()).toHaveLength(1);
+  });
+
   it('fills the image pattern', () => {
     expect(
       reviewImage('r/{owner}/{repo}/{component}:{branch}-{sha}-{x}', 'hello', {

@@ -63,6 +63,34 @@ export interface ReviewAppUseCases {
   };
 }
 
+/**
+ * The pull request's comment from review apps (one per pull request, kept
+ * up to date), through the SCM integration of its repository.
+ */
+export interface PullRequestComments {
+  /**
+   * Creates the review-app comment (the first line of `body` is its marker)
+   * or updates the one that carries the marker; false when no integration
+   * may comment on that repository.
+   */
+  upsert(
+    repository: PullRequestEvent['repository'],
+    number: number,
+    body: string,
+  ): Promise<boolean>;
+}
+
+/** Where a person finds a review environment and the app it runs. */
+export interface ReviewAppLinks {
+  /** The environment's page in Backstage. */
+  environmentPage(environment: string): string;
+  /** The app's address (its host under the type's ingressHostPattern), if any. */
+  appUrl?(component: string, environment: string): string | undefined;
+}
+
+/** The first line of review apps' pull request comment. */
+export const REVIEW_COMMENT_MARKER = '<!-- stagecraft:review-app -->';
+
 export interface ReviewAppSettings {
   /** The environment type of review environments (a preview-tier type). */
   environmentType: string;
@@ -136,6 +164,9 @@ export class ReviewApps {
       /** The service actor review apps act as (with its credentials). */
       actor: () => Promise<Actor>;
       settings: ReviewAppSettings;
+      /** Comments the outcome on the pull request (where configured). */
+      comments?: PullRequestComments;
+      links?: ReviewAppLinks;
     },
   ) {}
 
@@ -195,6 +226,8 @@ export class ReviewApps {
         });
       }
     }
+    const comment = await this.comment(e, outcomes);
+    if (comment) outcomes.push(comment);
     if (e.deliveryId && outcomes.every(o => o.result !== 'failed')) {
       this.seen.add(e.deliveryId);
       if (this.seen.size > SEEN_DELIVERIES) {
@@ -202,6 +235,47 @@ export class ReviewApps {
       }
     }
     return outcomes;
+  }
+
+  /**
+   * Tells the pull request what its review apps are (or that they are
+   * gone): one comment, updated on every event. A comment that cannot be
+   * written is a failed outcome (the delivery is not marked seen, so a
+   * redelivery tries again); the environments stay as they are.
+   */
+  private async comment(
+    e: PullRequestEvent,
+    outcomes: ReviewAppOutcome[],
+  ): Promise<ReviewAppOutcome | undefined> {
+    const { comments } = this.deps;
+    // nothing new to say of an environment someone else owns, or of one
+    // already gone (a redelivered close keeps the comment as it was)
+    const shown = outcomes.filter(
+      o => o.component && o.result !== 'not-ours' && o.result !== 'absent',
+    );
+    if (!comments || !shown.length) return undefined;
+    try {
+      const written = await comments.upsert(
+        e.repository,
+        e.number,
+        reviewComment(e, shown, this.deps.links),
+      );
+      return written
+        ? undefined
+        : {
+            environment: '',
+            result: 'ignored',
+            message: `no SCM integration may comment on ${e.repository.fullName}`,
+          };
+    } catch (err) {
+      return {
+        environment: '',
+        result: 'failed',
+        message: `commenting on ${e.repository.fullName}#${e.number}: ${
+          (err as Error).message
+        }`,
+      };
+    }
   }
 
   /** Who created the environment; undefined when there is none. */
@@ -291,4 +365,48 @@ export class ReviewApps {
     await this.deps.useCases.environments.delete(actor, environment, {});
     return { environment, component: c.ref, result: 'deleted' };
   }
+}
+
+const SAID: Record<ReviewAppOutcome['result'], string> = {
+  created: 'running',
+  deployed: 'deployed',
+  unchanged: 'running',
+  'pending-approval': 'waiting for approval',
+  deleted: 'deleted (pull request closed)',
+  absent: 'none',
+  'not-ours': 'left alone',
+  ignored: 'ignored',
+  duplicate: 'unchanged',
+  failed: 'failed',
+};
+
+/** The review-app comment of a pull request, Markdown. */
+export function reviewComment(
+  e: PullRequestEvent,
+  outcomes: ReviewAppOutcome[],
+  links?: ReviewAppLinks,
+): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const rows = outcomes.map(o => {
+    const name = o.component?.replace(/^component:[^/]+\//, '') ?? '';
+    const env = links
+      ? `[${o.environment}](${links.environmentPage(o.environment)})`
+      : `\`${o.environment}\``;
+    const open = ['created', 'deployed', 'unchanged'].includes(o.result);
+    const url = open ? links?.appUrl?.(name, o.environment) : undefined;
+    const status = `${SAID[o.result]}${url ? ` at ${url}` : ''}${
+      o.result === 'failed' && o.message ? `: ${o.message}` : ''
+    }`;
+    return `| ${cell(name)} | ${env} | ${
+      o.image ? `\`${cell(o.image)}\`` : '—'
+    } | ${cell(status)} |`;
+  });
+  return [
+    REVIEW_COMMENT_MARKER,
+    `**Review app** (Stagecraft) for ${e.headSha.slice(0, 7)}:`,
+    '',
+    '| Component | Environment | Image | Status |',
+    '|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
