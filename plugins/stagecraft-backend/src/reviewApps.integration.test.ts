@@ -28,21 +28,21 @@ jest.setTimeout(240_000);
 // The GitHub module's default export is a feature loader whose dynamic
 // import() Jest cannot run without --experimental-vm-modules; its two modules
 // (signature-verifying ingress, event router) are loaded from their files.
+const moduleOf = (pkg: string, name: string) =>
+  require(path.join(
+    path.dirname(require.resolve(`${pkg}/package.json`)),
+    'dist/service',
+    `${name}.cjs.js`,
+  )).default;
 const githubModules = [
   'eventsModuleGithubWebhook',
   'eventsModuleGithubEventRouter',
-].map(
-  name =>
-    require(path.join(
-      path.dirname(
-        require.resolve(
-          '@backstage/plugin-events-backend-module-github/package.json',
-        ),
-      ),
-      'dist/service',
-      `${name}.cjs.js`,
-    )).default,
-);
+].map(name => moduleOf('@backstage/plugin-events-backend-module-github', name));
+const gitlabModules = [
+  'eventsModuleGitlabWebhook',
+  'eventsModuleGitlabEventRouter',
+].map(name => moduleOf('@backstage/plugin-events-backend-module-gitlab', name));
+const GITLAB_TOKEN = 'review-apps-gitlab-token';
 
 const SECRET = 'review-apps-webhook-secret';
 const ENV = 'hello-pr-42';
@@ -64,6 +64,7 @@ metadata:
   annotations:
     stagecraft.io/workload: ./hello.score.yaml
     github.com/project-slug: acme/hello
+    gitlab.com/project-slug: acme/platform/hello
 spec:
   type: service
   lifecycle: experimental
@@ -83,9 +84,12 @@ const payload = (action: string, sha: string, repo = 'acme/hello') =>
 const sign = (body: string, secret = SECRET) =>
   `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
 
-/** GitHub's issue comments API for acme/hello#42, in memory, on loopback. */
+/**
+ * GitHub's issue comments API for acme/hello#42 and GitLab's merge request
+ * notes API for acme/platform/hello!43, in memory, on loopback.
+ */
 function githubApi() {
-  const comments: Array<{ id: number; body: string }> = [];
+  const comments: Array<{ id: number; where: string; body: string }> = [];
   const calls: string[] = [];
   const authorizations = new Set<string | undefined>();
   const server = http.createServer((req, res) => {
@@ -102,9 +106,28 @@ function githubApi() {
       const edit = /^\/repos\/acme\/hello\/issues\/comments\/(\d+)$/.exec(
         url.pathname,
       );
-      if (url.pathname === '/repos/acme/hello/issues/42/comments') {
-        if (req.method === 'GET') return send(200, comments);
-        const c = { id: comments.length + 1, body: JSON.parse(body).body };
+      const notes =
+        '/api/v4/projects/acme%2Fplatform%2Fhello/merge_requests/43/notes';
+      const note = url.pathname.startsWith(`${notes}/`)
+        ? comments.find(
+            c => c.id === Number(url.pathname.slice(notes.length + 1)),
+          )
+        : undefined;
+      if (note && req.method === 'PUT') {
+        note.body = JSON.parse(body).body;
+        return send(200, note);
+      }
+      if (
+        url.pathname === '/repos/acme/hello/issues/42/comments' ||
+        url.pathname === notes
+      ) {
+        const own = comments.filter(c => c.where === url.pathname);
+        if (req.method === 'GET') return send(200, own);
+        const c = {
+          id: comments.length + 1,
+          where: url.pathname,
+          body: JSON.parse(body).body,
+        };
         comments.push(c);
         return send(201, c);
       }
@@ -157,7 +180,7 @@ describe('review apps from GitHub pull requests', () => {
     server = await startIntegrationBackend({
       logs,
       auditorEvents: audits,
-      features: [eventsPlugin, ...githubModules],
+      features: [eventsPlugin, ...githubModules, ...gitlabModules],
       catalog: {
         locations: [
           { type: 'file', target: path.join(dir, 'catalog-info.yaml') },
@@ -173,10 +196,20 @@ describe('review apps from GitHub pull requests', () => {
               token: 'gh-test-token',
             },
           ],
+          gitlab: [
+            {
+              host: 'gitlab.example.com',
+              apiBaseUrl: `http://127.0.0.1:${githubPort}/api/v4`,
+              token: 'gl-test-token',
+            },
+          ],
         },
         events: {
-          http: { topics: ['github'] },
-          modules: { github: { webhookSecret: SECRET } },
+          http: { topics: ['github', 'gitlab'] },
+          modules: {
+            github: { webhookSecret: SECRET },
+            gitlab: { webhookSecret: GITLAB_TOKEN },
+          },
         },
       },
       stagecraft: {
@@ -345,5 +378,65 @@ describe('review apps from GitHub pull requests', () => {
     expect(github.comments[0].body).toMatch(
       /\| hello \| \[hello-pr-42\]\(.*\) \| — \| deleted \(pull request closed\) \|$/,
     );
+  });
+
+  it('a GitLab merge request (X-Gitlab-Token checked) opens and closes its review app, with one note', async () => {
+    const env = 'hello-pr-43';
+    const mr = (action: string, sha: string, extra = {}) =>
+      JSON.stringify({
+        object_kind: 'merge_request',
+        project: {
+          path_with_namespace: 'acme/platform/hello',
+          web_url: 'https://gitlab.example.com/acme/platform/hello',
+        },
+        object_attributes: {
+          iid: 43,
+          action,
+          source_branch: 'feature',
+          last_commit: { id: sha },
+          ...extra,
+        },
+      });
+    const hook = (body: string, key: string, token = GITLAB_TOKEN) =>
+      api()
+        .post('/api/events/http/gitlab')
+        .set('content-type', 'application/json')
+        .set('x-gitlab-event', 'Merge Request Hook')
+        .set('x-gitlab-token', token)
+        .set('idempotency-key', key)
+        .send(body);
+    try {
+      const refused = await hook(mr('open', 'aaaaaaa1111111'), 'gl-bad', 'no');
+      expect(refused.status).toBe(403);
+      expect((await hook(mr('open', 'feedface0123456'), 'gl-1')).status).toBe(
+        202,
+      );
+      expect(await handled('gl-1')).toContain(
+        `${env} deployed registry.example.com/acme/hello:pr-43-feedfac`,
+      );
+      const deployment = await apps.readNamespacedDeployment({
+        name: 'hello',
+        namespace: env,
+      });
+      expect(deployment.spec?.template.spec?.containers[0].image).toBe(
+        'registry.example.com/acme/hello:pr-43-feedfac',
+      );
+      const notes = () =>
+        github.comments.filter(c => c.where.includes('merge_requests/43'));
+      expect(notes()).toHaveLength(1);
+      expect(notes()[0].body).toContain('| deployed |');
+      expect(github.authorizations.has(undefined)).toBe(false);
+      expect(logs.some(l => l.includes('delivery gl-bad'))).toBe(false);
+      const closed = mr('merge', 'feedface0123456');
+      expect((await hook(closed, 'gl-2')).status).toBe(202);
+      expect(await handled('gl-2')).toContain(`${env} deleted`);
+      expect(
+        (await api().get(`/api/stagecraft/environments/${env}`)).status,
+      ).toBe(404);
+      expect(notes()).toHaveLength(1);
+      expect(notes()[0].body).toContain('deleted (pull request closed)');
+    } finally {
+      await deleteNamespace(env);
+    }
   });
 });

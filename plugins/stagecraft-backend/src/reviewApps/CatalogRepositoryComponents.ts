@@ -15,6 +15,8 @@ import type {
 
 /** The annotation of GitHub's plugins: `owner/name` of the repository. */
 export const GITHUB_PROJECT_SLUG = 'github.com/project-slug';
+/** The annotation of GitLab's plugins: the project's path (groups included). */
+export const GITLAB_PROJECT_SLUG = 'gitlab.com/project-slug';
 
 const FIELDS = [
   'kind',
@@ -27,16 +29,21 @@ const FIELDS = [
 
 const lower = (s: string) => s.toLocaleLowerCase('en-US');
 
-/** `url:https://github.com/acme/hello/tree/main/` → `https://github.com/acme/hello` */
-function repositoryOfSource(location: string): string | undefined {
-  const url = location.replace(/^url:/, '');
-  const m = /^(https?:\/\/[^/]+\/[^/]+\/[^/]+?)(?:\.git)?(?:\/|$)/.exec(url);
-  return m ? lower(m[1]) : undefined;
+/**
+ * Whether a source location lies in the repository at `html`:
+ * `url:https://github.com/acme/hello/tree/main/` is in
+ * `https://github.com/acme/hello` (and a GitLab project's path may have
+ * groups: `https://gitlab.example.com/acme/sub/hello/-/tree/main`).
+ */
+function sourceIsIn(location: string, html: string): boolean {
+  const url = lower(location.replace(/^url:/, '')).replace(/\.git(?=\/|$)/, '');
+  return url === html || url.startsWith(`${html}/`);
 }
 
 /**
- * The Components of a repository: `github.com/project-slug` equal to the
- * repository's `owner/name`, or a `backstage.io/source-location` in it. Read
+ * The Components of a repository: `github.com/project-slug` (or
+ * `gitlab.com/project-slug`) equal to the repository's `owner/name` (its
+ * path), or a `backstage.io/source-location` in it. Read
  * with the plugin's own credentials (a webhook has no user).
  */
 export class CatalogRepositoryComponents implements RepositoryComponents {
@@ -58,6 +65,11 @@ export class CatalogRepositoryComponents implements RepositoryComponents {
           },
           {
             kind: 'Component',
+            [`metadata.annotations.${GITLAB_PROJECT_SLUG}`]:
+              repository.fullName,
+          },
+          {
+            kind: 'Component',
             [`metadata.annotations.${ANNOTATION_SOURCE_LOCATION}`]:
               CATALOG_FILTER_EXISTS,
           },
@@ -67,14 +79,19 @@ export class CatalogRepositoryComponents implements RepositoryComponents {
       { credentials },
     );
     const slug = lower(repository.fullName);
-    const html = repository.htmlUrl && lower(repository.htmlUrl);
+    const html =
+      repository.htmlUrl &&
+      lower(repository.htmlUrl)
+        .replace(/\/+$/, '')
+        .replace(/\.git$/, '');
     const byRef = new Map<string, ReviewComponent>();
     for (const e of items) {
       const annotations = e.metadata.annotations ?? {};
       const source = annotations[ANNOTATION_SOURCE_LOCATION];
       const matches =
         lower(annotations[GITHUB_PROJECT_SLUG] ?? '') === slug ||
-        (!!html && !!source && repositoryOfSource(source) === html);
+        lower(annotations[GITLAB_PROJECT_SLUG] ?? '') === slug ||
+        (!!html && !!source && sourceIsIn(source, html));
       if (matches && typeof e.spec?.owner === 'string') {
         byRef.set(stringifyEntityRef(e), toComponent(e));
       }

@@ -3,7 +3,8 @@ import type { PullRequestEvent } from '../domain/reviewApps/ReviewApps';
 /** The events topic the GitHub event router publishes pull requests on. */
 export const GITHUB_PULL_REQUEST_TOPIC = 'github.pull_request';
 
-const header = (
+/** One header of an event's metadata (the first, when repeated). */
+export const header = (
   metadata: Record<string, string | string[] | undefined> | undefined,
   name: string,
 ) => {
@@ -45,6 +46,7 @@ export function pullRequestOf(
   const html = p.repository?.html_url;
   const deliveryId = header(metadata, 'x-github-delivery');
   return {
+    provider: 'github',
     action: p.action,
     number: number as number,
     headSha: sha,

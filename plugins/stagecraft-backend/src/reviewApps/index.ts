@@ -14,7 +14,8 @@ import {
 import { hostFor } from '../domain/policy/exposure';
 import { CatalogRepositoryComponents } from './CatalogRepositoryComponents';
 import { GITHUB_PULL_REQUEST_TOPIC, pullRequestOf } from './github';
-import { GithubPullRequestComments } from './githubComments';
+import { GITLAB_MERGE_REQUEST_TOPIC, mergeRequestOf } from './gitlab';
+import { scmPullRequestComments } from './comments';
 
 /** The actor review apps act as, in audit rows and revisions. */
 export const REVIEW_APPS_ACTOR = 'system:stagecraft-review-apps';
@@ -43,6 +44,11 @@ export function readReviewAppSettings(
     image: c.getString('image'),
     ...(ttl && { ttl }),
   };
+}
+
+/** Whether the GitLab webhook module checks `X-Gitlab-Token` (it needs a secret). */
+function gitlabTokensVerified(config: RootConfigService): boolean {
+  return !!config.getOptionalString('events.modules.gitlab.webhookSecret');
 }
 
 /** Whether the GitHub webhook module verifies signatures (it needs a secret). */
@@ -76,9 +82,18 @@ export async function startReviewApps(deps: {
   const { config, logger } = deps;
   const settings = readReviewAppSettings(config, deps.environmentTypes);
   if (!settings) return undefined;
-  if (!githubSignaturesVerified(config)) {
+  // only events whose origin the events backend's webhook module verified
+  const sources = [
+    ...(githubSignaturesVerified(config)
+      ? [{ topic: GITHUB_PULL_REQUEST_TOPIC, parse: pullRequestOf }]
+      : []),
+    ...(gitlabTokensVerified(config)
+      ? [{ topic: GITLAB_MERGE_REQUEST_TOPIC, parse: mergeRequestOf }]
+      : []),
+  ];
+  if (!sources.length) {
     logger.warn(
-      'Stagecraft review apps are off: set events.modules.github.webhookSecret so the GitHub webhook module verifies X-Hub-Signature-256',
+      'Stagecraft review apps are off: set events.modules.github.webhookSecret (the GitHub webhook module verifies X-Hub-Signature-256) or events.modules.gitlab.webhookSecret (the GitLab module checks X-Gitlab-Token)',
     );
     return undefined;
   }
@@ -99,7 +114,7 @@ export async function startReviewApps(deps: {
     // host's GitHub integration (its token or GitHub App)
     ...(config.getOptionalBoolean('stagecraft.reviewApps.comments') !==
       false && {
-      comments: GithubPullRequestComments.fromConfig(config),
+      comments: scmPullRequestComments(config),
       links: {
         environmentPage: env =>
           `${baseUrl ?? ''}/catalog/default/environment/${env}`,
@@ -114,14 +129,17 @@ export async function startReviewApps(deps: {
   });
   await deps.events.subscribe({
     id: 'stagecraft-review-apps',
-    topics: [GITHUB_PULL_REQUEST_TOPIC],
+    topics: sources.map(source => source.topic),
     onEvent: async params => {
-      const event = pullRequestOf(
+      const source = sources.find(x => x.topic === params.topic);
+      const event = source?.parse(
         params.eventPayload,
         params.metadata as Record<string, string | string[] | undefined>,
       );
       if (!event) {
-        logger.warn('review apps: not a pull_request payload; ignored');
+        logger.warn(
+          `review apps: not a pull or merge request payload (${params.topic}); ignored`,
+        );
         return;
       }
       const what = `${event.repository.fullName}#${event.number} ${
@@ -144,7 +162,11 @@ export async function startReviewApps(deps: {
     },
   });
   logger.info(
-    `Stagecraft review apps: pull requests of catalog components' repositories get a ${settings.environmentType} environment running ${settings.image}`,
+    `Stagecraft review apps: pull requests (${sources
+      .map(x => x.topic)
+      .join(', ')}) of catalog components' repositories get a ${
+      settings.environmentType
+    } environment running ${settings.image}`,
   );
   return reviewApps;
 }

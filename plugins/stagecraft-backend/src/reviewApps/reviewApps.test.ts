@@ -2,6 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CatalogRepositoryComponents } from './CatalogRepositoryComponents';
 import { pullRequestOf } from './github';
+import { mergeRequestOf } from './gitlab';
 import { readReviewAppSettings, startReviewApps } from './index';
 import { tierDefaults } from '../domain/environments/types';
 
@@ -143,6 +144,7 @@ describe('pullRequestOf', () => {
       },
     };
     expect(pullRequestOf(payload, { 'x-github-delivery': 'abc' })).toEqual({
+      provider: 'github',
       action: 'synchronize',
       number: 3,
       headSha: 'deadbeef',
@@ -160,5 +162,79 @@ describe('pullRequestOf', () => {
         pull_request: { number: 3, head: { sha: '$(rm -rf)' } },
       }),
     ).toBeUndefined();
+  });
+});
+
+describe('mergeRequestOf', () => {
+  const payload = (attributes: Record<string, unknown>) => ({
+    object_kind: 'merge_request',
+    project: {
+      path_with_namespace: 'acme/platform/hello',
+      web_url: 'https://gitlab.example.com/acme/platform/hello',
+    },
+    object_attributes: {
+      iid: 9,
+      action: 'open',
+      source_branch: 'feature/x',
+      last_commit: { id: 'abcdef0123456789' },
+      ...attributes,
+    },
+  });
+
+  it("reads GitLab's merge request payload: actions as pull request actions, nested groups, the idempotency key", () => {
+    expect(mergeRequestOf(payload({}), { 'idempotency-key': 'k1' })).toEqual({
+      provider: 'gitlab',
+      action: 'opened',
+      number: 9,
+      headSha: 'abcdef0123456789',
+      headRef: 'feature/x',
+      repository: {
+        fullName: 'acme/platform/hello',
+        htmlUrl: 'https://gitlab.example.com/acme/platform/hello',
+      },
+      deliveryId: 'k1',
+    });
+    const action = (a: Record<string, unknown>) =>
+      mergeRequestOf(payload(a), { 'x-gitlab-event-uuid': 'u1' })?.action;
+    expect(action({ action: 'update', oldrev: '1234567abc' })).toBe(
+      'synchronize',
+    );
+    // a title or label change pushes nothing: review apps ignore it
+    expect(action({ action: 'update' })).toBe('update');
+    expect(action({ action: 'merge' })).toBe('closed');
+    expect(action({ action: 'close' })).toBe('closed');
+    expect(action({ action: 'reopen' })).toBe('reopened');
+    expect(
+      mergeRequestOf(payload({}), { 'x-gitlab-event-uuid': 'u1' })?.deliveryId,
+    ).toBe('u1');
+    expect(
+      mergeRequestOf({ ...payload({}), object_kind: 'push' }),
+    ).toBeUndefined();
+    expect(
+      mergeRequestOf(payload({ last_commit: { id: '$(reboot)' } })),
+    ).toBeUndefined();
+  });
+
+  it('finds the components of a GitLab project by gitlab.com/project-slug or a source location under its URL', async () => {
+    const catalog = catalogServiceMock({
+      entities: [
+        component('by-slug', {
+          'gitlab.com/project-slug': 'acme/platform/hello',
+        }),
+        component('by-source', {
+          'backstage.io/source-location':
+            'url:https://gitlab.example.com/acme/platform/hello/-/tree/main/api',
+        }),
+        component('sibling', {
+          'backstage.io/source-location':
+            'url:https://gitlab.example.com/acme/platform/hello-admin/-/tree/main',
+        }),
+      ],
+    });
+    const found = await new CatalogRepositoryComponents({
+      catalog,
+      auth: mockServices.auth(),
+    }).componentsOf(mergeRequestOf(payload({}))!.repository);
+    expect(found.map(c => c.name).sort()).toEqual(['by-slug', 'by-source']);
   });
 });

@@ -12,11 +12,13 @@ import type { Actor } from '../ports';
 
 /** What the door tells about a pull request (provider-neutral). */
 export interface PullRequestEvent {
-  /** The webhook delivery id (`X-GitHub-Delivery`), when known. */
+  /** Where it comes from (default `github`); a GitLab merge request is one too. */
+  provider?: 'github' | 'gitlab';
+  /** The webhook delivery id (`X-GitHub-Delivery`, GitLab's `Idempotency-Key`), when known. */
   deliveryId?: string;
   /** `opened`, `reopened`, `synchronize`, `closed`, … (others are ignored). */
   action: string;
-  /** `owner/name` and the repository's web URL. */
+  /** `owner/name` (GitLab: the project's path, groups included) and its web URL. */
   repository: { fullName: string; htmlUrl?: string };
   number: number;
   headSha: string;
@@ -77,6 +79,7 @@ export interface PullRequestComments {
     repository: PullRequestEvent['repository'],
     number: number,
     body: string,
+    provider?: PullRequestEvent['provider'],
   ): Promise<boolean>;
 }
 
@@ -132,7 +135,10 @@ export function reviewImage(
   component: string,
   e: PullRequestEvent,
 ): string {
-  const [owner, repo] = e.repository.fullName.split('/');
+  // GitLab's nested groups: the owner is everything before the last part
+  const parts = e.repository.fullName.split('/');
+  const repo = parts.pop();
+  const owner = parts.join('/');
   const values: Record<string, string> = {
     component,
     number: String(e.number),
@@ -259,6 +265,7 @@ export class ReviewApps {
         e.repository,
         e.number,
         reviewComment(e, shown, this.deps.links),
+        e.provider,
       );
       return written
         ? undefined

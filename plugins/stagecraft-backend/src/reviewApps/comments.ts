@@ -10,9 +10,8 @@ import {
   PullRequestEvent,
   REVIEW_COMMENT_MARKER,
 } from '../domain/reviewApps/ReviewApps';
-
-/** Pages of comments read to find review apps' own (100 each). */
-const MAX_PAGES = 10;
+import { GitlabMergeRequestComments } from './gitlabComments';
+import { scmCall, upsertMarkedComment } from './scmCall';
 
 /**
  * Review apps' pull request comment on GitHub (and GitHub Enterprise),
@@ -22,8 +21,9 @@ const MAX_PAGES = 10;
  * redelivered webhook or a new push never adds a second one.
  */
 export class GithubPullRequestComments implements PullRequestComments {
-  static fromConfig(config: RootConfigService): GithubPullRequestComments {
-    const integrations = ScmIntegrations.fromConfig(config);
+  static fromIntegrations(
+    integrations: ScmIntegrationRegistry,
+  ): GithubPullRequestComments {
     return new GithubPullRequestComments(
       integrations,
       DefaultGithubCredentialsProvider.fromIntegrations(integrations),
@@ -48,40 +48,39 @@ export class GithubPullRequestComments implements PullRequestComments {
       url: repository.htmlUrl,
     });
     if (!token) return false;
-    const headers = {
+    const call = scmCall('GitHub', {
       Authorization: `Bearer ${token}`,
       Accept: 'application/vnd.github+json',
       'X-GitHub-Api-Version': '2022-11-28',
-      'Content-Type': 'application/json',
-    };
+    });
     const repo = `${api.replace(/\/+$/, '')}/repos/${repository.fullName}`;
-    const call = async (method: string, url: string, payload?: unknown) => {
-      const res = await fetch(url, {
-        method,
-        headers,
-        ...(payload !== undefined && { body: JSON.stringify(payload) }),
-      });
-      if (!res.ok) {
-        throw new Error(
-          `GitHub answered ${res.status} to ${method} ${new URL(url).pathname}`,
-        );
-      }
-      return res.json();
-    };
-    let existing: number | undefined;
-    for (let page = 1; page <= MAX_PAGES && existing === undefined; page++) {
-      const list = (await call(
-        'GET',
-        `${repo}/issues/${number}/comments?per_page=100&page=${page}`,
-      )) as Array<{ id: number; body?: string }>;
-      existing = list.find(c => c.body?.startsWith(REVIEW_COMMENT_MARKER))?.id;
-      if (list.length < 100) break;
-    }
-    if (existing !== undefined) {
-      await call('PATCH', `${repo}/issues/comments/${existing}`, { body });
-    } else {
-      await call('POST', `${repo}/issues/${number}/comments`, { body });
-    }
+    await upsertMarkedComment(call, {
+      marker: REVIEW_COMMENT_MARKER,
+      page: n => `${repo}/issues/${number}/comments?per_page=100&page=${n}`,
+      edit: id => ['PATCH', `${repo}/issues/comments/${id}`],
+      create: ['POST', `${repo}/issues/${number}/comments`],
+      body,
+    });
     return true;
   }
+}
+
+/**
+ * Review apps' comment through the SCM integration of the event's provider:
+ * GitHub pull requests and GitLab merge requests.
+ */
+export function scmPullRequestComments(
+  config: RootConfigService,
+): PullRequestComments {
+  const integrations = ScmIntegrations.fromConfig(config);
+  const github = GithubPullRequestComments.fromIntegrations(integrations);
+  const gitlab = GitlabMergeRequestComments.fromIntegrations(integrations);
+  return {
+    upsert: (repository, number, body, provider) =>
+      (provider === 'gitlab' ? gitlab : github).upsert(
+        repository,
+        number,
+        body,
+      ),
+  };
 }
