@@ -384,7 +384,7 @@ const SAID: Record<ReviewAppOutcome['result'], string> = {
   'not-ours': 'left alone',
   ignored: 'ignored',
   duplicate: 'unchanged',
-  failed: 'failed',
+  failed: 'failed (the environment page and the backend log say why)',
 };
 
 /** The review-app comment of a pull request, Markdown. */
@@ -401,9 +401,9 @@ export function reviewComment(
       : `\`${o.environment}\``;
     const open = ['created', 'deployed', 'unchanged'].includes(o.result);
     const url = open ? links?.appUrl?.(name, o.environment) : undefined;
-    const status = `${SAID[o.result]}${url ? ` at ${url}` : ''}${
-      o.result === 'failed' && o.message ? `: ${o.message}` : ''
-    }`;
+    // a failure's reason stays in Backstage (its log and audit): the pull
+    // request may be more public than the platform
+    const status = `${SAID[o.result]}${url ? ` at ${url}` : ''}`;
     return `| ${cell(name)} | ${env} | ${
       o.image ? `\`${cell(o.image)}\`` : '—'
     } | ${cell(status)} |`;
