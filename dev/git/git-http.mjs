@@ -12,10 +12,16 @@ import { createServer } from 'node:http';
 
 const root = required('GIT_PROJECT_ROOT');
 const port = Number(required('GIT_SERVER_PORT'));
-const credentials = readFileSync(required('GIT_SERVER_CREDENTIALS'), 'utf8').trim();
+const credentials = readFileSync(
+  required('GIT_SERVER_CREDENTIALS'),
+  'utf8',
+).trim();
 const user = credentials.slice(0, credentials.indexOf(':'));
-const expected = Buffer.from(`Basic ${Buffer.from(credentials).toString('base64')}`);
-const backend = process.env.GIT_HTTP_BACKEND ?? '/usr/lib/git-core/git-http-backend';
+const expected = Buffer.from(
+  `Basic ${Buffer.from(credentials).toString('base64')}`,
+);
+const backend =
+  process.env.GIT_HTTP_BACKEND ?? '/usr/lib/git-core/git-http-backend';
 
 function required(name) {
   const value = process.env[name];
@@ -37,7 +43,9 @@ function log(req, status) {
 
 const server = createServer((req, res) => {
   if (!authorized(req.headers.authorization)) {
-    res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="stagecraft-git"' }).end();
+    res
+      .writeHead(401, { 'WWW-Authenticate': 'Basic realm="stagecraft-git"' })
+      .end();
     log(req, 401);
     return;
   }
@@ -60,7 +68,8 @@ const server = createServer((req, res) => {
     GIT_PROTOCOL: req.headers['git-protocol'] ?? '',
     HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
   };
-  if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];
+  if (req.headers['content-length'])
+    env.CONTENT_LENGTH = req.headers['content-length'];
   const child = spawn(backend, [], { env, stdio: ['pipe', 'pipe', 'inherit'] });
   req.pipe(child.stdin);
   child.stdin.on('error', () => {}); // the backend may answer before reading all
@@ -89,7 +98,9 @@ const server = createServer((req, res) => {
     res.writeHead(status, headers);
     log(req, status);
     streaming = true;
-    const body = head.subarray(Buffer.byteLength(text.slice(0, match.index + match[0].length), 'latin1'));
+    const body = head.subarray(
+      Buffer.byteLength(text.slice(0, match.index + match[0].length), 'latin1'),
+    );
     if (body.length) res.write(body);
   });
   child.on('close', code => {
@@ -107,5 +118,8 @@ const server = createServer((req, res) => {
   });
 });
 
-server.listen(port, '127.0.0.1', () => console.log(`git-http: serving ${root} on http://127.0.0.1:${port}/`));
-for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.close(() => process.exit(0)));
+server.listen(port, '127.0.0.1', () =>
+  console.log(`git-http: serving ${root} on http://127.0.0.1:${port}/`),
+);
+for (const signal of ['SIGTERM', 'SIGINT'])
+  process.on(signal, () => server.close(() => process.exit(0)));
