@@ -345,19 +345,7 @@ ensure_pki() {
 # gke-gcloud-auth-plugin or kubelogin do. Added to an existing PKI.
 ensure_identities() {
   [[ -f "$pki/stagecraft-client.crt" ]] || issue stagecraft-client stagecraft ca client
-  (
-    umask 077
-    cat >"$state/stagecraft-exec.kubeconfig" <<KCFG
-apiVersion: v1
-kind: Config
-clusters:
-- name: stagecraft
-  cluster:
-    server: $server
-    certificate-authority-data: $(base64 -w0 <"$pki/ca.crt")
-users:
-- name: stagecraft-exec
-  user:
+  kubeconfig_file "$state/stagecraft-exec.kubeconfig" stagecraft-exec <<EXEC
     exec:
       apiVersion: client.authentication.k8s.io/v1
       command: $here/exec-credential.sh
@@ -366,22 +354,16 @@ users:
       - name: STAGECRAFT_CLUSTER_STATE
         value: $state
       interactiveMode: Never
-contexts:
-- name: stagecraft-exec
-  context:
-    cluster: stagecraft
-    user: stagecraft-exec
-current-context: stagecraft-exec
-KCFG
-  )
+EXEC
 }
 
 token_of() { awk -F, -v u="$1" '$2 == u { print $1; exit }' "$pki/tokens.csv"; }
 
-write_kubeconfig() { # file user
-  local file=$1 user=$2 token
-  token=$(token_of "$user")
-  [[ -n "$token" ]] || die "no token for $user"
+# A kubeconfig for the local apiserver (0600) whose user NAME authenticates
+# with the `user:` fields read from stdin (indented by four spaces).
+kubeconfig_file() { # file name
+  local file=$1 name=$2 fields
+  fields=$(cat)
   (
     umask 077
     cat >"$file" <<KCFG
@@ -393,17 +375,24 @@ clusters:
     server: $server
     certificate-authority-data: $(base64 -w0 <"$pki/ca.crt")
 users:
-- name: stagecraft-${user#system:}
+- name: $name
   user:
-    token: $token
+$fields
 contexts:
-- name: stagecraft-${user#system:}
+- name: $name
   context:
     cluster: stagecraft
-    user: stagecraft-${user#system:}
-current-context: stagecraft-${user#system:}
+    user: $name
+current-context: $name
 KCFG
   )
+}
+
+write_kubeconfig() { # file user
+  local token
+  token=$(token_of "$2")
+  [[ -n "$token" ]] || die "no token for $2"
+  kubeconfig_file "$1" "stagecraft-${2#system:}" <<<"    token: $token"
 }
 
 write_kubeconfigs() {

@@ -39,16 +39,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0 failed=0
-check() { # description command...
-  local what=$1; shift
-  local start=$SECONDS
-  if "$@"; then
-    echo "ok   $what ($((SECONDS - start))s)"; passed=$((passed + 1))
-  else
-    echo "FAIL $what ($((SECONDS - start))s)"; failed=$((failed + 1))
-  fi
-}
+# shellcheck source-path=SCRIPTDIR source=checks.sh
+source "$here/checks.sh"
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -245,5 +237,4 @@ check "a GitRepository without the credentials is refused (authentication requir
 check "deleting the Kustomization deletes what it applied" delete_prunes
 
 for l in "${latencies[@]}"; do echo "     $l"; done
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+summary

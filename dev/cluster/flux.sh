@@ -78,29 +78,10 @@ flux_identities() {
   local user
   for user in flux-source-controller flux-kustomize-controller; do
     [[ -f "$pki/$user.crt" ]] || issue "$user" "$user" ca client
-    (
-      umask 077
-      cat >"$state/$user.kubeconfig" <<KCFG
-apiVersion: v1
-kind: Config
-clusters:
-- name: stagecraft
-  cluster:
-    server: $server
-    certificate-authority-data: $(base64 -w0 <"$pki/ca.crt")
-users:
-- name: $user
-  user:
+    kubeconfig_file "$state/$user.kubeconfig" "$user" <<CERT
     client-certificate-data: $(base64 -w0 <"$pki/$user.crt")
     client-key-data: $(base64 -w0 <"$pki/$user.key")
-contexts:
-- name: $user
-  context:
-    cluster: stagecraft
-    user: $user
-current-context: $user
-KCFG
-    )
+CERT
   done
 }
 
