@@ -19,6 +19,8 @@
 #   STAGECRAFT_SCHEDULER_PORT [10259] STAGECRAFT_KWOK_PORT [10247]
 #   STAGECRAFT_METRICS_SERVER_PORT [kwok's + 4: 10251]
 #   STAGECRAFT_FAKE_NODES [1]         STAGECRAFT_STOP_TIMEOUT [20] (seconds)
+#   STAGECRAFT_FLUX [unset]: 1 also builds and starts Flux's source-controller
+#     and kustomize-controller (flux.sh; STAGECRAFT_FLUX_PORT [kwok's + 5])
 #   STAGECRAFT_CLUSTER_STATE [dev/cluster/state]
 #   STAGECRAFT_CLUSTER_LOGS  [dev/cluster/logs]
 #   STAGECRAFT_CLUSTER_CACHE [${XDG_CACHE_HOME:-~/.cache}/stagecraft/cluster] (binaries)
@@ -70,6 +72,9 @@ server=https://127.0.0.1:$apiserver_port
 
 # Start order; `down` stops in reverse.
 components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok metrics-server)
+# shellcheck source-path=SCRIPTDIR source=flux.sh
+source "$here/flux.sh"
+flux_enabled && components+=("${flux_components[@]}")
 
 # kwok configuration copied from the kwok module's kustomize/: the stages (fake
 # node initialisation and heartbeat, pod ready/complete/delete), and the
@@ -189,6 +194,7 @@ all_built() {
   local f
   for f in "${stage_files[@]}" "${crd_files[@]}"; do [[ -f "$stages/${f##*/}" ]] || return 1; done
   for f in "${gateway_api_files[@]}"; do [[ -f "$gateway_api_crds/$f" ]] || return 1; done
+  if flux_enabled; then flux_built; fi
 }
 
 cmd_build() {
@@ -214,6 +220,7 @@ cmd_build() {
     "-X k8s.io/client-go/pkg/version.gitVersion=$METRICS_SERVER_VERSION" \
     metrics-server sigs.k8s.io/metrics-server/cmd/metrics-server
   sync_stages
+  if flux_enabled; then flux_build; fi
 }
 
 # ---------------------------------------------------------------------------
@@ -338,19 +345,7 @@ ensure_pki() {
 # gke-gcloud-auth-plugin or kubelogin do. Added to an existing PKI.
 ensure_identities() {
   [[ -f "$pki/stagecraft-client.crt" ]] || issue stagecraft-client stagecraft ca client
-  (
-    umask 077
-    cat >"$state/stagecraft-exec.kubeconfig" <<KCFG
-apiVersion: v1
-kind: Config
-clusters:
-- name: stagecraft
-  cluster:
-    server: $server
-    certificate-authority-data: $(base64 -w0 <"$pki/ca.crt")
-users:
-- name: stagecraft-exec
-  user:
+  kubeconfig_file "$state/stagecraft-exec.kubeconfig" stagecraft-exec <<EXEC
     exec:
       apiVersion: client.authentication.k8s.io/v1
       command: $here/exec-credential.sh
@@ -359,22 +354,16 @@ users:
       - name: STAGECRAFT_CLUSTER_STATE
         value: $state
       interactiveMode: Never
-contexts:
-- name: stagecraft-exec
-  context:
-    cluster: stagecraft
-    user: stagecraft-exec
-current-context: stagecraft-exec
-KCFG
-  )
+EXEC
 }
 
 token_of() { awk -F, -v u="$1" '$2 == u { print $1; exit }' "$pki/tokens.csv"; }
 
-write_kubeconfig() { # file user
-  local file=$1 user=$2 token
-  token=$(token_of "$user")
-  [[ -n "$token" ]] || die "no token for $user"
+# A kubeconfig for the local apiserver (0600) whose user NAME authenticates
+# with the `user:` fields read from stdin (indented by four spaces).
+kubeconfig_file() { # file name
+  local file=$1 name=$2 fields
+  fields=$(cat)
   (
     umask 077
     cat >"$file" <<KCFG
@@ -386,17 +375,24 @@ clusters:
     server: $server
     certificate-authority-data: $(base64 -w0 <"$pki/ca.crt")
 users:
-- name: stagecraft-${user#system:}
+- name: $name
   user:
-    token: $token
+$fields
 contexts:
-- name: stagecraft-${user#system:}
+- name: $name
   context:
     cluster: stagecraft
-    user: stagecraft-${user#system:}
-current-context: stagecraft-${user#system:}
+    user: $name
+current-context: $name
 KCFG
   )
+}
+
+write_kubeconfig() { # file user
+  local token
+  token=$(token_of "$2")
+  [[ -n "$token" ]] || die "no token for $2"
+  kubeconfig_file "$1" "stagecraft-${2#system:}" <<<"    token: $token"
 }
 
 write_kubeconfigs() {
@@ -418,6 +414,7 @@ binary_of() {
     etcd) echo "$etcd_bin/etcd" ;;
     kwok) echo "$kwok_bin/kwok" ;;
     metrics-server) echo "$metrics_server_bin/metrics-server" ;;
+    source-controller | kustomize-controller) flux_binary_of "$1" ;;
     *) echo "$k8s_bin/$1" ;;
   esac
 }
@@ -507,9 +504,11 @@ stop() { # name
 
 cmd_down() {
   local i
+  # Flux's controllers are stopped whether or not STAGECRAFT_FLUX is set now.
+  flux_enabled || for ((i = ${#flux_components[@]} - 1; i >= 0; i--)); do stop "${flux_components[i]}"; done
   for ((i = ${#components[@]} - 1; i >= 0; i--)); do stop "${components[i]}"; done
-  # Each `up` starts from an empty etcd.
-  rm -rf "$state/etcd"
+  # Each `up` starts from an empty etcd (and Flux's artifacts went with it).
+  rm -rf "$state/etcd" "$state/flux"
   log "down"
 }
 
@@ -533,6 +532,12 @@ cmd_status() {
       rc=1
     fi
   done
+  # Flux left running by an `up` with STAGECRAFT_FLUX=1: shown, not required
+  if ! flux_enabled; then
+    for name in "${flux_components[@]}"; do
+      is_running "$name" && printf '%-24s running (pid %s)\n' "$name" "$(pid_of "$name")"
+    done
+  fi
   if [[ -x "$kubectl" && -f "$state/admin.kubeconfig" ]] && readyz; then
     printf '%-24s ok (%s)\n' "readyz" "$server"
     local nodes
@@ -569,6 +574,12 @@ Cluster is up: $server (Kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok
     through an exec credential plugin:           KUBECONFIG=$state/stagecraft-exec.kubeconfig
   kubectl:                       $kubectl
 EOT
+  if flux_enabled; then
+    cat <<EOT
+  Flux: source-controller $FLUX_SOURCE_CONTROLLER_VERSION (artifacts http://127.0.0.1:$flux_port), kustomize-controller
+    $FLUX_KUSTOMIZE_CONTROLLER_VERSION applying as ServiceAccount $flux_applier of each Kustomization's namespace
+EOT
+  fi
 }
 
 # Fake nodes, managed by kwok through the annotation it is started with.
@@ -952,11 +963,20 @@ cmd_up() {
   for name in "${components[@]}"; do is_running "$name" && running=$((running + 1)); done
   if ((running == ${#components[@]})) && readyz; then
     log "already up"
+    if flux_enabled; then flux_rbac_yaml | kubectl_admin apply -f - >/dev/null; fi
     # keep Stagecraft's RBAC and identities current (they grow with the features)
     rbac_yaml | kubectl_admin apply -f - >/dev/null
     ensure_identities
     apiservice_yaml | kubectl_admin apply -f - >/dev/null
     default_logs
+    print_access
+    return 0
+  elif flux_enabled && ((running == ${#components[@]} - ${#flux_components[@]})) && readyz &&
+    ! is_running source-controller && ! is_running kustomize-controller; then
+    log "up without Flux; adding it"
+    trap 'stop kustomize-controller; stop source-controller' EXIT
+    flux_up
+    trap - EXIT
     print_access
     return 0
   elif ((running > 0)); then
@@ -973,7 +993,10 @@ cmd_up() {
   rm -rf "$state/etcd"
 
   local port
-  for port in "$etcd_port" "$etcd_peer_port" "$apiserver_port" "$kcm_port" "$scheduler_port" "$kwok_port" "$metrics_server_port"; do
+  local ports=("$etcd_port" "$etcd_peer_port" "$apiserver_port" "$kcm_port" "$scheduler_port" "$kwok_port" "$metrics_server_port")
+  # shellcheck disable=SC2207  # flux_ports prints numbers
+  if flux_enabled; then ports+=($(flux_ports)); fi
+  for port in "${ports[@]}"; do
     port_open "$port" && die "port $port on 127.0.0.1 is already in use (see STAGECRAFT_*_PORT in $0)"
   done
 
@@ -1123,6 +1146,7 @@ SCHED
   apiservice_yaml | kubectl_admin apply -f - >/dev/null
   wait_for metrics-server 60 "the metrics.k8s.io APIService to be Available" \
     kubectl_admin wait --for=condition=Available apiservice/v1beta1.metrics.k8s.io --timeout=2s
+  if flux_enabled; then flux_up; fi
   for name in kube-scheduler kwok metrics-server; do
     is_running "$name" || { log "$name exited"; show_log "$name"; false; }
   done

@@ -7,8 +7,12 @@
 #   build/etcd/go.mod        go.etcd.io/etcd/server/v3@$ETCD_VERSION
 #   build/kwok/go.mod        sigs.k8s.io/kwok@$KWOK_VERSION
 #   build/metrics-server/go.mod  sigs.k8s.io/metrics-server@$METRICS_SERVER_VERSION
+#   build/flux-source-controller/go.mod
+#                            github.com/fluxcd/source-controller@$FLUX_SOURCE_CONTROLLER_VERSION
+#   build/flux-kustomize-controller/go.mod
+#                            github.com/fluxcd/kustomize-controller@$FLUX_KUSTOMIZE_CONTROLLER_VERSION
 #
-#   bash dev/cluster/gen-modules.sh [MODULE...]   all four, or only the named
+#   bash dev/cluster/gen-modules.sh [MODULE...]   all of them, or only the named
 #                                                 ones (e.g. metrics-server)
 #
 # Each module lists the main packages to build as `tool` directives, so
@@ -33,7 +37,7 @@ fi
 
 export GOWORK=off GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false"
 
-all_modules=(kubernetes etcd kwok metrics-server)
+all_modules=(kubernetes etcd kwok metrics-server flux-source-controller flux-kustomize-controller)
 wanted=("$@")
 [[ ${#wanted[@]} -gt 0 ]] || wanted=("${all_modules[@]}")
 for m in "${wanted[@]}"; do
@@ -64,7 +68,7 @@ check_go_version() {
   fi
 }
 
-# Writes go.mod for one module dir and tidies it.
+# Writes go.mod for one module dir and tidies it (TIDY_FLAGS: extra flags).
 #   $1 dir  $2 go version  $3 require lines  $4 replace lines  $5 tool lines
 write_module() {
   local dir=$1
@@ -84,7 +88,7 @@ write_module() {
     echo; echo "tool ("; printf '%s\n' "$5" | sed 's/^/\t/'; echo ")"
   } >"$dir/go.mod"
   echo ">> go mod tidy in ${dir#"$here"/}"
-  (cd "$dir" && go mod tidy)
+  (cd "$dir" && go mod tidy ${TIDY_FLAGS:-})
 }
 
 # --- kubernetes -------------------------------------------------------------
@@ -150,6 +154,49 @@ ms_gomod=$(gomod_of "sigs.k8s.io/metrics-server@$METRICS_SERVER_VERSION")
 check_go_version "$ms_gomod" "sigs.k8s.io/metrics-server@$METRICS_SERVER_VERSION"
 write_module "$here/build/metrics-server" "$(go_directive "$ms_gomod")" \
   "sigs.k8s.io/metrics-server $METRICS_SERVER_VERSION" "" "sigs.k8s.io/metrics-server/cmd/metrics-server"
+fi
+
+# --- Flux controllers -----------------------------------------------------------
+# Both point their own api/ submodule at ./api (ignored in a dependency; the
+# require of the published api tag is what counts) and carry replaces pinning
+# third-party modules (go-digest, kustomize, yaml.v3). Replaces of a dependency
+# are ignored too, so every non-local one is copied into our module, or the
+# build would resolve other versions than the release was tested with.
+nonlocal_replaces() { # go.mod
+  awk '
+    /^replace[[:space:]]*\($/ { block = 1; next }
+    block && /^\)/ { block = 0; next }
+    { line = $0 }
+    !block && line !~ /^replace[[:space:]]/ { next }
+    { sub(/^replace[[:space:]]+/, "", line); n = split(line, f, /[[:space:]]+/) }
+    {
+      for (i = 1; i <= n; i++) if (f[i] == "=>") break
+      if (i < n && f[i + 1] !~ /^\.\.?\//) print line
+    }' "$1" | sed 's/^[[:space:]]*//'
+}
+
+# FLUX_SUBSTITUTES (versions.env): `module=version` pairs replacing a version
+# the release pins that the module proxy does not serve (a 403 on its .zip).
+# -e: tidy also walks the tests of the controllers' packages; a test-only
+# module the proxy does not serve (helmtestserver) must not stop it. The
+# build itself still fails on anything missing.
+flux_module() { # build-dir module version main-package
+  local gomod replaces sub
+  gomod=$(gomod_of "$2@$3")
+  check_go_version "$gomod" "$2@$3"
+  replaces=$(nonlocal_replaces "$gomod")
+  for sub in ${FLUX_SUBSTITUTES:-}; do
+    grep -q "^[[:space:]]*${sub%%=*} " "$gomod" && replaces+=$'\n'"${sub%%=*} => ${sub%%=*} ${sub#*=}"
+  done
+  TIDY_FLAGS=-e write_module "$here/build/$1" "$(go_directive "$gomod")" "$2 $3" "$replaces" "$4"
+}
+if want flux-source-controller; then
+  flux_module flux-source-controller github.com/fluxcd/source-controller \
+    "$FLUX_SOURCE_CONTROLLER_VERSION" github.com/fluxcd/source-controller
+fi
+if want flux-kustomize-controller; then
+  flux_module flux-kustomize-controller github.com/fluxcd/kustomize-controller \
+    "$FLUX_KUSTOMIZE_CONTROLLER_VERSION" github.com/fluxcd/kustomize-controller
 fi
 
 echo ">> modules regenerated under ${here#"$PWD"/}/build/"

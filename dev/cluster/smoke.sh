@@ -18,16 +18,8 @@ admin=("$kubectl" --kubeconfig "$state/admin.kubeconfig")
 viewer=("$kubectl" --kubeconfig "$state/viewer.kubeconfig")
 ns=stagecraft-smoke-$$
 
-passed=0 failed=0
-check() { # description command...
-  local what=$1; shift
-  local start=$SECONDS
-  if "$@"; then
-    echo "ok   $what ($((SECONDS - start))s)"; passed=$((passed + 1))
-  else
-    echo "FAIL $what ($((SECONDS - start))s)"; failed=$((failed + 1))
-  fi
-}
+# shellcheck source-path=SCRIPTDIR source=checks.sh
+source "$here/checks.sh"
 
 node_ready() { "${admin[@]}" wait --for=condition=Ready node -l type=kwok --timeout=30s >/dev/null; }
 
@@ -106,5 +98,4 @@ check "viewer create is Forbidden" viewer_forbidden
 check "pod logs through the apiserver: logs, --previous, -f" pod_logs
 check "namespace deleted" namespace_gone
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+summary
