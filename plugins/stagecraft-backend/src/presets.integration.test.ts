@@ -131,7 +131,11 @@ const store = {
     files: { type: 's3' },
     sql: { type: 'mssql' },
     search: { type: 'elasticsearch' },
-    web: { type: 'route', params: { port: 80, path: '/shop' } },
+    // score-k8s's idiom: the route's host is the dns resource's output
+    web: {
+      type: 'route',
+      params: { port: 80, path: '/shop', host: '${resources.name.host}' },
+    },
     gw: { type: 'route', class: 'gateway', params: { port: 80, path: '/gw' } },
     catalogue: {
       type: 'service-port',

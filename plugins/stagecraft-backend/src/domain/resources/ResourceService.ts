@@ -31,6 +31,7 @@ import { canonicalJson } from '../workloads/canonical';
 import type { WorkloadSpec } from '../workloads';
 import { matchDefinition, ResolvedDefinition } from './definitions';
 import { recorder, ResourcePreview } from './preview';
+import { planParams } from './paramPlaceholders';
 import {
   definitionOf,
   describeKey,
@@ -445,6 +446,8 @@ export class ResourceService {
       });
     }
     if (errors.length) throw new InputError(errors);
+    // shared resources' recorded params, compared once params are expanded
+    const shared = new Map<Planned, Record<string, unknown> | undefined>();
     for (const p of byName.values()) {
       const record = await this.deps.store.getResource(env.name, p.name);
       if (!record) continue;
@@ -462,19 +465,30 @@ export class ResourceService {
         );
       }
       if (p.id !== undefined) {
-        if (
-          nonEmpty(record.params) &&
-          nonEmpty(p.params) &&
-          canonicalJson(record.params) !== canonicalJson(p.params)
-        ) {
-          throw new ConflictError(
-            `${field}: shared resource "${p.id}" in environment "${env.name}" was provisioned with other params; requests of a shared resource must agree (or leave params out)`,
-          );
-        }
-        if (!nonEmpty(p.params)) p.params = record.params;
+        if (nonEmpty(p.params)) shared.set(p, record.params);
+        else p.params = record.params;
       }
     }
-    return [...byName.values()];
+    const planned = await planParams([...byName.values()], spec, p =>
+      p.driver
+        .outputs(
+          this.context(env, p, definitionOf(p), [component.ref], noProgress),
+        )
+        .catch(e => {
+          throw inResource(e, p.resourceNames[0]);
+        }),
+    );
+    for (const [p, recorded] of shared) {
+      if (
+        nonEmpty(recorded) &&
+        canonicalJson(recorded) !== canonicalJson(p.params)
+      ) {
+        throw new ConflictError(
+          `resources.${p.resourceNames[0]}: shared resource "${p.id}" in environment "${env.name}" was provisioned with other params; requests of a shared resource must agree (or leave params out)`,
+        );
+      }
+    }
+    return planned;
   }
 
   private context(

@@ -258,3 +258,18 @@ export function placeholderProblems(
   substitute(value, context, field, false, errors);
   return errors;
 }
+
+/**
+ * The resources `value` refers to (`${resources.<name>...}`), skipping the
+ * escaped `$${...}` and `$$`.
+ */
+export function referencedResources(value: string): string[] {
+  const names: string[] = [];
+  for (const m of value.matchAll(PLACEHOLDER)) {
+    const [, body, inner] = m;
+    if (body.startsWith('$') || inner === undefined) continue;
+    const [root, name] = splitReference(inner);
+    if (root === 'resources' && name) names.push(name);
+  }
+  return names;
+}
