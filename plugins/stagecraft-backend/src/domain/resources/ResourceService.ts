@@ -1,9 +1,7 @@
 import { ExposurePolicy } from '../policy/exposure';
 import {
   assertDnsLabel,
-  FieldError,
   ProvisionedResource,
-  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type {
   ResourceDriver,
@@ -29,9 +27,10 @@ import type {
 } from '../ports';
 import { canonicalJson } from '../workloads/canonical';
 import type { WorkloadSpec } from '../workloads';
-import { matchDefinition, ResolvedDefinition } from './definitions';
+import type { ResolvedDefinition } from './definitions';
 import { recorder, ResourcePreview } from './preview';
 import { planParams } from './paramPlaceholders';
+import { matchRequests } from './matchRequests';
 import {
   definitionOf,
   describeKey,
@@ -39,7 +38,6 @@ import {
   inResource,
   nonEmpty,
   Planned,
-  resourceObjectName,
   waitReady,
 } from './driverContext';
 
@@ -388,64 +386,13 @@ export class ResourceService {
     env: EnvironmentRecord,
     spec: WorkloadSpec,
   ): Promise<Planned[]> {
-    const errors: FieldError[] = [];
-    const byName = new Map<string, Planned>();
-    for (const [resourceName, r] of Object.entries(spec.resources ?? {})) {
-      const cls = r.class ?? 'default';
-      const definition = matchDefinition(this.deps.definitions, {
-        type: r.type,
-        class: cls,
-        environment: env.name,
-        environmentType: env.type,
-        component: component.ref,
-      });
-      if (!definition) {
-        errors.push({
-          field: `resources.${resourceName}.type`,
-          message: `resources.${resourceName}: no resource definition for type "${
-            r.type
-          }"${cls === 'default' ? '' : ` (class "${cls}")`} in environment "${
-            env.name
-          }" (environment type "${
-            env.type
-          }"); a platform engineer can add one to stagecraft.resources.definitions`,
-        });
-        continue;
-      }
-      const driver = this.deps.drivers.get(definition.driver)!;
-      const key =
-        r.id !== undefined ? `id:${r.id}` : `${component.ref}#${resourceName}`;
-      const name = resourceObjectName(
-        r.id ?? `${component.name}-${resourceName}`,
-      );
-      const same = byName.get(name);
-      if (same) {
-        if (same.key !== key || same.type !== r.type || same.class !== cls) {
-          errors.push({
-            field: `resources.${resourceName}`,
-            message: `resources.${resourceName} and resources.${same.resourceNames[0]} would both be the resource "${name}" but differ in id, type or class`,
-          });
-        } else {
-          same.resourceNames.push(resourceName);
-        }
-        continue;
-      }
-      byName.set(name, {
-        name,
-        key,
-        type: r.type,
-        class: cls,
-        ...(r.id !== undefined && { id: r.id }),
-        params: (r.params ?? {}) as Record<string, unknown>,
-        ...(r.metadata?.annotations && {
-          annotations: r.metadata.annotations,
-        }),
-        resourceNames: [resourceName],
-        definition,
-        driver,
-      });
-    }
-    if (errors.length) throw new InputError(errors);
+    const byName = matchRequests(
+      component,
+      env,
+      spec,
+      this.deps.definitions,
+      this.deps.drivers,
+    );
     // shared resources' recorded params, compared once params are expanded
     const shared = new Map<Planned, Record<string, unknown> | undefined>();
     for (const p of byName.values()) {
