@@ -111,7 +111,7 @@ export async function startReviewApps(deps: {
     }),
     settings,
     // the pull request hears where its app runs, through the repository
-    // host's GitHub integration (its token or GitHub App)
+    // host's GitHub or GitLab integration (its token, or a GitHub App)
     ...(config.getOptionalBoolean('stagecraft.reviewApps.comments') !==
       false && {
       comments: scmPullRequestComments(config),
