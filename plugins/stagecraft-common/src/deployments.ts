@@ -221,3 +221,12 @@ export interface SecretKeyInfo {
   updatedBy: string;
   updatedAt: string;
 }
+
+/**
+ * What `PUT /secrets` answers: the key's new version, and the API server's
+ * `Warning` headers on the Secret's writes (`Kind/name: text`), if any.
+ * @public
+ */
+export interface SetSecretResult extends SecretKeyInfo {
+  warnings?: string[];
+}

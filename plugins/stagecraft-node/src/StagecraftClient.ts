@@ -21,7 +21,7 @@ import type {
   EnvironmentDeployment,
   HealthResponse,
   Origin,
-  SecretKeyInfo,
+  SetSecretResult,
   UpdateEnvironmentRequest,
   ConfigChange,
   PromoteRequest,
@@ -136,7 +136,10 @@ export class StagecraftClient {
     return this.send<ConfigChange>('PUT', '/config', request, options);
   }
 
-  /** Writes one secret value (write-only: the answer carries key, version and fingerprint). */
+  /**
+   * Writes one secret value (write-only: the answer carries key, version,
+   * fingerprint and the API server's warnings, never the value).
+   */
   async setSecret(
     request: {
       environment: string;
@@ -145,8 +148,8 @@ export class StagecraftClient {
       value: string;
     },
     options: StagecraftRequestOptions,
-  ): Promise<SecretKeyInfo> {
-    return this.send<SecretKeyInfo>('PUT', '/secrets', request, options);
+  ): Promise<SetSecretResult> {
+    return this.send<SetSecretResult>('PUT', '/secrets', request, options);
   }
 
   /**

@@ -74,13 +74,15 @@ export interface ClusterGateway {
   ): Promise<{ objects: KubeObject[]; warnings: ClusterWarning[] }>;
   /**
    * A JSON merge patch of one object (null removes a key). Only for Secret
-   * data, which Stagecraft writes without ever reading it back.
+   * data, which Stagecraft writes without ever reading it back. Resolves to
+   * the API server's `Warning` headers on it (a gateway that does not read
+   * them resolves to nothing).
    */
   mergePatch(
     cluster: string,
     ref: KubeObjectRef,
     patch: Record<string, unknown>,
-  ): Promise<void>;
+  ): Promise<ClusterWarning[] | void>;
   /** Reads one object; undefined when it does not exist. */
   get(cluster: string, ref: KubeObjectRef): Promise<KubeObject | undefined>;
   /** Deletes one object; succeeds when it is already gone. */

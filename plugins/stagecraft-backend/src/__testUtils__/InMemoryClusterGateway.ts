@@ -135,7 +135,7 @@ export class InMemoryClusterGateway implements ClusterGateway {
     cluster: string,
     ref: KubeObjectRef,
     patch: Record<string, unknown>,
-  ) {
+  ): Promise<ClusterWarning[]> {
     this.check(cluster);
     this.calls.push(`merge-patch ${ref.kind}/${ref.name}`);
     const key = keyOf(cluster, ref);
@@ -160,6 +160,10 @@ export class InMemoryClusterGateway implements ClusterGateway {
       resourceVersion: String(this.version++),
     };
     this.objects.set(key, next);
+    return this.warnings(next, false).map(message => ({
+      object: `${ref.kind}/${ref.name}`,
+      message,
+    }));
   }
 
   async create(cluster: string, o: KubeObject): Promise<boolean> {

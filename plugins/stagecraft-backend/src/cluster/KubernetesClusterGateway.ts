@@ -165,13 +165,22 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
     cluster: string,
     ref: KubeObjectRef,
     patch: Record<string, unknown>,
-  ): Promise<void> {
+  ): Promise<ClusterWarning[]> {
+    const warnings: ClusterWarning[] = [];
     // the answer (the whole object, Secret data included) is dropped unread
     await this.request(cluster, 'PATCH', ref, {
       query: { fieldManager: FIELD_MANAGER },
       body: JSON.stringify(patch),
       contentType: PatchStrategy.MergePatch,
+      onWarnings: texts =>
+        warnings.push(
+          ...texts.map(message => ({
+            object: `${ref.kind}/${ref.name}`,
+            message,
+          })),
+        ),
     });
+    return warnings;
   }
 
   async get(

@@ -97,6 +97,29 @@ describe('SecretService', () => {
     }
   });
 
+  it("answers and audits the API server's warnings on the Secret's writes, never the value", async () => {
+    const { service, gateway, audits } = await setup();
+    gateway.warnings = o =>
+      o.kind === 'Secret' ? ['metadata.finalizers: "x" is deprecated'] : [];
+    const info = await service.set(bob, {
+      ...scope,
+      key: 'API_TOKEN',
+      value: CANARY,
+    });
+    // the labels' apply and the key's merge patch warned the same: said once
+    expect(info.warnings).toEqual([
+      'Secret/app-secrets: metadata.finalizers: "x" is deprecated',
+    ]);
+    expect(audits.at(-1)?.details).toEqual({
+      key: 'API_TOKEN',
+      version: 1,
+      warnings: info.warnings,
+    });
+    expect(JSON.stringify([info, audits])).not.toContain(CANARY);
+    // what is kept of the key carries no warnings
+    expect((await service.list(bob, scope))[0]).not.toHaveProperty('warnings');
+  });
+
   it('deletes a key, and refuses bad input without echoing the value', async () => {
     const { service, gateway } = await setup();
     await service.set(bob, { ...scope, key: 'A', value: 'x' });

@@ -4,10 +4,12 @@ import {
   LABELS,
   MANAGED_BY,
   SecretKeyInfo,
+  SetSecretResult,
   validateDnsLabel,
   InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { NotFoundError } from '../errors';
+import { warningLines } from '../warnings';
 import {
   asObject,
   requireEnvironment,
@@ -75,7 +77,7 @@ export class SecretService {
   }
 
   /** Sets or rotates one secret value (a new version of that key). */
-  async set(actor: Actor, body: unknown): Promise<SecretKeyInfo> {
+  async set(actor: Actor, body: unknown): Promise<SetSecretResult> {
     const b = asObject(body);
     const errors: FieldError[] = [];
     unknownFields(b, ['environment', 'component', 'key', 'value'], errors);
@@ -101,27 +103,36 @@ export class SecretService {
     const target = await this.target(actor, 'secret.update', b);
     const key = b.key as string;
     const ref = this.secretRef(target);
-    // the Secret itself (labels only), then the one key, without reading anything back
-    await this.deps.gateway.apply(target.env.cluster, [
-      {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        type: 'Opaque',
-        metadata: {
-          name: ref.name,
-          namespace: ref.namespace,
-          labels: {
-            [LABELS.managedBy]: MANAGED_BY,
-            [LABELS.environment]: target.env.name,
+    // the Secret itself (labels only), then the one key, without reading
+    // anything back; the API server's warnings on both are answered
+    const { warnings: labelled } = await this.deps.gateway.applyWithWarnings(
+      target.env.cluster,
+      [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          type: 'Opaque',
+          metadata: {
+            name: ref.name,
+            namespace: ref.namespace,
+            labels: {
+              [LABELS.managedBy]: MANAGED_BY,
+              [LABELS.environment]: target.env.name,
+            },
           },
         },
+      ],
+    );
+    const patched = await this.deps.gateway.mergePatch(
+      target.env.cluster,
+      ref,
+      {
+        data: {
+          [key]: Buffer.from(b.value as string, 'utf8').toString('base64'),
+        },
       },
-    ]);
-    await this.deps.gateway.mergePatch(target.env.cluster, ref, {
-      data: {
-        [key]: Buffer.from(b.value as string, 'utf8').toString('base64'),
-      },
-    });
+    );
+    const warnings = warningLines([...labelled, ...(patched ?? [])]);
     const keys = await this.current(target.scope);
     const info: SecretKeyInfo = {
       key,
@@ -137,8 +148,9 @@ export class SecretService {
       key,
       'secret.update',
       info.version,
+      warnings,
     );
-    return info;
+    return { ...info, ...(warnings.length && { warnings }) };
   }
 
   /** Removes one secret key. */
@@ -159,7 +171,7 @@ export class SecretService {
     if (!keys.some(k => k.key === b.key)) {
       throw new NotFoundError(`secret ${b.key} not found for ${target.scope}`);
     }
-    await this.deps.gateway.mergePatch(
+    const patched = await this.deps.gateway.mergePatch(
       target.env.cluster,
       this.secretRef(target),
       {
@@ -172,6 +184,8 @@ export class SecretService {
       keys.filter(k => k.key !== b.key),
       b.key as string,
       'secret.delete',
+      undefined,
+      warningLines(patched ?? []),
     );
   }
 
@@ -208,6 +222,7 @@ export class SecretService {
     key: string,
     action: 'secret.update' | 'secret.delete',
     version?: number,
+    warnings: string[] = [],
   ) {
     await this.deps.store.appendConfigVersion({
       scope,
@@ -223,7 +238,11 @@ export class SecretService {
       target: scope,
       outcome: 'succeeded',
       // the key and its version only: never the value or its fingerprint
-      details: { key, ...(version && { version }) },
+      details: {
+        key,
+        ...(version && { version }),
+        ...(warnings.length && { warnings }),
+      },
     });
   }
 

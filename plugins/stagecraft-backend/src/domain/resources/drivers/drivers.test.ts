@@ -34,7 +34,9 @@ function contextFor(
         ...o,
         metadata: { ...o.metadata, namespace: NS },
       }),
-    mergePatch: (ref, patch) => gateway.mergePatch('local', at(ref), patch),
+    mergePatch: async (ref, patch) => {
+      await gateway.mergePatch('local', at(ref), patch);
+    },
     get: ref => gateway.get('local', at(ref)),
     delete: ref => gateway.delete('local', at(ref)),
   };

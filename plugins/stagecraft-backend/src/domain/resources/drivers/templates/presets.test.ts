@@ -54,7 +54,9 @@ function presetContext(
     cluster: {
       apply: objects => gateway.apply('local', objects.map(placed)),
       createIfAbsent: o => gateway.create('local', placed(o)),
-      mergePatch: (ref, patch) => gateway.mergePatch('local', at(ref), patch),
+      mergePatch: async (ref, patch) => {
+        await gateway.mergePatch('local', at(ref), patch);
+      },
       get: ref => gateway.get('local', at(ref)),
       delete: ref => gateway.delete('local', at(ref)),
     },
