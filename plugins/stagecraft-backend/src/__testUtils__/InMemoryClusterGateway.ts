@@ -86,10 +86,7 @@ export class InMemoryClusterGateway implements ClusterGateway {
     return {
       objects: applied,
       warnings: objects.flatMap(o =>
-        this.warnings(o, options.dryRun === true).map(message => ({
-          object: `${o.kind}/${o.metadata.name}`,
-          message,
-        })),
+        this.warningsAbout(o, options.dryRun === true),
       ),
     };
   }
@@ -160,8 +157,13 @@ export class InMemoryClusterGateway implements ClusterGateway {
       resourceVersion: String(this.version++),
     };
     this.objects.set(key, next);
-    return this.warnings(next, false).map(message => ({
-      object: `${ref.kind}/${ref.name}`,
+    return this.warningsAbout(next, false);
+  }
+
+  /** What `warnings` says of an object, as the API server's warnings about it. */
+  private warningsAbout(o: KubeObject, dryRun: boolean): ClusterWarning[] {
+    return this.warnings(o, dryRun).map(message => ({
+      object: `${o.kind}/${o.metadata.name}`,
       message,
     }));
   }

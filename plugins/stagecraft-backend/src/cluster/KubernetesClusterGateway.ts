@@ -30,6 +30,7 @@ import {
   ResourcePaths,
   RetryEvent,
   sendRequest,
+  warningsOf,
 } from './clusterRequest';
 
 export { warningTexts } from './clusterRequest';
@@ -172,13 +173,7 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
       query: { fieldManager: FIELD_MANAGER },
       body: JSON.stringify(patch),
       contentType: PatchStrategy.MergePatch,
-      onWarnings: texts =>
-        warnings.push(
-          ...texts.map(message => ({
-            object: `${ref.kind}/${ref.name}`,
-            message,
-          })),
-        ),
+      onWarnings: warningsOf(`${ref.kind}/${ref.name}`, warnings),
     });
     return warnings;
   }

@@ -146,14 +146,14 @@ export function applyRequest(
     },
     body: JSON.stringify(o),
     contentType: PatchStrategy.ServerSideApply,
-    onWarnings: texts =>
-      warnings.push(
-        ...texts.map(message => ({
-          object: `${o.kind}/${o.metadata.name}`,
-          message,
-        })),
-      ),
+    onWarnings: warningsOf(`${o.kind}/${o.metadata.name}`, warnings),
   };
+}
+
+/** An `onWarnings` that keeps each text as a warning about `object` (`Kind/name`). */
+export function warningsOf(object: string, into: ClusterWarning[]) {
+  return (texts: string[]) =>
+    into.push(...texts.map(message => ({ object, message })));
 }
 
 /**

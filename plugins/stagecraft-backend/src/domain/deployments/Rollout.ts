@@ -19,7 +19,7 @@ import { refOf } from '../environments/manifests';
 import { renderWorkload, ResourceOutputs, WorkloadSpec } from '../workloads';
 import { diffObjects } from './diff';
 import { describeRollout, workloadField } from './rolloutParts';
-import { warningLines } from '../warnings';
+import { sayWarnings, warningLines } from '../warnings';
 import type { DeploymentDeps } from './ports';
 import { currentKey, ReadCache } from './readCache';
 import { requireRelease } from './lookups';
@@ -231,8 +231,10 @@ export class Rollout {
       );
       const { objects: applied, warnings: warned } =
         await this.deps.gateway.applyWithWarnings(env.cluster, objects);
-      const warnings = warningLines([...resourceWarnings, ...warned]);
-      for (const w of warnings) opts.onProgress(`warning: ${w}`);
+      const warnings = sayWarnings(
+        [...resourceWarnings, ...warned],
+        opts.onProgress,
+      );
       const changed = applied
         .filter(
           (o, i) =>

@@ -15,7 +15,7 @@ import type {
   Authorizer,
 } from '../ports';
 import { authorizeOrThrow, permittedOnly } from '../input';
-import { warningLines } from '../warnings';
+import { sayWarnings } from '../warnings';
 import { renderEnvironmentObjects } from './manifests';
 import type { EnvironmentTypeSpec } from './types';
 import { checkMaxTtl } from './maxTtl';
@@ -155,8 +155,7 @@ export class EnvironmentService {
         live ? objects : [objects[0]],
         { dryRun: true },
       );
-      const warnings = warningLines(warned);
-      for (const w of warnings) onProgress(`warning: ${w}`);
+      const warnings = sayWarnings(warned, onProgress);
       onProgress(
         `dry run: would ${existing ? 'confirm' : 'create'} ${
           objects.length

@@ -20,7 +20,7 @@ import {
   renderEnvironmentObjects,
 } from './manifests';
 import type { EnvironmentTypeSpec } from './types';
-import { warningLines } from '../warnings';
+import { sayWarnings } from '../warnings';
 
 /** What provisioning and teardown are built from. */
 export interface ProvisioningDeps {
@@ -144,8 +144,7 @@ export class EnvironmentProvisioning {
         // Pod Security warn/audit levels, deprecated APIs: said while it
         // runs, kept on the environment (until the next provisioning) and in
         // the audit
-        const warnings = warningLines(warned);
-        for (const w of warnings) onProgress(`warning: ${w}`);
+        const warnings = sayWarnings(warned, onProgress);
         const changed = applied
           .filter((o, i) => before[i] !== o.metadata.resourceVersion)
           .map(o => `${o.kind}/${o.metadata.name}`);
