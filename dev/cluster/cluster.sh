@@ -704,6 +704,18 @@ rules:
 - apiGroups: [gateway.networking.k8s.io]
   resources: [httproutes]
   verbs: [get, list, watch, create, patch, update, delete]
+# GitOps delivery (environment types with delivery: gitops): each
+# environment's Flux objects and the ServiceAccount Flux applies it as, in
+# the stagecraft-gitops namespace; harmless where Flux is not installed
+- apiGroups: [source.toolkit.fluxcd.io]
+  resources: [gitrepositories]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [kustomize.toolkit.fluxcd.io]
+  resources: [kustomizations]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [""]
+  resources: [serviceaccounts]
+  verbs: [get, create, patch, delete]
 # secrets are write-only for Stagecraft: it may create, patch and delete them
 # (generated resource passwords, deprovisioning), never read them
 - apiGroups: [""]

@@ -77,6 +77,27 @@ export interface Config {
         duration: string;
         timeZone?: string;
       }>;
+      /**
+       * How changes reach environments of this type: `apply` (default,
+       * Stagecraft's server-side apply) or `gitops` (a commit per revision
+       * in `gitops.repository`, applied by Flux). @visibility frontend
+       */
+      delivery?: 'apply' | 'gitops';
+      /** Settings of `delivery: gitops` (see docs/gitops.md). */
+      gitops?: {
+        /** HTTPS clone URL; credentials come from `integrations.*` (github, gitlab, gitea, bitbucketServer). */
+        repository: string;
+        /** Default main. */
+        branch?: string;
+        /** Folder of an environment, with {cluster} and {environment}; default "{cluster}/{environment}". */
+        path?: string;
+        /** Flux's interval for the GitRepository and the Kustomization, default "1m". */
+        interval?: string;
+        /** Namespace of the Flux objects, default stagecraft-gitops (Stagecraft labels it as managed). */
+        namespace?: string;
+        /** A Secret there that Flux reads the repository with (e.g. a read-only deploy key); default: one per environment from the integration's credentials. */
+        secretName?: string;
+      };
     }>;
     /** Prices for the estimated monthly cost of what environments request. */
     cost?: {
@@ -231,7 +252,7 @@ export interface Config {
     /**
      * Namespace names (or prefixes ending in `*`) no new environment may take,
      * added to the defaults: `default`, `kube-*`, `openshift`, `openshift-*`,
-     * `stagecraft-system`, and the namespaces of common platform controllers
+     * `stagecraft-system`, `stagecraft-gitops`, and the namespaces of common platform controllers
      * (Flux, Argo CD, cert-manager, ingress-nginx, Istio, Gatekeeper, Kyverno,
      * Crossplane, monitoring). The namespace the backend runs in (from its
      * service account) is added when it runs in a cluster.

@@ -13,6 +13,7 @@ import {
   tierDefaults,
 } from './domain/environments/types';
 import { parseWindow } from './domain/policy/windows';
+import { readDelivery } from './gitopsConfig';
 import {
   OwnerSubject,
   OwnerSubjectMapper,
@@ -203,6 +204,8 @@ export function readEnvironmentTypes(config: Config): EnvironmentTypeSpec[] {
         return window;
       });
     }
+    const gitops = readDelivery(c, where);
+    if (gitops) spec.gitops = gitops;
     return spec;
   });
   const names = types.map(t => t.name);

@@ -18,6 +18,7 @@ import { startClusterAccess } from './cluster/clusterAccess';
 import { WorkloadCache } from './cluster/WorkloadCache';
 import { CatalogEnvironmentDeclarations } from './services/CatalogEnvironmentDeclarations';
 import { CatalogOwners } from './services/CatalogOwners';
+import { gitopsPorts } from './gitops';
 import { CatalogWorkloadSource } from './services/CatalogWorkloadSource';
 import { EnvironmentFeed } from './domain/environments/feed';
 import { systemClock } from './domain/ports';
@@ -190,8 +191,13 @@ export const stagecraftPlugin = createBackendPlugin({
         const cost = config.getOptionalConfig('stagecraft.cost');
         const logLimit = (key: string) =>
           config.getOptionalNumber(`stagecraft.logs.${key}`);
+        const gitops = gitopsPorts(config, environmentTypes, {
+          catalog,
+          auth: deps.auth,
+        });
         const domain = createStagecraftDomain(
           {
+            ...gitops.ports,
             gateway,
             store,
             authorizer,
@@ -224,6 +230,9 @@ export const stagecraftPlugin = createBackendPlugin({
           },
           {
             types: environmentTypes,
+            ...(gitops.componentLink && {
+              componentLink: gitops.componentLink,
+            }),
             drivers,
             definitions: readResourceDefinitions(
               config,

@@ -62,6 +62,46 @@ export interface DeploymentRevision {
    * (`Kind/name: text`: deprecated APIs, Pod Security warn/audit levels).
    */
   warnings?: string[];
+  /** Set in GitOps environments: the commit this revision is in Git. */
+  delivery?: RevisionDelivery;
+}
+
+/** Where a GitOps revision was written. @public */
+export interface RevisionDelivery {
+  mode: 'gitops';
+  repository: string;
+  branch: string;
+  /** The component's folder in the repository. */
+  path: string;
+  /** The commit holding this revision's files (the branch's head when nothing changed). */
+  commit: string;
+}
+
+/**
+ * The GitOps stage of a revision: committed (pushed by Stagecraft) →
+ * fetched (Flux's GitRepository artifact holds the commit) → applied (the
+ * Kustomization's last applied revision holds it); failed when Flux cannot
+ * apply it (its Ready message says why). The rollout itself is `status`. @public
+ */
+export interface GitopsStatus {
+  stage: 'committed' | 'fetched' | 'applied' | 'failed';
+  repository: string;
+  branch: string;
+  path: string;
+  commit: string;
+  /** The GitRepository's artifact revision (a sha). */
+  fetchedRevision?: string;
+  /** The Kustomization's last applied revision (a sha). */
+  appliedRevision?: string;
+  /** The Kustomization's Ready message. */
+  message?: string;
+  /** Commits to the component's folder made after this revision by someone else. */
+  changedOutside?: Array<{
+    sha: string;
+    author: string;
+    message: string;
+    at: string;
+  }>;
 }
 
 /** Body of `POST /components/:ref/deploy`. @public */
@@ -173,6 +213,8 @@ export interface EnvironmentDeployment {
   order?: number;
   /** Where a promotion from this environment goes (explicit or the pipeline's next). */
   promotesTo?: string;
+  /** In GitOps environments: where the current revision stands in Git and Flux. */
+  gitops?: GitopsStatus;
 }
 
 /** A configuration value: string, number, boolean or JSON. @public */

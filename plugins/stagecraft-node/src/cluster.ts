@@ -70,7 +70,15 @@ export interface ClusterGateway {
   applyWithWarnings(
     cluster: string,
     objects: KubeObject[],
-    options?: { dryRun?: boolean },
+    options?: {
+      dryRun?: boolean;
+      /**
+       * With `dryRun` only: take over fields other managers own, to ask
+       * whether the API server would accept the objects from whoever
+       * writes them (GitOps: Flux applies with force). Ignored otherwise.
+       */
+      force?: boolean;
+    },
   ): Promise<{ objects: KubeObject[]; warnings: ClusterWarning[] }>;
   /**
    * A JSON merge patch of one object (null removes a key). Only for Secret

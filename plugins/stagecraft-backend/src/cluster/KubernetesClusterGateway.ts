@@ -145,7 +145,7 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
   async applyWithWarnings(
     cluster: string,
     objects: KubeObject[],
-    options: { dryRun?: boolean } = {},
+    options: { dryRun?: boolean; force?: boolean } = {},
   ): Promise<{ objects: KubeObject[]; warnings: ClusterWarning[] }> {
     const applied: KubeObject[] = [];
     const warnings: ClusterWarning[] = [];
@@ -155,7 +155,7 @@ export class KubernetesClusterGateway implements ClusterGateway, UsageSource {
           cluster,
           'PATCH',
           refOfObject(o),
-          applyRequest(o, options.dryRun, warnings),
+          applyRequest(o, options.dryRun, warnings, options.force),
         )) as KubeObject,
       );
     }

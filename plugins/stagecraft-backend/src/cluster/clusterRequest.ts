@@ -131,17 +131,19 @@ export function attemptFailure(cluster: string, e: unknown): AttemptFailure {
 
 /**
  * The server-side apply of one object (field manager `stagecraft`, no
- * force), its warnings collected into `warnings`.
+ * force but for a forced dry run), its warnings collected into `warnings`.
  */
 export function applyRequest(
   o: KubeObject,
   dryRun: boolean | undefined,
   warnings: ClusterWarning[],
+  /** Only with dryRun: a real write never takes another manager's fields. */
+  forceDryRun = false,
 ): RequestOptions {
   return {
     query: {
       fieldManager: FIELD_MANAGER,
-      force: 'false',
+      force: dryRun && forceDryRun ? 'true' : 'false',
       ...(dryRun && { dryRun: 'All' }),
     },
     body: JSON.stringify(o),

@@ -56,6 +56,8 @@ import { SourceService, SourceStore } from './sources/SourceService';
 import { ManifestService } from './manifests/ManifestService';
 import { LogsService } from './observability/LogsService';
 import { EventsService } from './observability/EventsService';
+import { GitopsDelivery, PeopleDirectory } from './delivery/GitopsDelivery';
+import type { GitWriter } from './delivery/ports';
 
 /** The store every use case reads and writes (one database behind it). */
 export type StagecraftStore = EnvironmentStore &
@@ -92,6 +94,10 @@ export interface StagecraftDomainPorts {
   notifier?: Notifier;
   /** Who owns a component (failed rollouts); default: the environment's owner. */
   componentOwners?: ComponentOwners;
+  /** Git writes of GitOps environment types (`delivery: gitops`); required when one is configured. */
+  git?: GitWriter;
+  /** Commit authors' names and emails (the catalog's users). */
+  people?: PeopleDirectory;
 }
 
 /** The platform's choices, read from configuration by the doors. */
@@ -117,6 +123,8 @@ export interface StagecraftDomainSettings {
   prices?: CostPrices;
   /** How long the status path may reuse store reads (ms). */
   readCacheMs?: number;
+  /** The Backstage page of a component (commit messages). */
+  componentLink?: (componentRef: string) => string | undefined;
 }
 
 /** Every use case of Stagecraft, built by {@link createStagecraftDomain}. */
@@ -133,6 +141,26 @@ export function createStagecraftDomain(
   const pipelines = new PromotionPipelines(types);
   const policyFor = protectionByType(types);
   const allowTierSkip = settings.allowTierSkip ?? false;
+  const gitopsTypes = types.filter(t => t.gitops).map(t => t.name);
+  if (gitopsTypes.length && !ports.git) {
+    throw new Error(
+      `environment types ${gitopsTypes.join(
+        ', ',
+      )} deliver through Git, but no Git writer was given`,
+    );
+  }
+  // one delivery for environments and deployments: environment types choose
+  const gitops = ports.git && {
+    settingsFor: (env: EnvironmentRecord) =>
+      types.find(t => t.name === env.type)?.gitops,
+    delivery: new GitopsDelivery({
+      git: ports.git,
+      gateway,
+      clock,
+      ...(ports.people && { people: ports.people }),
+      ...(settings.componentLink && { link: settings.componentLink }),
+    }),
+  };
 
   const resources = new ResourceService({
     ...common,
@@ -161,6 +189,7 @@ export function createStagecraftDomain(
       reservedNamespaces: settings.reservedNamespaces,
     }),
     ...(settings.ownerSubject && { ownerSubject: settings.ownerSubject }),
+    ...(gitops && { gitops }),
   });
   const configuration = new ConfigService({
     ...common,
@@ -206,6 +235,7 @@ export function createStagecraftDomain(
     ...(settings.readCacheMs !== undefined && {
       readCacheMs: settings.readCacheMs,
     }),
+    ...(gitops && { gitops }),
   });
   const approvals = new ApprovalService({
     ...common,
@@ -276,6 +306,10 @@ export function createStagecraftDomain(
     gateway,
     store,
     allowedKinds: settings.allowedKinds ?? [],
+    ...(gitops && {
+      deliversThroughGit: (env: EnvironmentRecord) =>
+        Boolean(gitops.settingsFor(env)),
+    }),
   });
   const logs = new LogsService({
     ...common,

@@ -16,6 +16,9 @@ import { authorizedEnvironment } from './lookups';
 import { envName, normalizeComponentRef } from './input';
 import type { Rollout } from './Rollout';
 
+/** How often the watch reads a GitOps revision that Flux has not applied yet. */
+const GITOPS_POLL_MS = 1000;
+
 /**
  * The read side of deployments: a component's history, where it runs with
  * its live status (store and watch cache only), drift, and the watch.
@@ -157,6 +160,7 @@ export class DeploymentQueries {
         },
       });
     });
+    await this.withGitops(result);
     result.sort(
       (a, b) =>
         ENVIRONMENT_TIERS.indexOf(a.env.tier) -
@@ -165,6 +169,29 @@ export class DeploymentQueries {
     );
     return withPipeline(result, this.deps.pipeline, () =>
       this.cache.get('envs', () => this.deps.environments.listEnvironments()),
+    );
+  }
+
+  /**
+   * Where each GitOps revision stands in Git and Flux (committed → fetched
+   * → applied), read from the environment's Flux objects; a status read
+   * that fails leaves it out rather than failing the view.
+   */
+  private async withGitops(
+    items: Array<{ deployment: EnvironmentDeployment; env: EnvironmentRecord }>,
+  ) {
+    const gitops = this.deps.gitops;
+    if (!gitops) return;
+    await Promise.all(
+      items.map(async item => {
+        const delivery = item.deployment.revision?.delivery;
+        const settings = gitops.settingsFor(item.env);
+        if (!delivery || !settings) return;
+        const status = await gitops.delivery
+          .status(settings, item.env, delivery)
+          .catch(() => undefined);
+        if (status) item.deployment.gitops = status;
+      }),
     );
   }
 
@@ -225,7 +252,17 @@ export class DeploymentQueries {
           deployment.revision?.revision,
           deployment.environmentPhase,
           deployment.status,
+          deployment.gitops?.stage,
         ]);
+        // Flux's progress is not in the watch cache: while a GitOps
+        // revision is on its way, the environment is read again
+        if (
+          deployment.gitops &&
+          !['applied', 'failed'].includes(deployment.gitops.stage)
+        ) {
+          changed.add(scope(env.cluster, env.namespace, kubernetesId));
+          timer ??= setTimeout(() => void flush(), GITOPS_POLL_MS);
+        }
         if (sent.get(env.name) === state) continue;
         sent.set(env.name, state);
         onUpdate(deployment);

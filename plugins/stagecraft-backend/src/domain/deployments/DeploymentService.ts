@@ -16,7 +16,6 @@ import type {
   ProgressListener,
   StagecraftAction,
 } from '../ports';
-import { refOf } from '../environments/manifests';
 import {
   parseWorkloadSpec,
   resolveFileSources,
@@ -394,9 +393,7 @@ export class DeploymentService {
     const release = await this.requireRelease(current.releaseId);
     const objects = this.rollouts.render(component, env, release, 0, undefined);
     const target = `${componentRef}@${env.name}`;
-    for (const o of [...objects].reverse()) {
-      await this.deps.gateway.delete(env.cluster, refOf(o));
-    }
+    const delivery = await this.rollouts.remove(actor, component, env, objects);
     const removed = objects.map(o => `${o.kind}/${o.metadata.name}`);
     await this.deps.deployments.appendRevision({
       component: componentRef,
@@ -409,6 +406,7 @@ export class DeploymentService {
       replicas: 0,
       kubernetesId: component.kubernetesId,
       changed: removed,
+      ...(delivery && { delivery }),
     });
     this.cache.forget(currentKey(componentRef));
     await this.deps.auditor.record({

@@ -13,6 +13,7 @@ import type {
   ClusterWarning,
   ComponentInfo,
   EnvironmentRecord,
+  KubeObject,
   ProgressListener,
 } from '../ports';
 import { refOf } from '../environments/manifests';
@@ -210,6 +211,8 @@ export class Rollout {
       const { objects: desired, warnings } =
         await this.deps.gateway.applyWithWarnings(env.cluster, objects, {
           dryRun: true,
+          // in a GitOps environment Flux owns the live fields (and forces)
+          ...(this.deps.gitops?.settingsFor(env) && { force: true }),
         });
       // every object the deploy would write: the resources' too
       const { objects: written, diff } = describeRollout(
@@ -226,21 +229,20 @@ export class Rollout {
     }
     try {
       await this.deps.deployments.putRelease(release);
-      opts.onProgress(
-        `applying release ${release.id} (${release.image}) to ${env.name}`,
+      const { applied, warned, changed, delivery } = await this.write(
+        actor,
+        action,
+        component,
+        env,
+        release,
+        objects,
+        live,
+        opts.onProgress,
       );
-      const { objects: applied, warnings: warned } =
-        await this.deps.gateway.applyWithWarnings(env.cluster, objects);
       const warnings = sayWarnings(
         [...resourceWarnings, ...warned],
         opts.onProgress,
       );
-      const changed = applied
-        .filter(
-          (o, i) =>
-            live[i]?.metadata.resourceVersion !== o.metadata.resourceVersion,
-        )
-        .map(o => `${o.kind}/${o.metadata.name}`);
       const diff = diffObjects(
         applied.map((d, i) => ({ live: live[i], desired: d })),
       );
@@ -264,6 +266,7 @@ export class Rollout {
         diff:
           diff.length > 65536 ? `${diff.slice(0, 65536)}\n… (truncated)` : diff,
         ...(warnings.length && { warnings }),
+        ...(delivery && { delivery }),
       });
       this.cache.forget(currentKey(component.ref));
       opts.onProgress(
@@ -278,6 +281,7 @@ export class Rollout {
         ...(opts.from && { from: opts.from }),
         changed,
         ...(warnings.length && { warnings }),
+        ...(delivery && { commit: delivery.commit }),
       });
       return {
         release,
@@ -289,6 +293,86 @@ export class Rollout {
       await audit('failed', { release: release.id }, (e as Error).message);
       throw e;
     }
+  }
+
+  /**
+   * Writes the rendered objects: server-side apply, or in a GitOps
+   * environment a commit Flux applies — after a server-side dry run, so a
+   * change the cluster would refuse never reaches Git.
+   */
+  private async write(
+    actor: Actor,
+    action: RevisionAction,
+    component: ComponentInfo,
+    env: EnvironmentRecord,
+    release: Release,
+    objects: KubeObject[],
+    live: Array<KubeObject | undefined>,
+    onProgress: ProgressListener,
+  ) {
+    const settings = this.deps.gitops?.settingsFor(env);
+    if (!settings) {
+      onProgress(
+        `applying release ${release.id} (${release.image}) to ${env.name}`,
+      );
+      const { objects: applied, warnings: warned } =
+        await this.deps.gateway.applyWithWarnings(env.cluster, objects);
+      const changed = applied
+        .filter(
+          (o, i) =>
+            live[i]?.metadata.resourceVersion !== o.metadata.resourceVersion,
+        )
+        .map(o => `${o.kind}/${o.metadata.name}`);
+      return { applied, warned, changed, delivery: undefined };
+    }
+    onProgress(
+      `checking release ${release.id} (${release.image}) against ${env.name} (server-side dry run)`,
+    );
+    const { objects: applied, warnings: warned } =
+      await this.deps.gateway.applyWithWarnings(env.cluster, objects, {
+        dryRun: true,
+        // Flux owns the live objects' fields and applies with force
+        force: true,
+      });
+    const delivery = await this.deps.gitops!.delivery.writeComponent(
+      actor,
+      settings,
+      env,
+      component,
+      objects,
+      { action, releaseId: release.id, image: release.image },
+      onProgress,
+    );
+    const changed = applied
+      .filter((o, i) => diffObjects([{ live: live[i], desired: o }]) !== '')
+      .map(o => `${o.kind}/${o.metadata.name}`);
+    return { applied, warned, changed, delivery };
+  }
+
+  /**
+   * Removes a component's objects from an environment: deletes them, or in
+   * a GitOps environment commits the removal of its folder (Flux prunes).
+   */
+  async remove(
+    actor: Actor,
+    component: ComponentInfo,
+    env: EnvironmentRecord,
+    objects: KubeObject[],
+  ) {
+    const settings = this.deps.gitops?.settingsFor(env);
+    if (settings) {
+      return this.deps.gitops!.delivery.removeComponent(
+        actor,
+        settings,
+        env,
+        component,
+        () => {},
+      );
+    }
+    for (const o of [...objects].reverse()) {
+      await this.deps.gateway.delete(env.cluster, refOf(o));
+    }
+    return undefined;
   }
 
   private ingress(component: string, env: EnvironmentRecord) {

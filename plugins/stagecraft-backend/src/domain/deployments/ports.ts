@@ -22,6 +22,8 @@ import type {
 import type { ResourceOutputs, WorkloadSpec } from '../workloads';
 import type { ResourcePreview } from '../resources/preview';
 import type { PromotionPipelines } from '../policy/pipeline';
+import type { GitopsDelivery } from '../delivery/GitopsDelivery';
+import type { GitopsSettings } from '../delivery/ports';
 
 /** Configuration values merged into the workload per environment. */
 export interface DeploymentConfigPort {
@@ -132,4 +134,12 @@ export interface DeploymentDeps {
    * replica's own deploys invalidate it at once. 0: read every time.
    */
   readCacheMs?: number;
+  /**
+   * GitOps delivery: environments whose type has `gitops` settings get
+   * commits (applied by Flux) instead of Stagecraft's own apply.
+   */
+  gitops?: {
+    settingsFor(env: EnvironmentRecord): GitopsSettings | undefined;
+    delivery: GitopsDelivery;
+  };
 }

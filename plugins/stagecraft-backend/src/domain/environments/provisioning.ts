@@ -21,6 +21,16 @@ import {
 } from './manifests';
 import type { EnvironmentTypeSpec } from './types';
 import { sayWarnings } from '../warnings';
+import type { GitopsDelivery } from '../delivery/GitopsDelivery';
+import type { GitopsSettings } from '../delivery/ports';
+import {
+  FLUX_KUSTOMIZE_API,
+  FLUX_SOURCE_API,
+  fluxObjects,
+} from '../delivery/gitops';
+
+/** A Secret's version: Stagecraft writes Secrets without reading them. */
+const SECRET_UNREAD = '\u0000secret';
 
 /** What provisioning and teardown are built from. */
 export interface ProvisioningDeps {
@@ -39,6 +49,11 @@ export interface ProvisioningDeps {
       env: EnvironmentRecord,
       onProgress: ProgressListener,
     ): Promise<void>;
+  };
+  /** GitOps delivery: the Flux objects and the Git folder of environments whose type has `gitops`. */
+  gitops?: {
+    settingsFor(env: EnvironmentRecord): GitopsSettings | undefined;
+    delivery: GitopsDelivery;
   };
 }
 
@@ -76,6 +91,15 @@ export class EnvironmentProvisioning {
       // resources first: a driver may own objects outside what the
       // namespace's deletion removes (and records must not outlive it)
       await this.deps.resources?.deprovisionAll(actor, record, onProgress);
+      const gitops = this.deps.gitops?.settingsFor(record);
+      if (gitops) {
+        await this.deps.gitops!.delivery.teardown(
+          actor,
+          gitops,
+          record,
+          onProgress,
+        );
+      }
       if (live) {
         await this.deps.gateway.delete(record.cluster, nsRef);
         onProgress(
@@ -123,6 +147,7 @@ export class EnvironmentProvisioning {
       type,
       this.deps.ownerSubject,
     );
+    const gitops = this.deps.gitops && type.gitops;
     const markFailed = (e: unknown) =>
       this.deps.store.putEnvironment({
         ...record,
@@ -134,8 +159,26 @@ export class EnvironmentProvisioning {
       action,
       record,
       async () => {
+        if (gitops) await this.requireFlux(record, type);
         const before = await this.versions(record.cluster, objects);
         await this.deps.store.putEnvironment(record);
+        if (gitops) {
+          // after the namespace's own objects: the RoleBinding Flux applies with lives in it
+          objects.push(
+            ...(await this.deps.gitops!.delivery.environmentObjects(
+              actor,
+              gitops,
+              record,
+              onProgress,
+            )),
+          );
+          before.push(
+            ...(await this.versions(
+              record.cluster,
+              objects.slice(before.length),
+            )),
+          );
+        }
         onProgress(
           `applying ${objects.length} objects to namespace ${record.namespace} on ${record.cluster}`,
         );
@@ -146,7 +189,11 @@ export class EnvironmentProvisioning {
         // the audit
         const warnings = sayWarnings(warned, onProgress);
         const changed = applied
-          .filter((o, i) => before[i] !== o.metadata.resourceVersion)
+          .filter(
+            (o, i) =>
+              before[i] !== SECRET_UNREAD &&
+              before[i] !== o.metadata.resourceVersion,
+          )
           .map(o => `${o.kind}/${o.metadata.name}`);
         const status = await this.objectStatus(record, type);
         const missing = status.filter(o => !o.present);
@@ -220,14 +267,44 @@ export class EnvironmentProvisioning {
     }
   }
 
+  /** Live resourceVersions; Secrets are write-only for Stagecraft (never read). */
   private async versions(cluster: string, objects: KubeObject[]) {
     return Promise.all(
-      objects.map(
-        async o =>
-          (await this.deps.gateway.get(cluster, refOf(o)))?.metadata
-            .resourceVersion,
+      objects.map(async o =>
+        o.kind === 'Secret'
+          ? SECRET_UNREAD
+          : (await this.deps.gateway.get(cluster, refOf(o)))?.metadata
+              .resourceVersion,
       ),
     );
+  }
+
+  /**
+   * An environment of a GitOps type needs Flux on its cluster: refused
+   * (before anything is written) when the cluster does not serve Flux's
+   * GitRepository and Kustomization.
+   */
+  private async requireFlux(
+    record: EnvironmentRecord,
+    type: EnvironmentTypeSpec,
+  ) {
+    const served = await Promise.all([
+      this.deps.gateway.kindScope(
+        record.cluster,
+        FLUX_SOURCE_API,
+        'GitRepository',
+      ),
+      this.deps.gateway.kindScope(
+        record.cluster,
+        FLUX_KUSTOMIZE_API,
+        'Kustomization',
+      ),
+    ]);
+    if (served.some(s => s === undefined)) {
+      throw new ConflictError(
+        `environment type "${type.name}" delivers through Git (delivery: gitops), but cluster "${record.cluster}" does not serve Flux's GitRepository (${FLUX_SOURCE_API}) and Kustomization (${FLUX_KUSTOMIZE_API}); install Flux's source-controller and kustomize-controller there`,
+      );
+    }
   }
 
   async objectStatus(
@@ -239,6 +316,15 @@ export class EnvironmentProvisioning {
       type,
       this.deps.ownerSubject,
     );
+    if (this.deps.gitops && type.gitops) {
+      // presence only: the credentials' values are never read
+      objects.push(
+        ...fluxObjects(record, type.gitops, {
+          username: '',
+          password: '',
+        }).filter(o => o.kind !== 'Secret'),
+      );
+    }
     return Promise.all(
       objects.map(async o => ({
         kind: o.kind,

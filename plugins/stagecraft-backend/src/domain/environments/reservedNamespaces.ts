@@ -17,6 +17,10 @@ export const DEFAULT_RESERVED_NAMESPACES: ReadonlyArray<{
   { pattern: 'openshift', why: 'namespaces of OpenShift' },
   { pattern: 'openshift-*', why: 'namespaces of OpenShift' },
   { pattern: 'stagecraft-system', why: 'the namespace Stagecraft runs in' },
+  {
+    pattern: 'stagecraft-gitops',
+    why: "the namespace of Stagecraft's Flux objects (GitOps delivery)",
+  },
   { pattern: 'flux-system', why: 'the namespace of Flux' },
   { pattern: 'argocd', why: 'the namespace of Argo CD' },
   { pattern: 'cert-manager', why: 'the namespace of cert-manager' },

@@ -5,6 +5,7 @@ import type {
   EnvironmentTier,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import type { ExposureKind } from '../policy/exposure';
+import type { GitopsSettings } from '../delivery/ports';
 
 /** Pod Security admission level of an environment's namespace. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -43,6 +44,11 @@ export interface EnvironmentTypeSpec {
   approvals?: { required: number; group: string };
   /** When changes may happen (cron starts, duration, time zone); always when empty. */
   deployWindows?: DeployWindow[];
+  /**
+   * GitOps delivery: changes are commits to this repository, applied by
+   * Flux. Absent: Stagecraft applies them itself (`apply`).
+   */
+  gitops?: GitopsSettings;
 }
 
 const TIER_QUOTA: Record<EnvironmentTier, EnvironmentQuota> = {

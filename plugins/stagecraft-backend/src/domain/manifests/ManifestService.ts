@@ -77,6 +77,8 @@ export class ManifestService {
       allowedKinds: string[];
       /** What objects may expose per environment (exposureByType); unchecked when absent. */
       exposure?: (env: EnvironmentRecord) => ExposurePolicy;
+      /** Whether an environment's changes go through Git (delivery: gitops). */
+      deliversThroughGit?: (env: EnvironmentRecord) => boolean;
     },
   ) {
     this.allowed = new Set(deps.allowedKinds);
@@ -112,6 +114,13 @@ export class ManifestService {
     const objects = parseManifests(b.manifests);
     const env = await this.deps.store.getEnvironment(envName);
     if (!env) throw new NotFoundError(`environment "${envName}" not found`);
+    if (this.deps.deliversThroughGit?.(env)) {
+      // Git is the source of truth there: a direct write would be pruned
+      // or overwritten by Flux, and bypass the review Git gives
+      throw new ConflictError(
+        `environment "${envName}" delivers through Git (delivery: gitops); the guarded apply writes to clusters directly and is not available there — commit the objects to the environment's repository instead`,
+      );
+    }
     await this.checkKinds(env.cluster, env.namespace, objects);
     const exposed = this.deps.exposure
       ? checkExposure(objects, this.deps.exposure(env), i => `manifests[${i}]`)

@@ -201,8 +201,11 @@ export async function podSecurityViolations(
   const verdicts = await Promise.all(
     templated.map(async ({ o }) => {
       try {
+        // a check of the pod template, not of field ownership (in GitOps
+        // environments Flux owns the live fields): forced
         const { warnings } = await gateway.applyWithWarnings(cluster, [o], {
           dryRun: true,
+          force: true,
         });
         return warnings
           .filter(w => w.message.startsWith('would violate PodSecurity'))

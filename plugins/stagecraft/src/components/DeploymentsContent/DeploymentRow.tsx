@@ -30,6 +30,7 @@ import { RowActions } from './RowActions';
 import type { PendingRollout } from './useLiveDeployments';
 import { RelativeTime } from '../common/RelativeTime';
 import { LogsButton } from '../Logs';
+import { GitopsStage } from './GitopsStage';
 
 /** Columns of the matrix (the approvals row spans them all). */
 export const COLUMNS = [
@@ -264,6 +265,7 @@ export function DeploymentRow({
           ) : (
             '—'
           )}
+          <GitopsStage gitops={d?.gitops} />
           {status?.message && status.phase === 'failed' && (
             <Typography variant="caption" display="block">
               {status.message}
