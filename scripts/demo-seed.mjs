@@ -132,6 +132,8 @@ async function main() {
   for (const [name, body, as] of [
     ['payments-gated', { type: 'gated' }, ciToken], // tier staging
     ['payments-pr-1', { type: 'preview', ttl: '7d' }, guest],
+    // delivered through Git: commits applied by Flux, beside the others
+    ['payments-gitops', { type: 'staging-gitops' }, ciToken],
   ]) {
     const res = await ok(as, 'POST', api('/environments'), {
       name,
@@ -193,6 +195,19 @@ async function main() {
         } to payments-staging`,
       );
     }
+  }
+  if (!(await running('payments-worker')).includes('payments-gitops')) {
+    const res = await ok(
+      guest,
+      'POST',
+      api(`/components/${ref('payments-worker')}/promote`),
+      { from: 'payments-dev', to: 'payments-gitops' },
+    );
+    say(
+      `payments-worker: promoted release ${
+        res.release?.id ?? ''
+      } to payments-gitops (commit ${res.revision?.delivery?.commit?.slice(0, 7)})`,
+    );
   }
   if (!(await running('payments-worker')).includes('payments-pr-1')) {
     await ok(

@@ -52,7 +52,9 @@ cluster_env() {
   fi
   if ! bash dev/cluster/cluster.sh status >/dev/null 2>&1; then
     local rc=0
-    bash dev/cluster/cluster.sh up >&2 || rc=$?
+    # with Flux's source- and kustomize-controller: the demo's GitOps
+    # environment type (STAGECRAFT_FLUX=0 leaves them out)
+    STAGECRAFT_FLUX=${STAGECRAFT_FLUX:-1} bash dev/cluster/cluster.sh up >&2 || rc=$?
     if [ "$rc" = 3 ]; then
       echo "stagecraft: Go is not installed, so the local Kubernetes control plane cannot be built." >&2
       echo "stagecraft: Backstage starts anyway; /api/stagecraft/health will report the cluster unreachable." >&2
@@ -67,6 +69,21 @@ cluster_env() {
   export STAGECRAFT_CLUSTER_CA_FILE="$PWD/dev/cluster/state/pki/ca.crt"
   STAGECRAFT_CLUSTER_TOKEN=$(awk -F, '$2 == "stagecraft" { print $1; exit }' dev/cluster/state/pki/tokens.csv)
   export STAGECRAFT_CLUSTER_TOKEN
+}
+
+# git_env: the loopback Git server of the GitOps demo and tests
+# (dev/git/git-server.sh), started when it is not running, with the demo's
+# repository; exports STAGECRAFT_GIT_USER/PASSWORD (app-config.yaml's
+# integrations.gitea). Sets STAGECRAFT_STARTED_GIT=1 when this call started it.
+git_env() {
+  STAGECRAFT_STARTED_GIT=0
+  if ! bash dev/git/git-server.sh status >/dev/null 2>&1; then
+    bash dev/git/git-server.sh start >&2 || return 1
+    STAGECRAFT_STARTED_GIT=1
+  fi
+  bash dev/git/git-server.sh create stagecraft-demo >/dev/null
+  read -r STAGECRAFT_GIT_USER STAGECRAFT_GIT_PASSWORD < <(bash dev/git/git-server.sh credentials)
+  export STAGECRAFT_GIT_USER STAGECRAFT_GIT_PASSWORD
 }
 
 # wait_catalog_environments SECONDS: waits until the catalog has ingested the

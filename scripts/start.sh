@@ -8,9 +8,11 @@ source scripts/lib.sh
 
 yarn install --immutable
 cluster_env
+git_env || echo "stagecraft: the loopback Git server did not start; the GitOps demo environment will not be created" >&2
 demo_pid=
 cleanup() {
   [ -n "$demo_pid" ] && kill "$demo_pid" 2>/dev/null
+  if [ "${STAGECRAFT_STARTED_GIT:-0}" = 1 ]; then bash dev/git/git-server.sh stop >&2; fi
   # stop the control plane we started when Backstage stops
   if [ "$STAGECRAFT_STARTED_CLUSTER" = 1 ]; then bash dev/cluster/cluster.sh down >&2; fi
 }

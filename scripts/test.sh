@@ -38,6 +38,7 @@ jest_run() { # name pattern-args...: a Jest run whose tests are counted one by o
 
 cleanup() {
   stop_group "$out/backstage.pid"
+  if [ "${STAGECRAFT_STARTED_GIT:-0}" = 1 ]; then bash dev/git/git-server.sh stop >/dev/null 2>&1; fi
   if [ "${started_cluster:-0}" = 1 ]; then bash dev/cluster/cluster.sh down >/dev/null 2>&1; fi
   if [ "${started_pg:-0}" = 1 ]; then bash scripts/postgres.sh stop >/dev/null 2>&1; fi
 }
@@ -81,7 +82,7 @@ started_cluster=0
 cluster_started_at=$SECONDS
 if bash dev/cluster/cluster.sh status >/dev/null 2>&1; then
   echo "reusing the running control plane"
-elif bash dev/cluster/cluster.sh up >"$out/cluster-up.log" 2>&1; then
+elif STAGECRAFT_FLUX=1 bash dev/cluster/cluster.sh up >"$out/cluster-up.log" 2>&1; then
   started_cluster=1
   echo "control plane up in $((SECONDS - cluster_started_at)) s"
 else
@@ -92,6 +93,8 @@ fi
 # one file at a time: the suites share one cluster (and 2 cores). --forceExit:
 # informer sockets of the test backends outlive them (see the note on issue 5)
 step "integration tests (real control plane)"
+# the loopback Git server GitOps delivery commits to (Flux fetches from it)
+git_env >"$out/git-server.log" 2>&1 || { echo "fail git-server-start" >>"$checks"; tail -20 "$out/git-server.log"; }
 if bash dev/cluster/cluster.sh status >/dev/null 2>&1; then
   STAGECRAFT_CLUSTER_STATE=$root/dev/cluster/state jest_run integration --runInBand --forceExit --testPathPatterns '\.integration\.test\.'
   # the security suite's counts (inputs tried, refused, cluster changes)
