@@ -144,12 +144,28 @@ export async function waitForRollout(
     const status = here?.status;
     const wanted = options.releaseId ?? here?.revision?.releaseId;
     const ours = status && (!wanted || status.release === wanted);
+    // GitOps environments: Git and Flux come before the rollout
+    const gitops = here?.gitops;
+    const viaGit = gitops
+      ? `${gitops.stage} (commit ${gitops.commit.slice(0, 12)})`
+      : undefined;
     return {
       prefix: `Rollout in ${options.environment}`,
-      line: describeStatus(status),
-      value: ours && status.phase === 'complete' ? status : undefined,
+      line: [viaGit && `Git/Flux: ${viaGit}`, describeStatus(status)]
+        .filter(Boolean)
+        .join('; '),
+      value:
+        ours &&
+        status.phase === 'complete' &&
+        (!gitops || gitops.stage === 'applied')
+          ? status
+          : undefined,
       failed:
-        ours && status.phase === 'failed'
+        gitops?.stage === 'failed'
+          ? `Flux could not apply commit ${gitops.commit.slice(0, 12)} to ${
+              options.environment
+            }: ${gitops.message ?? 'see its Kustomization'}`
+          : ours && status.phase === 'failed'
           ? `Rollout of ${status.release ?? options.component} to ${
               options.environment
             } failed: ${status.reason ?? status.message ?? 'unknown reason'}`

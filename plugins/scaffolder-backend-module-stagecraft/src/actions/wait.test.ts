@@ -57,6 +57,74 @@ describe('stagecraft:wait', () => {
     ]);
   });
 
+  it('in a GitOps environment, logs committed → fetched → applied and waits for Flux too', async () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const withGit = (stage: string, phase: string, available: number) => [
+      {
+        ...deployment(phase, available)[0],
+        gitops: {
+          stage,
+          commit: sha,
+          repository: 'r',
+          branch: 'main',
+          path: 'p',
+        },
+      },
+    ];
+    const getDeployments = jest
+      .fn()
+      .mockResolvedValueOnce(withGit('committed', 'progressing', 0))
+      .mockResolvedValueOnce(withGit('fetched', 'progressing', 0))
+      // the rollout complete before the Kustomization says so: not done yet
+      .mockResolvedValueOnce(withGit('fetched', 'complete', 2))
+      .mockResolvedValueOnce(withGit('applied', 'complete', 2));
+    const action = createWaitAction({
+      client: { getDeployments, getEnvironment: jest.fn() },
+      sleep: async () => {},
+    });
+    const ctx = createMockActionContext({
+      input: {
+        environment: 'payments-dev',
+        component: 'component:default/checkout',
+      },
+    });
+    const logged = logs(ctx);
+    await action.handler(ctx);
+    expect(logged).toEqual([
+      'Rollout in payments-dev: Git/Flux: committed (commit 0123456789ab); progressing: 0/2 available',
+      'Rollout in payments-dev: Git/Flux: fetched (commit 0123456789ab); progressing: 0/2 available',
+      'Rollout in payments-dev: Git/Flux: fetched (commit 0123456789ab); complete: 2/2 available',
+      'Rollout in payments-dev: Git/Flux: applied (commit 0123456789ab); complete: 2/2 available',
+    ]);
+    expect(getDeployments).toHaveBeenCalledTimes(4);
+  });
+
+  it('fails when Flux cannot apply the commit, with its message', async () => {
+    const getDeployments = jest.fn().mockResolvedValue([
+      {
+        ...deployment('progressing', 0)[0],
+        gitops: {
+          stage: 'failed',
+          commit: 'f'.repeat(40),
+          message: 'Deployment/x dry-run failed',
+        },
+      },
+    ]);
+    const action = createWaitAction({
+      client: { getDeployments, getEnvironment: jest.fn() },
+      sleep: async () => {},
+    });
+    const ctx = createMockActionContext({
+      input: {
+        environment: 'payments-dev',
+        component: 'component:default/checkout',
+      },
+    });
+    await expect(action.handler(ctx)).rejects.toThrow(
+      'Flux could not apply commit ffffffffffff to payments-dev: Deployment/x dry-run failed',
+    );
+  });
+
   it('waits for an environment to be Ready', async () => {
     const getEnvironment = jest
       .fn()

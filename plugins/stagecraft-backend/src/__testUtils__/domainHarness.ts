@@ -19,6 +19,7 @@ import { noObservability } from '../domain/observability/none';
 import { createStagecraftDomain } from '../domain/createStagecraftDomain';
 import { builtinDrivers } from '../domain/resources/drivers';
 import { checkDefinitions } from '../domain/resources/definitions';
+import type { GitWriter } from '../domain/delivery/ports';
 
 /** A Score workload of one container, optionally with a postgres database. */
 export const workloadText = (image: string, withDb = false) => `
@@ -44,6 +45,8 @@ export async function domainHarness(
     groups?: Record<string, string[]>;
     catalog?: CatalogRegistrations;
     notifier?: Notifier;
+    /** Git writes of GitOps environment types. */
+    git?: GitWriter;
   } = {},
 ) {
   const knex = knexFactory({
@@ -116,6 +119,7 @@ export async function domainHarness(
       events: noObservability,
       ...(options.catalog && { catalog: options.catalog }),
       ...(options.notifier && { notifier: options.notifier }),
+      ...(options.git && { git: options.git }),
     },
     {
       types,
