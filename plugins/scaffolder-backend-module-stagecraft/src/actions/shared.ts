@@ -160,21 +160,31 @@ export async function waitForRollout(
         (!gitops || gitops.stage === 'applied')
           ? status
           : undefined,
-      failed:
-        gitops?.stage === 'failed'
-          ? `Flux could not apply commit ${gitops.commit.slice(0, 12)} to ${
-              options.environment
-            }: ${gitops.message ?? 'see its Kustomization'}`
-          : ours && status.phase === 'failed'
-          ? `Rollout of ${status.release ?? options.component} to ${
-              options.environment
-            } failed: ${status.reason ?? status.message ?? 'unknown reason'}`
-          : undefined,
+      failed: rolloutFailure(gitops, ours ? status : undefined, options),
       late: `Rollout of ${wanted ?? options.component} to ${
         options.environment
       } not complete`,
     };
   });
+}
+
+/** Why a rollout failed: Flux could not apply its commit, or the rollout itself failed. */
+function rolloutFailure(
+  gitops: { stage: string; commit: string; message?: string } | undefined,
+  status: DeploymentStatus | undefined,
+  options: { component: string; environment: string },
+): string | undefined {
+  if (gitops?.stage === 'failed') {
+    return `Flux could not apply commit ${gitops.commit.slice(0, 12)} to ${
+      options.environment
+    }: ${gitops.message ?? 'see its Kustomization'}`;
+  }
+  if (status?.phase === 'failed') {
+    return `Rollout of ${status.release ?? options.component} to ${
+      options.environment
+    } failed: ${status.reason ?? status.message ?? 'unknown reason'}`;
+  }
+  return undefined;
 }
 
 /** How many log lines of the failing pod a failed rollout prints. */

@@ -26,6 +26,21 @@ function logs(ctx: ReturnType<typeof createMockActionContext>) {
   return logged;
 }
 
+/** The action on a client answering `getDeployments`, waiting for checkout in payments-dev. */
+function rolloutWait(getDeployments: jest.Mock) {
+  const action = createWaitAction({
+    client: { getDeployments, getEnvironment: jest.fn() },
+    sleep: async () => {},
+  });
+  const ctx = createMockActionContext({
+    input: {
+      environment: 'payments-dev',
+      component: 'component:default/checkout',
+    },
+  });
+  return { ctx, run: () => action.handler(ctx), logged: logs(ctx) };
+}
+
 describe('stagecraft:wait', () => {
   it('waits for the latest release to roll out, logging each change once', async () => {
     const getDeployments = jest
@@ -34,18 +49,8 @@ describe('stagecraft:wait', () => {
       .mockResolvedValueOnce(deployment('progressing', 1))
       .mockResolvedValueOnce(deployment('progressing', 1))
       .mockResolvedValueOnce(deployment('complete', 2));
-    const action = createWaitAction({
-      client: { getDeployments, getEnvironment: jest.fn() },
-      sleep: async () => {},
-    });
-    const ctx = createMockActionContext({
-      input: {
-        environment: 'payments-dev',
-        component: 'component:default/checkout',
-      },
-    });
-    const logged = logs(ctx);
-    await action.handler(ctx);
+    const { ctx, run, logged } = rolloutWait(getDeployments);
+    await run();
     expect(logged).toEqual([
       'Rollout in payments-dev: progressing: 0/2 available',
       'Rollout in payments-dev: progressing: 1/2 available',
@@ -78,18 +83,8 @@ describe('stagecraft:wait', () => {
       // the rollout complete before the Kustomization says so: not done yet
       .mockResolvedValueOnce(withGit('fetched', 'complete', 2))
       .mockResolvedValueOnce(withGit('applied', 'complete', 2));
-    const action = createWaitAction({
-      client: { getDeployments, getEnvironment: jest.fn() },
-      sleep: async () => {},
-    });
-    const ctx = createMockActionContext({
-      input: {
-        environment: 'payments-dev',
-        component: 'component:default/checkout',
-      },
-    });
-    const logged = logs(ctx);
-    await action.handler(ctx);
+    const { run, logged } = rolloutWait(getDeployments);
+    await run();
     expect(logged).toEqual([
       'Rollout in payments-dev: Git/Flux: committed (commit 0123456789ab); progressing: 0/2 available',
       'Rollout in payments-dev: Git/Flux: fetched (commit 0123456789ab); progressing: 0/2 available',
@@ -110,17 +105,7 @@ describe('stagecraft:wait', () => {
         },
       },
     ]);
-    const action = createWaitAction({
-      client: { getDeployments, getEnvironment: jest.fn() },
-      sleep: async () => {},
-    });
-    const ctx = createMockActionContext({
-      input: {
-        environment: 'payments-dev',
-        component: 'component:default/checkout',
-      },
-    });
-    await expect(action.handler(ctx)).rejects.toThrow(
+    await expect(rolloutWait(getDeployments).run()).rejects.toThrow(
       'Flux could not apply commit ffffffffffff to payments-dev: Deployment/x dry-run failed',
     );
   });
