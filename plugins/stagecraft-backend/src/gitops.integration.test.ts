@@ -141,6 +141,25 @@ describe('GitOps delivery through Flux', () => {
   });
 
   afterAll(async () => {
+    // what a failed run may leave: the Flux objects, then the namespaces
+    await Promise.all(
+      ENVS.flatMap(name =>
+        ['kustomizations', 'gitrepositories'].map(plural =>
+          custom
+            .deleteNamespacedCustomObject({
+              group:
+                plural === 'kustomizations'
+                  ? 'kustomize.toolkit.fluxcd.io'
+                  : 'source.toolkit.fluxcd.io',
+              version: 'v1',
+              namespace: 'stagecraft-gitops',
+              plural,
+              name: `stagecraft-${name}`,
+            })
+            .catch(() => undefined),
+        ),
+      ),
+    );
     await Promise.all(ENVS.map(name => deleteNamespace(name)));
     clone?.remove();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -261,7 +280,9 @@ describe('GitOps delivery through Flux', () => {
         ],
       });
     expect(res.status).toBe(409);
-    expect(res.body.error.message).toContain('delivers through Git (delivery: gitops)');
+    expect(res.body.error.message).toContain(
+      'delivers through Git (delivery: gitops)',
+    );
   });
 
   it('promotes the same release to a second GitOps environment: a commit under its path', async () => {
