@@ -74,10 +74,20 @@ describe('GitopsStage', () => {
     expect(container).toBeEmptyDOMElement();
   });
 
-  it('links commits of GitLab and plain hosts where the layout is known', () => {
+  it('links commits of GitLab too, and shows the sha alone elsewhere', () => {
     expect(commitUrl('https://gitlab.com/a/b.git', SHA)).toBe(
       `https://gitlab.com/a/b/-/commit/${SHA}`,
     );
-    expect(commitUrl('ssh://git@host/a', SHA)).toBeUndefined();
+    expect(commitUrl('http://127.0.0.1:17418/demo.git', SHA)).toBeUndefined();
+    render(
+      <GitopsStage
+        gitops={{
+          ...base,
+          repository: 'http://127.0.0.1:17418/demo.git',
+          stage: 'applied',
+        }}
+      />,
+    );
+    expect(screen.getByText('0123456').tagName).toBe('CODE');
   });
 });

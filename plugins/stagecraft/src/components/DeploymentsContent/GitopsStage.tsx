@@ -14,15 +14,24 @@ const LABELS: Record<string, string> = {
 };
 
 /**
- * The web page of a commit for the hosts whose layout is known (GitHub,
- * GitLab, Gitea: `<repo>/commit/<sha>`); undefined for others.
+ * The web page of a commit on hosts whose layout is known (GitHub:
+ * `<repo>/commit/<sha>`, GitLab: `<repo>/-/commit/<sha>`); undefined for
+ * others, which show the sha alone.
  */
 export function commitUrl(repository?: string, sha?: string) {
-  if (!repository || !sha || !/^https?:\/\//.test(repository)) return undefined;
-  const base = repository.replace(/\.git$/, '').replace(/\/+$/, '');
-  return /gitlab/i.test(base)
-    ? `${base}/-/commit/${sha}`
-    : `${base}/commit/${sha}`;
+  if (!repository || !sha) return undefined;
+  let url: URL;
+  try {
+    url = new URL(repository);
+  } catch {
+    return undefined;
+  }
+  const base = `${url.origin}${url.pathname
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '')}`;
+  if (/(^|\.)github\b/.test(url.hostname)) return `${base}/commit/${sha}`;
+  if (/(^|\.)gitlab\b/.test(url.hostname)) return `${base}/-/commit/${sha}`;
+  return undefined;
 }
 
 /**
