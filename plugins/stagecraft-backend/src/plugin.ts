@@ -194,6 +194,7 @@ export const stagecraftPlugin = createBackendPlugin({
         const gitops = gitopsPorts(config, environmentTypes, {
           catalog,
           auth: deps.auth,
+          lifecycle: deps.lifecycle,
         });
         const domain = createStagecraftDomain(
           {

@@ -38,8 +38,7 @@ export class IsomorphicGitWriter implements GitWriter {
     private readonly options: { fetchIntervalMs?: number; root?: string } = {},
   ) {
     this.root =
-      options.root ??
-      fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-git-'));
+      options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stagecraft-git-'));
   }
 
   private dirOf(repository: string) {
@@ -107,7 +106,13 @@ export class IsomorphicGitWriter implements GitWriter {
         );
         const branchRef = `refs/heads/${change.branch}`;
         if (head) {
-          await git.writeRef({ fs, dir, ref: branchRef, value: head, force: true });
+          await git.writeRef({
+            fs,
+            dir,
+            ref: branchRef,
+            value: head,
+            force: true,
+          });
           await git.checkout({ fs, dir, ref: change.branch, force: true });
         }
         const touched = await this.writeFiles(dir, change);
@@ -145,7 +150,9 @@ export class IsomorphicGitWriter implements GitWriter {
           // someone pushed first: redo the change on their head
           if (code !== 'PushRejectedError' || attempt >= PUSH_ATTEMPTS) {
             throw new Error(
-              `pushing to ${change.repository} (${change.branch}) failed: ${(e as Error).message}`,
+              `pushing to ${change.repository} (${change.branch}) failed: ${
+                (e as Error).message
+              }`,
             );
           }
         }
@@ -245,14 +252,19 @@ export class IsomorphicGitWriter implements GitWriter {
     const treeOf = async (commit: string | undefined) => {
       if (!commit) return undefined;
       try {
-        return (
-          await git.readTree({ fs, dir, oid: commit, filepath: folder })
-        ).oid;
+        return (await git.readTree({ fs, dir, oid: commit, filepath: folder }))
+          .oid;
       } catch {
         return undefined;
       }
     };
     return (await treeOf(oid)) !== (await treeOf(parent));
+  }
+
+  /** Removes the working copies (after the last change has finished). */
+  async close() {
+    await Promise.all([...this.locks.values()]);
+    await fs.promises.rm(this.root, { recursive: true, force: true });
   }
 
   async readCredentials(repository: string) {

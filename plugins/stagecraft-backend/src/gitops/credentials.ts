@@ -20,7 +20,8 @@ export interface GitCredentials {
 export function integrationCredentials(
   integrations: ScmIntegrationRegistry,
 ): GitCredentials {
-  const github = DefaultGithubCredentialsProvider.fromIntegrations(integrations);
+  const github =
+    DefaultGithubCredentialsProvider.fromIntegrations(integrations);
   return {
     async forRepository(repository) {
       const integration = integrations.byUrl(repository);

@@ -1,4 +1,7 @@
-import type { AuthService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  LifecycleService,
+} from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -7,7 +10,10 @@ import type { EnvironmentTypeSpec } from '../domain/environments/types';
 import { integrationCredentials } from './credentials';
 import { IsomorphicGitWriter } from './IsomorphicGitWriter';
 
-export { IsomorphicGitWriter, STAGECRAFT_COMMITTER } from './IsomorphicGitWriter';
+export {
+  IsomorphicGitWriter,
+  STAGECRAFT_COMMITTER,
+} from './IsomorphicGitWriter';
 export { integrationCredentials } from './credentials';
 export type { GitCredentials } from './credentials';
 
@@ -42,15 +48,22 @@ export function catalogPeople(deps: {
 export function gitopsPorts(
   config: Config,
   types: EnvironmentTypeSpec[],
-  deps: { catalog: CatalogService; auth: AuthService },
+  deps: {
+    catalog: CatalogService;
+    auth: AuthService;
+    lifecycle: LifecycleService;
+  },
 ) {
   if (!types.some(t => t.gitops)) return {};
   const baseUrl = config.getOptionalString('app.baseUrl');
+  const git = new IsomorphicGitWriter(
+    integrationCredentials(ScmIntegrations.fromConfig(config)),
+  );
+  // the working copies go with the backend
+  deps.lifecycle.addShutdownHook(() => git.close());
   return {
     ports: {
-      git: new IsomorphicGitWriter(
-        integrationCredentials(ScmIntegrations.fromConfig(config)),
-      ),
+      git,
       people: catalogPeople(deps),
     },
     componentLink: (ref: string) => {
