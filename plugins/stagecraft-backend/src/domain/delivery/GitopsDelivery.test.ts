@@ -126,6 +126,24 @@ describe('GitOps delivery in the domain', () => {
     ).toBeDefined();
   });
 
+  it("writes the integration's current credentials to Flux's Secret with each commit", async () => {
+    const h = await harness();
+    h.repo.git.readCredentials = async () => ({
+      username: 'bot',
+      password: 'rotated-token',
+    });
+    await h.deployments.deploy(actor, 'component:default/shop', {
+      environment: 'shop-stg',
+    });
+    const secret = [...h.gateway.objects.values()].find(
+      o => o.kind === 'Secret' && o.metadata.namespace === 'stagecraft-gitops',
+    );
+    expect((secret as any).stringData).toEqual({
+      username: 'bot',
+      password: 'rotated-token',
+    });
+  });
+
   it('still applies directly in an apply environment', async () => {
     const h = await harness();
     const res = await h.deployments.deploy(actor, 'component:default/shop', {

@@ -226,6 +226,7 @@ export class GitopsDelivery {
     path: string,
     commit: string,
   ): Promise<RevisionDelivery> {
+    await this.refreshCredentials(settings, env);
     await this.requestReconcile(settings, env);
     return {
       mode: 'gitops',
@@ -234,6 +235,26 @@ export class GitopsDelivery {
       path,
       commit,
     };
+  }
+
+  /**
+   * Writes the integration's current credentials into Flux's Secret again:
+   * a GitHub App's installation token expires within the hour, so the one
+   * written when the environment was made would stop working. Not with the
+   * platform's own Secret (`secretName`).
+   */
+  private async refreshCredentials(
+    settings: GitopsSettings,
+    env: EnvironmentRecord,
+  ) {
+    if (settings.secretName) return;
+    const credentials = await this.deps.git.readCredentials(
+      settings.repository,
+    );
+    const secret = fluxObjects(env, settings, credentials).filter(
+      o => o.kind === 'Secret',
+    );
+    await this.deps.gateway.apply(env.cluster, secret);
   }
 
   /**
