@@ -9,7 +9,7 @@ import { InMemoryClusterGateway } from './__testUtils__/InMemoryClusterGateway';
 describe('openapi.yaml', () => {
   it('documents exactly the routes of the router', async () => {
     const spec = parse(
-      fs.readFileSync(path.resolve(__dirname, '../openapi.yaml'), 'utf8'),
+      fs.readFileSync(path.resolve(__dirname, 'schema/openapi.yaml'), 'utf8'),
     );
     const documented = Object.entries(
       spec.paths as Record<string, Record<string, unknown>>,
