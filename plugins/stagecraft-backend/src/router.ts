@@ -1,5 +1,5 @@
 import express from 'express';
-import Router from 'express-promise-router';
+import { createSpecRouter, retryAfter } from './openapiRouter';
 import type {
   HttpAuthService,
   LoggerService,
@@ -30,13 +30,11 @@ import type {
   EnvironmentDeployment,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 
-/** What a 503 for an unavailable cluster asks a client to wait. */
-const RETRY_AFTER_SECONDS = 5;
-
 /**
  * Translates HTTP to use cases and nothing else: validation, permissions,
  * cluster writes and audit are the domain's. Routes are described in
- * openapi.yaml. Only /health is open (see plugin.ts).
+ * src/schema/openapi.yaml, which types the handlers. Only /health is open
+ * (see plugin.ts).
  */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
@@ -72,8 +70,8 @@ export async function createRouter(options: {
     environments,
     deployments,
   } = options;
-  const router = Router();
-  router.use(express.json({ limit: '64kb' }));
+  // typed by src/schema/openapi.yaml (openapiRouter.ts)
+  const router = await createSpecRouter();
 
   const actor = async (req: express.Request): Promise<Actor> =>
     actorOf(
@@ -210,21 +208,25 @@ export async function createRouter(options: {
     );
   });
 
-  // read by the catalog's UrlReader (no token): files as plain text
-  router.get('/sources/:repo/:path(*)', async (req, res) => {
-    if (!options.sources) {
-      res.status(404).end();
-      return;
-    }
-    const content = await options.sources.read(
-      req.params.repo,
-      req.params.path,
-    );
-    res
-      .type('text/plain; charset=utf-8')
-      .set('X-Content-Type-Options', 'nosniff')
-      .send(content);
-  });
+  // read by the catalog's UrlReader (no token): files as plain text; the
+  // path has slashes, which `{path}` of the spec cannot type
+  (router as express.Router).get(
+    '/sources/:repo/:path(*)',
+    async (req, res) => {
+      if (!options.sources) {
+        res.status(404).end();
+        return;
+      }
+      const content = await options.sources.read(
+        req.params.repo,
+        req.params.path,
+      );
+      res
+        .type('text/plain; charset=utf-8')
+        .set('X-Content-Type-Options', 'nosniff')
+        .send(content);
+    },
+  );
 
   // resources provisioned in an environment and who asked for them
   router.get('/environments/:name/resources', async (req, res) => {
@@ -289,7 +291,8 @@ export async function createRouter(options: {
       req.params.ref,
     );
     res.set({ ETag: view.etag, 'Cache-Control': 'private, no-cache' });
-    res.type('application/json').send(view.body);
+    // the body is serialised once per state (JSON of the spec's shape)
+    (res as express.Response).type('application/json').send(view.body);
   });
 
   // live status as server-sent events: the current state, then every change
@@ -484,28 +487,6 @@ export async function createRouter(options: {
     events: options.events,
   });
 
-  // a cluster that cannot answer now: say when to ask again (the error
-  // handler Backstage installs after this router makes it a 503)
-  router.use(
-    (
-      err: Error,
-      _req: express.Request,
-      res: express.Response,
-      next: express.NextFunction,
-    ) => {
-      if (err?.name === 'ServiceUnavailableError' && !res.headersSent) {
-        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-      }
-      // a limit (concurrent log follows): ask again later
-      if (err?.name === 'TooManyRequestsError' && !res.headersSent) {
-        res
-          .status(429)
-          .setHeader('Retry-After', String(RETRY_AFTER_SECONDS))
-          .json({ error: { name: err.name, message: err.message } });
-        return;
-      }
-      next(err);
-    },
-  );
+  router.use(retryAfter);
   return router;
 }
