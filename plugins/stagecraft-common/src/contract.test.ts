@@ -13,7 +13,12 @@ function declared(dir: string): Array<{ file: string; name: string }> {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      return e.name === 'node_modules' || e.name.startsWith('__')
+      // the backend's models generated from openapi.yaml are the spec's
+      // copy, never imported by the code: src/schema/commonFitsSpec.ts
+      // makes the type check fail when one of these types drifts from them
+      return e.name === 'node_modules' ||
+        e.name.startsWith('__') ||
+        p.endsWith(path.join('schema', 'openapi', 'generated'))
         ? []
         : declared(p);
     }

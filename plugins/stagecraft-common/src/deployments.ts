@@ -208,7 +208,7 @@ export interface EnvironmentDeployment {
    * The environment's phase when it is not `Ready` (e.g. `Deleting`: its
    * namespace is going, so the status winds down rather than rolls out).
    */
-  environmentPhase?: EnvironmentPhase;
+  environmentPhase?: Exclude<EnvironmentPhase, 'Ready'>;
   /** Position in the promotion pipeline (absent for previews). */
   order?: number;
   /** Where a promotion from this environment goes (explicit or the pipeline's next). */

@@ -3218,6 +3218,93 @@ export const spec = {
             description:
               "The API server's Warning headers on the writes, Kind/name: text (deprecated APIs, Pod Security warn/audit levels)",
           },
+          delivery: {
+            $ref: '#/components/schemas/RevisionDelivery',
+          },
+        },
+      },
+      RevisionDelivery: {
+        type: 'object',
+        description:
+          'Set in GitOps environments (delivery: gitops): the commit holding this revision',
+        required: ['mode', 'repository', 'branch', 'path', 'commit'],
+        properties: {
+          mode: {
+            type: 'string',
+            enum: ['gitops'],
+          },
+          repository: {
+            type: 'string',
+          },
+          branch: {
+            type: 'string',
+          },
+          path: {
+            type: 'string',
+            description: "The component's folder in the repository",
+          },
+          commit: {
+            type: 'string',
+            description:
+              "The commit's sha (the branch's head when nothing changed)",
+          },
+        },
+      },
+      GitopsStatus: {
+        type: 'object',
+        description:
+          'Where a GitOps revision stands: committed → fetched (the GitRepository artifact holds it) → applied (the Kustomization applied it), or failed',
+        required: ['stage', 'repository', 'branch', 'path', 'commit'],
+        properties: {
+          stage: {
+            type: 'string',
+            enum: ['committed', 'fetched', 'applied', 'failed'],
+          },
+          repository: {
+            type: 'string',
+          },
+          branch: {
+            type: 'string',
+          },
+          path: {
+            type: 'string',
+          },
+          commit: {
+            type: 'string',
+          },
+          fetchedRevision: {
+            type: 'string',
+          },
+          appliedRevision: {
+            type: 'string',
+          },
+          message: {
+            type: 'string',
+            description: "The Kustomization's Ready message",
+          },
+          changedOutside: {
+            type: 'array',
+            description:
+              "Commits to the component's folder after this revision not made by Stagecraft",
+            items: {
+              type: 'object',
+              properties: {
+                sha: {
+                  type: 'string',
+                },
+                author: {
+                  type: 'string',
+                },
+                message: {
+                  type: 'string',
+                },
+                at: {
+                  type: 'string',
+                  description: 'RFC 3339 date-time',
+                },
+              },
+            },
+          },
         },
       },
       DeployResult: {
@@ -3309,6 +3396,9 @@ export const spec = {
           },
           revision: {
             $ref: '#/components/schemas/DeploymentRevision',
+          },
+          gitops: {
+            $ref: '#/components/schemas/GitopsStatus',
           },
           status: {
             type: 'object',

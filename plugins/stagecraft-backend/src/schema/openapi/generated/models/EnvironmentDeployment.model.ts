@@ -5,6 +5,7 @@
 // ******************************************************************
 import { DeploymentRevision } from '../models/DeploymentRevision.model';
 import { EnvironmentDeploymentStatus } from '../models/EnvironmentDeploymentStatus.model';
+import { GitopsStatus } from '../models/GitopsStatus.model';
 
 /**
  * @public
@@ -29,6 +30,7 @@ export interface EnvironmentDeployment {
    */
   promotesTo?: string;
   revision?: DeploymentRevision;
+  gitops?: GitopsStatus;
   status?: EnvironmentDeploymentStatus;
 }
 
