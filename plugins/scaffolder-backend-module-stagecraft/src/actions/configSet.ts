@@ -22,11 +22,7 @@ export function createConfigSetAction(options: {
     schema: {
       input: {
         environment: nameInputs.environment,
-        component: z =>
-          z
-            .string()
-            .optional()
-            .describe('Component entity ref; omit for the environment layer'),
+        component: nameInputs.componentOr('; omit for the environment layer'),
         values: z =>
           z
             .record(

@@ -28,6 +28,11 @@ export const nameInputs = {
     z.string().describe('Environment name'),
   component: (z: typeof zod): zod.ZodString =>
     z.string().describe('Component entity ref'),
+  /** An optional `component`: "Component entity ref" and what leaving it out means. */
+  componentOr:
+    (without: string) =>
+    (z: typeof zod): zod.ZodOptional<zod.ZodString> =>
+      z.string().optional().describe(`Component entity ref${without}`),
 };
 
 /**

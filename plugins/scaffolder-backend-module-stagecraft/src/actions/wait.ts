@@ -33,13 +33,9 @@ export function createWaitAction(options: {
     schema: {
       input: {
         environment: nameInputs.environment,
-        component: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Component entity ref: wait for its rollout instead of the environment',
-            ),
+        component: nameInputs.componentOr(
+          ': wait for its rollout instead of the environment',
+        ),
         releaseId: z =>
           z
             .string()

@@ -1,12 +1,12 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { registerDeploy } from './deploy';
+import { deployAction } from './deploy';
 import { registerGetDeploymentStatus } from './getDeploymentStatus';
 import { registerGetLogs } from './getLogs';
 import { registerListEnvironments } from './listEnvironments';
-import { registerPromote } from './promote';
-import { registerRollback } from './rollback';
-import type { AgentActionServices } from './shared';
+import { promoteAction } from './promote';
+import { rollbackAction } from './rollback';
+import { AgentActionServices, registerWrite } from './shared';
 
 export type { AgentActionServices } from './shared';
 
@@ -22,8 +22,8 @@ export function registerAgentActions(
 ) {
   registerGetDeploymentStatus(registry, services);
   registerListEnvironments(registry, services);
-  registerDeploy(registry, services, logger);
-  registerPromote(registry, services, logger);
-  registerRollback(registry, services, logger);
+  for (const action of [deployAction, promoteAction, rollbackAction]) {
+    registerWrite(registry, services, logger, action);
+  }
   registerGetLogs(registry, services);
 }

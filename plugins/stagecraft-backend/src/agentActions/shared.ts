@@ -1,6 +1,5 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import type { DeployResult } from '@stagecraft/backstage-plugin-stagecraft-common';
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { actorOf } from '../actorOf';
 import type { DeploymentService } from '../domain/deployments/DeploymentService';
 import type { EnvironmentService } from '../domain/environments/EnvironmentService';
@@ -132,29 +131,46 @@ export function toDeployOutput(result: DeployResult) {
 export const WRITE_RULES =
   'It runs as the calling user: the same permissions, approvals, deployment windows and audit apply as for a click in Backstage, so it can be refused (not allowed, window closed) or end up waiting for approval. Supports dryRun.';
 
+/** What deploy, promote and rollback each say for themselves. */
+export interface WriteAction {
+  verb: 'deploy' | 'promote' | 'rollback';
+  title: string;
+  /** Ends with WRITE_RULES when registered. */
+  description: string;
+  idempotent: boolean;
+  /** The input: `component` and the route's body. */
+  input: WriteOptions['schema']['input'];
+  examples?: WriteOptions['examples'];
+}
+
+type WriteOptions = Parameters<ActionsRegistryService['register']>[0];
+
 /**
- * The handler of deploy / promote / rollback: the input without
- * `component` is the route's body, the use case the route's.
+ * Registers deploy, promote or rollback: a write action (not read-only, not
+ * destructive) answering deployOutput, whose handler passes the input without
+ * `component` as the route's body to the route's use case.
  */
-export function writeHandler(
+export function registerWrite(
+  registry: ActionsRegistryService,
   { deployments }: AgentActionServices,
-  verb: 'deploy' | 'promote' | 'rollback',
   logger: { info(message: string): void },
+  { verb, title, description, idempotent, input, examples }: WriteAction,
 ) {
-  return async ({
-    input,
-    credentials,
-  }: {
-    input: { component: string };
-    credentials: BackstageCredentials;
-  }) => {
-    const { component, ...body } = input;
-    const result = await deployments[verb](
-      actorOf(credentials),
-      component,
-      body,
-      msg => logger.info(`agent ${verb} ${component}: ${msg}`),
-    );
-    return { output: toDeployOutput(result) };
-  };
+  registry.register({
+    name: verb,
+    title,
+    description: `${description} ${WRITE_RULES}`,
+    attributes: { readOnly: false, destructive: false, idempotent },
+    schema: { input, output: deployOutput },
+    ...(examples && { examples }),
+    action: async ({ input: { component, ...body }, credentials }) => {
+      const result = await deployments[verb](
+        actorOf(credentials),
+        component,
+        body,
+        msg => logger.info(`agent ${verb} ${component}: ${msg}`),
+      );
+      return { output: toDeployOutput(result) };
+    },
+  });
 }

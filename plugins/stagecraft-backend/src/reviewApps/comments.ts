@@ -5,13 +5,9 @@ import {
   ScmIntegrationRegistry,
   ScmIntegrations,
 } from '@backstage/integration';
-import {
-  PullRequestComments,
-  PullRequestEvent,
-  REVIEW_COMMENT_MARKER,
-} from '../domain/reviewApps/ReviewApps';
-import { GitlabMergeRequestComments } from './gitlabComments';
-import { scmCall, upsertMarkedComment } from './scmCall';
+import type { PullRequestComments } from '../domain/reviewApps/ReviewApps';
+import { gitlabMergeRequestComments } from './gitlabComments';
+import { upsertWithIntegration } from './scmCall';
 
 /**
  * Review apps' pull request comment on GitHub (and GitHub Enterprise),
@@ -20,49 +16,38 @@ import { scmCall, upsertMarkedComment } from './scmCall';
  * per pull request, found again by its marker and edited in place, so a
  * redelivered webhook or a new push never adds a second one.
  */
-export class GithubPullRequestComments implements PullRequestComments {
-  static fromIntegrations(
-    integrations: ScmIntegrationRegistry,
-  ): GithubPullRequestComments {
-    return new GithubPullRequestComments(
-      integrations,
-      DefaultGithubCredentialsProvider.fromIntegrations(integrations),
-    );
-  }
-
-  constructor(
-    private readonly integrations: ScmIntegrationRegistry,
-    private readonly credentials: GithubCredentialsProvider,
-  ) {}
-
-  async upsert(
-    repository: PullRequestEvent['repository'],
-    number: number,
-    body: string,
-  ): Promise<boolean> {
-    if (!repository.htmlUrl) return false;
-    const integration = this.integrations.github.byUrl(repository.htmlUrl);
-    const api = integration?.config.apiBaseUrl;
-    if (!api) return false;
-    const { token } = await this.credentials.getCredentials({
-      url: repository.htmlUrl,
-    });
-    if (!token) return false;
-    const call = scmCall('GitHub', {
-      Authorization: `Bearer ${token}`,
-      Accept: 'application/vnd.github+json',
-      'X-GitHub-Api-Version': '2022-11-28',
-    });
-    const repo = `${api.replace(/\/+$/, '')}/repos/${repository.fullName}`;
-    await upsertMarkedComment(call, {
-      marker: REVIEW_COMMENT_MARKER,
-      page: n => `${repo}/issues/${number}/comments?per_page=100&page=${n}`,
-      edit: id => ['PATCH', `${repo}/issues/comments/${id}`],
-      create: ['POST', `${repo}/issues/${number}/comments`],
-      body,
-    });
-    return true;
-  }
+export function githubPullRequestComments(
+  integrations: ScmIntegrationRegistry,
+  credentials: GithubCredentialsProvider = DefaultGithubCredentialsProvider.fromIntegrations(
+    integrations,
+  ),
+): PullRequestComments {
+  return {
+    upsert: (repository, number, body) =>
+      upsertWithIntegration(repository.htmlUrl, body, {
+        provider: 'GitHub',
+        apiBaseUrl: url => integrations.github.byUrl(url)?.config.apiBaseUrl,
+        headers: async url => {
+          const { token } = await credentials.getCredentials({ url });
+          return token
+            ? {
+                Authorization: `Bearer ${token}`,
+                Accept: 'application/vnd.github+json',
+                'X-GitHub-Api-Version': '2022-11-28',
+              }
+            : undefined;
+        },
+        comments: api => {
+          const repo = `${api}/repos/${repository.fullName}`;
+          return {
+            page: n =>
+              `${repo}/issues/${number}/comments?per_page=100&page=${n}`,
+            edit: id => ['PATCH', `${repo}/issues/comments/${id}`],
+            create: ['POST', `${repo}/issues/${number}/comments`],
+          };
+        },
+      }),
+  };
 }
 
 /**
@@ -73,8 +58,8 @@ export function scmPullRequestComments(
   config: RootConfigService,
 ): PullRequestComments {
   const integrations = ScmIntegrations.fromConfig(config);
-  const github = GithubPullRequestComments.fromIntegrations(integrations);
-  const gitlab = GitlabMergeRequestComments.fromIntegrations(integrations);
+  const github = githubPullRequestComments(integrations);
+  const gitlab = gitlabMergeRequestComments(integrations);
   return {
     upsert: (repository, number, body, provider) =>
       (provider === 'gitlab' ? gitlab : github).upsert(

@@ -3,12 +3,8 @@ import {
   GitlabCredentialsProvider,
   ScmIntegrationRegistry,
 } from '@backstage/integration';
-import {
-  PullRequestComments,
-  PullRequestEvent,
-  REVIEW_COMMENT_MARKER,
-} from '../domain/reviewApps/ReviewApps';
-import { scmCall, upsertMarkedComment } from './scmCall';
+import type { PullRequestComments } from '../domain/reviewApps/ReviewApps';
+import { upsertWithIntegration } from './scmCall';
 
 /**
  * Review apps' merge request note on GitLab, through Backstage's GitLab
@@ -16,46 +12,34 @@ import { scmCall, upsertMarkedComment } from './scmCall';
  * `apiBaseUrl`). One note per merge request, found again by its marker and
  * edited in place.
  */
-export class GitlabMergeRequestComments implements PullRequestComments {
-  static fromIntegrations(
-    integrations: ScmIntegrationRegistry,
-  ): GitlabMergeRequestComments {
-    return new GitlabMergeRequestComments(
-      integrations,
-      DefaultGitlabCredentialsProvider.fromIntegrations(integrations),
-    );
-  }
-
-  constructor(
-    private readonly integrations: ScmIntegrationRegistry,
-    private readonly credentials: GitlabCredentialsProvider,
-  ) {}
-
-  async upsert(
-    repository: PullRequestEvent['repository'],
-    number: number,
-    body: string,
-  ): Promise<boolean> {
-    if (!repository.htmlUrl) return false;
-    const integration = this.integrations.gitlab.byUrl(repository.htmlUrl);
-    const api = integration?.config.apiBaseUrl;
-    if (!api) return false;
-    const { headers: auth, token } = await this.credentials.getCredentials({
-      url: repository.htmlUrl,
-    });
-    if (!token && !auth) return false;
-    // the integration's own headers (Authorization: Bearer <token>)
-    const call = scmCall('GitLab', auth ?? { 'PRIVATE-TOKEN': token! });
-    const notes = `${api.replace(/\/+$/, '')}/projects/${encodeURIComponent(
-      repository.fullName,
-    )}/merge_requests/${number}/notes`;
-    await upsertMarkedComment(call, {
-      marker: REVIEW_COMMENT_MARKER,
-      page: n => `${notes}?per_page=100&page=${n}`,
-      edit: id => ['PUT', `${notes}/${id}`],
-      create: ['POST', notes],
-      body,
-    });
-    return true;
-  }
+export function gitlabMergeRequestComments(
+  integrations: ScmIntegrationRegistry,
+  credentials: GitlabCredentialsProvider = DefaultGitlabCredentialsProvider.fromIntegrations(
+    integrations,
+  ),
+): PullRequestComments {
+  return {
+    upsert: (repository, number, body) =>
+      upsertWithIntegration(repository.htmlUrl, body, {
+        provider: 'GitLab',
+        apiBaseUrl: url => integrations.gitlab.byUrl(url)?.config.apiBaseUrl,
+        headers: async url => {
+          const { headers, token } = await credentials.getCredentials({
+            url,
+          });
+          // the integration's own headers (Authorization: Bearer <token>)
+          return headers ?? (token ? { 'PRIVATE-TOKEN': token } : undefined);
+        },
+        comments: api => {
+          const notes = `${api}/projects/${encodeURIComponent(
+            repository.fullName,
+          )}/merge_requests/${number}/notes`;
+          return {
+            page: n => `${notes}?per_page=100&page=${n}`,
+            edit: id => ['PUT', `${notes}/${id}`],
+            create: ['POST', notes],
+          };
+        },
+      }),
+  };
 }

@@ -1,3 +1,5 @@
+import { REVIEW_COMMENT_MARKER } from '../domain/reviewApps/ReviewApps';
+
 /**
  * One JSON call to an SCM's REST API with the integration's headers; a
  * non-2xx answer is an error naming the provider, status, method and path
@@ -53,4 +55,39 @@ export async function upsertMarkedComment(
   const [method, url] =
     existing !== undefined ? options.edit(existing) : options.create;
   await call(method, url, { body: options.body });
+}
+
+/**
+ * A review apps comment through the SCM integration of the repository's
+ * host: its API base URL and credentials' headers (false, nothing sent,
+ * when the host has no integration or no credentials), then the marked
+ * comment upserted at the `comments` endpoints of that API.
+ */
+export async function upsertWithIntegration(
+  repositoryUrl: string | undefined,
+  body: string,
+  scm: {
+    provider: string;
+    apiBaseUrl(url: string): string | undefined;
+    headers(url: string): Promise<Record<string, string> | undefined>;
+    /** The comment list's pages, an edit and a create at `api` (no trailing slash). */
+    comments(
+      api: string,
+    ): Pick<
+      Parameters<typeof upsertMarkedComment>[1],
+      'page' | 'edit' | 'create'
+    >;
+  },
+): Promise<boolean> {
+  if (!repositoryUrl) return false;
+  const api = scm.apiBaseUrl(repositoryUrl);
+  if (!api) return false;
+  const headers = await scm.headers(repositoryUrl);
+  if (!headers) return false;
+  await upsertMarkedComment(scmCall(scm.provider, headers), {
+    ...scm.comments(api.replace(/\/+$/, '')),
+    marker: REVIEW_COMMENT_MARKER,
+    body,
+  });
+  return true;
 }

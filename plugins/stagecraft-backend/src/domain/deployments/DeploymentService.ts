@@ -1,12 +1,9 @@
 import {
   DeployResult,
   EnvironmentDeployment,
-  ENVIRONMENT_TIERS,
   Origin,
   Release,
   RevisionAction,
-  validateDnsLabel,
-  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { NotFoundError } from '../errors';
 import type {
@@ -16,31 +13,21 @@ import type {
   ProgressListener,
   StagecraftAction,
 } from '../ports';
-import {
-  parseWorkloadSpec,
-  resolveFileSources,
-  releaseId,
-  validateWorkloadSpec,
-  WorkloadSpec,
-} from '../workloads';
-import { keepRunningImages } from './rolloutParts';
+import { resolveFileSources, validateWorkloadSpec } from '../workloads';
 import { originOf } from '../input';
 import type { DriftedField } from './drift';
 import type { DeploymentDeps } from './ports';
-import {
-  envName,
-  imageRule,
-  releaseIdRule,
-  replicasRule,
-  revisionRule,
-  rolloutRequest,
-  workloadRule,
-} from './input';
-import { mainImage, withImage } from './transforms';
+import { ROLLOUT_RULES, rolloutRequest } from './input';
 import { currentKey, ReadCache } from './readCache';
 import { authorizedEnvironment, noProgress, requireRelease } from './lookups';
 import { Rollout } from './Rollout';
 import { DeploymentQueries } from './DeploymentQueries';
+import {
+  checkTierStep,
+  promotionTargetName,
+  releaseToDeploy,
+  rollbackTarget,
+} from './targets';
 import type { StatusView } from './statusViews';
 
 export { normalizeComponentRef } from './input';
@@ -58,6 +45,16 @@ export type {
   DeploymentResourcesPort,
   DeploymentSecretsPort,
 } from './ports';
+
+type RolloutVerb = keyof typeof ROLLOUT_RULES;
+
+/** deploy, promote and rollback as the doors call them: the route's component ref and body. */
+export type RolloutUseCase = (
+  actor: Actor,
+  componentRef: unknown,
+  body: unknown,
+  onProgress?: ProgressListener,
+) => Promise<DeployResult>;
 
 /**
  * Deployment use cases: deploy makes an immutable, content-hashed release and
@@ -84,186 +81,137 @@ export class DeploymentService {
   }
 
   /** Deploys the component's workload (optionally another image) to an environment. */
-  async deploy(
-    actor: Actor,
-    componentRef: unknown,
-    body: unknown,
-    onProgress: ProgressListener = noProgress,
-  ): Promise<DeployResult> {
-    const { ref, b } = rolloutRequest(componentRef, body, {
-      environment: envName(true),
-      image: imageRule,
-      workload: workloadRule,
-      replicas: replicasRule,
-    });
-    // an inline workload is checked before anything is looked up
-    const inline = b.workload
-      ? await resolveFileSources(
-          validateWorkloadSpec(b.workload, 'workload'),
-          undefined,
-        )
-      : undefined;
-    const env = await this.environment(
-      actor,
-      'deployment.create',
-      b.environment as string,
-    );
-    const component = await this.deps.workloads.component(ref, actor);
-    let spec: WorkloadSpec;
-    if (inline) {
-      spec = inline;
-    } else {
-      const { text, source, readFile } = await this.deps.workloads.workload(
-        component,
-        actor,
-      );
-      spec = await resolveFileSources(
-        parseWorkloadSpec(text, source),
-        readFile,
-      );
-    }
-    let configOnly = false;
-    if (b.image) {
-      spec = withImage(spec, b.image as string);
-    } else if (!inline) {
-      // no image: the running release's images stay (a config-only rollout)
-      ({ spec, configOnly } = await keepRunningImages(
-        this.deps.deployments,
-        ref,
-        env.name,
-        spec,
-      ));
-    }
-    const release: Release = {
-      id: releaseId({ spec }),
-      component: ref,
-      image: mainImage(spec),
-      workload: spec,
-      createdBy: actor.ref,
-      createdAt: this.deps.clock.now().toISOString(),
-    };
-    const existing = await this.deps.deployments.getRelease(release.id);
-    const result = await this.gatedRollout(
-      b,
-      actor,
-      'deploy',
-      component,
-      env,
-      existing ?? release,
-      {
-        replicas: b.replicas as number | undefined,
-        onProgress,
-      },
-    );
-    return configOnly ? { ...result, configOnly } : result;
+  deploy(...args: Parameters<RolloutUseCase>): Promise<DeployResult> {
+    return this.request('deploy', ...args);
   }
 
   /** Deploys the exact release running in `from` to the next environment. */
-  async promote(
-    actor: Actor,
-    componentRef: unknown,
-    body: unknown,
-    onProgress: ProgressListener = noProgress,
-  ): Promise<DeployResult> {
-    const { ref, b } = rolloutRequest(componentRef, body, {
-      from: v => validateDnsLabel(v, 'from')?.message,
-      to: v =>
-        v === undefined ? undefined : validateDnsLabel(v, 'to')?.message,
-    });
-    const from = await this.environment(
-      actor,
-      'deployment.read',
-      b.from as string,
-    );
-    const toName =
-      (b.to as string | undefined) ??
-      (this.deps.pipeline
-        ? this.deps.pipeline.targetOf(
-            from,
-            await this.deps.environments.listEnvironments(),
-          )?.name
-        : from.promotesTo?.replace(/^(?:environment:)?(?:[^/]+\/)?/, ''));
-    if (!toName) {
-      throw new InputError([
-        {
-          field: 'to',
-          message: `to is required: environment "${from.name}" has no promotesTo and is the last stage of its pipeline`,
-        },
-      ]);
-    }
-    const to = await this.environment(actor, 'deployment.promote', toName);
-    const gap =
-      ENVIRONMENT_TIERS.indexOf(to.tier) - ENVIRONMENT_TIERS.indexOf(from.tier);
-    if (gap < 0 || (gap > 1 && !this.deps.allowTierSkip)) {
-      throw new InputError([
-        {
-          field: 'to',
-          message:
-            gap < 0
-              ? `cannot promote from ${from.tier} (${from.name}) down to ${to.tier} (${to.name})`
-              : `promoting from ${from.tier} (${from.name}) to ${to.tier} (${to.name}) skips a tier; promote through each tier in turn`,
-        },
-      ]);
-    }
-    const [current] = await this.deps.deployments.listRevisions(ref, from.name);
-    if (!current) {
-      throw new NotFoundError(
-        `${ref} is not deployed in ${from.name}; nothing to promote`,
-      );
-    }
-    return this.rolloutStored(b, actor, 'promote', ref, to, current.releaseId, {
-      from: from.name,
-      onProgress,
-    });
+  promote(...args: Parameters<RolloutUseCase>): Promise<DeployResult> {
+    return this.request('promote', ...args);
   }
 
   /** Redeploys an earlier release (by revision or release id; default: the previous one). */
-  async rollback(
+  rollback(...args: Parameters<RolloutUseCase>): Promise<DeployResult> {
+    return this.request('rollback', ...args);
+  }
+
+  /** A deploy, promote or rollback request: its body checked, then its verb's handler. */
+  private async request(
+    verb: RolloutVerb,
     actor: Actor,
     componentRef: unknown,
     body: unknown,
     onProgress: ProgressListener = noProgress,
   ): Promise<DeployResult> {
-    const { ref, b } = rolloutRequest(componentRef, body, {
-      environment: envName(true),
-      revision: revisionRule,
-      releaseId: releaseIdRule,
-    });
-    const env = await this.environment(
-      actor,
-      'deployment.rollback',
-      b.environment as string,
-    );
-    const revisions = await this.deps.deployments.listRevisions(ref, env.name);
-    if (!revisions.length) {
-      throw new NotFoundError(`${ref} has never been deployed to ${env.name}`);
-    }
-    const [current] = revisions;
-    let target = revisions.find(r => r.releaseId !== current.releaseId);
-    if (b.revision !== undefined) {
-      target = revisions.find(r => r.revision === b.revision);
-    } else if (b.releaseId !== undefined) {
-      target = revisions.find(r => r.releaseId === b.releaseId);
-    }
-    if (!target) {
-      throw new NotFoundError(
-        b.revision !== undefined || b.releaseId !== undefined
-          ? `no such revision of ${ref} in ${env.name}`
-          : `${ref} has only ever run release ${current.releaseId} in ${env.name}; nothing to roll back to`,
-      );
-    }
-    return this.rolloutStored(
-      b,
-      actor,
-      'rollback',
-      ref,
-      env,
-      target.releaseId,
-      {
-        onProgress,
-      },
-    );
+    const { ref, b } = rolloutRequest(componentRef, body, ROLLOUT_RULES[verb]);
+    return this.handlers[verb](actor, ref, b, onProgress);
   }
+
+  /** What each verb does with its request (deploy, promote, rollback). */
+  private readonly handlers: Record<
+    RolloutVerb,
+    (
+      actor: Actor,
+      ref: string,
+      b: Record<string, unknown>,
+      onProgress: ProgressListener,
+    ) => Promise<DeployResult>
+  > = {
+    deploy: async (actor, ref, b, onProgress) => {
+      // an inline workload is checked before anything is looked up
+      const inline = b.workload
+        ? await resolveFileSources(
+            validateWorkloadSpec(b.workload, 'workload'),
+            undefined,
+          )
+        : undefined;
+      const env = await this.environment(
+        actor,
+        'deployment.create',
+        b.environment as string,
+      );
+      const component = await this.deps.workloads.component(ref, actor);
+      const { release, configOnly } = await releaseToDeploy(this.deps, {
+        actor,
+        ref,
+        component,
+        env,
+        inline,
+        image: b.image as string | undefined,
+      });
+      const result = await this.gatedRollout(
+        b,
+        actor,
+        'deploy',
+        component,
+        env,
+        release,
+        {
+          replicas: b.replicas as number | undefined,
+          onProgress,
+        },
+      );
+      return configOnly ? { ...result, configOnly } : result;
+    },
+    promote: async (actor, ref, b, onProgress) => {
+      const from = await this.environment(
+        actor,
+        'deployment.read',
+        b.from as string,
+      );
+      const to = await this.environment(
+        actor,
+        'deployment.promote',
+        await promotionTargetName(this.deps, from, b.to as string | undefined),
+      );
+      checkTierStep(from, to, this.deps.allowTierSkip);
+      const [current] = await this.deps.deployments.listRevisions(
+        ref,
+        from.name,
+      );
+      if (!current) {
+        throw new NotFoundError(
+          `${ref} is not deployed in ${from.name}; nothing to promote`,
+        );
+      }
+      return this.rolloutStored(
+        b,
+        actor,
+        'promote',
+        ref,
+        to,
+        current.releaseId,
+        {
+          from: from.name,
+          onProgress,
+        },
+      );
+    },
+    rollback: async (actor, ref, b, onProgress) => {
+      const env = await this.environment(
+        actor,
+        'deployment.rollback',
+        b.environment as string,
+      );
+      const target = rollbackTarget(
+        await this.deps.deployments.listRevisions(ref, env.name),
+        b,
+        ref,
+        env.name,
+      );
+      return this.rolloutStored(
+        b,
+        actor,
+        'rollback',
+        ref,
+        env,
+        target.releaseId,
+        {
+          onProgress,
+        },
+      );
+    },
+  };
 
   /** Revisions of a component in one environment, newest first. */
   history(...args: Parameters<DeploymentQueries['history']>) {

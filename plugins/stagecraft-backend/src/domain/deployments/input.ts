@@ -42,31 +42,51 @@ export const optionalBool = (field: string) => (v: unknown) =>
     ? undefined
     : `${field} must be true or false`;
 
-export const imageRule = (v: unknown) =>
+const imageRule = (v: unknown) =>
   v === undefined || (typeof v === 'string' && IMAGE.test(v))
     ? undefined
     : 'image must be an image reference or tag without spaces';
 
-export const workloadRule = (v: unknown) =>
+const workloadRule = (v: unknown) =>
   v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v))
     ? undefined
     : 'workload must be a Score workload object';
 
-export const replicasRule = (v: unknown) =>
+const replicasRule = (v: unknown) =>
   v === undefined ||
   (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1000)
     ? undefined
     : 'replicas must be a whole number from 0 to 1000';
 
-export const revisionRule = (v: unknown) =>
+const revisionRule = (v: unknown) =>
   v === undefined || (Number.isInteger(v) && (v as number) >= 1)
     ? undefined
     : 'revision must be a revision number (1, 2, …)';
 
-export const releaseIdRule = (v: unknown) =>
+const releaseIdRule = (v: unknown) =>
   v === undefined || (typeof v === 'string' && /^r-[0-9a-f]{12}$/.test(v))
     ? undefined
     : 'releaseId must look like "r-0123456789ab"';
+
+/** The body fields of a deploy, promote and rollback request, with their rules. */
+export const ROLLOUT_RULES = {
+  deploy: {
+    environment: envName(true),
+    image: imageRule,
+    workload: workloadRule,
+    replicas: replicasRule,
+  },
+  promote: {
+    from: (v: unknown) => validateDnsLabel(v, 'from')?.message,
+    to: (v: unknown) =>
+      v === undefined ? undefined : validateDnsLabel(v, 'to')?.message,
+  },
+  rollback: {
+    environment: envName(true),
+    revision: revisionRule,
+    releaseId: releaseIdRule,
+  },
+};
 
 /**
  * The component ref and body of a deploy, promote or rollback request: the

@@ -18,7 +18,7 @@ import {
 import { imageTag, relativeTime } from '../common/environments';
 import { shortName, waitingText } from '../Approvals/text';
 import { DeployPreview } from './DeployPreview';
-import { ConfirmDialog } from '../common/ConfirmDialog';
+import { ConfirmDialog, previewThenConfirm } from '../common/ConfirmDialog';
 
 /** What the dialog does. */
 export type DeploymentAction =
@@ -177,20 +177,15 @@ export function ActionDialog({
       onClose={onClose}
       done={!!requested}
       maxWidth="md"
-      actions={[
-        {
-          label: 'Preview changes',
-          variant: 'outlined',
-          hidden: !!preview || action.kind === 'promote',
-          disabled: action.kind === 'rollback' && revision === '',
-          onClick: doPreview,
-        },
-        {
-          label: confirmLabels[action.kind],
-          disabled: !preview,
-          onClick: confirm,
-        },
-      ]}
+      actions={previewThenConfirm({
+        previewed: !!preview,
+        onPreview: doPreview,
+        // promote has nothing to choose: it previews at once
+        autoPreview: action.kind === 'promote',
+        canPreview: !(action.kind === 'rollback' && revision === ''),
+        confirmLabel: confirmLabels[action.kind],
+        onConfirm: confirm,
+      })}
     >
       {action.kind === 'deploy' && (
         <TextField

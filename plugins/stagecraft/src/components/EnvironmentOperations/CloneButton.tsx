@@ -22,7 +22,11 @@ import {
 import { stagecraftApiRef } from '../../api/StagecraftApi';
 import { DeniedTooltip } from '../common/ErrorAlert';
 import { HeadRow } from '../common/HeadRow';
-import { ConfirmDialog, useBusy } from '../common/ConfirmDialog';
+import {
+  ConfirmDialog,
+  previewThenConfirm,
+  useBusy,
+} from '../common/ConfirmDialog';
 
 function ClonePlan({ plan, name }: { plan: CloneResult; name: string }) {
   return (
@@ -146,20 +150,14 @@ export function CloneButton({ env }: { env: Environment }) {
           onClose={close}
           done={!!done}
           maxWidth="md"
-          actions={[
-            {
-              label: 'Preview',
-              variant: 'outlined',
-              hidden: !!plan,
-              disabled: !name || !!nameProblem || !type,
-              onClick: () => run(true),
-            },
-            {
-              label: 'Clone',
-              disabled: !plan,
-              onClick: () => run(false),
-            },
-          ]}
+          actions={previewThenConfirm({
+            previewed: !!plan,
+            previewLabel: 'Preview',
+            onPreview: () => run(true),
+            canPreview: !!name && !nameProblem && !!type,
+            confirmLabel: 'Clone',
+            onConfirm: () => run(false),
+          })}
         >
           {done ? (
             <>

@@ -1,9 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Entity } from '@backstage/catalog-model';
-import type {
+import {
   CloneResult,
   Environment,
+  toEnvironmentEntity,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import {
   environmentActions,
@@ -16,22 +17,18 @@ import {
 import { httpError } from '../../__testUtils__/http';
 import { EnvironmentOverviewCard } from '../EnvironmentOverviewCard';
 
-const entityOf = (env: Environment, annotations = {}): Entity => ({
-  apiVersion: 'stagecraft.io/v1alpha1',
-  kind: 'Environment',
-  metadata: {
-    name: env.name,
-    namespace: 'default',
-    annotations: { 'stagecraft.io/managed': 'true', ...annotations },
-  },
-  spec: {
-    tier: env.tier,
-    type: env.type,
-    owner: env.owner,
-    cluster: env.cluster,
-    namespace: env.namespace,
-  },
-});
+/** The environment's catalog entity as the backend publishes it, with more annotations. */
+const entityOf = (env: Environment, annotations = {}): Entity => {
+  const entity = toEnvironmentEntity(env);
+  return {
+    ...entity,
+    metadata: {
+      ...entity.metadata,
+      annotations: { ...entity.metadata.annotations, ...annotations },
+    },
+    spec: { ...entity.spec },
+  };
+};
 
 function setup(
   env: Environment,

@@ -20,6 +20,38 @@ export interface DialogAction {
 }
 
 /**
+ * The two actions of a dialog that shows the backend's dry run before the
+ * change: Preview (outlined; gone once `previewed`, absent with
+ * `autoPreview`) and the confirm action, enabled only once previewed.
+ */
+export function previewThenConfirm(options: {
+  previewed: boolean;
+  onPreview: () => void;
+  previewLabel?: string;
+  /** False while the input is incomplete (Preview disabled). */
+  canPreview?: boolean;
+  /** The dialog previews by itself: no Preview button. */
+  autoPreview?: boolean;
+  confirmLabel: string;
+  onConfirm: () => void;
+}): DialogAction[] {
+  return [
+    {
+      label: options.previewLabel ?? 'Preview changes',
+      variant: 'outlined',
+      hidden: options.previewed || options.autoPreview,
+      disabled: options.canPreview === false,
+      onClick: options.onPreview,
+    },
+    {
+      label: options.confirmLabel,
+      disabled: !options.previewed,
+      onClick: options.onConfirm,
+    },
+  ];
+}
+
+/**
  * Every Stagecraft dialog: a title, its content, a progress bar saying what
  * is under way while `busy`, the error of the last attempt, Cancel (or
  * `closeLabel`) and the dialog's actions. It cannot be closed while busy.

@@ -69,14 +69,24 @@ const sized = {
   limits: { cpu: '{{ params.cpu }}', memory: '{{ params.memory }}' },
 };
 
-/** A Service and a one-replica StatefulSet named like the resource. */
+/**
+ * A Service and a one-replica StatefulSet named like the resource; its
+ * container runs `params.image`, its readiness probed every 5 seconds.
+ */
 export function singlePod(options: {
   /** The first is the one outputs name. */
   ports: Array<{ name: string; port: number }>;
   uid: number;
-  container: Record<string, unknown>;
-  volumes: Array<{ name: string; mountPath: string }>;
+  container: {
+    name: string;
+    readinessProbe: Record<string, unknown>;
+    [field: string]: unknown;
+  };
+  /** emptyDir volumes: name → where the container mounts it. */
+  volumes: Record<string, string>;
 }) {
+  const { name, readinessProbe, ...container } = options.container;
+  const volumes = Object.entries(options.volumes);
   return [
     {
       apiVersion: 'v1',
@@ -106,21 +116,24 @@ export function singlePod(options: {
             securityContext: restrictedPod(options.uid),
             containers: [
               {
-                ...options.container,
+                name,
+                image: '{{ params.image }}',
+                ...container,
+                readinessProbe: { ...readinessProbe, periodSeconds: 5 },
                 ports: options.ports.map(p => ({
                   name: p.name,
                   containerPort: p.port,
                 })),
                 resources: sized,
                 securityContext: restrictedContainer,
-                volumeMounts: options.volumes.map(v => ({
-                  name: v.name,
-                  mountPath: v.mountPath,
+                volumeMounts: volumes.map(([volume, mountPath]) => ({
+                  name: volume,
+                  mountPath,
                 })),
               },
             ],
-            volumes: options.volumes.map(v => ({
-              name: v.name,
+            volumes: volumes.map(([volume]) => ({
+              name: volume,
               emptyDir: {},
             })),
           },
@@ -132,12 +145,12 @@ export function singlePod(options: {
 
 /**
  * A Job `{{ name }}-<suffix>` running one command once (a bucket or topic
- * made after the server is up; it retries until the server answers).
+ * made after the server is up; it retries until the server answers), in
+ * `params.image`.
  */
 export function setupJob(options: {
   suffix: string;
   uid: number;
-  image: string;
   script: string;
   env?: unknown[];
 }) {
@@ -156,7 +169,7 @@ export function setupJob(options: {
           containers: [
             {
               name: options.suffix,
-              image: options.image,
+              image: '{{ params.image }}',
               command: ['/bin/sh', '-c', options.script],
               ...(options.env && { env: options.env }),
               resources: {

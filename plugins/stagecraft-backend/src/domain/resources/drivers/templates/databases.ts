@@ -25,7 +25,6 @@ const postgres = credentialedServer({
     uid: 70, // postgres in the alpine image
     container: {
       name: 'postgres',
-      image: '{{ params.image }}',
       env: [
         fromSecret('POSTGRES_USER', 'username'),
         fromSecret('POSTGRES_PASSWORD', 'password'),
@@ -34,13 +33,9 @@ const postgres = credentialedServer({
       ],
       readinessProbe: {
         exec: { command: ['pg_isready', '-U', '{{ params.username }}'] },
-        periodSeconds: 5,
       },
     },
-    volumes: [
-      { name: 'data', mountPath: '/var/lib/postgresql/data' },
-      { name: 'run', mountPath: '/var/run/postgresql' },
-    ],
+    volumes: { data: '/var/lib/postgresql/data', run: '/var/run/postgresql' },
   },
   outputs: { name: '{{ params.database }}', database: '{{ params.database }}' },
 });
@@ -59,7 +54,6 @@ const mysql = credentialedServer({
     uid: 999, // mysql in the official image
     container: {
       name: 'mysql',
-      image: '{{ params.image }}',
       env: [
         fromSecret('MYSQL_USER', 'username'),
         fromSecret('MYSQL_PASSWORD', 'password'),
@@ -68,14 +62,9 @@ const mysql = credentialedServer({
       ],
       readinessProbe: {
         exec: { command: ['mysqladmin', 'ping', '-h', '127.0.0.1'] },
-        periodSeconds: 5,
       },
     },
-    volumes: [
-      { name: 'data', mountPath: '/var/lib/mysql' },
-      { name: 'run', mountPath: '/var/run/mysqld' },
-      { name: 'tmp', mountPath: '/tmp' },
-    ],
+    volumes: { data: '/var/lib/mysql', run: '/var/run/mysqld', tmp: '/tmp' },
   },
   outputs: { name: '{{ params.database }}', database: '{{ params.database }}' },
 });
@@ -90,18 +79,13 @@ const mongodb = credentialedServer({
     uid: 999, // mongodb in the official image
     container: {
       name: 'mongodb',
-      image: '{{ params.image }}',
       env: [
         fromSecret('MONGO_INITDB_ROOT_USERNAME', 'username'),
         fromSecret('MONGO_INITDB_ROOT_PASSWORD', 'password'),
       ],
-      readinessProbe: { tcpSocket: { port: 27017 }, periodSeconds: 5 },
+      readinessProbe: { tcpSocket: { port: 27017 } },
     },
-    volumes: [
-      { name: 'data', mountPath: '/data/db' },
-      { name: 'config', mountPath: '/data/configdb' },
-      { name: 'tmp', mountPath: '/tmp' },
-    ],
+    volumes: { data: '/data/db', config: '/data/configdb', tmp: '/tmp' },
   },
 });
 
@@ -122,15 +106,13 @@ const redis: ManifestsTemplate = {
     uid: 999, // redis in the alpine image
     container: {
       name: 'redis',
-      image: '{{ params.image }}',
       args: ['--requirepass', '$(REDIS_PASSWORD)', '--save', ''],
       env: [fromSecret('REDIS_PASSWORD', 'password')],
       readinessProbe: {
         tcpSocket: { port: 6379 },
-        periodSeconds: 5,
       },
     },
-    volumes: [{ name: 'data', mountPath: '/data' }],
+    volumes: { data: '/data' },
   }),
   outputs: {
     host,
@@ -166,15 +148,14 @@ const mssqlBase = credentialedServer({
     uid: 10001, // mssql in the official image
     container: {
       name: 'mssql',
-      image: '{{ params.image }}',
       env: [
         { name: 'ACCEPT_EULA', value: 'Y' },
         { name: 'MSSQL_PID', value: 'Developer' },
         fromSecret('MSSQL_SA_PASSWORD', 'password'),
       ],
-      readinessProbe: { tcpSocket: { port: 1433 }, periodSeconds: 5 },
+      readinessProbe: { tcpSocket: { port: 1433 } },
     },
-    volumes: [{ name: 'data', mountPath: '/var/opt/mssql' }],
+    volumes: { data: '/var/opt/mssql' },
   },
   outputs: { server: host, database: '{{ params.database }}' },
 });
@@ -185,7 +166,6 @@ const mssql: ManifestsTemplate = {
     setupJob({
       suffix: 'database',
       uid: 10001,
-      image: '{{ params.image }}',
       env: [fromSecret('SA_PASSWORD', 'password')],
       script: `until /opt/mssql-tools18/bin/sqlcmd -C -S ${host},1433 -U sa -P "$SA_PASSWORD" -Q "IF DB_ID('{{ params.database }}') IS NULL CREATE DATABASE [{{ params.database }}]"; do sleep 2; done`,
     }),
@@ -210,7 +190,6 @@ const elasticsearch = credentialedServer({
     uid: 1000, // elasticsearch in the official image
     container: {
       name: 'elasticsearch',
-      image: '{{ params.image }}',
       env: [
         // one node: no cluster formation, no production bootstrap checks
         { name: 'discovery.type', value: 'single-node' },
@@ -219,13 +198,13 @@ const elasticsearch = credentialedServer({
         { name: 'ES_JAVA_OPTS', value: '-Xms512m -Xmx512m' },
         fromSecret('ELASTIC_PASSWORD', 'password'),
       ],
-      readinessProbe: { tcpSocket: { port: 9200 }, periodSeconds: 5 },
+      readinessProbe: { tcpSocket: { port: 9200 } },
     },
-    volumes: [
-      { name: 'data', mountPath: '/usr/share/elasticsearch/data' },
-      { name: 'logs', mountPath: '/usr/share/elasticsearch/logs' },
-      { name: 'tmp', mountPath: '/tmp' },
-    ],
+    volumes: {
+      data: '/usr/share/elasticsearch/data',
+      logs: '/usr/share/elasticsearch/logs',
+      tmp: '/tmp',
+    },
   },
 });
 

@@ -21,15 +21,14 @@ const amqp = credentialedServer({
     uid: 100, // rabbitmq in the alpine image
     container: {
       name: 'rabbitmq',
-      image: '{{ params.image }}',
       env: [
         fromSecret('RABBITMQ_DEFAULT_USER', 'username'),
         fromSecret('RABBITMQ_DEFAULT_PASS', 'password'),
         { name: 'RABBITMQ_DEFAULT_VHOST', value: '{{ params.vhost }}' },
       ],
-      readinessProbe: { tcpSocket: { port: 5672 }, periodSeconds: 5 },
+      readinessProbe: { tcpSocket: { port: 5672 } },
     },
-    volumes: [{ name: 'data', mountPath: '/var/lib/rabbitmq' }],
+    volumes: { data: '/var/lib/rabbitmq' },
   },
   outputs: { vhost: '{{ params.vhost }}' },
 });
@@ -53,7 +52,6 @@ const kafkaTopic: ManifestsTemplate = {
       uid: 1000, // appuser in the apache/kafka image
       container: {
         name: 'kafka',
-        image: '{{ params.image }}',
         env: Object.entries({
           KAFKA_NODE_ID: '1',
           CLUSTER_ID: 'c3RhZ2VjcmFmdC1rYWZrYQ',
@@ -70,17 +68,13 @@ const kafkaTopic: ManifestsTemplate = {
           KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
           KAFKA_LOG_DIRS: '/var/lib/kafka/data',
         }).map(([name, value]) => ({ name, value })),
-        readinessProbe: { tcpSocket: { port: 9092 }, periodSeconds: 5 },
+        readinessProbe: { tcpSocket: { port: 9092 } },
       },
-      volumes: [
-        { name: 'data', mountPath: '/var/lib/kafka/data' },
-        { name: 'tmp', mountPath: '/tmp' },
-      ],
+      volumes: { data: '/var/lib/kafka/data', tmp: '/tmp' },
     }),
     setupJob({
       suffix: 'topic',
       uid: 1000,
-      image: '{{ params.image }}',
       script: `until /opt/kafka/bin/kafka-topics.sh --bootstrap-server=${host}:9092 --create --if-not-exists --topic={{ params.topic }} --partitions={{ params.partitions }} --replication-factor=1; do sleep 3; done`,
     }),
   ],
@@ -119,7 +113,6 @@ const s3: ManifestsTemplate = {
       uid: 1000,
       container: {
         name: 'minio',
-        image: '{{ params.image }}',
         args: ['server', '/data'],
         env: [
           fromSecret('MINIO_ROOT_USER', 'access_key_id'),
@@ -129,18 +122,13 @@ const s3: ManifestsTemplate = {
         ],
         readinessProbe: {
           httpGet: { path: '/minio/health/ready', port: 9000 },
-          periodSeconds: 5,
         },
       },
-      volumes: [
-        { name: 'data', mountPath: '/data' },
-        { name: 'tmp', mountPath: '/tmp' },
-      ],
+      volumes: { data: '/data', tmp: '/tmp' },
     }),
     setupJob({
       suffix: 'bucket',
       uid: 1000,
-      image: '{{ params.image }}',
       env: [
         fromSecret('ACCESS_KEY', 'access_key_id'),
         fromSecret('SECRET_KEY', 'secret_key'),
