@@ -330,7 +330,21 @@ describe('GitOps delivery through Flux', () => {
     expect(await imageOf('shop-stg')).toBe(`${IMAGE}:1.0.0`);
   });
 
-  it('a hand edit in the cluster is healed by Flux', async () => {
+  it('a hand edit in the cluster is shown as drift, then healed by Flux', async () => {
+    // Flux held still, so that the edit is seen before it is undone
+    const suspend = async (suspended: boolean) => {
+      const k = await kustomization('stagecraft-shop-stg');
+      k.spec.suspend = suspended;
+      await custom.replaceNamespacedCustomObject({
+        group: 'kustomize.toolkit.fluxcd.io',
+        version: 'v1',
+        namespace: 'stagecraft-gitops',
+        plural: 'kustomizations',
+        name: 'stagecraft-shop-stg',
+        body: k,
+      });
+    };
+    await suspend(true);
     const live = await apps.readNamespacedDeployment({
       name: 'shop',
       namespace: 'shop-stg',
@@ -340,14 +354,35 @@ describe('GitOps delivery through Flux', () => {
       name: 'shop',
       namespace: 'shop-stg',
       body: live,
+      fieldManager: 'hand-edit',
     });
     expect(await imageOf('shop-stg')).toBe(`${IMAGE}:hand-edit`);
+    // the edit's field manager, as the status names it
+    const drifted = await eventually(
+      'the hand edit in the status',
+      async () => {
+        const found = await deployment('shop-stg');
+        return found?.gitops?.clusterEdits?.length ? found : undefined;
+      },
+    );
+    expect(drifted.gitops.clusterEdits).toEqual([
+      expect.objectContaining({
+        object: 'Deployment/shop',
+        manager: 'hand-edit',
+      }),
+    ]);
+    await suspend(false);
     await eventually(
       'Flux to restore the image from Git',
       async () =>
         (await imageOf('shop-stg')) === `${IMAGE}:1.0.0` ? true : undefined,
       60_000,
     );
+    // Flux took the fields back (and dropped the edit's manager)
+    await eventually('the drift gone from the status', async () => {
+      const found = await deployment('shop-stg');
+      return found?.gitops && !found.gitops.clusterEdits ? true : undefined;
+    });
   });
 
   it('a hand edit in Git is shown as changed outside Stagecraft, with the commit', async () => {

@@ -95,6 +95,11 @@ export interface GitopsStatus {
   appliedRevision?: string;
   /** The Kustomization's Ready message. */
   message?: string;
+  /**
+   * Hand edits of the live workload since this revision (its field
+   * managers: neither Flux, Kubernetes' controllers nor Stagecraft).
+   */
+  clusterEdits?: Array<{ object: string; manager: string; at: string }>;
   /** Commits to the component's folder made after this revision by someone else. */
   changedOutside?: Array<{
     sha: string;

@@ -22,6 +22,42 @@ import {
   gitopsStage,
 } from './gitops';
 
+/** Writers of a workload's fields that are not a hand edit. */
+const CONTROLLERS = new Set([
+  'kustomize-controller',
+  'kube-controller-manager',
+  'stagecraft',
+]);
+
+/**
+ * Hand edits of a live workload since a revision, from its field managers
+ * (what Flux reports as drift): an Update of its spec (not the status) by a
+ * manager other than Flux, Kubernetes' controllers and Stagecraft.
+ */
+export function clusterEdits(live: KubeObject | undefined, since: string) {
+  const managed = (live?.metadata.managedFields ?? []) as Array<{
+    manager?: string;
+    operation?: string;
+    subresource?: string;
+    time?: string;
+  }>;
+  return managed
+    .filter(
+      f =>
+        f.operation === 'Update' &&
+        !f.subresource &&
+        f.manager &&
+        !CONTROLLERS.has(f.manager) &&
+        f.time &&
+        Date.parse(f.time) >= Date.parse(since) - 1000,
+    )
+    .map(f => ({
+      object: `${live!.kind}/${live!.metadata.name}`,
+      manager: f.manager!,
+      at: f.time!,
+    }));
+}
+
 /** Who the catalog says a user is (display name and email), for commit authors. */
 export interface PeopleDirectory {
   identityOf(ref: string): Promise<Partial<GitAuthor> | undefined>;
@@ -182,12 +218,20 @@ export class GitopsDelivery {
     settings: GitopsSettings,
     env: EnvironmentRecord,
     delivery: RevisionDelivery,
+    revision: { workload: string; image: string; at: string },
   ): Promise<GitopsStatus> {
     const refs = fluxRefs(env, settings);
-    const [source, kustomization] = await Promise.all([
+    const [source, kustomization, live] = await Promise.all([
       this.deps.gateway.get(env.cluster, refs.source),
       this.deps.gateway.get(env.cluster, refs.kustomization),
+      this.deps.gateway.get(env.cluster, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: env.namespace,
+        name: revision.workload,
+      }),
     ]);
+    const edits = clusterEdits(live, revision.at);
     const contains = (sha: string, head: string) =>
       this.deps.git.contains(settings.repository, sha, head);
     const stage = await gitopsStage(
@@ -208,6 +252,9 @@ export class GitopsDelivery {
       repository: delivery.repository,
       branch: delivery.branch,
       path: delivery.path,
+      // Flux re-applies Git's fields at its interval and drops the
+      // edit's field manager then: the drift is gone with it
+      ...(edits.length && { clusterEdits: edits }),
       ...(outside.length && {
         changedOutside: outside.map(c => ({
           sha: c.sha,

@@ -1,4 +1,5 @@
 import type { EnvironmentRecord, KubeObject } from '../ports';
+import { clusterEdits } from './GitopsDelivery';
 import {
   componentFiles,
   environmentPath,
@@ -207,5 +208,53 @@ describe('gitopsStage', () => {
       stage: 'committed',
       message: 'the environment has no Flux objects',
     });
+  });
+});
+
+describe('clusterEdits', () => {
+  it("names hand edits since the revision from the workload's field managers, not Flux's, the controllers' or the status", () => {
+    const live: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: 'shop',
+        managedFields: [
+          {
+            manager: 'kustomize-controller',
+            operation: 'Apply',
+            time: '2026-12-02T10:00:01Z',
+          },
+          {
+            manager: 'kube-controller-manager',
+            operation: 'Update',
+            time: '2026-12-02T10:00:02Z',
+          },
+          {
+            manager: 'kube-controller-manager',
+            operation: 'Update',
+            subresource: 'status',
+            time: '2026-12-02T10:00:02Z',
+          },
+          {
+            manager: 'kubectl-edit',
+            operation: 'Update',
+            time: '2026-12-02T10:05:00Z',
+          },
+          {
+            manager: 'old-script',
+            operation: 'Update',
+            time: '2026-12-01T09:00:00Z',
+          },
+        ],
+      },
+    };
+    expect(clusterEdits(live, '2026-12-02T10:00:00Z')).toEqual([
+      {
+        object: 'Deployment/shop',
+        manager: 'kubectl-edit',
+        at: '2026-12-02T10:05:00Z',
+      },
+    ]);
+    expect(clusterEdits(undefined, '2026-12-02T10:00:00Z')).toEqual([]);
   });
 });

@@ -62,7 +62,9 @@ export function componentFiles(
     o => `${o.kind.toLocaleLowerCase('en-US')}-${o.metadata.name}.yaml`,
   );
   objects.forEach((o, i) => {
-    files[`${dir}/${names[i]}`] = stringify(forGit(o), { sortMapEntries: false });
+    files[`${dir}/${names[i]}`] = stringify(forGit(o), {
+      sortMapEntries: false,
+    });
   });
   files[`${dir}/kustomization.yaml`] = stringify({
     apiVersion: 'kustomize.config.k8s.io/v1beta1',

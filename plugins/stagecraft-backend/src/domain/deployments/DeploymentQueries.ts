@@ -160,7 +160,7 @@ export class DeploymentQueries {
         },
       });
     });
-    await this.withGitops(result);
+    await this.withGitops(ref, result);
     result.sort(
       (a, b) =>
         ENVIRONMENT_TIERS.indexOf(a.env.tier) -
@@ -178,6 +178,7 @@ export class DeploymentQueries {
    * that fails leaves it out rather than failing the view.
    */
   private async withGitops(
+    ref: string,
     items: Array<{ deployment: EnvironmentDeployment; env: EnvironmentRecord }>,
   ) {
     const gitops = this.deps.gitops;
@@ -187,8 +188,13 @@ export class DeploymentQueries {
         const delivery = item.deployment.revision?.delivery;
         const settings = gitops.settingsFor(item.env);
         if (!delivery || !settings) return;
+        const revision = item.deployment.revision!;
         const status = await gitops.delivery
-          .status(settings, item.env, delivery)
+          .status(settings, item.env, delivery, {
+            workload: ref.split('/')[1],
+            image: revision.image,
+            at: revision.at,
+          })
           .catch(() => undefined);
         if (status) item.deployment.gitops = status;
       }),

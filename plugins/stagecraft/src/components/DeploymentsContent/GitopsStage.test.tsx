@@ -69,6 +69,25 @@ describe('GitopsStage', () => {
     ).toBeInTheDocument();
   });
 
+  it('names a hand edit in the cluster, which Flux will undo', () => {
+    render(
+      <GitopsStage
+        gitops={{
+          ...base,
+          stage: 'applied',
+          clusterEdits: [
+            { object: 'Deployment/shop', manager: 'kubectl-edit', at: '' },
+          ],
+        }}
+      />,
+    );
+    expect(
+      screen.getByText(
+        /^Edited in the cluster by kubectl-edit — Flux restores Git’s version at its next run$/,
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('renders nothing without a stage (apply mode)', () => {
     const { container } = render(<GitopsStage gitops={undefined} />);
     expect(container).toBeEmptyDOMElement();

@@ -48,6 +48,7 @@ export function GitopsStage({ gitops }: { gitops?: Wire<GitopsStatus> }) {
       ? STAGES.indexOf('fetched')
       : STAGES.indexOf(gitops.stage as (typeof STAGES)[number]);
   const outside = (gitops.changedOutside ?? []).filter(c => c?.sha);
+  const edits = (gitops.clusterEdits ?? []).filter(e => e?.object);
   return (
     <Box
       role="status"
@@ -82,6 +83,12 @@ export function GitopsStage({ gitops }: { gitops?: Wire<GitopsStatus> }) {
         <Typography variant="caption" color="error" display="block">
           {LABELS.failed}
           {gitops.message ? `: ${gitops.message}` : ''}
+        </Typography>
+      )}
+      {edits.length > 0 && (
+        <Typography variant="caption" color="error" display="block">
+          Edited in the cluster by {edits[0].manager ?? 'someone'} — Flux
+          restores Git’s version at its next run
         </Typography>
       )}
       {outside.length > 0 && (

@@ -3282,6 +3282,27 @@ export const spec = {
             type: 'string',
             description: "The Kustomization's Ready message",
           },
+          clusterEdits: {
+            type: 'array',
+            description:
+              "Hand edits of the live workload since this revision (its field managers: neither Flux, Kubernetes' controllers nor Stagecraft)",
+            items: {
+              type: 'object',
+              required: ['object', 'manager', 'at'],
+              properties: {
+                object: {
+                  type: 'string',
+                },
+                manager: {
+                  type: 'string',
+                },
+                at: {
+                  type: 'string',
+                  description: 'RFC 3339 date-time',
+                },
+              },
+            },
+          },
           changedOutside: {
             type: 'array',
             description:

@@ -69,6 +69,7 @@ export * from '../models/EnvironmentsNameExtendPostRequest.model';
 export * from '../models/EnvironmentsNameResourcesGet200Response.model';
 export * from '../models/GitopsStatus.model';
 export * from '../models/GitopsStatusChangedOutsideInner.model';
+export * from '../models/GitopsStatusClusterEditsInner.model';
 export * from '../models/Health.model';
 export * from '../models/HealthClustersInner.model';
 export * from '../models/LogLine.model';
