@@ -330,6 +330,54 @@ describe('GitOps delivery through Flux', () => {
     expect(await imageOf('shop-stg')).toBe(`${IMAGE}:1.0.0`);
   });
 
+  it('scales and restarts through Git too: a commit each, applied by Flux', async () => {
+    const scaled = expectStatus(
+      await api()
+        .post(`/api/stagecraft/components/${COMPONENT}/scale`)
+        .send({ environment: 'shop-stg', replicas: 2 }),
+      200,
+    );
+    expect(scaled.body.revision).toMatchObject({
+      action: 'scale',
+      replicas: 2,
+    });
+    clone.pull();
+    expect(clone.git('rev-parse', 'HEAD')).toBe(
+      scaled.body.revision.delivery.commit,
+    );
+    expect(clone.read('local/shop-stg/shop/deployment-shop.yaml')).toContain(
+      'replicas: 2',
+    );
+    await eventually('Flux to scale the Deployment', async () =>
+      (
+        await apps.readNamespacedDeployment({
+          name: 'shop',
+          namespace: 'shop-stg',
+        })
+      ).spec!.replicas === 2
+        ? true
+        : undefined,
+    );
+    const restarted = expectStatus(
+      await api()
+        .post(`/api/stagecraft/components/${COMPONENT}/restart`)
+        .send({ environment: 'shop-stg' }),
+      200,
+    );
+    clone.pull();
+    expect(clone.git('rev-parse', 'HEAD')).toBe(
+      restarted.body.revision.delivery.commit,
+    );
+    expect(clone.read('local/shop-stg/shop/deployment-shop.yaml')).toContain(
+      'kubectl.kubernetes.io/restartedAt',
+    );
+    await appliedAndComplete(
+      'shop-stg',
+      release.v1,
+      restarted.body.revision.delivery.commit,
+    );
+  });
+
   it('a hand edit in the cluster is shown as drift, then healed by Flux', async () => {
     // Flux held still, so that the edit is seen before it is undone
     const suspend = async (suspended: boolean) => {
@@ -388,7 +436,7 @@ describe('GitOps delivery through Flux', () => {
   it('a hand edit in Git is shown as changed outside Stagecraft, with the commit', async () => {
     clone.pull();
     const file = 'local/shop-stg/shop/deployment-shop.yaml';
-    clone.write(file, clone.read(file).replace('replicas: 1', 'replicas: 2'));
+    clone.write(file, clone.read(file).replace(/replicas: \d+/, 'replicas: 3'));
     clone.git('commit', '-q', '-am', 'scale shop by hand');
     clone.git('push', '-q', 'origin', 'main');
     const sha = clone.git('rev-parse', 'HEAD');
