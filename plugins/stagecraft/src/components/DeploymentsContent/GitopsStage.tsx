@@ -68,7 +68,12 @@ export function GitopsStage({ gitops }: { gitops?: Wire<GitopsStatus> }) {
               <>
                 {' '}
                 {url ? (
-                  <Link href={url} target="_blank" rel="noopener">
+                  <Link
+                    href={url}
+                    target="_blank"
+                    rel="noopener"
+                    underline="always"
+                  >
                     {sha.slice(0, 7)}
                   </Link>
                 ) : (
