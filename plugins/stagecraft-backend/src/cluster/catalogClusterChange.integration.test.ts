@@ -116,12 +116,13 @@ describe('a kubernetes-cluster Resource that changes', () => {
       async () => {
         const b = watchesOf(groupB);
         const openB = openWatches(b);
-        return openB.size >= 3 && openWatches(watchesOf(groupA)).size === 0
-          ? new Set(
-              b
-                .filter(e => openB.has(e.auditID))
-                .map(e => e.objectRef?.resource),
-            )
+        const watched = new Set(
+          b.filter(e => openB.has(e.auditID)).map(e => e.objectRef?.resource),
+        );
+        // every kind's watch reopened (they restart one by one: waiting
+        // for three of four let the namespaces' watch be still on its way)
+        return watched.size >= 4 && openWatches(watchesOf(groupA)).size === 0
+          ? watched
           : undefined;
       },
       30_000,
