@@ -34,7 +34,7 @@
 #    `NODE_ENV=production node packages/backend --config app-config.yaml
 #    --config app-config.production.yaml` (plus the README's Stagecraft config
 #    and the test's port/catalog) on a throwaway PostgreSQL (scripts/postgres.sh,
-#    port 45433), the built frontend served by the backend's app-backend on
+#    port 14433), the built frontend served by the backend's app-backend on
 #    17117. Checks: a wrong Stagecraft value refuses the start naming the key
 #    (and `backstage-cli config:check` refuses it against the packages' schemas),
 #    Stagecraft's migrations ran on PostgreSQL, index.html and a hashed JS asset
@@ -72,16 +72,18 @@ app_port=13013
 # wrong Stagecraft value, and its own PostgreSQL
 prod_port=17117
 wrong_port=17118
-export STAGECRAFT_PG_PORT=${FOREIGN_APP_PG_PORT:-45433}
+export STAGECRAFT_PG_PORT=${FOREIGN_APP_PG_PORT:-14433}
 export STAGECRAFT_PG_DIR=${FOREIGN_APP_PG_DIR:-/tmp/sc-foreign/postgres}
 # not a word of Stagecraft's names: the backend redacts config secrets in its
 # logs, and the messages checked here name stagecraft.* keys
 export STAGECRAFT_PG_PASSWORD=foreign-app-pg
 api=http://localhost:$backend_port # what health/catalog/guest_token ask
-# a control plane of its own, never the one of `make start` / scripts/test.sh
-export STAGECRAFT_APISERVER_PORT=${FOREIGN_APP_APISERVER_PORT:-46443}
-export STAGECRAFT_ETCD_PORT=42379 STAGECRAFT_ETCD_PEER_PORT=42380 STAGECRAFT_KCM_PORT=40257
-export STAGECRAFT_SCHEDULER_PORT=40259 STAGECRAFT_KWOK_PORT=40247 STAGECRAFT_METRICS_SERVER_PORT=40251
+# a control plane of its own, never the one of `make start` / scripts/test.sh;
+# its ports below 32768, outside Linux's ephemeral range (a client socket's
+# local port once took 42380 from etcd: "bind: address already in use")
+export STAGECRAFT_APISERVER_PORT=${FOREIGN_APP_APISERVER_PORT:-14443}
+export STAGECRAFT_ETCD_PORT=14379 STAGECRAFT_ETCD_PEER_PORT=14380 STAGECRAFT_KCM_PORT=14257
+export STAGECRAFT_SCHEDULER_PORT=14259 STAGECRAFT_KWOK_PORT=14247 STAGECRAFT_METRICS_SERVER_PORT=14251
 export STAGECRAFT_CLUSTER_STATE=${FOREIGN_APP_CLUSTER_STATE:-/tmp/sc-foreign/state}
 export STAGECRAFT_CLUSTER_LOGS=${FOREIGN_APP_CLUSTER_LOGS:-/tmp/sc-foreign/logs}
 # the apps' Yarn: its cache next to the create-app output; never immutable
