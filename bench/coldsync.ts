@@ -41,7 +41,10 @@ async function main() {
   gc();
   const before = process.memoryUsage();
   const started = performance.now();
-  const cache = new WorkloadCache({ clusters: kcs, logger });
+  const pageSize = process.env.BENCH_PAGE_SIZE
+    ? Number(process.env.BENCH_PAGE_SIZE)
+    : undefined;
+  const cache = new WorkloadCache({ clusters: kcs, logger, pageSize });
   let peakRss = before.rss;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -71,6 +74,7 @@ async function main() {
   console.log(
     JSON.stringify({
       clusters: clusters.length,
+      pageSize: pageSize ?? 'default',
       syncMs: Math.round(ms),
       objects,
       rssBeforeMb: mb(before.rss),

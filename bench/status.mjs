@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { liveStreams } from './streams.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -31,6 +32,15 @@ const DURATION = num('BENCH_DURATION', 10); // seconds per (system, viewers)
 const VIEWERS = (env.BENCH_VIEWERS ?? '1,10,50').split(',').map(Number);
 const VIEWED = num('BENCH_VIEWED', 100); // distinct components the viewers open
 const FRESHNESS_SAMPLES = num('BENCH_FRESHNESS_SAMPLES', 7);
+// the live-stream phase (bench/streams.mjs): open tabs, changes a second, seconds
+const STREAMS = num('BENCH_STREAMS', 1000);
+// LIST page sizes the one-cluster cold sync is measured with besides the default
+const PAGE_SIZES = (env.BENCH_COLDSYNC_PAGE_SIZES ?? '100')
+  .split(',')
+  .filter(Boolean)
+  .map(Number);
+const STREAM_RATE = num('BENCH_STREAM_RATE', 50);
+const STREAM_DURATION = num('BENCH_STREAM_DURATION', 10);
 const LOAD_CONCURRENCY = num('BENCH_LOAD_CONCURRENCY', 48);
 const PORT = num('BENCH_BACKEND_PORT', 17007);
 const TOKEN = 'bench-viewer-token-0123456789';
@@ -960,9 +970,10 @@ function nodeTs(script, extraEnv, args = [], stdio = 'pipe') {
   );
 }
 
-async function coldSync(clusters) {
+async function coldSync(clusters, pageSize) {
   const child = nodeTs('coldsync.ts', {
     BENCH_CLUSTERS: JSON.stringify(clusters),
+    ...(pageSize && { BENCH_PAGE_SIZE: String(pageSize) }),
   });
   let out = '';
   let err = '';
@@ -1027,6 +1038,15 @@ async function main() {
   log('cold sync of the watch cache: 1 cluster');
   const cold1 = await coldSync(clusters.slice(0, 1));
   log(`  ${JSON.stringify({ ...cold1, log: undefined })}`);
+  // the same with other LIST page sizes (the default is 500 objects a page):
+  // how much of the added RSS is the garbage of parsing large pages
+  const byPageSize = [];
+  for (const size of PAGE_SIZES) {
+    log(`cold sync of the watch cache: 1 cluster, pages of ${size}`);
+    const r = await coldSync(clusters.slice(0, 1), size);
+    byPageSize.push({ pageSize: size, ...r, log: undefined });
+    log(`  ${JSON.stringify(byPageSize.at(-1))}`);
+  }
   log(`cold sync of the watch cache: ${CLUSTERS} clusters`);
   const coldN = await coldSync(clusters);
   log(`  ${JSON.stringify({ ...coldN, log: undefined })}`);
@@ -1207,6 +1227,32 @@ async function main() {
   const fresh = await freshness();
   log(`  ${JSON.stringify(fresh)}`);
 
+  // 7. live streams: open Deployments tabs while changes flow
+  let streams;
+  if (STREAMS > 0) {
+    log(
+      `live streams: ${STREAMS} open tabs, ${STREAM_RATE} changes/s for ${STREAM_DURATION} s`,
+    );
+    await quiesce();
+    streams = await liveStreams({
+      request,
+      backendGet,
+      procSample,
+      percentile,
+      log,
+      port: PORT,
+      token: TOKEN,
+      backendPid: backend.pid,
+      viewed,
+      envOf: name => namespaceOf(groupOf(Number(name.slice(4))), 'dev'),
+      labelId: LABEL_ID,
+      streams: STREAMS,
+      rate: STREAM_RATE,
+      duration: STREAM_DURATION,
+    });
+    log(`  ${JSON.stringify(streams)}`);
+  }
+
   const report = {
     date: startedAt.toISOString(),
     command: `yarn bench:status (${
@@ -1230,10 +1276,12 @@ async function main() {
     coldSync: {
       oneCluster: { ...cold1, log: undefined },
       allClusters: { ...coldN, log: undefined },
+      byPageSize,
     },
     backend: { readySeconds: Math.round(readyMs / 100) / 10, idleRssMb },
     runs,
     freshness: fresh,
+    streams,
   };
   const out = path.join(
     art,
@@ -1311,6 +1359,15 @@ function table(r) {
       cn.peakAddedRssMb
     } MB)`,
   );
+  for (const p of r.coldSync.byPageSize ?? []) {
+    lines.push(
+      `Cold sync, 1 cluster, LIST pages of ${p.pageSize}: ${f(
+        p.syncMs / 1000,
+      )} s, +${p.addedRssMb} MB RSS (heap +${p.addedHeapMb} MB, peak +${
+        p.peakAddedRssMb
+      } MB)`,
+    );
+  }
   lines.push(
     `Backend ready (seeded, caches synced, catalog ingested) after ${r.backend.readySeconds} s; idle RSS ${r.backend.idleRssMb} MB`,
   );
@@ -1318,6 +1375,12 @@ function table(r) {
   lines.push(
     `Freshness (pod Ready flip → visible), ${fr.samples} samples: REST median ${fr.restMedianMs} ms / max ${fr.restMaxMs} ms; event stream median ${fr.sseMedianMs} ms / max ${fr.sseMaxMs} ms`,
   );
+  const st = r.streams;
+  if (st) {
+    lines.push(
+      `Live streams: ${st.streams} open over ${st.components} components, ${st.changesSentPerSecond} changes/s (${st.changes}): API server → last stream p50 ${st.toLastStreamMs.p50} / p95 ${st.toLastStreamMs.p95} / p99 ${st.toLastStreamMs.p99} ms (per stream p99 ${st.perStreamMs.p99} ms); ${st.deliveriesNotShown} deliveries coalesced away, ${st.endState.streamsOnWrongState} streams on a wrong last state; ${st.memory.rssPerStreamKb} KB RSS / ${st.memory.heapPerStreamKb} KB heap per stream; CPU ${st.cpu.idleStreamsPercentOfCore}% idle, ${st.cpu.duringChangesPercentOfCore}% during the changes`,
+    );
+  }
   return lines.join('\n');
 }
 
