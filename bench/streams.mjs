@@ -21,7 +21,7 @@ const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 /** One open stream: the events it got, by environment, in order. */
 function openStream(port, token, component) {
-  const stream = { component, last: new Map(), arrivals: [], res: undefined };
+  const stream = { component, last: new Map(), arrivals: [], req: undefined };
   return new Promise((resolve, reject) => {
     const req = http.get(
       `http://127.0.0.1:${port}/api/stagecraft/components/${encodeURIComponent(
@@ -35,7 +35,6 @@ function openStream(port, token, component) {
         res.resume();
         return;
       }
-      stream.res = res;
       stream.req = req;
       res.setEncoding('utf8');
       let buf = '';
@@ -117,8 +116,7 @@ export async function liveStreams(ctx) {
   // every stream has its initial state of the dev environment
   await until(
     'initial states',
-    () =>
-      streams.every(s => s.last.has(ctx.envOf(s.component))) ? true : false,
+    () => streams.every(s => s.last.has(ctx.envOf(s.component))),
     120_000,
   );
   const openSeconds = (performance.now() - opened) / 1000;
@@ -198,8 +196,9 @@ export async function liveStreams(ctx) {
     const d = r.body.items?.find(x => x.environment === t.ns);
     if (d?.status?.pods?.ready === t.ready) restAgrees++;
   }
+  const targetOf = new Map(targets.map(t => [t.component, t]));
   const wrongEnd = streams.filter(s => {
-    const t = targets.find(x => x.component === s.component);
+    const t = targetOf.get(s.component);
     return s.last.get(t.ns) !== t.ready;
   }).length;
 
