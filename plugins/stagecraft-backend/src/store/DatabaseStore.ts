@@ -35,6 +35,22 @@ function records<T>(rows: Array<{ record: string }>): T[] {
   return rows.map(r => JSON.parse(r.record));
 }
 
+/**
+ * The queryable columns of a record: each field under its snake_case name
+ * (`expiresAt` → `expires_at`), an absent one as NULL.
+ */
+function columnsOf<T extends object>(
+  record: T,
+  fields: Array<keyof T & string>,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    fields.map(f => [
+      f.replace(/[A-Z]/g, c => `_${c.toLowerCase()}`),
+      record[f] ?? null,
+    ]),
+  );
+}
+
 /** A stored audit row. */
 export interface AuditRow extends AuditEvent {
   id: number;
@@ -75,16 +91,16 @@ export class DatabaseStore
   }
 
   async putEnvironment(record: EnvironmentRecord): Promise<void> {
-    await this.putRecord('stagecraft_environments', ['name'], record, {
-      name: record.name,
-      cluster: record.cluster,
-      namespace: record.namespace,
-      type: record.type,
-      tier: record.tier,
-      owner: record.owner,
-      phase: record.phase,
-      expires_at: record.expiresAt ?? null,
-    });
+    await this.putRecord('stagecraft_environments', ['name'], record, [
+      'name',
+      'cluster',
+      'namespace',
+      'type',
+      'tier',
+      'owner',
+      'phase',
+      'expiresAt',
+    ]);
   }
 
   async deleteEnvironment(name: string): Promise<void> {
@@ -161,9 +177,7 @@ export class DatabaseStore
   async putRelease(release: Release): Promise<void> {
     await this.db('stagecraft_releases')
       .insert({
-        id: release.id,
-        component: release.component,
-        created_at: release.createdAt,
+        ...columnsOf(release, ['id', 'component', 'createdAt']),
         record: JSON.stringify(release),
       })
       .onConflict('id')
@@ -179,7 +193,7 @@ export class DatabaseStore
       `revision:${revision.component}:${revision.environment}`,
       { component: revision.component, environment: revision.environment },
       n => ({ ...revision, revision: n }),
-      numbered => ({ release_id: numbered.releaseId, at: numbered.at }),
+      ['releaseId', 'at'],
     );
   }
 
@@ -192,7 +206,7 @@ export class DatabaseStore
       `config:${version.scope}`,
       { scope: version.scope },
       n => ({ ...version, version: n }),
-      numbered => ({ at: numbered.at }),
+      ['at'],
     );
   }
 
@@ -213,16 +227,16 @@ export class DatabaseStore
 
   /**
    * Inserts or replaces (on `conflict`) the row of `record`: its queryable
-   * `columns` and the whole record as JSON.
+   * columns (`fields`, see columnsOf) and the whole record as JSON.
    */
-  private async putRecord(
+  private async putRecord<T extends object>(
     table: string,
     conflict: string[],
-    record: object,
-    columns: Record<string, unknown>,
+    record: T,
+    fields: Array<keyof T & string>,
   ): Promise<void> {
     await this.db(table)
-      .insert({ ...columns, record: JSON.stringify(record) })
+      .insert({ ...columnsOf(record, fields), record: JSON.stringify(record) })
       .onConflict(conflict)
       .merge();
   }
@@ -246,13 +260,13 @@ export class DatabaseStore
    * write the table. A serialization failure or deadlock (PostgreSQL) or a
    * busy database (SQLite) is retried a bounded number of times.
    */
-  private async appendNumbered<T>(
+  private async appendNumbered<T extends object>(
     table: string,
     column: string,
     sequence: string,
     key: Record<string, string>,
     build: (n: number) => T,
-    columns: (numbered: T) => Record<string, unknown>,
+    fields: Array<keyof T & string>,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -269,7 +283,7 @@ export class DatabaseStore
           await tx(table).insert({
             ...key,
             [column]: n,
-            ...columns(numbered),
+            ...columnsOf(numbered, fields),
             record: JSON.stringify(numbered),
           });
           return numbered;
@@ -308,13 +322,13 @@ export class DatabaseStore
   }
 
   async putApproval(request: ApprovalRequest): Promise<void> {
-    await this.putRecord('stagecraft_approvals', ['id'], request, {
-      id: request.id,
-      component: request.component,
-      environment: request.environment,
-      state: request.state,
-      requested_at: request.requestedAt,
-    });
+    await this.putRecord('stagecraft_approvals', ['id'], request, [
+      'id',
+      'component',
+      'environment',
+      'state',
+      'requestedAt',
+    ]);
   }
 
   async getApproval(id: string): Promise<ApprovalRequest | undefined> {
@@ -390,13 +404,7 @@ export class DatabaseStore
       'stagecraft_resources',
       ['environment', 'name'],
       record,
-      {
-        environment: record.environment,
-        name: record.name,
-        key: record.key,
-        type: record.type,
-        driver: record.driver,
-      },
+      ['environment', 'name', 'key', 'type', 'driver'],
     );
   }
 
