@@ -1,38 +1,6 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type {
-  ApprovalQuery,
-  ApprovalRequest,
-  CloneEnvironmentRequest,
-  CloneResult,
-  ClusterEventsResponse,
-  ComponentActions,
-  ConfigChange,
-  ConfigRollbackRequest,
-  ConfigVersion,
-  DeploymentRevision,
-  DeployRequest,
-  DeployResult,
-  DriftedField,
-  EffectiveConfig,
-  Environment,
-  EnvironmentActions,
-  EnvironmentTypeInfo,
-  EnvironmentUsage,
-  HealthResponse,
-  LogQuery,
-  LogsResponse,
-  LogStreamEvent,
-  PauseResult,
-  PromoteRequest,
-  PromotionPipeline,
-  ProvisionResult,
-  RollbackRequest,
-  SecretKeyInfo,
-  SetConfigRequest,
-  TeardownPlan,
-  TeardownResult,
-} from '@stagecraft/backstage-plugin-stagecraft-common';
+import type * as contract from '@stagecraft/backstage-plugin-stagecraft-common';
 import { readEventStream, watchEventStream } from './streams';
 import type {
   ClusterEventsListener,
@@ -60,20 +28,26 @@ export class StagecraftClient implements StagecraftApi {
     private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
   ) {}
 
-  async getHealth(): Promise<HealthResponse> {
-    return this.get<HealthResponse>('/health');
+  async getHealth(): Promise<contract.HealthResponse> {
+    return this.get<contract.HealthResponse>('/health');
   }
 
-  async listEnvironments(): Promise<Environment[]> {
-    return this.items<Environment>('/environments');
+  async listEnvironments(): Promise<contract.Environment[]> {
+    return this.items<contract.Environment>('/environments');
   }
 
-  async getEnvironment(name: string): Promise<Environment> {
-    return this.get<Environment>(`/environments/${enc(name)}`);
+  async getEnvironment(name: string): Promise<contract.Environment> {
+    return this.get<contract.Environment>(`/environments/${enc(name)}`);
   }
 
-  async extendEnvironment(name: string, ttl: string): Promise<Environment> {
-    return this.post<Environment>(`/environments/${enc(name)}/extend`, { ttl });
+  async extendEnvironment(
+    name: string,
+    ttl: string,
+  ): Promise<contract.Environment> {
+    return this.post<contract.Environment>(
+      `/environments/${enc(name)}/extend`,
+      { ttl },
+    );
   }
 
   async deleteEnvironment(name: string, confirm?: string): Promise<void> {
@@ -84,8 +58,8 @@ export class StagecraftClient implements StagecraftApi {
     );
   }
 
-  async provisionEnvironment(name: string): Promise<ProvisionResult> {
-    const { status, body } = await send<Environment>(
+  async provisionEnvironment(name: string): Promise<contract.ProvisionResult> {
+    const { status, body } = await send<contract.Environment>(
       this.deps,
       'POST',
       `/environments/${enc(name)}/provision`,
@@ -122,7 +96,9 @@ export class StagecraftClient implements StagecraftApi {
         if (event.event === 'status') {
           listener.onStatus(JSON.parse(event.data) as WireDeployment);
         } else if (event.event === 'approval') {
-          listener.onApproval?.(JSON.parse(event.data) as ApprovalRequest);
+          listener.onApproval?.(
+            JSON.parse(event.data) as contract.ApprovalRequest,
+          );
         }
       },
       listener,
@@ -132,8 +108,8 @@ export class StagecraftClient implements StagecraftApi {
   async getHistory(
     componentRef: string,
     environment: string,
-  ): Promise<DeploymentRevision[]> {
-    return this.items<DeploymentRevision>(
+  ): Promise<contract.DeploymentRevision[]> {
+    return this.items<contract.DeploymentRevision>(
       `/components/${enc(componentRef)}/history?${query({ environment })}`,
     );
   }
@@ -141,38 +117,38 @@ export class StagecraftClient implements StagecraftApi {
   async getDrift(
     componentRef: string,
     environment: string,
-  ): Promise<DriftedField[]> {
-    return this.items<DriftedField>(
+  ): Promise<contract.DriftedField[]> {
+    return this.items<contract.DriftedField>(
       `/components/${enc(componentRef)}/drift?${query({ environment })}`,
     );
   }
 
   async deploy(
     componentRef: string,
-    request: DeployRequest,
+    request: contract.DeployRequest,
   ): Promise<DeployOutcome> {
     return this.change<DeployOutcome>('deploy', componentRef, request);
   }
 
   async promote(
     componentRef: string,
-    request: PromoteRequest,
+    request: contract.PromoteRequest,
   ): Promise<DeployOutcome> {
     return this.change<DeployOutcome>('promote', componentRef, request);
   }
 
   async rollback(
     componentRef: string,
-    request: RollbackRequest,
+    request: contract.RollbackRequest,
   ): Promise<DeployOutcome> {
     return this.change<DeployOutcome>('rollback', componentRef, request);
   }
 
   async listApprovals(
-    q: ApprovalQuery = {},
-  ): Promise<ApprovalRequest[] | undefined> {
+    q: contract.ApprovalQuery = {},
+  ): Promise<contract.ApprovalRequest[] | undefined> {
     return this.optional(() =>
-      this.items<ApprovalRequest>(
+      this.items<contract.ApprovalRequest>(
         withQuery('/approvals', {
           component: q.component,
           environment: q.environment,
@@ -182,35 +158,48 @@ export class StagecraftClient implements StagecraftApi {
     );
   }
 
-  async approve(id: string, comment?: string): Promise<ApprovalRequest> {
+  async approve(
+    id: string,
+    comment?: string,
+  ): Promise<contract.ApprovalRequest> {
     return this.decide(id, 'approve', comment);
   }
 
-  async reject(id: string, comment?: string): Promise<ApprovalRequest> {
+  async reject(
+    id: string,
+    comment?: string,
+  ): Promise<contract.ApprovalRequest> {
     return this.decide(id, 'reject', comment);
   }
 
-  async withdraw(id: string, comment?: string): Promise<ApprovalRequest> {
+  async withdraw(
+    id: string,
+    comment?: string,
+  ): Promise<contract.ApprovalRequest> {
     return this.decide(id, 'withdraw', comment);
   }
 
   async getComponentActions(
     componentRef: string,
     environment: string,
-  ): Promise<Wire<ComponentActions>> {
-    return this.get<Wire<ComponentActions>>(
+  ): Promise<Wire<contract.ComponentActions>> {
+    return this.get<Wire<contract.ComponentActions>>(
       `/components/${enc(componentRef)}/actions?${query({ environment })}`,
     );
   }
 
-  async getEnvironmentActions(name: string): Promise<Wire<EnvironmentActions>> {
-    return this.get<Wire<EnvironmentActions>>(
+  async getEnvironmentActions(
+    name: string,
+  ): Promise<Wire<contract.EnvironmentActions>> {
+    return this.get<Wire<contract.EnvironmentActions>>(
       `/environments/${enc(name)}/actions`,
     );
   }
 
-  async getPipelines(system?: string): Promise<Wire<PromotionPipeline>[]> {
-    const body = await this.get<{ items?: Wire<PromotionPipeline>[] }>(
+  async getPipelines(
+    system?: string,
+  ): Promise<Wire<contract.PromotionPipeline>[]> {
+    const body = await this.get<{ items?: Wire<contract.PromotionPipeline>[] }>(
       withQuery('/pipeline', { system }),
     );
     return Array.isArray(body?.items) ? body.items : [];
@@ -219,42 +208,50 @@ export class StagecraftClient implements StagecraftApi {
   async restart(
     componentRef: string,
     environment: string,
-  ): Promise<DeployResult> {
-    return this.change<DeployResult>('restart', componentRef, { environment });
+  ): Promise<contract.DeployResult> {
+    return this.change<contract.DeployResult>('restart', componentRef, {
+      environment,
+    });
   }
 
   async scale(
     componentRef: string,
     environment: string,
     replicas: number,
-  ): Promise<DeployResult> {
-    return this.change<DeployResult>('scale', componentRef, {
+  ): Promise<contract.DeployResult> {
+    return this.change<contract.DeployResult>('scale', componentRef, {
       environment,
       replicas,
     });
   }
 
-  async pauseEnvironment(name: string): Promise<PauseResult> {
-    return this.post<PauseResult>(`/environments/${enc(name)}/pause`);
+  async pauseEnvironment(name: string): Promise<contract.PauseResult> {
+    return this.post<contract.PauseResult>(`/environments/${enc(name)}/pause`);
   }
 
-  async resumeEnvironment(name: string): Promise<PauseResult> {
-    return this.post<PauseResult>(`/environments/${enc(name)}/resume`);
+  async resumeEnvironment(name: string): Promise<contract.PauseResult> {
+    return this.post<contract.PauseResult>(`/environments/${enc(name)}/resume`);
   }
 
   async cloneEnvironment(
     name: string,
-    request: CloneEnvironmentRequest,
-  ): Promise<CloneResult> {
-    return this.post<CloneResult>(`/environments/${enc(name)}/clone`, request);
+    request: contract.CloneEnvironmentRequest,
+  ): Promise<contract.CloneResult> {
+    return this.post<contract.CloneResult>(
+      `/environments/${enc(name)}/clone`,
+      request,
+    );
   }
 
-  async getTeardownPlan(taskId: string): Promise<TeardownPlan> {
-    return this.get<TeardownPlan>(`/teardown/${enc(taskId)}`);
+  async getTeardownPlan(taskId: string): Promise<contract.TeardownPlan> {
+    return this.get<contract.TeardownPlan>(`/teardown/${enc(taskId)}`);
   }
 
-  async teardown(taskId: string, step?: string): Promise<TeardownResult> {
-    return this.post<TeardownResult>(`/teardown/${enc(taskId)}`, {
+  async teardown(
+    taskId: string,
+    step?: string,
+  ): Promise<contract.TeardownResult> {
+    return this.post<contract.TeardownResult>(`/teardown/${enc(taskId)}`, {
       confirm: true,
       ...(step !== undefined && { step }),
     });
@@ -262,27 +259,29 @@ export class StagecraftClient implements StagecraftApi {
 
   async getEnvironmentUsage(
     name: string,
-  ): Promise<EnvironmentUsage | undefined> {
+  ): Promise<contract.EnvironmentUsage | undefined> {
     return this.optional(() =>
-      this.get<EnvironmentUsage>(`/environments/${enc(name)}/usage`),
+      this.get<contract.EnvironmentUsage>(`/environments/${enc(name)}/usage`),
     );
   }
 
-  async listUsage(owner?: string): Promise<EnvironmentUsage[] | undefined> {
+  async listUsage(
+    owner?: string,
+  ): Promise<contract.EnvironmentUsage[] | undefined> {
     return this.optional(() =>
-      this.items<EnvironmentUsage>(withQuery('/usage', { owner })),
+      this.items<contract.EnvironmentUsage>(withQuery('/usage', { owner })),
     );
   }
 
-  async listEnvironmentTypes(): Promise<EnvironmentTypeInfo[]> {
-    return this.items<EnvironmentTypeInfo>('/environment-types');
+  async listEnvironmentTypes(): Promise<contract.EnvironmentTypeInfo[]> {
+    return this.items<contract.EnvironmentTypeInfo>('/environment-types');
   }
 
   async getConfig(
     environment: string,
     component?: string,
-  ): Promise<EffectiveConfig> {
-    return this.get<EffectiveConfig>(
+  ): Promise<contract.EffectiveConfig> {
+    return this.get<contract.EffectiveConfig>(
       `/config?${query({ environment, component })}`,
     );
   }
@@ -290,31 +289,38 @@ export class StagecraftClient implements StagecraftApi {
   async getConfigHistory(
     environment: string,
     component?: string,
-  ): Promise<ConfigVersion[]> {
-    return this.items<ConfigVersion>(
+  ): Promise<contract.ConfigVersion[]> {
+    return this.items<contract.ConfigVersion>(
       `/config/history?${query({ environment, component })}`,
     );
   }
 
-  async setConfig(request: SetConfigRequest): Promise<ConfigChange> {
-    return this.request<ConfigChange>('PUT', '/config', request);
+  async setConfig(
+    request: contract.SetConfigRequest,
+  ): Promise<contract.ConfigChange> {
+    return this.request<contract.ConfigChange>('PUT', '/config', request);
   }
 
-  async rollbackConfig(request: ConfigRollbackRequest): Promise<ConfigChange> {
-    return this.post<ConfigChange>('/config/rollback', request);
+  async rollbackConfig(
+    request: contract.ConfigRollbackRequest,
+  ): Promise<contract.ConfigChange> {
+    return this.post<contract.ConfigChange>('/config/rollback', request);
   }
 
   async listSecrets(
     environment: string,
     component: string,
-  ): Promise<SecretKeyInfo[]> {
-    return this.items<SecretKeyInfo>(
+  ): Promise<contract.SecretKeyInfo[]> {
+    return this.items<contract.SecretKeyInfo>(
       `/secrets?${query({ environment, component })}`,
     );
   }
 
-  async getLogs(componentRef: string, q: LogQuery): Promise<LogsResponse> {
-    const body = await this.get<Partial<LogsResponse> | undefined>(
+  async getLogs(
+    componentRef: string,
+    q: contract.LogQuery,
+  ): Promise<contract.LogsResponse> {
+    const body = await this.get<Partial<contract.LogsResponse> | undefined>(
       `/components/${enc(componentRef)}/logs?${query(logParams(q))}`,
     );
     return {
@@ -325,7 +331,7 @@ export class StagecraftClient implements StagecraftApi {
 
   followLogs(
     componentRef: string,
-    q: LogQuery,
+    q: contract.LogQuery,
     listener: LogStreamListener,
   ): () => void {
     const path = `/components/${enc(componentRef)}/logs?${query({
@@ -340,13 +346,16 @@ export class StagecraftClient implements StagecraftApi {
         listener.onEvent({
           type: event.event,
           ...JSON.parse(event.data),
-        } as LogStreamEvent);
+        } as contract.LogStreamEvent);
       },
       listener,
     );
   }
 
-  async downloadLogs(componentRef: string, q: LogQuery): Promise<Blob> {
+  async downloadLogs(
+    componentRef: string,
+    q: contract.LogQuery,
+  ): Promise<Blob> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('stagecraft');
     const response = await this.deps.fetchApi.fetch(
       `${baseUrl}/components/${enc(componentRef)}/logs?${query({
@@ -361,8 +370,8 @@ export class StagecraftClient implements StagecraftApi {
 
   async getClusterEvents(
     scope: ClusterEventsScope,
-  ): Promise<ClusterEventsResponse> {
-    const body = await this.get<Partial<ClusterEventsResponse>>(
+  ): Promise<contract.ClusterEventsResponse> {
+    const body = await this.get<Partial<contract.ClusterEventsResponse>>(
       eventsPath(scope, false),
     );
     return { items: Array.isArray(body?.items) ? body.items : [] };
@@ -377,7 +386,9 @@ export class StagecraftClient implements StagecraftApi {
       eventsPath(scope, true),
       event => {
         if (event.event !== 'events') return;
-        const body = JSON.parse(event.data) as Partial<ClusterEventsResponse>;
+        const body = JSON.parse(
+          event.data,
+        ) as Partial<contract.ClusterEventsResponse>;
         listener.onEvents({
           items: Array.isArray(body?.items) ? body.items : [],
         });
@@ -414,7 +425,7 @@ export class StagecraftClient implements StagecraftApi {
     id: string,
     verb: 'approve' | 'reject' | 'withdraw',
     comment?: string,
-  ): Promise<ApprovalRequest> {
+  ): Promise<contract.ApprovalRequest> {
     return this.post(
       `/approvals/${enc(id)}/${verb}`,
       comment ? { comment } : {},
