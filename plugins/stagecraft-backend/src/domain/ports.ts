@@ -139,6 +139,21 @@ export const systemClock: Clock = {
   sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
 };
 
+/**
+ * What every use case decides and records with: the permission decisions
+ * and the audit trail. Each service's dependencies extend it.
+ */
+export interface Guarded {
+  authorizer: Authorizer;
+  auditor: Auditor;
+}
+
+/** The dependencies most use cases share: the guard, the environments, the time. */
+export interface UseCaseDeps extends Guarded {
+  environments: EnvironmentStore;
+  clock: Clock;
+}
+
 /** Progress of long work (namespace deletion…), for logs and task output. */
 export type ProgressListener = (message: string) => void;
 

@@ -1,26 +1,22 @@
 import {
   ActionState,
   ApprovalRequest,
+  assertDnsLabel,
   ComponentActions,
   DeploymentRevision,
   ENVIRONMENT_TIERS,
   EnvironmentActions,
   PromotionPipeline,
-  validateDnsLabel,
-  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { asObject, authorizeOrThrow, checkBody, permittedOnly } from '../input';
 import type {
   Actor,
   ApprovalStore,
-  Auditor,
-  Authorizer,
-  Clock,
   DeploymentStore,
   Directory,
   EnvironmentRecord,
-  EnvironmentStore,
   StagecraftAction,
+  UseCaseDeps,
 } from '../ports';
 import { normalizeComponentRef } from '../deployments/DeploymentService';
 import type { ProtectionPolicy } from '../approvals/ApprovalService';
@@ -42,13 +38,9 @@ import { first, no, ok, provisioned, short, VERBS } from './reasons';
  */
 export class ActionsService {
   constructor(
-    private readonly deps: {
-      environments: EnvironmentStore;
+    private readonly deps: UseCaseDeps & {
       deployments: DeploymentStore;
       approvals: ApprovalStore;
-      authorizer: Authorizer;
-      auditor: Auditor;
-      clock: Clock;
       directory: Directory;
       pipelines: PromotionPipelines;
       types: EnvironmentTypeSpec[];
@@ -64,7 +56,7 @@ export class ActionsService {
     environment: unknown,
   ): Promise<ComponentActions> {
     const ref = normalizeComponentRef(componentRef);
-    const name = this.name(environment, 'environment');
+    const name = assertDnsLabel(environment, 'environment');
     await this.canRead(actor, 'deployment.read', name);
     const env = await this.deps.environments.getEnvironment(name);
     const revisions = env
@@ -243,7 +235,7 @@ export class ActionsService {
     actor: Actor,
     environment: unknown,
   ): Promise<EnvironmentActions> {
-    const name = this.name(environment, 'name');
+    const name = assertDnsLabel(environment, 'name');
     await this.canRead(actor, 'environment.read', name);
     const env = await this.deps.environments.getEnvironment(name);
     const live: DeploymentRevision[] = env
@@ -451,11 +443,5 @@ export class ActionsService {
       { targetKind: 'environment', target: name },
       `${actor.ref} is not allowed to read environment "${name}"`,
     );
-  }
-
-  private name(value: unknown, field: string): string {
-    const error = validateDnsLabel(value, field);
-    if (error) throw new InputError([error]);
-    return value as string;
   }
 }

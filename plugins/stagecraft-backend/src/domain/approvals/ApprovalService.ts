@@ -14,13 +14,10 @@ import {
 import type {
   Actor,
   ApprovalStore,
-  Auditor,
-  Authorizer,
-  Clock,
   Directory,
   EnvironmentRecord,
-  EnvironmentStore,
   Notifier,
+  UseCaseDeps,
 } from '../ports';
 import { auditApproval } from './audit';
 import { approvalDecided } from '../notifications/notices';
@@ -74,12 +71,8 @@ function decision(actor: Actor, at: string, comment: string | undefined) {
  */
 export class ApprovalService {
   constructor(
-    private readonly deps: {
+    private readonly deps: UseCaseDeps & {
       store: ApprovalStore;
-      environments: EnvironmentStore;
-      authorizer: Authorizer;
-      auditor: Auditor;
-      clock: Clock;
       directory: Directory;
       policyFor(env: EnvironmentRecord): ProtectionPolicy;
       /** Runs an approved request (DeploymentService.runRelease). */

@@ -1,22 +1,19 @@
 import Ajv from 'ajv';
 import {
+  assertDnsLabel,
   ConfigValue,
   ConfigVersion,
   EffectiveConfig,
   FieldError,
-  validateDnsLabel,
   InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { NotFoundError } from '../errors';
 import type {
   Actor,
-  Auditor,
-  Authorizer,
-  Clock,
   ConfigStore,
   EnvironmentRecord,
-  EnvironmentStore,
   StagecraftAction,
+  UseCaseDeps,
   WorkloadSource,
 } from '../ports';
 import { normalizeComponentRef } from '../deployments/DeploymentService';
@@ -85,13 +82,9 @@ export function configValueToString(value: ConfigValue): string {
  */
 export class ConfigService {
   constructor(
-    private readonly deps: {
+    private readonly deps: UseCaseDeps & {
       store: ConfigStore;
-      environments: EnvironmentStore;
       workloads: WorkloadSource;
-      authorizer: Authorizer;
-      auditor: Auditor;
-      clock: Clock;
       /** Values the platform sets for an environment type. */
       typeValues: (type: string) => Record<string, ConfigValue>;
     },
@@ -382,9 +375,7 @@ export class ConfigService {
     action: StagecraftAction,
     query: { environment?: unknown; component?: unknown },
   ): Promise<Target> {
-    const envError = validateDnsLabel(query.environment, 'environment');
-    if (envError) throw new InputError([envError]);
-    const envName = query.environment as string;
+    const envName = assertDnsLabel(query.environment, 'environment');
     const component =
       query.component === undefined
         ? undefined

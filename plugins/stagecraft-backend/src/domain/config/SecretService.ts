@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import {
+  assertDnsLabel,
   FieldError,
+  InputError,
   LABELS,
   MANAGED_BY,
   SecretKeyInfo,
   SetSecretResult,
-  validateDnsLabel,
-  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { NotFoundError } from '../errors';
 import { warningLines } from '../warnings';
@@ -18,14 +18,11 @@ import {
 } from '../input';
 import type {
   Actor,
-  Auditor,
-  Authorizer,
-  Clock,
   ClusterGateway,
   ConfigStore,
   EnvironmentRecord,
-  EnvironmentStore,
   StagecraftAction,
+  UseCaseDeps,
 } from '../ports';
 import { normalizeComponentRef } from '../deployments/DeploymentService';
 
@@ -57,13 +54,9 @@ export function secretName(componentRef: string): string {
  */
 export class SecretService {
   constructor(
-    private readonly deps: {
+    private readonly deps: UseCaseDeps & {
       gateway: ClusterGateway;
       store: ConfigStore;
-      environments: EnvironmentStore;
-      authorizer: Authorizer;
-      auditor: Auditor;
-      clock: Clock;
     },
   ) {}
 
@@ -260,16 +253,14 @@ export class SecretService {
     action: StagecraftAction,
     query: { environment?: unknown; component?: unknown },
   ) {
-    const envError = validateDnsLabel(query.environment, 'environment');
-    if (envError) throw new InputError([envError]);
+    assertDnsLabel(query.environment, 'environment');
     if (query.component === undefined) {
       throw new InputError([
         { field: 'component', message: 'component is required' },
       ]);
     }
     const component = normalizeComponentRef(query.component);
-    const nameError = validateDnsLabel(secretName(component), 'component');
-    if (nameError) throw new InputError([nameError]);
+    assertDnsLabel(secretName(component), 'component');
     const envName = query.environment as string;
     const scope = scopeOf(component, envName);
     const env = await requireEnvironment(this.deps, actor, {

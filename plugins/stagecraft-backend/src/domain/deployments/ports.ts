@@ -6,16 +6,13 @@ import type {
 import type { ExposurePolicy } from '../policy/exposure';
 import type {
   Actor,
-  Auditor,
-  Authorizer,
-  Clock,
   ClusterGateway,
   ClusterWarning,
   ComponentInfo,
   DeploymentStore,
   EnvironmentRecord,
-  EnvironmentStore,
   ProgressListener,
+  UseCaseDeps,
   WorkloadObserver,
   WorkloadSource,
 } from '../ports';
@@ -90,15 +87,11 @@ export interface DeploymentGate {
 }
 
 /** What the deployment use cases are built from. */
-export interface DeploymentDeps {
+export interface DeploymentDeps extends UseCaseDeps {
   gateway: ClusterGateway;
-  environments: EnvironmentStore;
   deployments: DeploymentStore;
   workloads: WorkloadSource;
   observer: WorkloadObserver;
-  authorizer: Authorizer;
-  auditor: Auditor;
-  clock: Clock;
   /** Configuration values merged into the workload per environment (optional). */
   config?: DeploymentConfigPort;
   /** Secret keys of a component in an environment, referenced (never read) by deploys. */

@@ -19,11 +19,10 @@ import {
 } from '../input';
 import type {
   Actor,
-  Auditor,
-  Authorizer,
   ClusterGateway,
   EnvironmentRecord,
   EnvironmentStore,
+  Guarded,
   KubeObject,
 } from '../ports';
 import { warningLines } from '../warnings';
@@ -68,11 +67,9 @@ export class ManifestService {
   private readonly allowed: Set<string>;
 
   constructor(
-    private readonly deps: {
+    private readonly deps: Guarded & {
       gateway: ClusterGateway;
       store: EnvironmentStore;
-      authorizer: Authorizer;
-      auditor: Auditor;
       /** `Kind` (core) or `Kind.group`; empty allows nothing. */
       allowedKinds: string[];
       /** What objects may expose per environment (exposureByType); unchecked when absent. */

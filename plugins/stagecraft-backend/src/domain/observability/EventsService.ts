@@ -1,18 +1,18 @@
 import {
+  assertDnsLabel,
   ClusterEventsResponse,
   FieldError,
-  validateDnsLabel,
   InputError,
+  validateDnsLabel,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { ServiceUnavailableError, NotFoundError } from '../errors';
 import { requireEnvironment } from '../input';
 import type {
   Actor,
-  Auditor,
-  Authorizer,
   DeploymentStore,
   EnvironmentRecord,
   EnvironmentStore,
+  Guarded,
   ResourceStore,
   WorkloadObserver,
 } from '../ports';
@@ -58,14 +58,12 @@ function parseQuery(query: unknown, withEnvironment: boolean) {
  */
 export class EventsService {
   constructor(
-    private readonly deps: {
+    private readonly deps: Guarded & {
       environments: EnvironmentStore;
       deployments: DeploymentStore;
       observer: WorkloadObserver;
       resources?: ResourceStore;
       events: ClusterEventSource;
-      authorizer: Authorizer;
-      auditor: Auditor;
       /** How long a burst of changes is coalesced into one update. */
       coalesceMs?: number;
     },
@@ -124,9 +122,7 @@ export class EventsService {
     query: unknown,
   ): Promise<Scope> {
     const q = parseQuery(query, false);
-    const e = validateDnsLabel(name, 'name');
-    if (e) throw new InputError([e]);
-    const env = await this.environment(actor, name as string);
+    const env = await this.environment(actor, assertDnsLabel(name, 'name'));
     return { env, filter: () => true, watch: q.watch };
   }
 

@@ -13,12 +13,9 @@ import {
 import { requireEnvironment } from '../input';
 import type {
   Actor,
-  Auditor,
-  Authorizer,
-  Clock,
   DeploymentStore,
   EnvironmentRecord,
-  EnvironmentStore,
+  UseCaseDeps,
   WorkloadObserver,
 } from '../ports';
 import { normalizeComponentRef } from '../deployments/DeploymentService';
@@ -66,14 +63,10 @@ export class LogsService {
   private readonly slots: FollowSlots;
 
   constructor(
-    private readonly deps: {
-      environments: EnvironmentStore;
+    private readonly deps: UseCaseDeps & {
       deployments: DeploymentStore;
       observer: WorkloadObserver;
       logs: PodLogSource;
-      authorizer: Authorizer;
-      auditor: Auditor;
-      clock: Clock;
       limits?: Partial<LogLimits>;
     },
   ) {

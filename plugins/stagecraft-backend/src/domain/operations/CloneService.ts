@@ -15,10 +15,9 @@ import {
 import type { ApprovalGate } from '../approvals/ApprovalGate';
 import type {
   Actor,
-  Auditor,
-  Authorizer,
   DeploymentStore,
   EnvironmentStore,
+  Guarded,
 } from '../ports';
 import type { EnvironmentService } from '../environments/EnvironmentService';
 import { checkKubernetesName, parseTtl } from '../environments/validation';
@@ -34,14 +33,12 @@ import type { SecretService } from '../config/SecretService';
  */
 export class CloneService {
   constructor(
-    private readonly deps: {
+    private readonly deps: Guarded & {
       store: EnvironmentStore & DeploymentStore;
       environments: EnvironmentService;
       deployments: DeploymentService;
       config: ConfigService;
       secrets: SecretService;
-      authorizer: Authorizer;
-      auditor: Auditor;
       /** Deployment windows: a clone that would run releases outside them makes nothing. */
       gate?: Pick<ApprovalGate, 'assertWindowOpen'>;
     },

@@ -1,24 +1,22 @@
 import {
-  DeployResult,
+  assertDnsLabel,
   DeploymentRevision,
+  DeployResult,
   EnvironmentUsage,
+  InputError,
   PauseResult,
   Release,
   ResourceAmounts,
   validateDnsLabel,
-  InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { ConflictError, NotFoundError } from '../errors';
 import { asObject, authorizeOrThrow, checkBody, permittedOnly } from '../input';
 import type {
   Actor,
-  Auditor,
-  Authorizer,
-  Clock,
   DeploymentStore,
   EnvironmentRecord,
-  EnvironmentStore,
   UsageSource,
+  UseCaseDeps,
 } from '../ports';
 import {
   DeploymentService,
@@ -50,13 +48,9 @@ export class OperationsService {
   private readonly types: Map<string, EnvironmentTypeSpec>;
 
   constructor(
-    private readonly deps: {
+    private readonly deps: UseCaseDeps & {
       deployments: DeploymentService;
       store: DeploymentStore;
-      environments: EnvironmentStore;
-      authorizer: Authorizer;
-      auditor: Auditor;
-      clock: Clock;
       types: EnvironmentTypeSpec[];
       prices?: CostPrices;
       /** The cluster's pods and metrics; without it, usage is what Stagecraft deployed. */
@@ -225,7 +219,7 @@ export class OperationsService {
    * its quota, what it actually uses (metrics API), and what that costs.
    */
   async usage(actor: Actor, name: unknown): Promise<EnvironmentUsage> {
-    const environment = this.name(name, 'name');
+    const environment = assertDnsLabel(name, 'name');
     await this.authorize(actor, 'environment.read', environment);
     return this.compute(await this.env(environment));
   }
@@ -360,7 +354,7 @@ export class OperationsService {
   }
 
   private async pausable(actor: Actor, name: unknown) {
-    const environment = this.name(name, 'name');
+    const environment = assertDnsLabel(name, 'name');
     await this.authorize(actor, 'deployment.operate', environment);
     const env = await this.env(environment);
     if (!PAUSABLE.includes(env.tier)) {
@@ -385,12 +379,6 @@ export class OperationsService {
       environment: v => validateDnsLabel(v, 'environment')?.message,
     });
     return { component, environment: b.environment as string, b };
-  }
-
-  private name(value: unknown, field: string): string {
-    const error = validateDnsLabel(value, field);
-    if (error) throw new InputError([error]);
-    return value as string;
   }
 
   private async env(name: string): Promise<EnvironmentRecord> {

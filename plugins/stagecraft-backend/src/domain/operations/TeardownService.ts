@@ -7,10 +7,9 @@ import {
 import { asObject, checkBody, permittedNames, permittedOnly } from '../input';
 import type {
   Actor,
-  Auditor,
-  Authorizer,
   DeploymentStore,
   EnvironmentStore,
+  Guarded,
   ProgressListener,
 } from '../ports';
 import type { EnvironmentService } from '../environments/EnvironmentService';
@@ -41,12 +40,10 @@ export interface CatalogRegistrations {
  */
 export class TeardownService {
   constructor(
-    private readonly deps: {
+    private readonly deps: Guarded & {
       store: EnvironmentStore & DeploymentStore;
       environments: EnvironmentService;
       deployments: DeploymentService;
-      authorizer: Authorizer;
-      auditor: Auditor;
       /** Catalog registrations of the run (unregistered last). */
       catalog?: CatalogRegistrations;
     },

@@ -12,18 +12,15 @@ import { ConflictError } from '../errors';
 import { authorizeOrThrow, requireEnvironment } from '../input';
 import type {
   Actor,
-  Auditor,
-  Authorizer,
-  Clock,
   ClusterGateway,
   ClusterWarning,
   ComponentInfo,
   EnvironmentRecord,
-  EnvironmentStore,
   ProgressListener,
   ResourceConsumerRecord,
   ResourceRecord,
   ResourceStore,
+  UseCaseDeps,
 } from '../ports';
 import { canonicalJson } from '../workloads/canonical';
 import type { WorkloadSpec } from '../workloads';
@@ -57,13 +54,9 @@ const noProgress: ProgressListener = () => {};
  */
 export class ResourceService {
   constructor(
-    private readonly deps: {
+    private readonly deps: UseCaseDeps & {
       gateway: ClusterGateway;
       store: ResourceStore;
-      environments: EnvironmentStore;
-      authorizer: Authorizer;
-      auditor: Auditor;
-      clock: Clock;
       drivers: ReadonlyMap<string, ResourceDriver>;
       definitions: ResolvedDefinition[];
       /** How long a deploy waits for its resources to be ready (default 180 s). */

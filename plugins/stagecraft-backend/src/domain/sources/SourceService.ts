@@ -1,6 +1,6 @@
 import {
+  assertDnsLabel,
   FieldError,
-  validateDnsLabel,
   InputError,
 } from '@stagecraft/backstage-plugin-stagecraft-common';
 import { NotFoundError } from '../errors';
@@ -62,7 +62,7 @@ export class SourceService {
         { name: 'NotAllowedError' },
       );
     }
-    const name = assertRepo(repo);
+    const name = assertDnsLabel(repo, 'repo');
     const b = asObject(body);
     checkBody(b, ['files', 'origin'], { origin: checkOrigin });
     const files = b.files;
@@ -115,7 +115,7 @@ export class SourceService {
 
   /** One file's text; NotFoundError when the repo or file does not exist. */
   async read(repo: unknown, path: unknown): Promise<string> {
-    const name = assertRepo(repo);
+    const name = assertDnsLabel(repo, 'repo');
     const file = typeof path === 'string' ? path : '';
     if (checkSourcePath(file)) {
       throw new NotFoundError(`no such file in source ${name}`);
@@ -126,10 +126,4 @@ export class SourceService {
     }
     return content;
   }
-}
-
-function assertRepo(repo: unknown): string {
-  const error = validateDnsLabel(repo, 'repo');
-  if (error) throw new InputError([error]);
-  return repo as string;
 }
