@@ -450,6 +450,14 @@ start() { # name args...
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pids/$name.pid" "$bin" "$@" \
     </dev/null >>"$logs/$name.log" 2>&1 &
   local i; for ((i = 0; i < 50; i++)); do [[ -s "$pids/$name.pid" ]] && break; sleep 0.1; done
+  # The PID file is written just before the exec: until the exec, the process
+  # is still bash and is_running would call the component gone.
+  local pid; pid=$(pid_of "$name")
+  for ((i = 0; i < 50; i++)); do
+    [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$bin" ]] && break
+    alive "$pid" || break
+    sleep 0.1
+  done
   log "started $name (pid $(pid_of "$name"), log ${logs#"$here"/}/$name.log)"
 }
 
