@@ -19,9 +19,18 @@ import { performance } from 'node:perf_hooks';
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
-/** One open stream: the events it got, by environment, in order. */
-function openStream(port, token, component) {
-  const stream = { component, last: new Map(), arrivals: [], req: undefined };
+/**
+ * One open stream: the events it got, by environment, in order; `onArrival`,
+ * when set, is called after each (the freshness phase waits on it).
+ */
+export function openStream(port, token, component) {
+  const stream = {
+    component,
+    last: new Map(),
+    arrivals: [],
+    req: undefined,
+    onArrival: undefined,
+  };
   return new Promise((resolve, reject) => {
     const req = http.get(
       `http://127.0.0.1:${port}/api/stagecraft/components/${encodeURIComponent(
@@ -54,6 +63,7 @@ function openStream(port, token, component) {
             environment: d.environment,
             ready,
           });
+          stream.onArrival?.();
         }
       });
       res.on('error', () => undefined);
@@ -91,12 +101,17 @@ export async function liveStreams(ctx) {
         `${ctx.labelId}=${component}`,
       )}`,
     );
+    const isReady = p =>
+      (p.status?.conditions ?? []).some(
+        c => c.type === 'Ready' && c.status === 'True',
+      );
+    // the state the pods are in (an earlier phase may have left one unready)
     targets.push({
       component,
       ns,
       pod: pods.items[0].metadata.name,
-      ready: pods.items.length, // every pod Ready at the start
-      podsReady: true,
+      ready: pods.items.filter(isReady).length,
+      podsReady: isReady(pods.items[0]),
     });
   }
 
