@@ -668,6 +668,14 @@ const SYSTEMS = {
     revalidate: true,
     pacedOnly: true,
   },
+  // the floor: Backstage's liveness probe of the same process (root router,
+  // no plugin, no auth, a constant body), what any request to it costs
+  'backstage-liveness': {
+    method: 'GET',
+    path: () => '/.backstage/health/v1/liveness',
+    body: () => undefined,
+    pacedOnly: true,
+  },
 };
 /** The systems of a phase: BENCH_SYSTEMS, or every one the phase drives. */
 const systemsFor = paced =>
