@@ -32,7 +32,9 @@ ensure_chromium() {
   echo "stagecraft: installing Debian's chromium for the browser test" >&2
   local sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq chromium >/dev/null
+  # waits for the package lock should another install (PostgreSQL) hold it
+  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null &&
+    $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null
 }
 
 # cluster_env: picks the cluster Backstage talks to and exports STAGECRAFT_CLUSTER_*.

@@ -46,9 +46,9 @@ ensure_installed() {
   log "installing Debian's postgresql (server binaries not found)"
   local sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq >/dev/null
+  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
   # the package's own cluster (5432) is not used; ours runs from .artifacts
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq postgresql >/dev/null
   bindir >/dev/null || {
     log "error: postgresql installed but no server binaries found"
     exit 1

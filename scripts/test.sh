@@ -83,6 +83,11 @@ else
   tail -20 "$out/postgres.log"
 fi
 
+# Debian's Chromium for the browser test installs in the background as well
+# (a no-op when present; on a new machine a download of a few minutes)
+ensure_chromium >"$out/chromium-install.log" 2>&1 &
+chromium_pid=$!
+
 step "unit tests"
 jest_run unit --testPathIgnorePatterns '\.(integration|e2e|reliability|bench)\.test\.'
 
@@ -126,7 +131,7 @@ step "reliability suite (faults, PostgreSQL, load)"
 bash scripts/reliability.sh "$out" 2>&1 | tee "$out/reliability-summary.log" | grep -vE '^\s*$' || true
 
 step "browser test (Chromium against the running app)"
-if ensure_chromium; then
+if wait "$chromium_pid" || ensure_chromium; then
   cluster_env >/dev/null
   setsid yarn start >"$out/backstage.log" 2>&1 &
   echo $! >"$out/backstage.pid"
