@@ -127,14 +127,22 @@ export class DeploymentQueries {
     const visible = revisions.filter(
       (r, i) => allowed[i] && r.action !== 'remove',
     );
-    // the environments are read together, the status comes from the cache
-    const envs = await Promise.all(
-      visible.map(r =>
-        this.cache.get(`env:${r.environment}`, () =>
-          this.deps.environments.getEnvironment(r.environment),
-        ),
-      ),
-    );
+    // the environment records: with a promotion pipeline every environment
+    // is read anyway (once per read-cache TTL, shared by all views), so they
+    // come from that read; else each is read (together); the status comes
+    // from the watch cache
+    const every = this.deps.pipeline
+      ? await this.everyEnvironment()
+      : undefined;
+    const envs = every
+      ? visible.map(r => every.byName.get(r.environment))
+      : await Promise.all(
+          visible.map(r =>
+            this.cache.get(`env:${r.environment}`, () =>
+              this.deps.environments.getEnvironment(r.environment),
+            ),
+          ),
+        );
     visible.forEach((revision, i) => {
       const env = envs[i];
       if (!env) return;
@@ -167,9 +175,19 @@ export class DeploymentQueries {
           ENVIRONMENT_TIERS.indexOf(b.env.tier) ||
         a.env.name.localeCompare(b.env.name),
     );
-    return withPipeline(result, this.deps.pipeline, () =>
-      this.cache.get('envs', () => this.deps.environments.listEnvironments()),
+    return withPipeline(
+      result,
+      this.deps.pipeline,
+      async () => (await this.everyEnvironment()).list,
     );
+  }
+
+  /** Every environment record, and by name: one store read per read-cache TTL. */
+  private everyEnvironment() {
+    return this.cache.get('envs', async () => {
+      const list = await this.deps.environments.listEnvironments();
+      return { list, byName: new Map(list.map(e => [e.name, e])) };
+    });
   }
 
   /**
