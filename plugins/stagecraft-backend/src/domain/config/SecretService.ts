@@ -253,7 +253,7 @@ export class SecretService {
     action: StagecraftAction,
     query: { environment?: unknown; component?: unknown },
   ) {
-    assertDnsLabel(query.environment, 'environment');
+    const envName = assertDnsLabel(query.environment, 'environment');
     if (query.component === undefined) {
       throw new InputError([
         { field: 'component', message: 'component is required' },
@@ -261,7 +261,6 @@ export class SecretService {
     }
     const component = normalizeComponentRef(query.component);
     assertDnsLabel(secretName(component), 'component');
-    const envName = query.environment as string;
     const scope = scopeOf(component, envName);
     const env = await requireEnvironment(this.deps, actor, {
       action,

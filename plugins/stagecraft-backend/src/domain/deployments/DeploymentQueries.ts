@@ -178,7 +178,7 @@ export class DeploymentQueries {
     return withPipeline(
       result,
       this.deps.pipeline,
-      async () => (await this.everyEnvironment()).list,
+      async () => (every ?? (await this.everyEnvironment())).list,
     );
   }
 
