@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { liveStreams, openStream } from './streams.mjs';
+import { liveStreams, openStream, setPodReady } from './streams.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -877,16 +877,7 @@ async function freshness() {
     const expected = makeReady ? ready + 1 : ready - 1;
     const seen = stream.arrivals.length;
     const sent = performance.now();
-    await request(
-      'PATCH',
-      `/api/v1/namespaces/${ns}/pods/${pod}/status`,
-      {
-        status: {
-          conditions: [{ type: 'Ready', status: makeReady ? 'True' : 'False' }],
-        },
-      },
-      'application/strategic-merge-patch+json',
-    );
+    await setPodReady(request, ns, pod, makeReady);
     const viaRest = (async () => {
       for (;;) {
         const r = await backendGet(
@@ -919,12 +910,7 @@ async function freshness() {
   stream.req.destroy();
   if (ready < PODS_PER_DEPLOYMENT) {
     // an odd number of samples ends on the unready pod: back to Ready
-    await request(
-      'PATCH',
-      `/api/v1/namespaces/${ns}/pods/${pod}/status`,
-      { status: { conditions: [{ type: 'Ready', status: 'True' }] } },
-      'application/strategic-merge-patch+json',
-    );
+    await setPodReady(request, ns, pod, true);
   }
   const median = a => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   return {

@@ -73,6 +73,20 @@ export function openStream(port, token, component) {
   });
 }
 
+/** Sets the Ready condition of a pod (the status subresource), through `request`. */
+export function setPodReady(request, ns, pod, ready) {
+  return request(
+    'PATCH',
+    `/api/v1/namespaces/${ns}/pods/${pod}/status`,
+    {
+      status: {
+        conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+      },
+    },
+    'application/strategic-merge-patch+json',
+  );
+}
+
 async function until(what, check, timeoutMs) {
   const deadline = performance.now() + timeoutMs;
   while (!(await check())) {
@@ -158,27 +172,14 @@ export async function liveStreams(ctx) {
     const change = { target: t, expected: t.ready, seq: n };
     changes.push(change);
     inFlight.push(
-      ctx
-        .request(
-          'PATCH',
-          `/api/v1/namespaces/${t.ns}/pods/${t.pod}/status`,
-          {
-            status: {
-              conditions: [
-                { type: 'Ready', status: t.podsReady ? 'True' : 'False' },
-              ],
-            },
-          },
-          'application/strategic-merge-patch+json',
-        )
-        .then(
-          () => {
-            change.answered = performance.now();
-          },
-          e => {
-            change.error = e.message;
-          },
-        ),
+      setPodReady(ctx.request, t.ns, t.pod, t.podsReady).then(
+        () => {
+          change.answered = performance.now();
+        },
+        e => {
+          change.error = e.message;
+        },
+      ),
     );
   }
   await Promise.all(inFlight);
