@@ -16,6 +16,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { DatabaseStore } from '../plugins/stagecraft-backend/src/store/DatabaseStore';
+import { startProfile } from '../plugins/stagecraft-backend/src/__testUtils__/profile';
 
 interface BenchConfig {
   appConfig: Record<string, unknown>;
@@ -87,7 +88,11 @@ async function seed() {
   );
 }
 
-/** GET /api/bench/process: this process's memory and CPU (for the driver). */
+/**
+ * GET /api/bench/process: this process's memory and CPU; POST
+ * /api/bench/profile/start and /stop: a CPU profile of what ran between the
+ * two (for the driver).
+ */
 const benchProbe = createBackendPlugin({
   pluginId: 'bench',
   register(env) {
@@ -104,11 +109,27 @@ const benchProbe = createBackendPlugin({
             cpu: process.cpuUsage(),
           });
         });
-        httpRouter.use(router);
-        httpRouter.addAuthPolicy({
-          path: '/process',
-          allow: 'unauthenticated',
+        // a CPU profile of this process between two calls (the driver wraps
+        // one phase in it), summarised by where the self time went
+        let stop: Awaited<ReturnType<typeof startProfile>> | undefined;
+        router.post('/profile/start', async (_req, res) => {
+          await stop?.();
+          stop = await startProfile();
+          res.json({ started: true });
         });
+        router.post('/profile/stop', async (req, res) => {
+          if (!stop) {
+            res.status(409).json({ error: 'no profile running' });
+            return;
+          }
+          const summary = await stop(String(req.query.file ?? '') || undefined);
+          stop = undefined;
+          res.json(summary);
+        });
+        httpRouter.use(router);
+        for (const p of ['/process', '/profile']) {
+          httpRouter.addAuthPolicy({ path: p, allow: 'unauthenticated' });
+        }
       },
     });
   },

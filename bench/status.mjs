@@ -782,14 +782,38 @@ async function drivePaced(system, viewers, duration, interval) {
     apiPerView: views ? Math.round((audit.total / views) * 100) / 100 : NaN,
     cpuPercent:
       Math.round(((after.ticks - before.ticks) / CLK_TCK / wall) * 1000) / 10,
+    cpuMsPerView: views
+      ? Math.round(((after.ticks - before.ticks) / CLK_TCK / views) * 1e5) / 100
+      : NaN,
     peakRssMb: Math.round(peakRss),
   };
+}
+
+/** The ETag each viewed component's status answers with now (for If-None-Match). */
+async function currentEtags(s) {
+  const etags = new Map();
+  for (const name of viewed) {
+    const res = await new Promise((resolve, reject) =>
+      http
+        .get(
+          `http://127.0.0.1:${PORT}${s.path(name)}`,
+          { headers: { authorization: `Bearer ${TOKEN}` } },
+          r => r.resume().on('end', () => resolve(r)),
+        )
+        .on('error', reject),
+    );
+    if (res.headers.etag) etags.set(name, res.headers.etag);
+  }
+  return etags;
 }
 
 async function drive(system, connections, duration, overallRate) {
   const s = SYSTEMS[system];
   let k = 0;
   const latencies = [];
+  // a revalidating viewer holds each body already: every view sends its ETag
+  const etags = s.revalidate ? await currentEtags(s) : undefined;
+  let notModified = 0;
   const mark = auditMark();
   const before = procSample(backend.pid);
   let peakRss = before.rssMb;
@@ -815,14 +839,18 @@ async function drive(system, connections, duration, overallRate) {
             ...req,
             path: s.path(name),
             ...(s.body(name) && { body: s.body(name) }),
+            ...(etags?.has(name) && {
+              headers: { ...req.headers, 'if-none-match': etags.get(name) },
+            }),
           };
         },
       },
     ],
   });
-  instance.on('response', (_client, _status, _bytes, responseTime) =>
-    latencies.push(responseTime),
-  );
+  instance.on('response', (_client, status, _bytes, responseTime) => {
+    if (status === 304 && etags) notModified++;
+    latencies.push(responseTime);
+  });
   const result = await new Promise((resolve, reject) =>
     instance.on('done', resolve).on('error', reject),
   );
@@ -842,14 +870,18 @@ async function drive(system, connections, duration, overallRate) {
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
-    non2xx: result.non2xx,
+    non2xx: result.non2xx - notModified,
     errors: result.errors,
+    ...(etags && { notModified }),
     timeouts: result.timeouts,
     apiRequests: audit.total,
     apiByVerb: audit.byVerb,
     apiPerView: views ? Math.round((audit.total / views) * 100) / 100 : NaN,
     cpuPercent:
       Math.round(((after.ticks - before.ticks) / CLK_TCK / wall) * 1000) / 10,
+    cpuMsPerView: views
+      ? Math.round(((after.ticks - before.ticks) / CLK_TCK / views) * 1e5) / 100
+      : NaN,
     peakRssMb: Math.round(peakRss),
   };
 }
@@ -1176,6 +1208,50 @@ async function main() {
     }
   }
 
+  // CPU per view: one viewer in a closed loop (no queue in front of the
+  // event loop), the backend's CPU time ÷ views, for a 200 with the status
+  // body, a 304 revalidation and Backstage's liveness probe (the floor)
+  const cpuSeconds = num('BENCH_CPU_DURATION', DURATION);
+  const profiles = {};
+  for (const system of (
+    env.BENCH_CPU_SYSTEMS ??
+    'stagecraft,stagecraft-revalidating,backstage-liveness'
+  )
+    .split(',')
+    .filter(Boolean)) {
+    log(`${system}: CPU per view, 1 viewer closed loop for ${cpuSeconds} s`);
+    const r = await drive(system, 1, cpuSeconds);
+    r.mode = 'cpu per view';
+    log(
+      `  ${r.cpuMsPerView} ms of backend CPU per view, ${r.rps}/s, p50 ${
+        r.p50
+      } ms, errors ${r.errors + r.non2xx + r.timeouts}${
+        r.notModified !== undefined ? `, 304s ${r.notModified}` : ''
+      }`,
+    );
+    runs.push(r);
+    await quiesce();
+    if (system !== 'backstage-liveness' && env.BENCH_VIEW_PROFILE !== '0') {
+      // the same row again under the sampling profiler (it slows the process
+      // down, so its figures are not the row's): where a view's CPU goes
+      const file = path.join(art, `view-${system}-${Date.now()}.cpuprofile`);
+      await backendPost('/api/bench/profile/start', {});
+      await drive(system, 1, cpuSeconds);
+      const prof = await backendPost(
+        `/api/bench/profile/stop?file=${encodeURIComponent(file)}`,
+        {},
+      );
+      profiles[system] = { ...prof.body, file: path.relative(root, file) };
+      log(
+        `  profile (${path.relative(root, file)}): ${prof.body.byArea
+          ?.slice(0, 8)
+          .map(a => `${a.what} ${a.percent}%`)
+          .join(', ')}`,
+      );
+      await quiesce();
+    }
+  }
+
   // paced: each viewer opens the page once per BENCH_PACED_INTERVAL s (Backstage's tab polls every 10 s)
   // a row lasts long enough for BENCH_PACED_MIN_SAMPLES views, so its p99
   // is a percentile and not the one slowest of ten (1 viewer: 100 s)
@@ -1263,6 +1339,7 @@ async function main() {
     },
     backend: { readySeconds: Math.round(readyMs / 100) / 10, idleRssMb },
     runs,
+    viewProfiles: profiles,
     freshness: fresh,
     streams,
   };
@@ -1288,16 +1365,34 @@ function table(r) {
   );
   lines.push('');
   lines.push(
-    '| load | viewers | system | p50 ms | p95 ms | p99 ms | views/s | API req/view | CPU % | peak RSS MB | errors |',
+    '| load | viewers | system | p50 ms | p95 ms | p99 ms | views/s | API req/view | CPU % | CPU ms/view | peak RSS MB | errors |',
   );
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const x of r.runs) {
     lines.push(
       `| ${x.mode} | ${x.viewers} | ${x.system} | ${f(x.p50)} | ${f(
         x.p95,
       )} | ${f(x.p99)} | ${f(x.rps)} | ${f(x.apiPerView, 2)} | ${f(
         x.cpuPercent,
-      )} | ${x.peakRssMb} | ${x.errors + x.non2xx + x.timeouts} |`,
+      )} | ${f(x.cpuMsPerView, 2)} | ${x.peakRssMb} | ${
+        x.errors + x.non2xx + x.timeouts
+      } |`,
+    );
+  }
+  for (const [system, p] of Object.entries(r.viewProfiles ?? {})) {
+    if (!p.byArea) continue;
+    lines.push('');
+    lines.push(
+      `Where ${system}'s CPU goes (self time, % of busy samples, ${p.file}):`,
+    );
+    lines.push(
+      `- by area: ${p.byArea.map(a => `${a.what} ${a.percent}`).join(', ')}`,
+    );
+    lines.push(
+      `- by function: ${p.byFunction
+        .slice(0, 12)
+        .map(a => `${a.what} ${a.percent}`)
+        .join('; ')}`,
     );
   }
   lines.push('');

@@ -26,11 +26,13 @@ import {
 } from './__testUtils__/reliability';
 import {
   apiRequests,
+  benchArtifact,
   kubectl,
   pollUntil,
   summary,
   writeReport,
 } from './__testUtils__/bench';
+import { startProfile } from './__testUtils__/profile';
 
 jest.setTimeout(3_600_000);
 
@@ -307,6 +309,12 @@ describeBench.each(databases)('write path on %s', database => {
     const t0 = performance.now();
     let statuses: number[] = [];
     let latencies: number[] = [];
+    // BENCH_WRITE_PROFILE=1: where the backend's CPU goes under this load
+    // (the backend runs in this process; the profiler slows it down)
+    const stop =
+      process.env.BENCH_WRITE_PROFILE === '1'
+        ? await startProfile()
+        : undefined;
     const requests = await apiRequests(async () => {
       const res = await pool(plan, LOAD_CLIENTS, p =>
         call(`${url}/api/stagecraft/components/${REF}/deploy`, 'POST', {
@@ -319,7 +327,10 @@ describeBench.each(databases)('write path on %s', database => {
       latencies = res.map(r => r.ms);
     });
     const wallMs = performance.now() - t0;
+    const file = benchArtifact(`write-load-${database}.cpuprofile`);
+    const profile = stop && (await stop(file));
     results.load = {
+      ...(profile && { profile: { ...profile, file } }),
       to201: summary(latencies),
       deploysPerSecond: Math.round((LOAD_DEPLOYS / wallMs) * 10000) / 10,
       apiRequestsPerDeploy: requests.total / LOAD_DEPLOYS,

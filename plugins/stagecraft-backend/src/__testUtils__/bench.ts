@@ -117,12 +117,16 @@ export function summary(values: number[]) {
   };
 }
 
-/** Writes the report to .artifacts/bench/<name>-<date>.json and prints it. */
-export function writeReport(name: string, report: Record<string, unknown>) {
+/** Where the benchmarks' reports and profiles go (created on first use). */
+export function benchArtifact(file: string): string {
   const dir = path.join(root, '.artifacts/bench');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(
-    dir,
+  return path.join(dir, file);
+}
+
+/** Writes the report to .artifacts/bench/<name>-<date>.json and prints it. */
+export function writeReport(name: string, report: Record<string, unknown>) {
+  const file = benchArtifact(
     `${name}-${String(report.date).replace(/[:.]/g, '-')}.json`,
   );
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);

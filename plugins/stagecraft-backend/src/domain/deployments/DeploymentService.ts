@@ -15,6 +15,7 @@ import type {
 } from '../ports';
 import { resolveFileSources, validateWorkloadSpec } from '../workloads';
 import { originOf } from '../input';
+import { allInOrder } from '../inOrder';
 import type { DriftedField } from './drift';
 import type { DeploymentDeps } from './ports';
 import { ROLLOUT_RULES, rolloutRequest } from './input';
@@ -125,12 +126,11 @@ export class DeploymentService {
             undefined,
           )
         : undefined;
-      const env = await this.environment(
-        actor,
-        'deployment.create',
-        b.environment as string,
-      );
-      const component = await this.deps.workloads.component(ref, actor);
+      // the environment's check and the catalog lookup run together
+      const [env, component] = await allInOrder([
+        this.environment(actor, 'deployment.create', b.environment as string),
+        this.deps.workloads.component(ref, actor),
+      ]);
       const { release, configOnly } = await releaseToDeploy(this.deps, {
         actor,
         ref,

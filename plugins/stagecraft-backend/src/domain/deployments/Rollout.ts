@@ -18,6 +18,7 @@ import type {
 } from '../ports';
 import { refOf } from '../environments/manifests';
 import { renderWorkload, ResourceOutputs, WorkloadSpec } from '../workloads';
+import { allInOrder } from '../inOrder';
 import { diffObjects } from './diff';
 import { describeRollout, workloadField } from './rolloutParts';
 import { sayWarnings, warningLines } from '../warnings';
@@ -111,13 +112,18 @@ export class Rollout {
       onProgress: ProgressListener;
     },
   ): Promise<DeployResult> {
-    const [previous] = await this.deps.deployments.listRevisions(
-      component.ref,
-      env.name,
-    );
-    // this environment's configuration, merged at deploy time (the release stays the same)
-    const config = await this.deps.config?.effective(component.ref, env);
-    const secretRefs = await this.deps.secrets?.forDeploy(component.ref, env);
+    const spec = release.workload as WorkloadSpec;
+    // independent reads, together: the last revision, this environment's
+    // configuration (merged at deploy time; the release stays the same), its
+    // secrets, and the resources' outputs the workload is rendered with
+    // (an unknown type or output refuses the deploy before anything is
+    // written; they are provisioned, and waited for, only for real)
+    const [[previous], config, secretRefs, matched] = await allInOrder([
+      this.deps.deployments.listRevisions(component.ref, env.name),
+      this.deps.config?.effective(component.ref, env),
+      this.deps.secrets?.forDeploy(component.ref, env),
+      this.deps.resources?.outputsFor(component, env, spec),
+    ]);
     // a rollout restart stays in the pod template until the next restart
     const restartedAt = opts.restartedAt ?? previous?.restartedAt;
     const renderWith = (outputs: ResourceOutputs | undefined) =>
@@ -135,13 +141,7 @@ export class Rollout {
         ),
         restartedAt,
       );
-    // resources are matched and the workload rendered with their outputs
-    // before anything is written (an unknown type or output refuses the
-    // deploy); they are provisioned, and waited for, only for real
-    const spec = release.workload as WorkloadSpec;
-    let objects = renderWith(
-      await this.deps.resources?.outputsFor(component, env, spec),
-    );
+    let objects = renderWith(matched);
     // what the renderer made obeys the type's exposure rules and the
     // namespace's Pod Security level as a guarded apply must (it does by
     // construction; this keeps it so), checked before anything is written

@@ -1,5 +1,6 @@
+import { isDeepStrictEqual } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 import type { KubeObject } from '../ports';
 
 /** Fields the API server owns; a diff of them is noise. */
@@ -33,8 +34,11 @@ export function comparable(
   return JSON.parse(JSON.stringify({ ...rest, metadata }));
 }
 
+// js-yaml's emitter: a Deployment in ~0.06 ms against ~0.24 ms with `yaml`'s
+// document model, which was 15 % of the backend's CPU under 50 deploying
+// clients (bench:write); keys sorted, long strings never folded
 const toYaml = (o: Record<string, unknown> | undefined) =>
-  o ? stringify(o, { sortMapEntries: true }) : '';
+  o ? dump(o, { sortKeys: true, lineWidth: -1, noRefs: true }) : '';
 
 /**
  * A unified diff of live against desired objects (both as the server sees
@@ -47,9 +51,12 @@ export function diffObjects(
   return pairs
     .map(({ live, desired }) => {
       const name = `${desired.kind}/${desired.metadata.name}`;
-      const before = toYaml(comparable(live));
-      const after = toYaml(comparable(desired));
-      if (before === after) return '';
+      const was = comparable(live);
+      const will = comparable(desired);
+      // most objects of a deploy do not change (Service, ConfigMap): no YAML
+      if (isDeepStrictEqual(was, will)) return '';
+      const before = toYaml(was);
+      const after = toYaml(will);
       return createTwoFilesPatch(
         live ? `live/${name}` : '/dev/null',
         `desired/${name}`,
