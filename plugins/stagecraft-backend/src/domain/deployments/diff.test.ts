@@ -47,16 +47,18 @@ describe('diffObjects', () => {
     expect(diff).not.toContain('Service/hello');
   });
 
-  it('shows a new object against /dev/null, multi-line strings as blocks', () => {
+  it('shows a new object against /dev/null, multi-line strings as blocks, quoted strings in double quotes', () => {
     const config = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'files', namespace: 'dev' },
-      data: { 'app.conf': 'a = 1\nb = 2\n' },
+      data: { 'app.conf': 'a = 1\nb = 2\n', enabled: 'false' },
     } as KubeObject;
     const diff = diffObjects([{ live: undefined, desired: config }]);
     expect(diff).toContain('--- /dev/null');
     expect(diff).toMatch(/^\+\s+app\.conf: \|/m);
     expect(diff).toMatch(/^\+\s+b = 2$/m);
+    // a string that reads as another type stays a string, in double quotes
+    expect(diff).toMatch(/^\+\s+enabled: "false"$/m);
   });
 });

@@ -36,9 +36,12 @@ export function comparable(
 
 // js-yaml's emitter: a Deployment in ~0.06 ms against ~0.24 ms with `yaml`'s
 // document model, which was 15 % of the backend's CPU under 50 deploying
-// clients (bench:write); keys sorted, long strings never folded
+// clients (bench:write); keys sorted, long strings never folded, quoted
+// strings in double quotes as before
 const toYaml = (o: Record<string, unknown> | undefined) =>
-  o ? dump(o, { sortKeys: true, lineWidth: -1, noRefs: true }) : '';
+  o
+    ? dump(o, { sortKeys: true, lineWidth: -1, noRefs: true, quotingType: '"' })
+    : '';
 
 /**
  * A unified diff of live against desired objects (both as the server sees
