@@ -484,6 +484,15 @@ function procSample(pid) {
   return { ticks, rssMb: rssKb / 1024, at: performance.now() };
 }
 
+/** The backend's CPU between two samples: % of a core, and ms per view. */
+function cpuOf(before, after, wallSeconds, views) {
+  const seconds = (after.ticks - before.ticks) / CLK_TCK;
+  return {
+    cpuPercent: Math.round((seconds / wallSeconds) * 1000) / 10,
+    cpuMsPerView: views ? Math.round((seconds / views) * 1e5) / 100 : NaN,
+  };
+}
+
 function auditMark() {
   try {
     return fs.statSync(auditLog).size;
@@ -597,9 +606,17 @@ function backendGet(p) {
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             try {
-              resolve({ status: res.statusCode, body: JSON.parse(text) });
+              resolve({
+                status: res.statusCode,
+                headers: res.headers,
+                body: JSON.parse(text),
+              });
             } catch {
-              resolve({ status: res.statusCode, body: text });
+              resolve({
+                status: res.statusCode,
+                headers: res.headers,
+                body: text,
+              });
             }
           });
         },
@@ -780,11 +797,7 @@ async function drivePaced(system, viewers, duration, interval) {
     apiRequests: audit.total,
     apiByVerb: audit.byVerb,
     apiPerView: views ? Math.round((audit.total / views) * 100) / 100 : NaN,
-    cpuPercent:
-      Math.round(((after.ticks - before.ticks) / CLK_TCK / wall) * 1000) / 10,
-    cpuMsPerView: views
-      ? Math.round(((after.ticks - before.ticks) / CLK_TCK / views) * 1e5) / 100
-      : NaN,
+    ...cpuOf(before, after, wall, views),
     peakRssMb: Math.round(peakRss),
   };
 }
@@ -793,16 +806,8 @@ async function drivePaced(system, viewers, duration, interval) {
 async function currentEtags(s) {
   const etags = new Map();
   for (const name of viewed) {
-    const res = await new Promise((resolve, reject) =>
-      http
-        .get(
-          `http://127.0.0.1:${PORT}${s.path(name)}`,
-          { headers: { authorization: `Bearer ${TOKEN}` } },
-          r => r.resume().on('end', () => resolve(r)),
-        )
-        .on('error', reject),
-    );
-    if (res.headers.etag) etags.set(name, res.headers.etag);
+    const { headers } = await backendGet(s.path(name));
+    if (headers.etag) etags.set(name, headers.etag);
   }
   return etags;
 }
@@ -877,11 +882,7 @@ async function drive(system, connections, duration, overallRate) {
     apiRequests: audit.total,
     apiByVerb: audit.byVerb,
     apiPerView: views ? Math.round((audit.total / views) * 100) / 100 : NaN,
-    cpuPercent:
-      Math.round(((after.ticks - before.ticks) / CLK_TCK / wall) * 1000) / 10,
-    cpuMsPerView: views
-      ? Math.round(((after.ticks - before.ticks) / CLK_TCK / views) * 1e5) / 100
-      : NaN,
+    ...cpuOf(before, after, wall, views),
     peakRssMb: Math.round(peakRss),
   };
 }

@@ -327,7 +327,7 @@ describeBench.each(databases)('write path on %s', database => {
       latencies = res.map(r => r.ms);
     });
     const wallMs = performance.now() - t0;
-    const file = benchArtifact(`write-load-${database}.cpuprofile`);
+    const file = stop && benchArtifact(`write-load-${database}.cpuprofile`);
     const profile = stop && (await stop(file));
     results.load = {
       ...(profile && { profile: { ...profile, file } }),
